@@ -1,0 +1,68 @@
+// mention: the unit of data that flows through Vigie.
+//
+// A mention is one post, comment, review or article excerpt that names something a tenant
+// watches (DESIGN.md, "Mention"). The pipeline handles mentions as views: string_views into a
+// buffer owned by whoever parsed them (a worker's parser, a stored record), so that the hot
+// path copies and allocates nothing per mention.
+//
+//   vigie::pipeline::mention_view m;
+//   m.id = "1742"; m.text = "Super service chez Borel !"; m.created_at_ms = 1767225600000;
+//   m.source = "twitter";
+//
+// Thread safety: plain values; a view is valid as long as the buffer it points into.
+
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+
+namespace vigie::pipeline {
+
+// Sentiment of a mention. score is in [-1, 1]; label follows the score with a neutral band.
+enum class sentiment_label : std::uint8_t { neutral = 0, positive = 1, negative = 2 };
+
+std::string_view to_string(sentiment_label label) noexcept;
+
+struct sentiment {
+  sentiment_label label = sentiment_label::neutral;
+  float score = 0.0f;
+};
+
+// A mention as received (input fields of the contract) plus the enrichment fields.
+struct mention_view {
+  // Input contract.
+  std::string_view id;              // required; unique within source
+  std::string_view text;            // required; UTF-8
+  std::int64_t created_at_ms = 0;   // required; event time, epoch milliseconds (UTC)
+  std::string_view source = "api";  // defaults to "api"
+  std::string_view lang;            // ISO 639-1 if given; filled by enrichment otherwise
+  std::string_view title;
+  std::string_view url;
+  std::string_view author_id;
+  std::string_view author_name;
+  std::int64_t author_followers = -1;  // -1: not given
+  std::int64_t reach = -1;             // -1: not given; defaults to author_followers
+
+  // Enrichment.
+  bool lang_detected = false;  // true when lang was detected, not given
+  sentiment sent;
+  std::int64_t ingested_at_ms = 0;
+};
+
+// The reach the contract promises: reach if given, else the author's followers, else 0.
+inline std::int64_t effective_reach(const mention_view& m) noexcept {
+  if (m.reach >= 0) return m.reach;
+  if (m.author_followers >= 0) return m.author_followers;
+  return 0;
+}
+
+inline std::string_view to_string(sentiment_label label) noexcept {
+  switch (label) {
+    case sentiment_label::positive: return "positive";
+    case sentiment_label::negative: return "negative";
+    case sentiment_label::neutral: return "neutral";
+  }
+  return "neutral";
+}
+
+}  // namespace vigie::pipeline

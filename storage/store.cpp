@@ -1,0 +1,302 @@
+#include "storage/store.h"
+
+#include <rocksdb/db.h>
+#include <rocksdb/filter_policy.h>
+#include <rocksdb/options.h>
+#include <rocksdb/slice.h>
+#include <rocksdb/statistics.h>
+#include <rocksdb/table.h>
+#include <rocksdb/write_batch.h>
+
+#include <array>
+#include <cstring>
+#include <mutex>
+
+namespace vigie::storage {
+
+namespace {
+
+// Bump when a key layout or the record encoding changes incompatibly; open() refuses a
+// database written with another version rather than misreading it.
+constexpr std::string_view schema_version_key = "vigie.schema_version";
+constexpr std::string_view schema_version = "1";
+
+enum cf_index : std::size_t {
+  cf_default = 0,
+  cf_mentions,
+  cf_dedup,
+  cf_watch_index,
+  cf_series,
+  cf_alerts,
+  cf_signals,
+  cf_count,
+};
+
+constexpr std::array<const char*, cf_count> cf_names = {
+    "default", "mentions", "dedup", "watch_index", "series", "alerts", "signals"};
+
+status from_rocks(const rocksdb::Status& s) {
+  if (s.ok()) return status::ok_status();
+  if (s.IsCorruption()) return corruption(s.ToString());
+  if (s.IsNotFound()) return not_found(s.ToString());
+  if (s.IsIOError()) return io_error(s.ToString());
+  if (s.IsInvalidArgument()) return invalid_argument(s.ToString());
+  return internal_error(s.ToString());
+}
+
+result<rocksdb::CompressionType> parse_compression(std::string_view name) {
+  if (name == "none") return rocksdb::kNoCompression;
+  if (name == "snappy") return rocksdb::kSnappyCompression;
+  if (name == "lz4") return rocksdb::kLZ4Compression;
+  if (name == "zstd") return rocksdb::kZSTD;
+  return invalid_argument("storage.compression: unknown compression '" + std::string(name) +
+                          "' (expected none, snappy, lz4 or zstd)");
+}
+
+rocksdb::Slice slice(std::string_view s) { return rocksdb::Slice(s.data(), s.size()); }
+std::string_view view(const rocksdb::Slice& s) { return std::string_view(s.data(), s.size()); }
+
+}  // namespace
+
+// ---------------------------------------------------------------------------------------------
+// store
+
+struct store::impl {
+  store_options options;
+  std::unique_ptr<rocksdb::DB> db;
+  std::array<rocksdb::ColumnFamilyHandle*, cf_count> cf{};
+  std::shared_ptr<rocksdb::Statistics> statistics;
+  rocksdb::WriteOptions write_options;
+  std::mutex close_mu;
+  bool closed = false;
+
+  // Reused by find_existing (called from the single writer thread).
+  std::vector<std::string> dedup_keys;
+  std::vector<rocksdb::Slice> dedup_slices;
+  std::vector<rocksdb::PinnableSlice> dedup_values;
+  std::vector<rocksdb::Status> dedup_statuses;
+  std::mutex find_mu;
+
+  ~impl() { (void)close(); }
+
+  status close() {
+    std::lock_guard lock(close_mu);
+    if (closed || !db) return status::ok_status();
+    closed = true;
+    rocksdb::Status s = db->SyncWAL();
+    for (auto* h : cf) {
+      if (h) db->DestroyColumnFamilyHandle(h);
+    }
+    cf = {};
+    rocksdb::Status c = db->Close();
+    db.reset();
+    if (!s.ok()) return from_rocks(s);
+    return from_rocks(c);
+  }
+};
+
+store::store(std::unique_ptr<impl> impl) : impl_(std::move(impl)) {}
+store::~store() = default;
+
+status store::close() { return impl_->close(); }
+
+result<std::unique_ptr<store>> store::open(const store_options& options) {
+  auto compression = parse_compression(options.compression);
+  if (!compression.ok()) return compression.status();
+  if (options.path.empty()) return invalid_argument("storage.path must not be empty");
+
+  auto state = std::make_unique<impl>();
+  state->options = options;
+  state->statistics = rocksdb::CreateDBStatistics();
+  state->statistics->set_stats_level(rocksdb::StatsLevel::kExceptTimeForMutex);
+
+  rocksdb::DBOptions db_options;
+  db_options.create_if_missing = true;
+  db_options.create_missing_column_families = true;
+  db_options.max_background_jobs = options.background_jobs;
+  db_options.statistics = state->statistics;
+  db_options.bytes_per_sync = 1 << 20;
+
+  auto cache = rocksdb::NewLRUCache(options.block_cache_bytes);
+  auto cf_options_for = [&](bool point_lookups) {
+    rocksdb::ColumnFamilyOptions cfo;
+    cfo.compression = *compression;
+    cfo.write_buffer_size = options.write_buffer_bytes;
+    rocksdb::BlockBasedTableOptions table;
+    table.block_cache = cache;
+    if (point_lookups) {
+      // The dedup index is probed once per ingested mention and almost always misses:
+      // a Bloom filter answers most of those misses without reading a block.
+      table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
+      table.whole_key_filtering = true;
+      cfo.optimize_filters_for_hits = false;
+    }
+    cfo.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
+    return cfo;
+  };
+
+  std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
+  for (std::size_t i = 0; i < cf_count; ++i) {
+    descriptors.emplace_back(cf_names[i], cf_options_for(i == cf_dedup));
+  }
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  rocksdb::DB* raw = nullptr;
+  rocksdb::Status s = rocksdb::DB::Open(db_options, options.path, descriptors, &handles, &raw);
+  if (!s.ok()) return from_rocks(s);
+  state->db.reset(raw);
+  for (std::size_t i = 0; i < cf_count; ++i) state->cf[i] = handles[i];
+
+  std::string version;
+  s = raw->Get(rocksdb::ReadOptions(), state->cf[cf_default], slice(schema_version_key), &version);
+  if (s.IsNotFound()) {
+    rocksdb::WriteOptions wo;
+    wo.sync = true;
+    s = raw->Put(wo, state->cf[cf_default], slice(schema_version_key), slice(schema_version));
+    if (!s.ok()) return from_rocks(s);
+  } else if (!s.ok()) {
+    return from_rocks(s);
+  } else if (version != schema_version) {
+    return corruption("database at '" + options.path + "' has schema version " + version +
+                      ", this vigie reads version " + std::string(schema_version));
+  }
+
+  state->write_options.sync = options.sync_wal;
+  state->write_options.disableWAL = false;
+  return std::unique_ptr<store>(new store(std::move(state)));
+}
+
+// ---------------------------------------------------------------------------------------------
+// write_group
+
+struct write_group::impl {
+  rocksdb::ColumnFamilyHandle* mentions = nullptr;
+  rocksdb::ColumnFamilyHandle* dedup = nullptr;
+  rocksdb::WriteBatch batch;
+  std::string key;        // scratch, reused
+  std::string dedup_key;  // scratch, reused
+  std::string time;       // scratch, reused
+};
+
+write_group::write_group(const store& db) : impl_(std::make_unique<impl>()) {
+  impl_->mentions = db.impl_->cf[cf_mentions];
+  impl_->dedup = db.impl_->cf[cf_dedup];
+}
+
+void write_group::add_mention(const mention_key& key, std::string_view record) {
+  impl& g = *impl_;
+  g.key.clear();
+  append_mention_key(key, &g.key);
+  g.dedup_key.clear();
+  append_dedup_key(key.tenant, key.source, key.id, &g.dedup_key);
+  g.time.clear();
+  append_time(key.created_at_ms, &g.time);
+  // Both puts land in the same WriteBatch: a mention is never stored without its dedup entry.
+  g.batch.Put(g.mentions, slice(g.key), slice(record));
+  g.batch.Put(g.dedup, slice(g.dedup_key), slice(g.time));
+  ++mentions_;
+}
+write_group::~write_group() = default;
+
+std::size_t write_group::bytes() const noexcept { return impl_->batch.GetDataSize(); }
+
+void write_group::clear() {
+  impl_->batch.Clear();
+  mentions_ = 0;
+}
+
+status store::find_existing(std::span<const dedup_ref> refs, std::span<bool> found) {
+  if (refs.size() != found.size()) return invalid_argument("find_existing: size mismatch");
+  if (refs.empty()) return status::ok_status();
+  impl& st = *impl_;
+  std::lock_guard lock(st.find_mu);
+  const std::size_t n = refs.size();
+  if (st.dedup_keys.size() < n) {
+    st.dedup_keys.resize(n);
+    st.dedup_values.resize(n);
+    st.dedup_statuses.resize(n);
+  }
+  st.dedup_slices.clear();
+  for (std::size_t i = 0; i < n; ++i) {
+    std::string& k = st.dedup_keys[i];
+    k.clear();
+    append_dedup_key(refs[i].tenant, refs[i].source, refs[i].id, &k);
+    st.dedup_slices.push_back(slice(k));
+  }
+  rocksdb::ReadOptions ro;
+  st.db->MultiGet(ro, st.cf[cf_dedup], n, st.dedup_slices.data(), st.dedup_values.data(),
+                  st.dedup_statuses.data(), /*sorted_input=*/false);
+  for (std::size_t i = 0; i < n; ++i) {
+    const rocksdb::Status& s = st.dedup_statuses[i];
+    if (s.ok()) {
+      found[i] = true;
+    } else if (s.IsNotFound()) {
+      found[i] = false;
+    } else {
+      return from_rocks(s);
+    }
+    st.dedup_values[i].Reset();
+  }
+  return status::ok_status();
+}
+
+status store::write(write_group& group) {
+  if (group.mentions() == 0) return status::ok_status();
+  return from_rocks(impl_->db->Write(impl_->write_options, &group.impl_->batch));
+}
+
+status store::scan_mentions(const mention_scan& scan, const mention_fn& fn) const {
+  if (!valid_tenant(scan.tenant)) return invalid_argument("invalid tenant");
+  const impl& st = *impl_;
+  std::string lower;
+  append_tenant_prefix(scan.tenant, &lower);
+  std::string prefix = lower;
+  append_time(scan.from_ms, &lower);
+
+  // Upper end, exclusive: the smaller of `to` and the cursor position.
+  std::string upper;
+  if (scan.to_ms == INT64_MAX) {
+    upper = tenant_upper_bound(scan.tenant);
+  } else {
+    upper = prefix;
+    append_time(scan.to_ms, &upper);
+  }
+  if (!scan.after_suffix.empty()) {
+    std::string cursor = prefix;
+    cursor.append(scan.after_suffix);
+    if (cursor < upper) upper = std::move(cursor);
+  }
+
+  rocksdb::ReadOptions ro;
+  rocksdb::Slice lower_slice = slice(lower), upper_slice = slice(upper);
+  // The bounds keep the iterator inside this tenant's range: it cannot see another tenant.
+  ro.iterate_lower_bound = &lower_slice;
+  ro.iterate_upper_bound = &upper_slice;
+  std::unique_ptr<rocksdb::Iterator> it(st.db->NewIterator(ro, st.cf[cf_mentions]));
+  for (it->SeekToLast(); it->Valid(); it->Prev()) {
+    std::string_view key = view(it->key());
+    if (!fn(key.substr(prefix.size()), view(it->value()))) break;
+  }
+  return from_rocks(it->status());
+}
+
+store_stats store::stats() const {
+  const impl& st = *impl_;
+  store_stats out;
+  auto agg = [&](const char* name) {
+    std::uint64_t v = 0;
+    st.db->GetAggregatedIntProperty(name, &v);
+    return v;
+  };
+  out.pending_compaction_bytes = agg("rocksdb.estimate-pending-compaction-bytes");
+  out.running_compactions = agg("rocksdb.num-running-compactions");
+  out.memtable_bytes = agg("rocksdb.cur-size-all-mem-tables");
+  out.live_sst_bytes = agg("rocksdb.live-sst-files-size");
+  std::uint64_t v = 0;
+  st.db->GetIntProperty(st.cf[cf_mentions], "rocksdb.estimate-num-keys", &v);
+  out.estimated_mentions = v;
+  out.write_stopped = agg("rocksdb.is-write-stopped") != 0;
+  out.write_stall_micros = st.statistics->getTickerCount(rocksdb::STALL_MICROS);
+  return out;
+}
+
+}  // namespace vigie::storage

@@ -1,0 +1,142 @@
+// store: Vigie's RocksDB database: column families, group-committed writes, tenant-scoped
+// reads. RocksDB types stay in store.cpp; callers see keys and encoded values as bytes.
+//
+//   auto db = vigie::storage::store::open({.path = "./data"});
+//   vigie::storage::write_group group(**db);
+//   group.add_mention({"acme", t, "twitter", "42"}, encoded_record);
+//   auto s = (*db)->write(group);   // durable per store_options::sync_wal when it returns
+//
+// Column families (proto/storage.md has the byte layouts):
+//   default        metadata (schema version)
+//   mentions       [tenant][created_at][source][id] -> mention record
+//   dedup          [tenant][source][id] -> created_at   (the idempotency index)
+//   watch_index, series, alerts, signals: laid out for the per-watch features
+//
+// Thread safety: a store may be used from many threads at once (RocksDB is thread-safe), but
+// Vigie writes from a single writer thread so that the dedup check and the write that follows
+// it cannot interleave with another writer's. A write_group is used by one thread at a time.
+
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "storage/keys.h"
+#include "storage/status.h"
+
+namespace vigie::storage {
+
+struct store_options {
+  // Folder of the database; created when missing.
+  std::string path = "./data";
+
+  // false (default): a write is acknowledged once it is in RocksDB's write-ahead log in the
+  //   operating system's page cache. Survives a crash of the vigie process (kill -9); a power
+  //   loss or kernel crash MAY LOSE the last acknowledged writes (typically under a second).
+  // true: every group commit calls fsync on the WAL before it is acknowledged. Survives power
+  //   loss; costs one fsync per group commit (group commit amortises it over many mentions).
+  bool sync_wal = false;
+
+  // Block compression of table files: "none", "snappy", "lz4", "zstd". lz4 is cheap on CPU
+  // and roughly halves the size of text-heavy mention records.
+  std::string compression = "lz4";
+
+  // Shared block cache for reads, in bytes. Larger keeps more recent mentions in memory.
+  std::uint64_t block_cache_bytes = 256ull << 20;
+
+  // Memtable size per column family before it is flushed to a table file. Larger absorbs
+  // bursts with fewer flushes, at the price of memory and a longer WAL replay after a crash.
+  std::uint64_t write_buffer_bytes = 64ull << 20;
+
+  // Threads for flushes and compactions.
+  int background_jobs = 2;
+};
+
+// Figures for ops, read from RocksDB's properties.
+struct store_stats {
+  std::uint64_t pending_compaction_bytes = 0;
+  std::uint64_t running_compactions = 0;
+  std::uint64_t memtable_bytes = 0;
+  std::uint64_t live_sst_bytes = 0;
+  std::uint64_t estimated_mentions = 0;
+  std::uint64_t write_stall_micros = 0;  // total time writes were delayed or stopped
+  bool write_stopped = false;
+};
+
+// The idempotency identity of a mention.
+struct dedup_ref {
+  std::string_view tenant;
+  std::string_view source;
+  std::string_view id;
+};
+
+// One atomic group commit: mentions with their dedup entries. Reuse one per writer thread.
+class store;
+
+class write_group {
+ public:
+  explicit write_group(const store& db);
+  ~write_group();
+  write_group(const write_group&) = delete;
+  write_group& operator=(const write_group&) = delete;
+
+  // Adds a mention record and its dedup entry.
+  void add_mention(const mention_key& key, std::string_view record);
+  std::size_t mentions() const noexcept { return mentions_; }
+  std::size_t bytes() const noexcept;
+  void clear();
+
+ private:
+  friend class store;
+  struct impl;
+  std::unique_ptr<impl> impl_;
+  std::size_t mentions_ = 0;
+};
+
+// A newest-first scan of one tenant's mentions.
+struct mention_scan {
+  std::string_view tenant;
+  std::int64_t from_ms = INT64_MIN;  // inclusive
+  std::int64_t to_ms = INT64_MAX;    // exclusive
+  // When not empty: continue strictly after (older than) this key suffix, as returned by a
+  // previous scan. Makes cursor pagination stable while ingest goes on.
+  std::string_view after_suffix;
+};
+
+class store {
+ public:
+  static result<std::unique_ptr<store>> open(const store_options& options);
+  ~store();
+  store(const store&) = delete;
+  store& operator=(const store&) = delete;
+
+  // found[i] is set to whether refs[i] is already stored. found.size() must equal refs.size().
+  status find_existing(std::span<const dedup_ref> refs, std::span<bool> found);
+
+  // Writes the group atomically. When it returns ok the group is in the WAL (and fsynced if
+  // sync_wal): it survives a process crash.
+  status write(write_group& group);
+
+  // Calls fn(key_suffix, record) for the tenant's mentions in [from_ms, to_ms), newest first,
+  // until fn returns false. key_suffix identifies the mention for after_suffix.
+  using mention_fn = std::function<bool(std::string_view key_suffix, std::string_view record)>;
+  status scan_mentions(const mention_scan& scan, const mention_fn& fn) const;
+
+  store_stats stats() const;
+
+  // Syncs the WAL and closes the database; the destructor does this too.
+  status close();
+
+ private:
+  friend class write_group;
+  struct impl;
+  explicit store(std::unique_ptr<impl> impl);
+  std::unique_ptr<impl> impl_;
+};
+
+}  // namespace vigie::storage
