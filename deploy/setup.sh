@@ -18,6 +18,9 @@ packages=(
   libcld2-dev libhyperscan-dev libstemmer-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev
+  # integration tests: the real binary driven over HTTP by Python, responses checked against
+  # the JSON Schemas in proto/
+  python3 python3-yaml python3-jsonschema
   # promtool checks our /metrics exposition in the integration tests
   prometheus
 )

@@ -1,0 +1,47 @@
+# Vigie: the two commands are `make run` and `make test`. Each installs what is missing
+# (deploy/setup.sh), builds, and then runs or tests.
+
+BUILD      ?= build
+ASAN_BUILD ?= build-asan
+JOBS       ?= $(shell nproc)
+LISTEN     ?= 127.0.0.1:8080
+DATA_DIR   ?= ./data
+# A development key so that a first `make run` can be tried at once; set your own.
+VIGIE_API_KEYS ?= demo:vigie-demo-key
+export VIGIE_API_KEYS
+
+UNIT_TESTS = storage_test pipeline_test server_test mention_generator_test
+
+.PHONY: all setup build run test unit asan bench clean
+
+all: build
+
+setup:
+	@deploy/setup.sh
+
+build: setup
+	@cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+	@cmake --build $(BUILD) -j$(JOBS)
+
+run: build
+	@echo "vigie: http://$(LISTEN)  data: $(DATA_DIR)  keys: VIGIE_API_KEYS=$$VIGIE_API_KEYS"
+	$(BUILD)/server/vigie serve --listen $(LISTEN) --data-dir $(DATA_DIR)
+
+# Everything: unit, accuracy, integration and crash tests on the release build, then the unit
+# tests again under AddressSanitizer and UndefinedBehaviorSanitizer.
+test: build asan
+	ctest --test-dir $(BUILD) --output-on-failure --timeout 600
+	ctest --test-dir $(ASAN_BUILD) --output-on-failure -L unit
+
+unit: build
+	ctest --test-dir $(BUILD) --output-on-failure -L unit
+
+asan: setup
+	@cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DVIGIE_SANITIZE=ON -DVIGIE_BUILD_BENCHMARKS=OFF >/dev/null
+	@cmake --build $(ASAN_BUILD) -j$(JOBS) --target $(UNIT_TESTS)
+
+bench: build
+	tests/bench/run.sh $(BUILD)
+
+clean:
+	rm -rf $(BUILD) $(ASAN_BUILD)

@@ -1,0 +1,389 @@
+#include "pipeline/internal/tokenizer.h"
+
+#include <array>
+
+namespace vigie::pipeline::internal {
+namespace {
+
+struct code_point {
+  char32_t cp;
+  std::uint32_t size;  // bytes; 1 for an invalid byte, which decodes as U+FFFD
+};
+
+code_point decode(std::string_view s, std::size_t i) noexcept {
+  auto b = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
+  unsigned c = b(i);
+  if (c < 0x80) return {c, 1};
+  auto cont = [&](std::size_t k) { return k < s.size() && (b(k) & 0xC0) == 0x80; };
+  if (c >= 0xC2 && c < 0xE0 && cont(i + 1)) return {char32_t(((c & 0x1F) << 6) | (b(i + 1) & 0x3F)), 2};
+  if (c >= 0xE0 && c < 0xF0 && cont(i + 1) && cont(i + 2))
+    return {char32_t(((c & 0x0F) << 12) | ((b(i + 1) & 0x3F) << 6) | (b(i + 2) & 0x3F)), 3};
+  if (c >= 0xF0 && c < 0xF5 && cont(i + 1) && cont(i + 2) && cont(i + 3))
+    return {char32_t(((c & 0x07) << 18) | ((b(i + 1) & 0x3F) << 12) | ((b(i + 2) & 0x3F) << 6) |
+                     (b(i + 3) & 0x3F)),
+            4};
+  return {0xFFFD, 1};
+}
+
+bool is_ascii_alnum(char32_t c) noexcept {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
+
+bool is_letter(char32_t c) noexcept {
+  if (c < 0x80) return is_ascii_alnum(c);
+  if (c >= 0xC0 && c <= 0x24F) return c != 0xD7 && c != 0xF7;  // Latin-1 and Extended-A/B
+  if (c >= 0x370 && c <= 0x52F) return true;                     // Greek, Cyrillic
+  if (c >= 0x3040 && c <= 0x9FFF) return true;                   // kana, CJK
+  if (c >= 0xAC00 && c <= 0xD7AF) return true;                   // Hangul
+  return false;
+}
+
+bool is_emoji(char32_t c) noexcept {
+  return (c >= 0x1F000 && c <= 0x1FAFF && !(c >= 0x1F3FB && c <= 0x1F3FF)) ||
+         (c >= 0x2600 && c <= 0x27BF) || (c >= 0x2B00 && c <= 0x2BFF) ||
+         (c >= 0x2300 && c <= 0x23FF) || c == 0x2764;
+}
+
+// Joiners and modifiers that belong to the preceding emoji: VS15/VS16, ZWJ, skin tones, keycap.
+bool is_emoji_modifier(char32_t c) noexcept {
+  return c == 0xFE0F || c == 0xFE0E || c == 0x200D || c == 0x20E3 || (c >= 0x1F3FB && c <= 0x1F3FF);
+}
+
+bool is_apostrophe(char32_t c) noexcept { return c == '\'' || c == 0x2019; }
+
+bool is_space(char c) noexcept {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
+
+bool is_upper(char32_t c) noexcept { return (c >= 'A' && c <= 'Z') || (c >= 0xC0 && c <= 0xDE && c != 0xD7); }
+bool is_lower(char32_t c) noexcept { return (c >= 'a' && c <= 'z') || (c >= 0xDF && c <= 0xFF && c != 0xF7); }
+bool is_digit(char32_t c) noexcept { return c >= '0' && c <= '9'; }
+
+bool starts_with_icase(std::string_view s, std::string_view prefix) noexcept {
+  if (s.size() < prefix.size()) return false;
+  for (std::size_t k = 0; k < prefix.size(); ++k) {
+    char c = s[k];
+    if (c >= 'A' && c <= 'Z') c = char(c - 'A' + 'a');
+    if (c != prefix[k]) return false;
+  }
+  return true;
+}
+
+// French elided forms, folded, without the apostrophe.
+constexpr std::array<std::string_view, 13> elision_prefixes = {
+    "j", "l", "qu", "c", "n", "d", "m", "t", "s", "jusqu", "lorsqu", "puisqu", "quoiqu"};
+
+bool is_elision_prefix(std::string_view raw) noexcept {
+  if (raw.size() > 7) return false;
+  char buf[8];
+  for (std::size_t k = 0; k < raw.size(); ++k) {
+    char c = raw[k];
+    buf[k] = (c >= 'A' && c <= 'Z') ? char(c - 'A' + 'a') : c;
+  }
+  std::string_view low(buf, raw.size());
+  for (auto p : elision_prefixes)
+    if (p == low) return true;
+  return false;
+}
+
+// Emoticon as a whole whitespace-delimited chunk: "^^", ":-)", ">:(", "xD", "<3", ":'(".
+bool is_emoticon_chunk(std::string_view c) noexcept {
+  if (c.size() < 2 || c.size() > 8) return false;
+  if (c.size() == 2 && (c[0] == 'x' || c[0] == 'X') &&
+      (c[1] == 'D' || c[1] == 'P' || c[1] == 'p' || c[1] == 'd' || c[1] == ')' || c[1] == '('))
+    return true;
+  bool has_eyes = false;
+  char prev = 0;
+  for (char ch : c) {
+    auto u = static_cast<unsigned char>(ch);
+    if (u >= 0x80 || u <= 0x20) return false;
+    bool letter = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z');
+    bool prev_letter = (prev >= 'a' && prev <= 'z') || (prev >= 'A' && prev <= 'Z');
+    if (letter && prev_letter) return false;                    // "note:" is a word
+    if (ch >= '0' && ch <= '9' && ch != '3' && ch != '8') return false;  // "10:30"
+    if (ch == ':' || ch == ';' || ch == '=' || ch == '^' || ch == '<' || ch == '>') has_eyes = true;
+    prev = ch;
+  }
+  if (!has_eyes) return false;
+  // Only punctuation that never forms a face: "...", "?!", "::".
+  for (char ch : c)
+    if (ch == ')' || ch == '(' || ch == 'D' || ch == 'P' || ch == 'p' || ch == '3' || ch == '/' ||
+        ch == '\\' || ch == '|' || ch == '[' || ch == ']' || ch == '*' || ch == 'o' || ch == 'O' ||
+        ch == '^' || ch == '_' || ch == '$' || ch == '@' || ch == '{' || ch == '}' || ch == 'S' ||
+        ch == 's' || ch == 'x' || ch == 'X')
+      return true;
+  return false;
+}
+
+// Emoticon glued to text ("great:)" or ":)" followed by '!'): length, or 0.
+std::size_t glued_emoticon(std::string_view s, std::size_t i) noexcept {
+  char c = s[i];
+  if (c == '<' && i + 1 < s.size() && s[i + 1] == '3') {
+    if (i + 2 < s.size() && is_digit(static_cast<unsigned char>(s[i + 2]))) return 0;
+    return 2;
+  }
+  if (c != ':' && c != ';' && c != '=') return 0;
+  if (i > 0 && is_digit(static_cast<unsigned char>(s[i - 1]))) return 0;
+  std::size_t k = i + 1;
+  if (k < s.size() && (s[k] == '-' || s[k] == '\'')) ++k;
+  if (k >= s.size()) return 0;
+  char m = s[k];
+  bool mouth = m == ')' || m == '(' || m == 'D' || m == 'P' || m == 'p' || m == '/' || m == '|' ||
+               m == ']' || m == '[' || m == '*' || m == 'o' || m == 'O' || m == '3' || m == 's' ||
+               m == 'S' || m == '$';
+  if (!mouth) return 0;
+  ++k;
+  // ":Paris" is not ":P" + "aris".
+  if (k < s.size() && m != ')' && m != '(' && is_letter(decode(s, k).cp)) return 0;
+  while (k < s.size() && (s[k] == m) && (m == ')' || m == '(')) ++k;  // ":)))"
+  return k - i;
+}
+
+}  // namespace
+
+void append_folded(std::string_view raw, std::string& out) {
+  for (std::size_t i = 0; i < raw.size();) {
+    unsigned char c = static_cast<unsigned char>(raw[i]);
+    if (c < 0x80) {
+      out.push_back((c >= 'A' && c <= 'Z') ? char(c - 'A' + 'a') : char(c));
+      ++i;
+      continue;
+    }
+    auto [cp, n] = decode(raw, i);
+    const char* rep = nullptr;
+    if (cp >= 0xC0 && cp <= 0xFF) {
+      // Latin-1 letters without their accent; nullptr where the letter has no base form.
+      static constexpr const char* latin1[64] = {
+          "a", "a", "a", "a", "a", "a", "ae", "c", "e", "e", "e", "e", "i", "i", "i", "i",
+          "d", "n", "o", "o", "o", "o", "o", nullptr, "o", "u", "u", "u", "u", "y", nullptr, "ss",
+          "a", "a", "a", "a", "a", "a", "ae", "c", "e", "e", "e", "e", "i", "i", "i", "i",
+          "d", "n", "o", "o", "o", "o", "o", nullptr, "o", "u", "u", "u", "u", "y", nullptr, "y"};
+      rep = latin1[cp - 0xC0];
+    } else if (cp == 0x152 || cp == 0x153) {
+      rep = "oe";
+    } else if (cp == 0x178) {
+      rep = "y";
+    } else if (cp == 0x2019 || cp == 0x2018) {
+      rep = "'";
+    }
+    if (rep != nullptr) out.append(rep);
+    else out.append(raw.substr(i, n));
+    i += n;
+  }
+}
+
+bool is_elongated(std::string_view w) noexcept {
+  for (std::size_t k = 2; k < w.size(); ++k)
+    if (w[k] == w[k - 1] && w[k] == w[k - 2] && ((w[k] >= 'a' && w[k] <= 'z'))) return true;
+  return false;
+}
+
+void collapse_runs(std::string_view w, std::size_t max_run, std::string& out) {
+  out.clear();
+  std::size_t run = 0;
+  for (std::size_t k = 0; k < w.size(); ++k) {
+    run = (k > 0 && w[k] == w[k - 1]) ? run + 1 : 1;
+    if (run <= max_run || !(w[k] >= 'a' && w[k] <= 'z')) out.push_back(w[k]);
+  }
+}
+
+tokenizer::tokenizer() {
+  // Sized for a long post; grows once if a longer text comes, then stays.
+  tokens_.reserve(256);
+  folded_.reserve(2048);
+}
+
+void tokenizer::add(std::string_view raw, token_kind kind, std::uint8_t flags) {
+  if (tokens_.size() >= max_tokens) return;
+  token t;
+  t.raw = raw;
+  t.kind = kind;
+  t.flags = flags;
+  t.fold_begin = static_cast<std::uint32_t>(folded_.size());
+  if (kind == token_kind::emoji) {
+    folded_.append(raw.substr(0, decode(raw, 0).size));
+  } else if (kind == token_kind::word || kind == token_kind::emoticon) {
+    append_folded(raw, folded_);
+  }
+  t.fold_size = static_cast<std::uint32_t>(folded_.size() - t.fold_begin);
+  tokens_.push_back(t);
+}
+
+void tokenizer::add_word(std::string_view raw, std::uint8_t flags) {
+  int letters = 0, upper = 0, lower = 0, digits = 0;
+  for (std::size_t i = 0; i < raw.size();) {
+    const char a = raw[i];
+    if (static_cast<unsigned char>(a) < 0x80) {  // ASCII fast path
+      if (a >= 'a' && a <= 'z') { ++letters; ++lower; }
+      else if (a >= 'A' && a <= 'Z') { ++letters; ++upper; }
+      else if (a >= '0' && a <= '9') ++digits;
+      ++i;
+      continue;
+    }
+    auto [cp, n] = decode(raw, i);
+    if (is_digit(cp)) ++digits;
+    else if (is_letter(cp)) {
+      ++letters;
+      upper += is_upper(cp);
+      lower += is_lower(cp);
+    }
+    i += n;
+  }
+  if (letters == 0 && digits > 0) {
+    add(raw, token_kind::number, 0);
+    return;
+  }
+  if (!(flags & flag_hashtag)) {
+    if (letters >= 2 && upper == letters) flags |= flag_all_caps;
+    if (lower > 0) has_lower_ = true;
+  }
+  const std::size_t before = tokens_.size();
+  add(raw, token_kind::word, flags);
+  if (tokens_.size() > before && is_elongated(folded(tokens_.back())))
+    tokens_.back().flags |= flag_elongated;
+}
+
+void tokenizer::add_hashtag(std::string_view body) {
+  // Split camelCase and letter/digit changes: #BoycottBorel -> Boycott Borel, #ILoveParis ->
+  // I Love Paris. An all-lower hashtag stays one word (#epicfail).
+  std::size_t part = 0;
+  char32_t prev = 0;
+  for (std::size_t i = 0; i < body.size();) {
+    auto [cp, n] = decode(body, i);
+    bool split = false;
+    if (i > part) {
+      if (is_upper(cp) && is_lower(prev)) split = true;
+      else if (is_upper(cp) && is_upper(prev) && i + n < body.size() && is_lower(decode(body, i + n).cp))
+        split = true;
+      else if (is_digit(cp) != is_digit(prev)) split = true;
+    }
+    if (split || cp == '_') {
+      if (i > part) add_word(body.substr(part, i - part), flag_hashtag);
+      part = cp == '_' ? i + n : i;
+    }
+    prev = cp;
+    i += n;
+  }
+  if (part < body.size()) add_word(body.substr(part), flag_hashtag);
+}
+
+void tokenizer::tokenize(std::string_view s, bool french) {
+  tokens_.clear();
+  folded_.clear();
+  has_lower_ = false;
+  const std::size_t n = s.size();
+  std::size_t i = 0;
+  bool chunk_start = true;
+  while (i < n && tokens_.size() < max_tokens) {
+    char c = s[i];
+    if (is_space(c)) {
+      if (c == '\n' && !tokens_.empty() && tokens_.back().kind != token_kind::sentence_break)
+        add(s.substr(i, 1), token_kind::sentence_break, 0);
+      ++i;
+      chunk_start = true;
+      continue;
+    }
+    if (chunk_start) {
+      chunk_start = false;
+      // Most chunks are plain words: only a chunk that may be a URL (h..., w...) or an
+      // emoticon (punctuation, digits, "xD") is measured, which keeps the tokenizer one pass.
+      const bool plain_word = ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) && c != 'h' &&
+                              c != 'H' && c != 'w' && c != 'W' && c != 'x' && c != 'X';
+      if (!plain_word) {
+      std::size_t end = i;
+      while (end < n && !is_space(s[end])) ++end;
+      std::string_view chunk = s.substr(i, end - i);
+      if (starts_with_icase(chunk, "http://") || starts_with_icase(chunk, "https://") ||
+          starts_with_icase(chunk, "www.")) {
+        add(chunk, token_kind::url, 0);
+        i = end;
+        continue;
+      }
+      if (is_emoticon_chunk(chunk)) {
+        add(chunk, token_kind::emoticon, 0);
+        i = end;
+        continue;
+      }
+      }
+    }
+    auto [cp, len] = decode(s, i);
+    if (is_letter(cp)) {
+      // A word: letters and digits, with inner apostrophes ("don't", "aujourd'hui", "l'avis").
+      std::size_t b = i, e = i + len;
+      while (e < n) {
+        const char a = s[e];
+        if ((a >= 'a' && a <= 'z') || (a >= 'A' && a <= 'Z') || (a >= '0' && a <= '9')) {
+          ++e;  // ASCII fast path: most bytes of most mentions
+          continue;
+        }
+        if (static_cast<unsigned char>(a) < 0x80 && a != '\'') break;
+        auto [c2, l2] = decode(s, e);
+        if (is_letter(c2)) { e += l2; continue; }
+        if (is_apostrophe(c2) && e + l2 < n && is_letter(decode(s, e + l2).cp)) {
+          if (french && is_elision_prefix(s.substr(b, e - b))) {
+            add(s.substr(b, e + l2 - b), token_kind::word, flag_elision);
+            b = e + l2;
+          }
+          e += l2;
+          continue;
+        }
+        break;
+      }
+      add_word(s.substr(b, e - b), 0);
+      i = e;
+      continue;
+    }
+    if (c == '#' || c == '@') {
+      std::size_t e = i + 1;
+      while (e < n) {
+        auto [c2, l2] = decode(s, e);
+        if (!is_letter(c2) && c2 != '_') break;
+        e += l2;
+      }
+      if (e > i + 1) {
+        if (c == '#') add_hashtag(s.substr(i + 1, e - i - 1));
+        else add(s.substr(i, e - i), token_kind::user_mention, 0);
+        i = e;
+        continue;
+      }
+    }
+    if (std::size_t el = glued_emoticon(s, i)) {
+      add(s.substr(i, el), token_kind::emoticon, 0);
+      i += el;
+      continue;
+    }
+    if (c == '!' || c == '?') {
+      std::size_t e = i;
+      while (e < n && s[e] == c) ++e;
+      add(s.substr(i, e - i), c == '!' ? token_kind::exclamation : token_kind::question, 0);
+      tokens_.back().count = static_cast<std::uint16_t>(e - i > 0xFFFF ? 0xFFFF : e - i);
+      i = e;
+      continue;
+    }
+    if (is_emoji(cp)) {
+      std::size_t e = i + len;
+      while (e < n) {
+        auto [c2, l2] = decode(s, e);
+        if (!is_emoji_modifier(c2)) break;
+        e += l2;
+        // A ZWJ glues the next pictograph into the same emoji (family, profession...).
+        if (c2 == 0x200D && e < n && is_emoji(decode(s, e).cp)) e += decode(s, e).size;
+      }
+      add(s.substr(i, e - i), token_kind::emoji, 0);
+      i = e;
+      continue;
+    }
+    if (c == '.' || cp == 0x2026 || cp == 0x3002) {
+      if (tokens_.empty() || tokens_.back().kind != token_kind::sentence_break)
+        add(s.substr(i, len), token_kind::sentence_break, 0);
+    } else if (c == ',' || c == ';' || c == ':' || cp == 0x2013 || cp == 0x2014 ||
+               (c == '-' && i + 1 < n && is_space(s[i + 1]))) {
+      if (tokens_.empty() || (tokens_.back().kind != token_kind::clause_break &&
+                              tokens_.back().kind != token_kind::sentence_break))
+        add(s.substr(i, len), token_kind::clause_break, 0);
+    }
+    i += len;
+  }
+}
+
+}  // namespace vigie::pipeline::internal

@@ -1,0 +1,81 @@
+#include "pipeline/internal/tokenizer.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+namespace vigie::pipeline::internal {
+namespace {
+
+std::vector<std::string> folded_words(tokenizer& t, std::string_view text, bool french) {
+  t.tokenize(text, french);
+  std::vector<std::string> out;
+  for (const auto& k : t.tokens())
+    if (k.kind == token_kind::word || k.kind == token_kind::emoji || k.kind == token_kind::emoticon)
+      out.emplace_back(t.folded(k));
+  return out;
+}
+
+TEST(tokenizer, folds_case_accents_and_splits_french_elisions) {
+  tokenizer t;
+  EXPECT_EQ(folded_words(t, "J'adore l’Équipe, c'est GÉNIAL", true),
+            (std::vector<std::string>{"j'", "adore", "l'", "equipe", "c'", "est", "genial"}));
+  // English keeps its apostrophes: "don't" is one negator.
+  EXPECT_EQ(folded_words(t, "I don't like it", false),
+            (std::vector<std::string>{"i", "don't", "like", "it"}));
+}
+
+TEST(tokenizer, splits_camel_case_hashtags_and_skips_urls_and_mentions) {
+  tokenizer t;
+  EXPECT_EQ(folded_words(t, "#BoycottBorel @Borel_FR https://x.co/a?b=1 #epicfail", true),
+            (std::vector<std::string>{"boycott", "borel", "epicfail"}));
+  t.tokenize("@Borel_FR https://x.co/a", false);
+  ASSERT_EQ(t.tokens().size(), 2u);
+  EXPECT_EQ(t.tokens()[0].kind, token_kind::user_mention);
+  EXPECT_EQ(t.tokens()[1].kind, token_kind::url);
+}
+
+TEST(tokenizer, emoji_emoticons_and_punctuation) {
+  tokenizer t;
+  EXPECT_EQ(folded_words(t, "top 👍🏽 ❤️ :-) xD <3 ^^ great:)", false),
+            (std::vector<std::string>{"top", "👍", "❤", ":-)", "xd", "<3", "^^", "great", ":)"}));
+  t.tokenize("Nul!!! Vraiment??", true);
+  ASSERT_EQ(t.tokens().size(), 4u);
+  EXPECT_EQ(t.tokens()[1].kind, token_kind::exclamation);
+  EXPECT_EQ(t.tokens()[1].count, 3);
+  EXPECT_EQ(t.tokens()[3].kind, token_kind::question);
+  EXPECT_EQ(t.tokens()[3].count, 2);
+  // "10:30" is a time, not an emoticon.
+  EXPECT_EQ(folded_words(t, "at 10:30", false), (std::vector<std::string>{"at"}));
+}
+
+TEST(tokenizer, flags_caps_and_elongation) {
+  tokenizer t;
+  t.tokenize("this is HORRIBLE and sooooo bad", false);
+  const auto toks = t.tokens();
+  ASSERT_EQ(toks.size(), 6u);
+  EXPECT_TRUE(toks[2].flags & flag_all_caps);
+  EXPECT_TRUE(toks[4].flags & flag_elongated);
+  EXPECT_FALSE(toks[5].flags & (flag_all_caps | flag_elongated));
+  EXPECT_TRUE(t.has_lower_case_word());
+  std::string out;
+  collapse_runs("geniaaal", 1, out);
+  EXPECT_EQ(out, "genial");
+  collapse_runs("gooood", 2, out);
+  EXPECT_EQ(out, "good");
+}
+
+TEST(tokenizer, survives_invalid_utf8_and_bounds_tokens) {
+  tokenizer t;
+  const std::string bad = "ok \xC3 \xFF\xFE caf\xC3\xA9 \xF0\x9F";
+  t.tokenize(bad, true);
+  EXPECT_FALSE(t.tokens().empty());
+  std::string big;
+  for (std::size_t i = 0; i < max_tokens + 100; ++i) big += "a ";
+  t.tokenize(big, false);
+  EXPECT_EQ(t.tokens().size(), max_tokens);
+}
+
+}  // namespace
+}  // namespace vigie::pipeline::internal

@@ -1,0 +1,26 @@
+// language: detection of a mention's language when the source does not give it.
+//
+// Wraps CLD2 (Compact Language Detector 2, Debian's libcld2). It is off the hot path when the
+// source gives `lang`; the enrich stage calls it only for mentions without one.
+//
+//   std::string_view lang = vigie::pipeline::detect_language("Le SAV est injoignable");
+//   // "fr"; "" when the text is too short or too mixed to tell
+//
+// Thread safety: a pure function; call it from any number of threads (CLD2 keeps no state).
+
+#pragma once
+
+#include <string_view>
+
+namespace vigie::pipeline {
+
+// Shortest text, in bytes, worth asking CLD2 about: below this ("ok", "lol") a guess is noise.
+inline constexpr std::size_t min_detect_bytes = 8;
+// Longest prefix of a text that is examined: the language of a long article is settled by then.
+inline constexpr std::size_t max_detect_bytes = 4096;
+
+// ISO 639-1 code ("fr", "en", "de", ...) of the text's language, or "" when unknown or not
+// reliable. The returned view points to static storage.
+std::string_view detect_language(std::string_view text) noexcept;
+
+}  // namespace vigie::pipeline

@@ -1,0 +1,224 @@
+#include "pipeline/lexicon.h"
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <unordered_map>
+
+#include "pipeline/internal/lexicon_hash.h"
+#include "pipeline/internal/tokenizer.h"
+
+namespace vigie::pipeline {
+
+const lexicon_entry* lexicon::find(std::string_view key) const noexcept {
+  if (slots_.empty() || key.empty()) return nullptr;
+  const std::uint64_t h = internal::hash_term(key);
+  const std::size_t mask = slots_.size() - 1;
+  for (std::size_t i = h & mask;; i = (i + 1) & mask) {
+    const slot& s = slots_[i];
+    if (s.key_size == 0) return nullptr;
+    if (s.tag == static_cast<std::uint32_t>(h >> 32) && s.key_size == key.size() &&
+        std::memcmp(keys_.data() + s.key_begin, key.data(), key.size()) == 0)
+      return &entries_[s.entry];
+  }
+}
+
+const lexicon* lexicon_set::find(std::string_view lang) const noexcept {
+  if (lang.size() < 2 || (lang.size() > 2 && lang[2] != '-' && lang[2] != '_')) return nullptr;
+  char a = static_cast<char>(lang[0] | 0x20), b = static_cast<char>(lang[1] | 0x20);
+  if (a == 'e' && b == 'n') return en_.size() ? &en_ : nullptr;
+  if (a == 'f' && b == 'r') return fr_.size() ? &fr_ : nullptr;
+  return nullptr;
+}
+
+struct lexicon_builder::impl {
+  std::unordered_map<std::string, lexicon_entry> en, fr;
+  internal::tokenizer tok;
+  std::string key;
+};
+
+lexicon_builder::lexicon_builder() : impl_(std::make_unique<impl>()) {}
+lexicon_builder::~lexicon_builder() = default;
+
+namespace {
+
+std::string where(std::string_view file, int line) {
+  std::string s(file);
+  s += ':';
+  s += std::to_string(line);
+  s += ": ";
+  return s;
+}
+
+struct parsed_line {
+  std::string key;
+  std::uint8_t role;
+  float value;
+  bool phrase;
+};
+
+}  // namespace
+
+status lexicon_builder::add_file(std::string_view lang, std::string_view file_name,
+                                 std::string_view contents) {
+  const bool french = lang == "fr";
+  if (lang != "en" && !french)
+    return invalid_argument(std::string(file_name) + ": unsupported language '" + std::string(lang) + "'");
+  auto& table = french ? impl_->fr : impl_->en;
+  std::vector<parsed_line> lines;
+  int line_no = 0;
+  std::size_t pos = 0;
+  while (pos < contents.size()) {
+    std::size_t eol = contents.find('\n', pos);
+    if (eol == std::string_view::npos) eol = contents.size();
+    std::string_view line = contents.substr(pos, eol - pos);
+    pos = eol + 1;
+    ++line_no;
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    if (line.empty() || line[0] == '#') continue;
+
+    std::string_view fields[4];
+    std::size_t nf = 0, b = 0;
+    while (nf < 4) {
+      std::size_t t = line.find('\t', b);
+      fields[nf++] = line.substr(b, t == std::string_view::npos ? std::string_view::npos : t - b);
+      if (t == std::string_view::npos) break;
+      b = t + 1;
+    }
+    if (nf < 2) return invalid_argument(where(file_name, line_no) + "expected TERM<TAB>VALUE[<TAB>ROLE]");
+    if (nf > 3) return invalid_argument(where(file_name, line_no) + "too many fields (at most 3)");
+    std::string_view term = fields[0], value_text = fields[1];
+    if (term.empty() || term.front() == ' ' || term.back() == ' ' ||
+        term.find("  ") != std::string_view::npos)
+      return invalid_argument(where(file_name, line_no) +
+                              "empty term, or words not separated by single spaces");
+    float value = 0.0f;
+    auto [end, ec] = std::from_chars(value_text.data(), value_text.data() + value_text.size(), value);
+    if (ec != std::errc() || end != value_text.data() + value_text.size() || !std::isfinite(value))
+      return invalid_argument(where(file_name, line_no) + "value '" + std::string(value_text) +
+                              "' is not a number");
+    std::string_view role_name = nf == 3 ? fields[2] : "valence";
+    std::uint8_t role = 0;
+    if (role_name == "valence") {
+      role = role_valence;
+      if (std::fabs(value) > max_abs_valence)
+        return invalid_argument(where(file_name, line_no) + "valence out of [-4, 4]");
+    } else if (role_name == "booster") {
+      role = role_booster;
+      if (std::fabs(value) > max_abs_booster)
+        return invalid_argument(where(file_name, line_no) + "booster out of [-2, 2]");
+    } else if (role_name == "negator") {
+      role = role_negator;
+      if (!(value < 0.0f && value >= min_negator))
+        return invalid_argument(where(file_name, line_no) + "negator multiplier must be in [-2, 0)");
+    } else if (role_name == "contrast") {
+      role = role_contrast;
+      if (!(value >= 1.0f && value <= max_contrast))
+        return invalid_argument(where(file_name, line_no) + "contrast weight must be in [1, 4]");
+    } else {
+      return invalid_argument(where(file_name, line_no) + "unknown role '" + std::string(role_name) +
+                              "' (valence, booster, negator, contrast)");
+    }
+
+    // Fold the term exactly as text will be folded, so that lookups match byte for byte.
+    impl_->tok.tokenize(term, french);
+    std::string& key = impl_->key;
+    key.clear();
+    std::size_t words = 0;
+    for (const auto& t : impl_->tok.tokens()) {
+      using internal::token_kind;
+      if (t.kind != token_kind::word && t.kind != token_kind::emoticon && t.kind != token_kind::emoji)
+        continue;
+      if (words++) key.push_back(' ');
+      key.append(impl_->tok.folded(t));
+    }
+    // Terms with no word ("$:" is punctuation to our tokenizer) can never match: skip them.
+    if (words == 0) continue;
+    if (words > max_phrase_words)
+      return invalid_argument(where(file_name, line_no) + "set phrase longer than " +
+                              std::to_string(max_phrase_words) + " words");
+    lines.push_back({key, role, value, words > 1});
+  }
+  for (auto& l : lines) {
+    lexicon_entry& e = table[l.key];
+    e.roles |= l.role;
+    switch (l.role) {
+      case role_valence: e.valence = l.value; break;
+      case role_booster: e.booster = l.value; break;
+      case role_negator: e.negator = l.value; break;
+      case role_contrast: e.contrast = l.value; break;
+    }
+    if (l.phrase) table[l.key.substr(0, l.key.find(' '))].roles |= role_phrase_start;
+  }
+  return status::ok_status();
+}
+
+std::shared_ptr<const lexicon_set> lexicon_builder::finish() {
+  auto set = std::make_shared<lexicon_set>();
+  auto build = [](const std::unordered_map<std::string, lexicon_entry>& in, lexicon& out) {
+    std::size_t cap = 16;
+    // Load factor <= 1/2 keeps linear probes short for misses, the common case.
+    while (cap < in.size() * 2) cap *= 2;
+    out.slots_.assign(cap, {});
+    out.keys_.clear();
+    out.entries_.clear();
+    out.entries_.reserve(in.size());
+    for (auto& [k, e] : in) {
+      std::uint64_t h = internal::hash_term(k);
+      std::size_t i = h & (cap - 1);
+      while (out.slots_[i].key_size != 0) i = (i + 1) & (cap - 1);
+      auto& s = out.slots_[i];
+      s.tag = static_cast<std::uint32_t>(h >> 32);
+      s.key_begin = static_cast<std::uint32_t>(out.keys_.size());
+      s.key_size = static_cast<std::uint32_t>(k.size());
+      s.entry = static_cast<std::uint32_t>(out.entries_.size());
+      out.entries_.push_back(e);
+      out.keys_ += k;
+    }
+    out.size_ = in.size();
+  };
+  build(impl_->en, set->en_);
+  build(impl_->fr, set->fr_);
+  return set;
+}
+
+result<std::shared_ptr<const lexicon_set>> load_lexicons(const std::string& dir) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec)) return not_found("lexicon directory '" + dir + "' not found");
+  std::vector<fs::path> files;
+  for (auto it = fs::directory_iterator(dir, ec); !ec && it != fs::directory_iterator(); it.increment(ec)) {
+    const auto name = it->path().filename().string();
+    if (name.size() > 7 && name.ends_with(".lex") &&
+        (name.starts_with("en.") || name.starts_with("fr.") || name.starts_with("all.")))
+      files.push_back(it->path());
+  }
+  if (ec) return io_error("cannot list lexicon directory '" + dir + "': " + ec.message());
+  std::sort(files.begin(), files.end(),
+            [](const fs::path& a, const fs::path& b) { return a.filename() < b.filename(); });
+  bool has_en = false, has_fr = false;
+  lexicon_builder builder;
+  for (const auto& p : files) {
+    std::ifstream in(p, std::ios::binary);
+    std::ostringstream body;
+    if (!in || !(body << in.rdbuf())) return io_error("cannot read lexicon file '" + p.string() + "'");
+    const std::string name = p.filename().string();
+    // "all.*.lex" (emoji, emoticons) apply to every language; sorted first, so a language's
+    // own files override them.
+    for (std::string_view lang : {"en", "fr"}) {
+      if (!name.starts_with("all.") && !name.starts_with(lang)) continue;
+      if (!name.starts_with("all.")) (lang == "en" ? has_en : has_fr) = true;
+      if (auto st = builder.add_file(lang, p.string(), body.str()); !st.ok()) return st;
+    }
+  }
+  if (!has_en || !has_fr)
+    return not_found("lexicon directory '" + dir + "' has no " + (has_en ? "fr" : "en") +
+                     ".*.lex file (run the build's vigie_lexicons target)");
+  return builder.finish();
+}
+
+}  // namespace vigie::pipeline

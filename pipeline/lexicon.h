@@ -1,0 +1,133 @@
+// lexicon: the word lists of the sentiment engine, loaded once at start-up.
+//
+// A lexicon_set holds one lexicon per language ("en", "fr"). Each entry is a folded term
+// (lower case, no accents: see internal/tokenizer.h) that may carry several roles:
+//   valence   how positive (+) or negative (-) the term is, on VADER's scale [-4, 4]
+//   booster   intensifier (> 0: "very", "trop") or downtoner (< 0: "un peu"), in [-2, 2]
+//   negator   flips and damps the valence of the next words: the multiplier, in [-2, 0)
+//   contrast  "but", "mais": the clause after it weighs this much, the clause before less
+// A term of several words ("pas mal", "could have been better") is a set phrase; it wins over
+// its words.
+//
+// File format (also in pipeline/lexicons/README.md). A directory holds files named
+// `<lang>.<name>.lex` (lang "en", "fr", or "all" for entries shared by every language, such as
+// emoji), UTF-8, loaded in lexicographic order of file name; a later file
+// overrides the same role of the same term from an earlier file (our curated files
+// `*.9-curated.lex` override the converted sources `*.0-*.lex`). One entry per line:
+//
+//   # comment; blank lines are ignored
+//   good<TAB>1.9                  valence (the default role)
+//   very<TAB>0.293<TAB>booster
+//   not<TAB>-0.74<TAB>negator
+//   but<TAB>1.5<TAB>contrast
+//   pas mal<TAB>1.5               a set phrase: words separated by single spaces
+//
+//   auto lex = vigie::pipeline::load_lexicons("build/lexicons");
+//   if (!lex.ok()) { log(lex.status().to_string()); return 2; }   // "fr.9-curated.lex:12: ..."
+//   vigie::pipeline::sentiment_analyzer a(*lex);
+//
+// Thread safety: a lexicon_set is immutable once loaded; share it (shared_ptr<const>) between
+// any number of threads.
+
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "storage/status.h"
+
+namespace vigie::pipeline {
+
+// Longest set phrase, in words: bounds the look-ahead of the engine per token.
+inline constexpr std::size_t max_phrase_words = 4;
+// Bounds of the values in lexicon files; a value outside is an error, not clamped silently.
+inline constexpr float max_abs_valence = 4.0f;
+inline constexpr float max_abs_booster = 2.0f;
+inline constexpr float min_negator = -2.0f;
+inline constexpr float max_contrast = 4.0f;
+
+enum lexicon_role : std::uint8_t {
+  role_valence = 1,
+  role_booster = 2,
+  role_negator = 4,
+  role_contrast = 8,
+  role_phrase_start = 16,  // first word of at least one set phrase: try the phrase lookup
+};
+
+struct lexicon_entry {
+  float valence = 0.0f;
+  float booster = 0.0f;
+  float negator = 0.0f;
+  float contrast = 0.0f;
+  std::uint8_t roles = 0;
+};
+
+// One language's entries in an open-addressing table keyed by folded term.
+class lexicon {
+ public:
+  lexicon() = default;
+
+  // nullptr when the folded term is not in the lexicon. No allocation.
+  const lexicon_entry* find(std::string_view folded) const noexcept;
+
+  std::size_t size() const noexcept { return size_; }
+
+ private:
+  friend class lexicon_builder;
+  // 16 bytes, entries apart: most look-ups miss (function words), and a compact probe array
+  // stays in cache where slots carrying the entries would not.
+  struct slot {
+    std::uint32_t tag = 0;        // high bits of the hash
+    std::uint32_t key_begin = 0;
+    std::uint32_t key_size = 0;   // 0: empty slot
+    std::uint32_t entry = 0;      // index into entries_
+  };
+  std::vector<slot> slots_;
+  std::vector<lexicon_entry> entries_;
+  std::string keys_;
+  std::size_t size_ = 0;
+};
+
+class lexicon_set {
+ public:
+  // The lexicon of lang ("en", "fr"; case and region ignored: "FR", "en-GB"), or nullptr.
+  const lexicon* find(std::string_view lang) const noexcept;
+
+  const lexicon& en() const noexcept { return en_; }
+  const lexicon& fr() const noexcept { return fr_; }
+
+ private:
+  friend class lexicon_builder;
+  lexicon en_;
+  lexicon fr_;
+};
+
+// Builds a lexicon_set from file contents; load_lexicons() uses it, tests use it directly.
+class lexicon_builder {
+ public:
+  lexicon_builder();
+  ~lexicon_builder();
+  lexicon_builder(const lexicon_builder&) = delete;
+  lexicon_builder& operator=(const lexicon_builder&) = delete;
+
+  // Adds the entries of one file. lang is "en" or "fr"; file_name is used in error messages.
+  // On error nothing of that file is kept and the message says "file:line: reason".
+  [[nodiscard]] status add_file(std::string_view lang, std::string_view file_name,
+                                std::string_view contents);
+
+  std::shared_ptr<const lexicon_set> finish();
+
+ private:
+  struct impl;
+  std::unique_ptr<impl> impl_;
+};
+
+// Loads every `<lang>.<name>.lex` of dir (lang "en" or "fr"; other files are ignored).
+// Errors: not_found if dir has no lexicon file for en or fr, invalid_argument with
+// "file:line: reason" for a bad line, io_error if a file cannot be read.
+[[nodiscard]] result<std::shared_ptr<const lexicon_set>> load_lexicons(const std::string& dir);
+
+}  // namespace vigie::pipeline

@@ -1,0 +1,72 @@
+#include "pipeline/lexicon.h"
+
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+
+namespace vigie::pipeline {
+namespace {
+
+TEST(lexicon, later_files_override_roles_and_terms_are_folded) {
+  lexicon_builder b;
+  ASSERT_TRUE(b.add_file("fr", "fr.0-src.lex", "# comment\n\nGénial\t2.0\nsuper\t1.0\n").ok());
+  ASSERT_TRUE(b.add_file("fr", "fr.9-cur.lex", "super\t2.3\nsuper\t0.35\tbooster\npas mal\t1.5\n").ok());
+  auto set = b.finish();
+  const lexicon* fr = set->find("FR-fr");
+  ASSERT_NE(fr, nullptr);
+  EXPECT_EQ(set->find("de"), nullptr);
+  ASSERT_NE(fr->find("genial"), nullptr);
+  EXPECT_FLOAT_EQ(fr->find("genial")->valence, 2.0f);
+  const lexicon_entry* s = fr->find("super");
+  ASSERT_NE(s, nullptr);
+  EXPECT_FLOAT_EQ(s->valence, 2.3f);
+  EXPECT_FLOAT_EQ(s->booster, 0.35f);
+  EXPECT_EQ(s->roles & (role_valence | role_booster), role_valence | role_booster);
+  ASSERT_NE(fr->find("pas mal"), nullptr);
+  EXPECT_TRUE(fr->find("pas")->roles & role_phrase_start);
+  EXPECT_EQ(fr->find("absent"), nullptr);
+}
+
+TEST(lexicon, errors_name_file_line_and_reason) {
+  lexicon_builder b;
+  auto st = b.add_file("en", "en.9-x.lex", "good\t1.9\nbad\tminus two\n");
+  EXPECT_EQ(st.code(), status_code::invalid_argument);
+  EXPECT_EQ(st.message(), "en.9-x.lex:2: value 'minus two' is not a number");
+  EXPECT_EQ(b.add_file("en", "f", "great\t9\n").message(), "f:1: valence out of [-4, 4]");
+  EXPECT_EQ(b.add_file("en", "f", "x\t1\tshouting\n").message(),
+            "f:1: unknown role 'shouting' (valence, booster, negator, contrast)");
+  EXPECT_EQ(b.add_file("en", "f", "not\t0.5\tnegator\n").message(),
+            "f:1: negator multiplier must be in [-2, 0)");
+  EXPECT_EQ(b.add_file("en", "f", "lonely\n").message(), "f:1: expected TERM<TAB>VALUE[<TAB>ROLE]");
+  EXPECT_EQ(b.add_file("en", "f", "a b c d e\t1\n").message(), "f:1: set phrase longer than 4 words");
+  // A failed file leaves nothing behind.
+  EXPECT_EQ(b.finish()->en().find("good"), nullptr);
+}
+
+TEST(lexicon, load_lexicons_reads_a_directory) {
+  namespace fs = std::filesystem;
+  const fs::path dir = fs::temp_directory_path() / ("vigie_lexicon_test_" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  std::ofstream(dir / "all.5-emoji.lex") << "😍\t2.8\n";
+  std::ofstream(dir / "en.0-a.lex") << "good\t1.9\n";
+  std::ofstream(dir / "fr.0-a.lex") << "bon\t2.1\n";
+  std::ofstream(dir / "notes.txt") << "ignored\n";
+  auto lex = load_lexicons(dir.string());
+  ASSERT_TRUE(lex.ok()) << lex.status().to_string();
+  EXPECT_NE((*lex)->fr().find("😍"), nullptr);
+  EXPECT_NE((*lex)->en().find("good"), nullptr);
+
+  std::ofstream(dir / "fr.9-bad.lex") << "ok\t1\n\nmauvais\t-2\tvalence\textra\n";
+  auto bad = load_lexicons(dir.string());
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.status().message().find("fr.9-bad.lex:3: too many fields"), std::string::npos)
+      << bad.status().message();
+  fs::remove_all(dir);
+
+  EXPECT_EQ(load_lexicons((dir / "missing").string()).status().code(), status_code::not_found);
+}
+
+}  // namespace
+}  // namespace vigie::pipeline

@@ -1,0 +1,190 @@
+# Vigie English rule words. Written for Vigie (no third-party data); format: README.md.
+# Roles: negator, booster, contrast; and set phrases (valence of several words).
+# Negators: multiply the valence of the next words (scope: 3 words, up to punctuation).
+not	-0.74	negator
+no	-0.74	negator
+never	-0.74	negator
+none	-0.74	negator
+nobody	-0.74	negator
+nothing	-0.74	negator
+nowhere	-0.74	negator
+neither	-0.74	negator
+nor	-0.74	negator
+without	-0.74	negator
+cannot	-0.74	negator
+nope	-0.74	negator
+nah	-0.74	negator
+dont	-0.74	negator
+doesnt	-0.74	negator
+didnt	-0.74	negator
+isnt	-0.74	negator
+arent	-0.74	negator
+wasnt	-0.74	negator
+werent	-0.74	negator
+wont	-0.74	negator
+wouldnt	-0.74	negator
+cant	-0.74	negator
+couldnt	-0.74	negator
+shouldnt	-0.74	negator
+hasnt	-0.74	negator
+havent	-0.74	negator
+hadnt	-0.74	negator
+aint	-0.74	negator
+mustnt	-0.74	negator
+neednt	-0.74	negator
+# Words ending in n't (don't, isn't...) are negators by rule in the engine.
+# Intensifiers (> 0) and downtoners (< 0): added to |valence| of the next words.
+absolutely	0.293	booster
+amazingly	0.293	booster
+awfully	0.293	booster
+completely	0.293	booster
+considerably	0.293	booster
+deeply	0.293	booster
+decidedly	0.293	booster
+enormously	0.293	booster
+entirely	0.293	booster
+especially	0.293	booster
+exceptionally	0.293	booster
+extremely	0.293	booster
+fabulously	0.293	booster
+freaking	0.293	booster
+fricking	0.293	booster
+frigging	0.293	booster
+fucking	0.293	booster
+fully	0.293	booster
+greatly	0.293	booster
+hella	0.293	booster
+highly	0.293	booster
+hugely	0.293	booster
+incredibly	0.293	booster
+intensely	0.293	booster
+majorly	0.293	booster
+particularly	0.293	booster
+purely	0.293	booster
+quite	0.293	booster
+really	0.293	booster
+remarkably	0.293	booster
+so	0.293	booster
+substantially	0.293	booster
+thoroughly	0.293	booster
+totally	0.293	booster
+tremendously	0.293	booster
+uber	0.293	booster
+unbelievably	0.293	booster
+unusually	0.293	booster
+utterly	0.293	booster
+very	0.293	booster
+super	0.293	booster
+mega	0.293	booster
+truly	0.293	booster
+seriously	0.293	booster
+insanely	0.293	booster
+too	0.2	booster
+more	0.2	booster
+most	0.2	booster
+almost	-0.293	booster
+barely	-0.293	booster
+hardly	-0.293	booster
+marginally	-0.293	booster
+occasionally	-0.293	booster
+partly	-0.293	booster
+scarcely	-0.293	booster
+slightly	-0.293	booster
+somewhat	-0.293	booster
+kinda	-0.293	booster
+sorta	-0.293	booster
+less	-0.293	booster
+little	-0.293	booster
+fairly	-0.293	booster
+rather	-0.293	booster
+kind of	-0.293	booster
+sort of	-0.293	booster
+a bit	-0.293	booster
+a little	-0.293	booster
+a little bit	-0.293	booster
+just enough	-0.293	booster
+# Contrast: the clause after weighs x value, the clause before x0.5 (engine option).
+but	1.5	contrast
+however	1.5	contrast
+nevertheless	1.5	contrast
+nonetheless	1.5	contrast
+yet	1.5	contrast
+# Set phrases: their valence replaces the one of their words.
+not bad	1.5
+not too bad	1.2
+not that bad	1.0
+not bad at all	2.0
+could have been better	-1.5
+could be better	-1.2
+could have been worse	0.8
+no problem	1.2
+no problems	1.2
+no worries	1.5
+no complaints	1.5
+can't wait	2.0
+cant wait	2.0
+cannot wait	2.0
+can't complain	1.2
+can't stand	-2.5
+cant stand	-2.5
+not worth	-1.8
+not worth it	-2.0
+waste of time	-2.5
+waste of money	-2.6
+rip off	-2.6
+ripped off	-2.8
+stay away	-2.0
+never again	-2.2
+do not buy	-2.5
+don't buy	-2.5
+doesn't work	-2.0
+does not work	-2.0
+didn't work	-1.8
+not working	-2.0
+stopped working	-2.2
+broke down	-1.8
+fell apart	-2.0
+let down	-2.0
+fed up	-2.2
+sick of	-2.0
+sick and tired	-2.5
+pissed off	-2.6
+piece of crap	-3.0
+piece of junk	-3.0
+piece of shit	-3.2
+over the moon	3.0
+made my day	2.8
+well done	2.2
+good job	2.2
+highly recommend	2.8
+highly recommended	2.8
+must have	1.8
+must see	2.0
+game changer	2.5
+top notch	2.8
+first class	2.0
+worth it	1.8
+worth every penny	2.8
+the bomb	2.2
+on hold	-0.8
+no response	-1.8
+no reply	-1.6
+no answer	-1.4
+still waiting	-1.8
+customer service	0.0
+data breach	-2.8
+go to hell	-3.0
+shut up	-1.2
+oh well	-0.5
+thank you	1.8
+thanks a lot	2.0
+too bad	-1.5
+so so	-0.5
+so-so	-0.5
+out of stock	-1.0
+out of order	-1.8
+as expected	0.5
+not as expected	-1.5
+what a joke	-2.3
+what a shame	-2.0
+what a mess	-2.3

@@ -1,0 +1,129 @@
+# Vigie : mots-règles du français. Écrit pour Vigie (aucune donnée tierce) ; format : README.md.
+# Rôles : negator, booster, contrast ; expressions figées (valence de plusieurs mots).
+# Négations : multiplient la valence des mots suivants (portée : 3 mots, jusqu'à la ponctuation).
+# "ne ... pas" compte une fois. "personne" et "plus" sont ambigus (une personne, plus cher) :
+# leur négation passe par "ne"/"n'" qui les accompagne.
+ne	-0.74	negator
+n'	-0.74	negator
+pas	-0.74	negator
+jamais	-0.74	negator
+rien	-0.74	negator
+aucun	-0.74	negator
+aucune	-0.74	negator
+sans	-0.74	negator
+nul part	-0.74	negator
+guère	-0.74	negator
+ni	-0.74	negator
+# "peu fiable" = pas fiable : plus une négation qu'un atténuateur.
+peu	-0.6	negator
+# Intensifieurs (> 0) et atténuateurs (< 0).
+très	0.293	booster
+trop	0.293	booster
+vraiment	0.293	booster
+hyper	0.35	booster
+super	0.35	booster
+grave	0.293	booster
+tellement	0.293	booster
+vachement	0.293	booster
+carrément	0.293	booster
+complètement	0.293	booster
+totalement	0.293	booster
+extrêmement	0.35	booster
+absolument	0.293	booster
+particulièrement	0.25	booster
+franchement	0.2	booster
+archi	0.35	booster
+ultra	0.35	booster
+méga	0.35	booster
+bien	0.2	booster
+si	0.15	booster
+aussi	0.1	booster
+plus	0.15	booster
+encore	0.1	booster
+de ouf	0.35	booster
+à mort	0.35	booster
+de fou	0.35	booster
+un peu	-0.293	booster
+plutôt	-0.15	booster
+assez	-0.1	booster
+légèrement	-0.293	booster
+moyennement	-0.4	booster
+presque	-0.2	booster
+quasiment	-0.2	booster
+un brin	-0.293	booster
+à peine	-0.4	booster
+# Contraste : la proposition après pèse x valeur, celle d'avant x0,5.
+mais	1.5	contrast
+pourtant	1.5	contrast
+cependant	1.5	contrast
+néanmoins	1.5	contrast
+toutefois	1.5	contrast
+par contre	1.5	contrast
+en revanche	1.5	contrast
+# Expressions figées : leur valence remplace celle de leurs mots.
+pas mal	1.5
+pas mal du tout	2.0
+pas terrible	-1.5
+pas top	-1.5
+pas génial	-1.5
+pas ouf	-1.5
+pas fou	-1.2
+au top	2.5
+trop top	2.8
+la cata	-2.5
+n'importe quoi	-2.0
+tant pis	-1.0
+tant mieux	1.5
+pas de souci	1.2
+pas de soucis	1.2
+pas de problème	1.2
+sans souci	1.2
+sans problème	1.2
+ça craint	-2.2
+à fuir	-2.6
+à éviter	-2.3
+rappel produit	-2.2
+rappel de produit	-2.2
+hors service	-2.0
+en panne	-2.2
+ne marche pas	-2.0
+marche pas	-2.0
+ne fonctionne pas	-2.0
+fonctionne pas	-2.0
+ne marche plus	-2.0
+ne fonctionne plus	-2.0
+pas de réponse	-1.8
+aucune réponse	-1.8
+toujours rien	-1.6
+toujours pas	-1.0
+jamais reçu	-2.2
+pas reçu	-2.0
+toujours pas reçu	-2.4
+mort de rire	2.0
+coup de coeur	2.6
+coup de gueule	-2.0
+foutage de gueule	-3.0
+se fout de	-2.4
+se moque de	-2.2
+ras le bol	-2.5
+en avoir marre	-2.2
+j'en ai marre	-2.4
+hors de prix	-2.0
+mauvaise foi	-2.3
+service client	0.0
+fuite de données	-2.6
+bon courage	0.5
+merci beaucoup	2.2
+mille mercis	2.4
+c'est top	2.5
+c'est nul	-2.5
+bien joué	2.2
+que du bonheur	3.0
+à la ramasse	-2.0
+en retard	-1.5
+du vol	-2.5
+pas à la hauteur	-2.0
+laisse à désirer	-2.0
+laissent à désirer	-2.0
+comme prévu	0.5
+sans plus	-0.8

@@ -1,0 +1,62 @@
+#include "pipeline/mention_json.h"
+
+#include <gtest/gtest.h>
+
+#include "pipeline/mention_parser.h"
+
+namespace vigie::pipeline {
+namespace {
+
+std::string quoted(std::string_view s) {
+  std::string out;
+  append_json_string(s, &out);
+  return out;
+}
+
+TEST(mention_json, escapes_what_json_requires) {
+  EXPECT_EQ(quoted("a\"b\\c\n\t\x01"), R"("a\"b\\c\n\t\u0001")");
+  EXPECT_EQ(quoted("Café 😍"), "\"Café 😍\"");
+}
+
+TEST(mention_json, invalid_utf8_becomes_replacement_characters) {
+  EXPECT_EQ(quoted("a\xff" "b"), "\"a\xef\xbf\xbd" "b\"");
+  EXPECT_EQ(quoted("\xc3"), "\"\xef\xbf\xbd\"");          // truncated sequence
+  EXPECT_EQ(quoted("\xed\xa0\x80"), "\"\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\"");  // surrogate
+}
+
+TEST(mention_json, times_are_rfc3339_utc_with_milliseconds) {
+  std::string s;
+  append_rfc3339_ms(1709208000500, &s);
+  EXPECT_EQ(s, "2024-02-29T12:00:00.500Z");
+  s.clear();
+  append_rfc3339_ms(0, &s);
+  EXPECT_EQ(s, "1970-01-01T00:00:00.000Z");
+}
+
+TEST(mention_json, enriched_mention_round_trips_through_the_parser) {
+  mention_view m;
+  m.id = "42";
+  m.text = "Super \"SAV\"";
+  m.created_at_ms = 1709208000500;
+  m.source = "review";
+  m.lang = "fr";
+  m.author_name = "Zoé";
+  m.author_followers = 10;
+  m.sent = {sentiment_label::positive, 0.5f};
+  m.ingested_at_ms = 1709208001000;
+  std::string out;
+  std::string_view watches[] = {"borel"};
+  append_enriched_json(m, watches, &out);
+  EXPECT_NE(out.find(R"("sentiment":{"label":"positive","score":0.5000})"), std::string::npos);
+  EXPECT_NE(out.find(R"("watches":["borel"])"), std::string::npos);
+  EXPECT_NE(out.find(R"("reach":10)"), std::string::npos);
+  mention_parser p;
+  mention_view back;
+  ASSERT_TRUE(p.parse_one(out, &back).ok()) << out;
+  EXPECT_EQ(back.text, m.text);
+  EXPECT_EQ(back.created_at_ms, m.created_at_ms);
+  EXPECT_EQ(back.author_name, "Zoé");
+}
+
+}  // namespace
+}  // namespace vigie::pipeline

@@ -1,0 +1,354 @@
+#include "pipeline/mention_parser.h"
+
+#include <simdjson.h>
+
+#include <charconv>
+#include <cstring>
+#include <string>
+
+#include "storage/keys.h"
+
+namespace vigie::pipeline {
+
+namespace {
+
+using simdjson::dom::element;
+using simdjson::dom::element_type;
+
+std::string_view type_name(element_type t) {
+  switch (t) {
+    case element_type::ARRAY: return "an array";
+    case element_type::OBJECT: return "an object";
+    case element_type::INT64:
+    case element_type::UINT64: return "an integer";
+    case element_type::DOUBLE: return "a number";
+    case element_type::STRING: return "a string";
+    case element_type::BOOL: return "a boolean";
+    case element_type::NULL_VALUE: return "null";
+  }
+  return "a value";
+}
+
+status wrong_type(std::string_view field, std::string_view expected, element e) {
+  std::string msg = "field '";
+  msg += field;
+  msg += "' must be ";
+  msg += expected;
+  msg += ", not ";
+  msg += type_name(e.type());
+  return invalid_argument(std::move(msg));
+}
+
+// Reads an optional string field: absent or null leave *out unchanged.
+status optional_string(simdjson::dom::object obj, std::string_view field, std::string_view* out) {
+  element e;
+  if (obj[field].get(e) != simdjson::SUCCESS || e.is_null()) return status::ok_status();
+  if (!e.is_string()) return wrong_type(field, "a string", e);
+  *out = e.get_string().value_unsafe();
+  return status::ok_status();
+}
+
+// Reads an optional non-negative integer field: absent or null leave *out unchanged.
+status optional_count(simdjson::dom::object obj, std::string_view field, std::int64_t* out) {
+  element e;
+  if (obj[field].get(e) != simdjson::SUCCESS || e.is_null()) return status::ok_status();
+  std::int64_t v = 0;
+  if (e.is_int64()) {
+    v = e.get_int64().value_unsafe();
+  } else if (e.is_uint64()) {
+    v = INT64_MAX;  // beyond int64: clamp, an audience cannot be larger anyway
+  } else {
+    return wrong_type(field, "a non-negative integer", e);
+  }
+  if (v < 0) return invalid_argument("field '" + std::string(field) + "' must not be negative");
+  *out = v;
+  return status::ok_status();
+}
+
+bool valid_source(std::string_view s) {
+  if (s.empty() || s.size() > storage::max_source_bytes) return false;
+  for (char c : s) {
+    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              c == '_' || c == '-' || c == '.';
+    if (!ok) return false;
+  }
+  return true;
+}
+
+bool has_control_char(std::string_view s) {
+  for (unsigned char c : s) {
+    if (c < 0x20 || c == 0x7f) return true;
+  }
+  return false;
+}
+
+bool is_ascii_lower(char c) { return c >= 'a' && c <= 'z'; }
+
+// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's days_from_civil).
+std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d) {
+  y -= m <= 2;
+  const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
+  const unsigned yoe = static_cast<unsigned>(y - era * 400);
+  const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
+}
+
+bool leap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
+
+// Accepted event times: years 1970 to 9999. Earlier or later dates are almost always a unit
+// mistake (seconds for milliseconds) and would land in buckets no one looks at.
+constexpr std::int64_t min_event_ms = 0;
+constexpr std::int64_t max_event_ms = 253402300799999;  // 9999-12-31T23:59:59.999Z
+
+}  // namespace
+
+result<std::int64_t> parse_rfc3339_ms(std::string_view s) {
+  // YYYY-MM-DDTHH:MM:SS[.fraction](Z|+HH:MM|-HH:MM)
+  auto bad = [&](std::size_t pos, std::string_view what) -> vigie::status {
+    return invalid_argument("invalid RFC 3339 time '" + std::string(s.substr(0, 64)) +
+                            "' at character " + std::to_string(pos + 1) + ": " +
+                            std::string(what));
+  };
+  auto digits = [&](std::size_t pos, std::size_t n, int* out) -> bool {
+    if (pos + n > s.size()) return false;
+    int v = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+      char c = s[pos + i];
+      if (c < '0' || c > '9') return false;
+      v = v * 10 + (c - '0');
+    }
+    *out = v;
+    return true;
+  };
+  int year, month, day, hour, minute, second;
+  if (!digits(0, 4, &year)) return bad(0, "expected a 4-digit year");
+  if (s.size() < 5 || s[4] != '-') return bad(4, "expected '-'");
+  if (!digits(5, 2, &month) || month < 1 || month > 12) return bad(5, "expected a month 01-12");
+  if (s.size() < 8 || s[7] != '-') return bad(7, "expected '-'");
+  static constexpr int month_days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  int max_day = month_days[month - 1] + (month == 2 && leap(year) ? 1 : 0);
+  if (!digits(8, 2, &day) || day < 1 || day > max_day) return bad(8, "day out of range");
+  if (s.size() < 11 || (s[10] != 'T' && s[10] != 't' && s[10] != ' ')) return bad(10, "expected 'T'");
+  if (!digits(11, 2, &hour) || hour > 23) return bad(11, "expected an hour 00-23");
+  if (s.size() < 14 || s[13] != ':') return bad(13, "expected ':'");
+  if (!digits(14, 2, &minute) || minute > 59) return bad(14, "expected minutes 00-59");
+  if (s.size() < 17 || s[16] != ':') return bad(16, "expected ':'");
+  // 60 is a leap second; it is folded into the next second.
+  if (!digits(17, 2, &second) || second > 60) return bad(17, "expected seconds 00-60");
+  std::size_t pos = 19;
+  int millis = 0;
+  if (pos < s.size() && s[pos] == '.') {
+    ++pos;
+    std::size_t start = pos;
+    while (pos < s.size() && s[pos] >= '0' && s[pos] <= '9') {
+      if (pos - start < 3) millis = millis * 10 + (s[pos] - '0');
+      ++pos;
+    }
+    if (pos == start) return bad(pos, "expected digits after '.'");
+    for (std::size_t n = pos - start; n < 3; ++n) millis *= 10;
+  }
+  if (pos >= s.size()) return bad(pos, "expected 'Z' or a UTC offset");
+  int offset_minutes = 0;
+  if (s[pos] == 'Z' || s[pos] == 'z') {
+    ++pos;
+  } else if (s[pos] == '+' || s[pos] == '-') {
+    int sign = s[pos] == '-' ? -1 : 1;
+    int oh, om;
+    if (!digits(pos + 1, 2, &oh) || oh > 23) return bad(pos + 1, "expected offset hours");
+    if (pos + 3 >= s.size() || s[pos + 3] != ':') return bad(pos + 3, "expected ':' in offset");
+    if (!digits(pos + 4, 2, &om) || om > 59) return bad(pos + 4, "expected offset minutes");
+    offset_minutes = sign * (oh * 60 + om);
+    pos += 6;
+  } else {
+    return bad(pos, "expected 'Z' or a UTC offset");
+  }
+  if (pos != s.size()) return bad(pos, "unexpected characters after the time");
+  std::int64_t days = days_from_civil(year, static_cast<unsigned>(month), static_cast<unsigned>(day));
+  std::int64_t secs = days * 86400 + hour * 3600 + minute * 60 + second - offset_minutes * 60;
+  return secs * 1000 + millis;
+}
+
+struct mention_parser::impl {
+  explicit impl(parser_options o) : options(o) {}
+
+  parser_options options;
+  simdjson::dom::parser parser;
+  std::string padded;  // the item being parsed, with simdjson's padding after it
+  char lang[2];        // lowercased language code
+
+  status validate(element doc, mention_view* out);
+  status parse_padded(std::string_view json, mention_view* out);
+};
+
+status mention_parser::impl::validate(element doc, mention_view* out) {
+  simdjson::dom::object obj;
+  if (doc.get_object().get(obj) != simdjson::SUCCESS) {
+    return invalid_argument("a mention must be a JSON object, not " +
+                            std::string(type_name(doc.type())));
+  }
+  *out = mention_view{};
+  element e;
+
+  // id
+  if (obj["id"].get(e) != simdjson::SUCCESS || e.is_null()) {
+    return invalid_argument("missing required field 'id'");
+  }
+  if (!e.is_string()) return wrong_type("id", "a string", e);
+  out->id = e.get_string().value_unsafe();
+  if (out->id.empty()) return invalid_argument("field 'id' must not be empty");
+  if (out->id.size() > storage::max_id_bytes) {
+    return invalid_argument("field 'id' is longer than " + std::to_string(storage::max_id_bytes) +
+                            " bytes");
+  }
+  if (has_control_char(out->id)) return invalid_argument("field 'id' contains control characters");
+
+  // text
+  if (obj["text"].get(e) != simdjson::SUCCESS || e.is_null()) {
+    return invalid_argument("missing required field 'text'");
+  }
+  if (!e.is_string()) return wrong_type("text", "a string", e);
+  out->text = e.get_string().value_unsafe();
+
+  // created_at
+  if (obj["created_at"].get(e) != simdjson::SUCCESS || e.is_null()) {
+    return invalid_argument("missing required field 'created_at'");
+  }
+  if (e.is_string()) {
+    auto t = parse_rfc3339_ms(e.get_string().value_unsafe());
+    if (!t.ok()) return invalid_argument("field 'created_at': " + t.status().message());
+    out->created_at_ms = *t;
+  } else if (e.is_int64()) {
+    out->created_at_ms = e.get_int64().value_unsafe();
+  } else if (e.is_uint64()) {
+    out->created_at_ms = INT64_MAX;  // rejected by the range check below
+  } else {
+    return wrong_type("created_at", "an RFC 3339 string or integer epoch milliseconds", e);
+  }
+  if (out->created_at_ms < min_event_ms || out->created_at_ms > max_event_ms) {
+    return invalid_argument(
+        "field 'created_at' is outside 1970-01-01..9999-12-31 (epoch milliseconds expected)");
+  }
+
+  // source
+  if (auto s = optional_string(obj, "source", &out->source); !s.ok()) return s;
+  if (!valid_source(out->source)) {
+    return invalid_argument("field 'source' must be 1 to 64 characters of [A-Za-z0-9_.-]");
+  }
+
+  // lang: ISO 639-1, optionally with a region ("fr-CA"), kept as the two-letter code.
+  std::string_view lang;
+  if (auto s = optional_string(obj, "lang", &lang); !s.ok()) return s;
+  if (!lang.empty()) {
+    bool ok = lang.size() >= 2 && (lang.size() == 2 || lang[2] == '-' || lang[2] == '_');
+    for (std::size_t i = 0; ok && i < 2; ++i) {
+      char c = lang[i];
+      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+      ok = is_ascii_lower(c);
+      this->lang[i] = c;
+    }
+    if (!ok || lang.size() > 16) {
+      return invalid_argument("field 'lang' must be an ISO 639-1 code such as \"fr\" or \"en\"");
+    }
+    out->lang = std::string_view(this->lang, 2);
+  }
+
+  if (auto s = optional_string(obj, "title", &out->title); !s.ok()) return s;
+  if (auto s = optional_string(obj, "url", &out->url); !s.ok()) return s;
+
+  // author
+  if (obj["author"].get(e) == simdjson::SUCCESS && !e.is_null()) {
+    simdjson::dom::object author;
+    if (e.get_object().get(author) != simdjson::SUCCESS) return wrong_type("author", "an object", e);
+    element id;
+    if (author["id"].get(id) == simdjson::SUCCESS && !id.is_null()) {
+      if (!id.is_string()) return wrong_type("author.id", "a string", id);
+      out->author_id = id.get_string().value_unsafe();
+    }
+    if (auto s = optional_string(author, "name", &out->author_name); !s.ok()) {
+      return invalid_argument("field 'author.name' must be a string");
+    }
+    if (auto s = optional_count(author, "followers", &out->author_followers); !s.ok()) {
+      return invalid_argument("field 'author.followers' must be a non-negative integer");
+    }
+  }
+  if (auto s = optional_count(obj, "reach", &out->reach); !s.ok()) return s;
+  return status::ok_status();
+}
+
+status mention_parser::impl::parse_padded(std::string_view json, mention_view* out) {
+  // simdjson reads up to SIMDJSON_PADDING bytes past the end: copy into a buffer we own and
+  // reuse, so steady-state parsing allocates nothing.
+  if (padded.capacity() < json.size() + simdjson::SIMDJSON_PADDING) {
+    padded.reserve(json.size() + simdjson::SIMDJSON_PADDING);
+  }
+  padded.assign(json);
+  element doc;
+  auto err = parser.parse(padded.data(), padded.size(), false).get(doc);
+  if (err != simdjson::SUCCESS) {
+    if (err == simdjson::UTF8_ERROR) return invalid_argument("invalid UTF-8");
+    if (err == simdjson::EMPTY) return invalid_argument("empty document");
+    return invalid_argument(std::string("invalid JSON: ") + simdjson::error_message(err));
+  }
+  return validate(doc, out);
+}
+
+mention_parser::mention_parser(parser_options options)
+    : impl_(std::make_unique<impl>(options)) {}
+mention_parser::~mention_parser() = default;
+
+status mention_parser::parse_one(std::string_view json, mention_view* out) {
+  if (json.size() > impl_->options.max_mention_bytes) {
+    return invalid_argument("mention is " + std::to_string(json.size()) +
+                            " bytes, over the limit of " +
+                            std::to_string(impl_->options.max_mention_bytes));
+  }
+  return impl_->parse_padded(json, out);
+}
+
+status mention_parser::parse_batch(std::string_view body, batch_format format, const item_fn& fn) {
+  mention_view m;
+  if (format == batch_format::ndjson) {
+    std::size_t line = 0;
+    std::size_t pos = 0;
+    while (pos < body.size()) {
+      ++line;
+      std::size_t end = body.find('\n', pos);
+      if (end == std::string_view::npos) end = body.size();
+      std::string_view item = body.substr(pos, end - pos);
+      pos = end + 1;
+      if (!item.empty() && item.back() == '\r') item.remove_suffix(1);
+      if (item.find_first_not_of(" \t") == std::string_view::npos) continue;  // blank line
+      status s = parse_one(item, &m);
+      fn(line, s, m);
+    }
+    return status::ok_status();
+  }
+
+  // A JSON array: parse it whole, then validate each element on its own.
+  impl& st = *impl_;
+  if (st.padded.capacity() < body.size() + simdjson::SIMDJSON_PADDING) {
+    st.padded.reserve(body.size() + simdjson::SIMDJSON_PADDING);
+  }
+  st.padded.assign(body);
+  element doc;
+  auto err = st.parser.parse(st.padded.data(), st.padded.size(), false).get(doc);
+  if (err != simdjson::SUCCESS) {
+    if (err == simdjson::UTF8_ERROR) return invalid_argument("body is not valid UTF-8");
+    return invalid_argument(std::string("body is not valid JSON: ") + simdjson::error_message(err));
+  }
+  simdjson::dom::array items;
+  if (doc.get_array().get(items) != simdjson::SUCCESS) {
+    return invalid_argument("body must be a JSON array of mentions, not " +
+                            std::string(type_name(doc.type())));
+  }
+  std::size_t index = 0;
+  for (element item : items) {
+    ++index;
+    status s = st.validate(item, &m);
+    fn(index, s, m);
+  }
+  return status::ok_status();
+}
+
+}  // namespace vigie::pipeline

@@ -1,0 +1,150 @@
+#include "pipeline/mention_parser.h"
+
+#include <gtest/gtest.h>
+
+#include <vector>
+
+namespace vigie::pipeline {
+namespace {
+
+struct item {
+  std::size_t line;
+  bool ok;
+  std::string id_or_reason;
+};
+
+std::vector<item> parse_all(std::string_view body, batch_format f = batch_format::ndjson) {
+  mention_parser p;
+  std::vector<item> out;
+  auto s = p.parse_batch(body, f, [&](std::size_t line, const status& st, const mention_view& m) {
+    out.push_back({line, st.ok(), st.ok() ? std::string(m.id) : st.message()});
+  });
+  EXPECT_TRUE(s.ok()) << s.to_string();
+  return out;
+}
+
+TEST(mention_parser, reads_every_field) {
+  mention_parser p;
+  mention_view m;
+  auto s = p.parse_one(R"({"id":"42","text":"Café génial 😍","created_at":"2026-11-22T10:15:30.250+01:00",
+      "source":"twitter","lang":"FR","title":"t","url":"https://x.fr/a",
+      "author":{"id":"u1","name":"Zoé","followers":1200},"reach":5000,"extra":[1,2]})",
+                       &m);
+  ASSERT_TRUE(s.ok()) << s.to_string();
+  EXPECT_EQ(m.id, "42");
+  EXPECT_EQ(m.text, "Café génial 😍");
+  EXPECT_EQ(m.created_at_ms, 1795338930250);  // 09:15:30.250Z
+  EXPECT_EQ(m.source, "twitter");
+  EXPECT_EQ(m.lang, "fr");
+  EXPECT_EQ(m.title, "t");
+  EXPECT_EQ(m.url, "https://x.fr/a");
+  EXPECT_EQ(m.author_id, "u1");
+  EXPECT_EQ(m.author_name, "Zoé");
+  EXPECT_EQ(m.author_followers, 1200);
+  EXPECT_EQ(m.reach, 5000);
+}
+
+TEST(mention_parser, defaults_and_epoch_milliseconds) {
+  mention_parser p;
+  mention_view m;
+  ASSERT_TRUE(p.parse_one(R"({"id":"1","text":"","created_at":1767225600000,"lang":null})", &m).ok());
+  EXPECT_EQ(m.source, "api");
+  EXPECT_EQ(m.lang, "");
+  EXPECT_EQ(m.created_at_ms, 1767225600000);
+  EXPECT_EQ(m.reach, -1);
+  EXPECT_EQ(effective_reach(m), 0);
+}
+
+TEST(mention_parser, each_bad_line_is_reported_and_the_others_taken) {
+  std::string body =
+      "{\"id\":\"a\",\"text\":\"ok\",\"created_at\":1}\n"
+      "{\"id\":\"b\",\"text\":\"ok\"\n"                                 // 2: invalid JSON
+      "{\"text\":\"no id\",\"created_at\":1}\n"                         // 3: missing id
+      "{\"id\":7,\"text\":\"x\",\"created_at\":1}\n"                    // 4: wrong type
+      "\n"                                                              // 5: blank, skipped
+      "{\"id\":\"c\",\"text\":\"x\",\"created_at\":\"yesterday\"}\r\n"  // 6: bad time
+      "[1,2]\n"                                                         // 7: not an object
+      "{\"id\":\"d\",\"text\":\"\xff\",\"created_at\":1}\n"             // 8: invalid UTF-8
+      "{\"id\":\"e\",\"text\":\"ok\",\"created_at\":2}";                 // 9: no final newline
+  auto items = parse_all(body);
+  ASSERT_EQ(items.size(), 8u);
+  EXPECT_TRUE(items[0].ok);
+  EXPECT_EQ(items[1].line, 2u);
+  EXPECT_NE(items[1].id_or_reason.find("invalid JSON"), std::string::npos);
+  EXPECT_EQ(items[2].id_or_reason, "missing required field 'id'");
+  EXPECT_EQ(items[3].id_or_reason, "field 'id' must be a string, not an integer");
+  EXPECT_EQ(items[4].line, 6u);
+  EXPECT_NE(items[4].id_or_reason.find("created_at"), std::string::npos);
+  EXPECT_EQ(items[5].id_or_reason, "a mention must be a JSON object, not an array");
+  EXPECT_EQ(items[6].id_or_reason, "invalid UTF-8");
+  EXPECT_EQ(items[7].line, 9u);
+  EXPECT_TRUE(items[7].ok);
+  EXPECT_EQ(items[7].id_or_reason, "e");
+}
+
+TEST(mention_parser, truncated_last_line_is_rejected_alone) {
+  auto items = parse_all("{\"id\":\"a\",\"text\":\"ok\",\"created_at\":1}\n{\"id\":\"b\",\"te");
+  ASSERT_EQ(items.size(), 2u);
+  EXPECT_TRUE(items[0].ok);
+  EXPECT_FALSE(items[1].ok);
+  EXPECT_EQ(items[1].line, 2u);
+}
+
+TEST(mention_parser, oversized_line_is_rejected_with_its_size) {
+  mention_parser p({.max_mention_bytes = 64});
+  mention_view m;
+  std::string line = "{\"id\":\"a\",\"text\":\"" + std::string(100, 'x') + "\",\"created_at\":1}";
+  auto s = p.parse_one(line, &m);
+  EXPECT_FALSE(s.ok());
+  EXPECT_NE(s.message().find("over the limit of 64"), std::string::npos);
+}
+
+TEST(mention_parser, json_array_items_are_numbered_by_position) {
+  auto items = parse_all(R"([{"id":"a","text":"x","created_at":1},{"id":"b"},
+                             {"id":"c","text":"x","created_at":1}])",
+                         batch_format::json_array);
+  ASSERT_EQ(items.size(), 3u);
+  EXPECT_TRUE(items[0].ok);
+  EXPECT_EQ(items[1].line, 2u);
+  EXPECT_EQ(items[1].id_or_reason, "missing required field 'text'");
+  EXPECT_EQ(items[2].id_or_reason, "c");
+}
+
+TEST(mention_parser, json_array_body_that_is_not_an_array_fails_whole) {
+  mention_parser p;
+  auto s = p.parse_batch(R"({"id":"a"})", batch_format::json_array,
+                         [](std::size_t, const status&, const mention_view&) {});
+  EXPECT_FALSE(s.ok());
+  EXPECT_NE(s.message().find("must be a JSON array"), std::string::npos);
+}
+
+TEST(mention_parser, field_limits) {
+  mention_parser p;
+  mention_view m;
+  EXPECT_FALSE(p.parse_one(R"({"id":"","text":"x","created_at":1})", &m).ok());
+  EXPECT_FALSE(p.parse_one(R"({"id":"a","text":"x","created_at":1,"source":"a/b"})", &m).ok());
+  EXPECT_FALSE(p.parse_one(R"({"id":"a","text":"x","created_at":1,"lang":"french"})", &m).ok());
+  EXPECT_TRUE(p.parse_one(R"({"id":"a","text":"x","created_at":1,"lang":"fr-CA"})", &m).ok());
+  EXPECT_EQ(m.lang, "fr");
+  EXPECT_FALSE(p.parse_one(R"({"id":"a","text":"x","created_at":-5})", &m).ok());
+  EXPECT_FALSE(p.parse_one(R"({"id":"a","text":"x","created_at":1,"reach":-1})", &m).ok());
+  EXPECT_FALSE(p.parse_one(R"({"id":"a","text":"x","created_at":1,"author":"bob"})", &m).ok());
+  std::string long_id = R"({"id":")" + std::string(300, 'x') + R"(","text":"x","created_at":1})";
+  EXPECT_FALSE(p.parse_one(long_id, &m).ok());
+}
+
+TEST(rfc3339, accepts_the_forms_rfc3339_allows) {
+  EXPECT_EQ(*parse_rfc3339_ms("1970-01-01T00:00:00Z"), 0);
+  EXPECT_EQ(*parse_rfc3339_ms("2024-02-29T12:00:00.5Z"), 1709208000500);
+  EXPECT_EQ(*parse_rfc3339_ms("2024-02-29t12:00:00.123456z"), 1709208000123);
+  EXPECT_EQ(*parse_rfc3339_ms("2024-02-29T13:30:00+01:30"), 1709208000000);
+  EXPECT_FALSE(parse_rfc3339_ms("2023-02-29T12:00:00Z").ok());
+  EXPECT_FALSE(parse_rfc3339_ms("2024-02-29T12:00:00").ok());
+  EXPECT_FALSE(parse_rfc3339_ms("2024-02-29").ok());
+  EXPECT_FALSE(parse_rfc3339_ms("2024-02-29T12:00:00Zjunk").ok());
+  auto bad = parse_rfc3339_ms("2024-13-01T00:00:00Z");
+  EXPECT_NE(bad.status().message().find("character 6"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace vigie::pipeline

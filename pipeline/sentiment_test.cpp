@@ -1,0 +1,126 @@
+#include "pipeline/sentiment.h"
+
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+
+namespace vigie::pipeline {
+namespace {
+
+// A small hand-written lexicon: the rules are tested apart from the big source lexicons.
+std::shared_ptr<const lexicon_set> test_lexicons() {
+  lexicon_builder b;
+  EXPECT_TRUE(b.add_file("en", "en.test",
+                         "good\t1.9\nbad\t-2.5\ngreat\t3.1\nrefund\t-0.8\n"
+                         "not\t-0.74\tnegator\nvery\t0.293\tbooster\nbut\t1.5\tcontrast\n"
+                         "not bad\t1.5\n:)\t2.0\n")
+                  .ok());
+  EXPECT_TRUE(b.add_file("fr", "fr.test",
+                         "bon\t2.0\nnul\t-2.3\nsuper\t2.3\nsuper\t0.35\tbooster\nbien\t1.5\n"
+                         "ne\t-0.74\tnegator\nn'\t-0.74\tnegator\npas\t-0.74\tnegator\n"
+                         "mais\t1.5\tcontrast\ntrop\t0.293\tbooster\npas mal\t1.5\n"
+                         "arnaque\t-3.0\n😡\t-2.8\n")
+                  .ok());
+  return b.finish();
+}
+
+TEST(sentiment, labels_follow_the_lexicon) {
+  sentiment_analyzer a(test_lexicons());
+  EXPECT_EQ(a.score("a good day", "en").label, sentiment_label::positive);
+  EXPECT_EQ(a.score("a bad day", "en").label, sentiment_label::negative);
+  EXPECT_EQ(a.score("a day", "en").label, sentiment_label::neutral);
+  EXPECT_EQ(a.score("a day", "en").score, 0.0f);
+  EXPECT_EQ(a.score("c'est une arnaque 😡", "fr").label, sentiment_label::negative);
+  auto s = a.score("great great great great great great great great", "en");
+  EXPECT_GT(s.score, 0.9f);
+  EXPECT_LE(s.score, 1.0f);
+}
+
+TEST(sentiment, negation_flips_and_set_phrases_win) {
+  sentiment_analyzer a(test_lexicons());
+  EXPECT_LT(a.score("not good", "en").score, 0.0f);
+  EXPECT_GT(a.score("not bad", "en").score, 0.0f);                 // set phrase
+  EXPECT_LT(a.score("ce n'est pas bon", "fr").score, 0.0f);        // ne ... pas counts once
+  EXPECT_LT(a.score("je ne suis pas bon", "fr").score, 0.0f);
+  EXPECT_GT(a.score("c'est pas mal", "fr").score, 0.0f);
+  // Negation stops at punctuation.
+  EXPECT_GT(a.score("not me. good", "en").score, 0.0f);
+}
+
+TEST(sentiment, boosters_caps_elongation_and_exclamations_amplify) {
+  sentiment_analyzer a(test_lexicons());
+  const float base = a.score("it is good", "en").score;
+  EXPECT_GT(a.score("it is very good", "en").score, base);
+  EXPECT_GT(a.score("it is GOOD", "en").score, base);
+  EXPECT_GT(a.score("it is goooood", "en").score, base);
+  EXPECT_GT(a.score("it is good!!!", "en").score, base);
+  // "super" alone is a valence word, before a valence word a booster.
+  EXPECT_GT(a.score("super", "fr").score, 0.0f);
+  EXPECT_GT(a.score("super bien", "fr").score, a.score("bien", "fr").score);
+  EXPECT_LT(a.score("trop nul", "fr").score, a.score("nul", "fr").score);
+}
+
+TEST(sentiment, the_clause_after_a_contrast_weighs_more) {
+  sentiment_analyzer a(test_lexicons());
+  EXPECT_LT(a.score("good but bad", "en").score, 0.0f);
+  EXPECT_GT(a.score("bad but good", "en").score, 0.0f);
+  EXPECT_GT(a.score("c'est nul mais super bon", "fr").score, 0.0f);
+}
+
+TEST(sentiment, unsupported_language_is_neutral_not_an_error) {
+  sentiment_analyzer a(test_lexicons());
+  EXPECT_FALSE(a.supports("de"));
+  EXPECT_FALSE(a.supports(""));
+  EXPECT_TRUE(a.supports("en-GB"));
+  auto s = a.score("sehr gut", "de");
+  EXPECT_EQ(s.label, sentiment_label::neutral);
+  EXPECT_EQ(s.score, 0.0f);
+  explanation e;
+  a.explain("sehr gut", "de", &e);
+  EXPECT_FALSE(e.supported);
+}
+
+TEST(sentiment, explain_lists_tokens_and_rules_as_json) {
+  sentiment_analyzer a(test_lexicons());
+  explanation e;
+  auto s = a.explain("not very \"good\" :)", "en", &e);
+  EXPECT_EQ(s.score, a.score("not very \"good\" :)", "en").score);
+  ASSERT_EQ(e.items.size(), 2u);
+  EXPECT_EQ(e.items[0].token, "good");
+  EXPECT_EQ(e.items[0].rule, "lexicon");
+  EXPECT_FLOAT_EQ(e.items[0].valence, 1.9f);
+  EXPECT_LT(e.items[0].contribution, 0.0f);
+  EXPECT_EQ(e.items[0].modifiers, "boosted by 'very'; negated by 'not'");
+  EXPECT_EQ(e.items[1].rule, "emoticon");
+  std::string json;
+  append_json(e, json);
+  EXPECT_EQ(json.rfind("{\"lang\":\"en\",\"supported\":true,", 0), 0u) << json;
+  EXPECT_NE(json.find("\"token\":\"good\",\"rule\":\"lexicon\",\"valence\":1.9,"), std::string::npos) << json;
+  EXPECT_EQ(json.back(), '}');
+}
+
+// The shipped lexicons (VIGIE_LEXICON_DIR is set by ctest): end-to-end cases users see.
+TEST(sentiment, shipped_lexicons_score_e_reputation_mentions) {
+  const char* dir = std::getenv("VIGIE_LEXICON_DIR");
+  if (dir == nullptr) GTEST_SKIP() << "VIGIE_LEXICON_DIR not set";
+  auto lex = load_lexicons(dir);
+  ASSERT_TRUE(lex.ok()) << lex.status().to_string();
+  sentiment_analyzer a(*lex);
+  auto label = [&](std::string_view t, std::string_view l) { return a.score(t, l).label; };
+  const auto pos = sentiment_label::positive, neg = sentiment_label::negative;
+  EXPECT_EQ(label("Le SAV est injoignable depuis 3 jours, c'est une honte !", "fr"), neg);
+  EXPECT_EQ(label("Franchement pas mal le nouveau forfait", "fr"), pos);
+  EXPECT_EQ(label("Le service client, c'est pas terrible...", "fr"), neg);
+  EXPECT_EQ(label("Livraison au top, merci @Borel 😍", "fr"), pos);
+  EXPECT_EQ(label("#BoycottBorel arnaque totale", "fr"), neg);
+  EXPECT_EQ(label("j'adore, c'est géniaaal", "fr"), pos);
+  EXPECT_EQ(label("Je ne suis pas du tout satisfait", "fr"), neg);
+  EXPECT_EQ(label("The app is not bad at all", "en"), pos);
+  EXPECT_EQ(label("Still waiting for my refund, total scam", "en"), neg);
+  EXPECT_EQ(label("Another outage?? Support unreachable 😡", "en"), neg);
+  EXPECT_EQ(label("Great phone but the battery is awful", "en"), neg);
+  EXPECT_EQ(label("It could have been better", "en"), neg);
+}
+
+}  // namespace
+}  // namespace vigie::pipeline

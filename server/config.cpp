@@ -1,0 +1,316 @@
+#include "server/config.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <charconv>
+#include <set>
+
+#include "pipeline/mention_json.h"
+#include "server/auth.h"
+#include "storage/keys.h"
+
+#ifndef VIGIE_DEFAULT_LEXICON_DIR
+#define VIGIE_DEFAULT_LEXICON_DIR "lexicons"
+#endif
+
+namespace vigie::server {
+
+namespace {
+
+status bad(std::string_view key, std::string_view why) {
+  return invalid_argument("config: " + std::string(key) + ": " + std::string(why));
+}
+
+result<std::pair<std::string, std::uint16_t>> parse_listen(std::string_view s) {
+  auto colon = s.rfind(':');
+  if (colon == std::string_view::npos || colon == 0) {
+    return bad("listen", "expected HOST:PORT, got '" + std::string(s) + "'");
+  }
+  std::string host(s.substr(0, colon));
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  unsigned port = 0;
+  auto p = s.substr(colon + 1);
+  auto r = std::from_chars(p.data(), p.data() + p.size(), port);
+  if (r.ec != std::errc() || r.ptr != p.data() + p.size() || port > 65535) {
+    return bad("listen", "invalid port '" + std::string(p) + "'");
+  }
+  return std::make_pair(host, static_cast<std::uint16_t>(port));
+}
+
+// Reads the keys of one YAML mapping, refusing unknown ones so that a typo is an error
+// rather than a silently ignored setting.
+class section {
+ public:
+  section(const YAML::Node& node, std::string path) : node_(node), path_(std::move(path)) {}
+
+  status check_known(std::initializer_list<std::string_view> known) const {
+    if (!node_) return status::ok_status();
+    if (!node_.IsMap()) return bad(path_, "must be a mapping");
+    for (const auto& kv : node_) {
+      auto key = kv.first.as<std::string>();
+      bool ok = false;
+      for (auto k : known) ok = ok || key == k;
+      if (!ok) return bad(path_ + "." + key, "unknown setting");
+    }
+    return status::ok_status();
+  }
+
+  template <class T>
+  status read(std::string_view key, T* out, T min = std::numeric_limits<T>::lowest(),
+              T max = std::numeric_limits<T>::max()) const {
+    if (!node_ || !node_[std::string(key)]) return status::ok_status();
+    std::string full = path_ + "." + std::string(key);
+    try {
+      T v = node_[std::string(key)].template as<T>();
+      if (v < min || v > max) {
+        return bad(full, "out of range [" + std::to_string(min) + ", " + std::to_string(max) + "]");
+      }
+      *out = v;
+    } catch (const YAML::Exception&) {
+      return bad(full, "expected a number");
+    }
+    return status::ok_status();
+  }
+
+  status read_bool(std::string_view key, bool* out) const {
+    if (!node_ || !node_[std::string(key)]) return status::ok_status();
+    try {
+      *out = node_[std::string(key)].as<bool>();
+    } catch (const YAML::Exception&) {
+      return bad(path_ + "." + std::string(key), "expected true or false");
+    }
+    return status::ok_status();
+  }
+
+  status read_string(std::string_view key, std::string* out) const {
+    if (!node_ || !node_[std::string(key)]) return status::ok_status();
+    try {
+      *out = node_[std::string(key)].as<std::string>();
+    } catch (const YAML::Exception&) {
+      return bad(path_ + "." + std::string(key), "expected a string");
+    }
+    return status::ok_status();
+  }
+
+ private:
+  YAML::Node node_;
+  std::string path_;
+};
+
+#define VIGIE_TRY(expr)              \
+  do {                               \
+    if (auto _s = (expr); !_s.ok()) return _s; \
+  } while (0)
+
+status apply_file(const YAML::Node& root, config* c) {
+  if (!root || root.IsNull()) return status::ok_status();
+  if (!root.IsMap()) return bad("(top level)", "must be a mapping");
+  section top(root, "");
+  for (const auto& kv : root) {
+    auto key = kv.first.as<std::string>();
+    if (key != "http" && key != "storage" && key != "pipeline" && key != "log" &&
+        key != "sentiment" && key != "api_keys") {
+      return bad(key, "unknown section");
+    }
+  }
+
+  section http(root["http"], "http");
+  VIGIE_TRY(http.check_known({"listen", "io_threads", "header_limit_bytes", "body_limit_bytes",
+                              "read_timeout_seconds", "write_timeout_seconds",
+                              "idle_timeout_seconds", "max_connections", "retry_after_seconds"}));
+  std::string listen;
+  VIGIE_TRY(http.read_string("listen", &listen));
+  if (!listen.empty()) {
+    auto l = parse_listen(listen);
+    if (!l.ok()) return l.status();
+    c->http.host = l->first;
+    c->http.port = l->second;
+  }
+  auto& h = c->http;
+  VIGIE_TRY(http.read<int>("io_threads", &h.io_threads, 1, 256));
+  VIGIE_TRY(http.read<std::uint32_t>("header_limit_bytes", &h.header_limit_bytes, 1024, 1 << 20));
+  VIGIE_TRY(http.read<std::uint64_t>("body_limit_bytes", &h.body_limit_bytes, 1024, 1ull << 32));
+  std::int64_t secs = h.read_timeout.count();
+  VIGIE_TRY(http.read<std::int64_t>("read_timeout_seconds", &secs, 1, 3600));
+  h.read_timeout = std::chrono::seconds(secs);
+  secs = h.write_timeout.count();
+  VIGIE_TRY(http.read<std::int64_t>("write_timeout_seconds", &secs, 1, 3600));
+  h.write_timeout = std::chrono::seconds(secs);
+  secs = h.idle_timeout.count();
+  VIGIE_TRY(http.read<std::int64_t>("idle_timeout_seconds", &secs, 1, 86400));
+  h.idle_timeout = std::chrono::seconds(secs);
+  VIGIE_TRY(http.read<std::uint32_t>("max_connections", &h.max_connections, 1, 1000000));
+  VIGIE_TRY(http.read<std::uint32_t>("retry_after_seconds", &h.retry_after_seconds, 1, 3600));
+
+  section st(root["storage"], "storage");
+  VIGIE_TRY(st.check_known({"path", "sync_wal", "compression", "block_cache_bytes",
+                            "write_buffer_bytes", "background_jobs"}));
+  auto& s = c->storage;
+  VIGIE_TRY(st.read_string("path", &s.path));
+  VIGIE_TRY(st.read_bool("sync_wal", &s.sync_wal));
+  VIGIE_TRY(st.read_string("compression", &s.compression));
+  VIGIE_TRY(st.read<std::uint64_t>("block_cache_bytes", &s.block_cache_bytes, 1 << 20, 1ull << 40));
+  VIGIE_TRY(st.read<std::uint64_t>("write_buffer_bytes", &s.write_buffer_bytes, 1 << 20, 1ull << 34));
+  VIGIE_TRY(st.read<int>("background_jobs", &s.background_jobs, 1, 64));
+
+  section pl(root["pipeline"], "pipeline");
+  VIGIE_TRY(pl.check_known({"workers", "ingest_queue_batches", "max_inflight_bytes",
+                            "write_queue_batches", "max_group_mentions", "max_mention_bytes",
+                            "max_reported_errors"}));
+  auto& p = c->pipeline;
+  VIGIE_TRY(pl.read<int>("workers", &p.workers, 1, 256));
+  VIGIE_TRY(pl.read<std::size_t>("ingest_queue_batches", &p.ingest_queue_batches, 1, 65000));
+  VIGIE_TRY(pl.read<std::size_t>("max_inflight_bytes", &p.max_inflight_bytes, 1 << 20, 1ull << 40));
+  VIGIE_TRY(pl.read<std::size_t>("write_queue_batches", &p.write_queue_batches, 1, 65000));
+  VIGIE_TRY(pl.read<std::size_t>("max_group_mentions", &p.max_group_mentions, 1, 10000000));
+  VIGIE_TRY(pl.read<std::size_t>("max_mention_bytes", &p.parser.max_mention_bytes, 64, 1ull << 30));
+  VIGIE_TRY(pl.read<std::size_t>("max_reported_errors", &p.max_reported_errors, 0, 1000000));
+
+  section lg(root["log"], "log");
+  VIGIE_TRY(lg.check_known({"level"}));
+  VIGIE_TRY(lg.read_string("level", &c->log.level));
+
+  section se(root["sentiment"], "sentiment");
+  VIGIE_TRY(se.check_known({"lexicon_dir"}));
+  VIGIE_TRY(se.read_string("lexicon_dir", &c->lexicon_dir));
+
+  const YAML::Node keys = root["api_keys"];
+  if (keys) {
+    if (!keys.IsSequence()) return bad("api_keys", "must be a list of {tenant, key | sha256}");
+    std::size_t i = 0;
+    for (const auto& k : keys) {
+      std::string where = "api_keys[" + std::to_string(i++) + "]";
+      section ks(k, where);
+      VIGIE_TRY(ks.check_known({"tenant", "key", "sha256"}));
+      api_key entry;
+      std::string plain;
+      VIGIE_TRY(ks.read_string("tenant", &entry.tenant));
+      VIGIE_TRY(ks.read_string("key", &plain));
+      VIGIE_TRY(ks.read_string("sha256", &entry.sha256));
+      if (!storage::valid_tenant(entry.tenant)) {
+        return bad(where + ".tenant", "must be 1 to 64 characters of [A-Za-z0-9_.-]");
+      }
+      if (plain.empty() == entry.sha256.empty()) {
+        return bad(where, "give exactly one of 'key' or 'sha256'");
+      }
+      if (!plain.empty()) entry.sha256 = sha256_hex(plain);
+      if (entry.sha256.size() != 64 ||
+          entry.sha256.find_first_not_of("0123456789abcdefABCDEF") != std::string::npos) {
+        return bad(where + ".sha256", "must be 64 hex digits");
+      }
+      c->keys.push_back(std::move(entry));
+    }
+  }
+  return status::ok_status();
+}
+
+}  // namespace
+
+result<std::vector<api_key>> parse_api_keys(std::string_view spec) {
+  std::vector<api_key> keys;
+  std::size_t pos = 0;
+  while (pos <= spec.size()) {
+    std::size_t end = spec.find(',', pos);
+    if (end == std::string_view::npos) end = spec.size();
+    std::string_view item = spec.substr(pos, end - pos);
+    pos = end + 1;
+    if (item.empty()) continue;
+    auto colon = item.find(':');
+    if (colon == std::string_view::npos) {
+      return invalid_argument("VIGIE_API_KEYS: expected tenant:key, got an item without ':'");
+    }
+    api_key k;
+    k.tenant = std::string(item.substr(0, colon));
+    auto key = item.substr(colon + 1);
+    if (!storage::valid_tenant(k.tenant)) {
+      return invalid_argument("VIGIE_API_KEYS: invalid tenant '" + k.tenant +
+                              "' (1 to 64 characters of [A-Za-z0-9_.-])");
+    }
+    if (key.size() < 8) {
+      return invalid_argument("VIGIE_API_KEYS: the key of tenant '" + k.tenant +
+                              "' is shorter than 8 characters");
+    }
+    k.sha256 = sha256_hex(key);
+    keys.push_back(std::move(k));
+    if (end == spec.size()) break;
+  }
+  return keys;
+}
+
+result<config> load_config(const std::string& config_path, const config_overrides& overrides,
+                           const char* env_keys) {
+  config c;
+  c.lexicon_dir = VIGIE_DEFAULT_LEXICON_DIR;
+  if (!config_path.empty()) {
+    YAML::Node root;
+    try {
+      root = YAML::LoadFile(config_path);
+    } catch (const YAML::BadFile&) {
+      return invalid_argument("config: cannot read '" + config_path + "'");
+    } catch (const YAML::ParserException& e) {
+      return invalid_argument("config: '" + config_path + "' line " +
+                              std::to_string(e.mark.line + 1) + ", column " +
+                              std::to_string(e.mark.column + 1) + ": " + e.msg);
+    }
+    try {
+      if (auto s = apply_file(root, &c); !s.ok()) return s;
+    } catch (const YAML::Exception& e) {
+      return invalid_argument("config: '" + config_path + "': " + e.what());
+    }
+  }
+  if (overrides.listen) {
+    auto l = parse_listen(*overrides.listen);
+    if (!l.ok()) return l.status();
+    c.http.host = l->first;
+    c.http.port = l->second;
+  }
+  if (overrides.data_dir) c.storage.path = *overrides.data_dir;
+  if (overrides.lexicon_dir) c.lexicon_dir = *overrides.lexicon_dir;
+  if (env_keys && *env_keys) {
+    auto keys = parse_api_keys(env_keys);
+    if (!keys.ok()) return keys.status();
+    for (auto& k : *keys) c.keys.push_back(std::move(k));
+  }
+  if (c.storage.path.empty()) return bad("storage.path", "must not be empty");
+  if (c.log.level != "debug" && c.log.level != "info" && c.log.level != "warn" &&
+      c.log.level != "error") {
+    return bad("log.level", "expected debug, info, warn or error");
+  }
+  if (c.storage.compression != "none" && c.storage.compression != "snappy" &&
+      c.storage.compression != "lz4" && c.storage.compression != "zstd") {
+    return bad("storage.compression", "expected none, snappy, lz4 or zstd");
+  }
+  return c;
+}
+
+std::string describe(const config& c) {
+  using pipeline::append_json_string;
+  std::string out = "{\"listen\":";
+  append_json_string(c.http.host + ":" + std::to_string(c.http.port), &out);
+  out += ",\"io_threads\":" + std::to_string(c.http.io_threads);
+  out += ",\"header_limit_bytes\":" + std::to_string(c.http.header_limit_bytes);
+  out += ",\"body_limit_bytes\":" + std::to_string(c.http.body_limit_bytes);
+  out += ",\"read_timeout_seconds\":" + std::to_string(c.http.read_timeout.count());
+  out += ",\"write_timeout_seconds\":" + std::to_string(c.http.write_timeout.count());
+  out += ",\"idle_timeout_seconds\":" + std::to_string(c.http.idle_timeout.count());
+  out += ",\"max_connections\":" + std::to_string(c.http.max_connections);
+  out += ",\"data_dir\":";
+  append_json_string(c.storage.path, &out);
+  out += std::string(",\"sync_wal\":") + (c.storage.sync_wal ? "true" : "false");
+  out += ",\"compression\":";
+  append_json_string(c.storage.compression, &out);
+  out += ",\"block_cache_bytes\":" + std::to_string(c.storage.block_cache_bytes);
+  out += ",\"write_buffer_bytes\":" + std::to_string(c.storage.write_buffer_bytes);
+  out += ",\"workers\":" + std::to_string(c.pipeline.workers);
+  out += ",\"ingest_queue_batches\":" + std::to_string(c.pipeline.ingest_queue_batches);
+  out += ",\"max_inflight_bytes\":" + std::to_string(c.pipeline.max_inflight_bytes);
+  out += ",\"write_queue_batches\":" + std::to_string(c.pipeline.write_queue_batches);
+  out += ",\"max_mention_bytes\":" + std::to_string(c.pipeline.parser.max_mention_bytes);
+  out += ",\"lexicon_dir\":";
+  append_json_string(c.lexicon_dir, &out);
+  out += ",\"tenants_with_keys\":" + std::to_string(c.keys.size());
+  out += "}";
+  return out;
+}
+
+}  // namespace vigie::server

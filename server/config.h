@@ -1,0 +1,87 @@
+// config: everything `vigie serve` can be told, with its defaults, and how it is loaded.
+//
+// Precedence: command-line flags > config file (YAML) > built-in defaults; API keys also come
+// from VIGIE_API_KEYS=tenant:key[,tenant:key...]. The effective config is validated once at
+// start-up; a bad value is reported with its key and the server exits with status 2.
+//
+//   auto cfg = vigie::server::load_config("vigie.yaml", overrides, std::getenv("VIGIE_API_KEYS"));
+//   if (!cfg.ok()) { std::cerr << cfg.status().message(); return 2; }
+//
+// deploy/vigie.example.yaml documents every key.
+//
+// Thread safety: plain values, read-only once loaded.
+
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "pipeline/pipeline.h"
+#include "storage/status.h"
+#include "storage/store.h"
+
+namespace vigie::server {
+
+struct http_options {
+  std::string host = "127.0.0.1";
+  std::uint16_t port = 8080;
+  // Threads running the network event loop.
+  int io_threads = 1;
+  // Requests are refused with 431 past this many bytes of request line and headers.
+  std::uint32_t header_limit_bytes = 16 * 1024;
+  // Largest request body; larger ones get 413. Bounds the memory one request can take.
+  std::uint64_t body_limit_bytes = 32ull << 20;
+  // A request (headers and body) must arrive within this time, or the connection is closed:
+  // protects against clients that send one byte per second.
+  std::chrono::seconds read_timeout{30};
+  // A response must be taken by the client within this time.
+  std::chrono::seconds write_timeout{30};
+  // A keep-alive connection idle this long between requests is closed.
+  std::chrono::seconds idle_timeout{60};
+  // Connections beyond this number are accepted and closed at once with 503.
+  std::uint32_t max_connections = 10000;
+  // Answers to an overloaded ingest carry Retry-After with this many seconds.
+  std::uint32_t retry_after_seconds = 1;
+};
+
+struct api_key {
+  std::string tenant;
+  std::string sha256;  // hex digest of the key; the key itself is not kept
+};
+
+struct log_options {
+  // "debug", "info", "warn", "error"
+  std::string level = "info";
+};
+
+struct config {
+  http_options http;
+  storage::store_options storage;
+  pipeline::pipeline_options pipeline;
+  log_options log;
+  std::vector<api_key> keys;
+  // Where the sentiment lexicons are read from at start-up.
+  std::string lexicon_dir;
+};
+
+// Flags given on the command line; unset ones leave the file's or default value.
+struct config_overrides {
+  std::optional<std::string> listen;  // HOST:PORT
+  std::optional<std::string> data_dir;
+  std::optional<std::string> lexicon_dir;
+};
+
+// Loads and validates. config_path may be empty (defaults only); env_keys may be null.
+result<config> load_config(const std::string& config_path, const config_overrides& overrides,
+                           const char* env_keys);
+
+// Parses "tenant:key[,tenant:key...]" into hashed keys.
+result<std::vector<api_key>> parse_api_keys(std::string_view spec);
+
+// One line of JSON describing the effective config (no key material).
+std::string describe(const config& c);
+
+}  // namespace vigie::server

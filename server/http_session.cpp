@@ -1,0 +1,106 @@
+#include "server/http_session.h"
+
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/beast/http.hpp>
+
+#include "server/log.h"
+
+namespace vigie::server {
+
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace net = boost::asio;
+
+http_session::http_session(net::ip::tcp::socket&& socket, router& r, const http_options& options,
+                           server_metrics& metrics)
+    : stream_(std::move(socket)), router_(r), options_(options), metrics_(metrics) {
+  metrics_.connection_opened();
+}
+
+http_session::~http_session() { metrics_.connection_closed(); }
+
+void http_session::run() {
+  // Start on the connection's strand so that nothing else touches the stream concurrently.
+  net::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->do_read(); });
+}
+
+void http_session::do_read() {
+  parser_.emplace();
+  parser_->header_limit(options_.header_limit_bytes);
+  parser_->body_limit(options_.body_limit_bytes);
+  // Waiting for the next request and reading its headers: a keep-alive client may be idle
+  // this long; a client trickling its headers byte by byte is cut off at the same bound.
+  stream_.expires_after(options_.idle_timeout);
+  http::async_read_header(stream_, buffer_, *parser_,
+                          beast::bind_front_handler(&http_session::on_header, shared_from_this()));
+}
+
+void http_session::on_header(beast::error_code ec, std::size_t) {
+  if (ec) return fail_request(ec);
+  // The body must arrive within read_timeout of the headers.
+  stream_.expires_after(options_.read_timeout);
+  http::async_read(stream_, buffer_, *parser_,
+                   beast::bind_front_handler(&http_session::on_read, shared_from_this()));
+}
+
+void http_session::fail_request(beast::error_code ec) {
+  // The expected ways a connection ends: nothing to answer.
+  if (ec == http::error::end_of_stream || ec == net::error::operation_aborted ||
+      ec == beast::error::timeout || ec == net::error::connection_reset || ec == net::error::eof) {
+    return do_close();
+  }
+  // A request we cannot read: answer once, then close, since the stream position is lost.
+  unsigned status = 400;
+  std::string_view code = "bad_request";
+  std::string message = "malformed HTTP request: " + ec.message();
+  if (ec == http::error::body_limit) {
+    status = 413;
+    code = "payload_too_large";
+    message = "request body is larger than the limit of " +
+              std::to_string(options_.body_limit_bytes) + " bytes";
+  } else if (ec == http::error::header_limit) {
+    status = 431;
+    code = "headers_too_large";
+    message = "request headers are larger than the limit of " +
+              std::to_string(options_.header_limit_bytes) + " bytes";
+  }
+  http_response res = router::error(status, code, message, 11, false);
+  metrics_.request("unknown", "other", status, 0);
+  pending_ = std::make_shared<http_response>(std::move(res));
+  stream_.expires_after(options_.write_timeout);
+  http::async_write(stream_, *pending_,
+                    beast::bind_front_handler(&http_session::on_write, shared_from_this(), false));
+}
+
+void http_session::on_read(beast::error_code ec, std::size_t) {
+  if (ec) return fail_request(ec);
+  stream_.expires_never();  // the handler may wait on the pipeline; the write has its own bound
+  router_.handle(parser_->release(),
+                 [self = shared_from_this()](http_response res) { self->send(std::move(res)); });
+}
+
+void http_session::send(http_response res) {
+  net::post(stream_.get_executor(), [self = shared_from_this(), res = std::move(res)]() mutable {
+    bool keep_alive = res.keep_alive();
+    self->pending_ = std::make_shared<http_response>(std::move(res));
+    self->stream_.expires_after(self->options_.write_timeout);
+    http::async_write(self->stream_, *self->pending_,
+                      beast::bind_front_handler(&http_session::on_write, self, keep_alive));
+  });
+}
+
+void http_session::on_write(bool keep_alive, beast::error_code ec, std::size_t) {
+  pending_.reset();
+  if (ec) return do_close();
+  if (!keep_alive) return do_close();
+  do_read();
+}
+
+void http_session::do_close() {
+  beast::error_code ec;
+  stream_.socket().shutdown(net::ip::tcp::socket::shutdown_send, ec);
+  stream_.socket().close(ec);
+}
+
+}  // namespace vigie::server

@@ -1,0 +1,85 @@
+#include "server/listener.h"
+
+#include <boost/asio/post.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core/bind_handler.hpp>
+
+#include "server/http_session.h"
+#include "server/log.h"
+
+namespace vigie::server {
+
+namespace net = boost::asio;
+namespace beast = boost::beast;
+using tcp = net::ip::tcp;
+
+listener::listener(net::io_context& ioc, tcp::endpoint endpoint, router& r,
+                   const http_options& options, server_metrics& metrics)
+    : ioc_(ioc),
+      acceptor_(net::make_strand(ioc)),
+      endpoint_(endpoint),
+      router_(r),
+      options_(options),
+      metrics_(metrics) {}
+
+status listener::open() {
+  beast::error_code ec;
+  auto fail = [&](std::string_view what) {
+    return status(status_code::unavailable, "cannot " + std::string(what) + " " +
+                                                endpoint_.address().to_string() + ":" +
+                                                std::to_string(endpoint_.port()) + ": " +
+                                                ec.message());
+  };
+  acceptor_.open(endpoint_.protocol(), ec);
+  if (ec) return fail("open a socket for");
+  acceptor_.set_option(net::socket_base::reuse_address(true), ec);
+  if (ec) return fail("set SO_REUSEADDR on");
+  acceptor_.bind(endpoint_, ec);
+  if (ec) return fail("bind to");
+  acceptor_.listen(net::socket_base::max_listen_connections, ec);
+  if (ec) return fail("listen on");
+  return status::ok_status();
+}
+
+tcp::endpoint listener::local_endpoint() const {
+  beast::error_code ec;
+  return acceptor_.local_endpoint(ec);
+}
+
+void listener::run() { do_accept(); }
+
+void listener::stop() {
+  net::post(acceptor_.get_executor(), [self = shared_from_this()] {
+    beast::error_code ec;
+    self->acceptor_.close(ec);
+  });
+}
+
+void listener::do_accept() {
+  // Each connection gets its own strand.
+  acceptor_.async_accept(net::make_strand(ioc_),
+                         beast::bind_front_handler(&listener::on_accept, shared_from_this()));
+}
+
+void listener::on_accept(beast::error_code ec, tcp::socket socket) {
+  if (ec == net::error::operation_aborted || !acceptor_.is_open()) return;  // stopped
+  if (ec) {
+    // Out of file descriptors and the like: log and keep accepting.
+    log_warn("accept failed", {{"error", ec.message()}});
+  } else if (metrics_.open_connections() >= options_.max_connections) {
+    // Refuse without reading: a fixed answer, written synchronously on a fresh socket.
+    static constexpr std::string_view busy =
+        "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\n"
+        "Retry-After: 1\r\nConnection: close\r\nContent-Length: 71\r\n\r\n"
+        "{\"error\":{\"code\":\"too_many_connections\",\"message\":\"connection limit\"}}\n";
+    beast::error_code wec;
+    net::write(socket, net::buffer(busy), wec);
+    socket.close(wec);
+  } else {
+    std::make_shared<http_session>(std::move(socket), router_, options_, metrics_)->run();
+  }
+  do_accept();
+}
+
+}  // namespace vigie::server

@@ -1,0 +1,74 @@
+// router: maps an HTTP request to its handler and produces the response (DESIGN.md, "HTTP
+// API"). Handlers that wait on the pipeline answer later, from another thread, through the
+// reply callback; the session posts the write back to its own executor.
+//
+//   vigie::server::router r(ctx);
+//   r.handle(std::move(request), [self](http_response res) { self->send(std::move(res)); });
+//
+// Errors are JSON: {"error": {"code": "...", "message": "..."}}.
+//
+// Thread safety: handle() may be called from any thread; the router holds no per-request state.
+
+#pragma once
+
+#include <boost/beast/http/message.hpp>
+#include <boost/beast/http/string_body.hpp>
+
+#include <atomic>
+#include <functional>
+
+#include "pipeline/pipeline.h"
+#include "server/auth.h"
+#include "server/config.h"
+#include "server/server_metrics.h"
+#include "storage/store.h"
+
+namespace vigie::server {
+
+using http_request = boost::beast::http::request<boost::beast::http::string_body>;
+using http_response = boost::beast::http::response<boost::beast::http::string_body>;
+using reply_fn = std::function<void(http_response)>;
+
+// What the handlers work with; everything outlives the router.
+struct router_context {
+  const config& cfg;
+  storage::store& db;
+  pipeline::pipeline& ingest;
+  const authenticator& auth;
+  server_metrics& metrics;
+  const std::atomic<bool>& ready;  // false while starting or draining: /readyz answers 503
+};
+
+// Largest page of GET /v1/mentions, and the default.
+inline constexpr std::size_t max_page_size = 1000;
+inline constexpr std::size_t default_page_size = 100;
+// A filtered listing reads at most this many stored mentions per page before it returns what
+// it found with a cursor, so a filter that matches nothing cannot scan a whole tenant.
+inline constexpr std::size_t max_scanned_per_page = 100000;
+
+class router {
+ public:
+  explicit router(router_context ctx) : ctx_(ctx) {}
+
+  void handle(http_request&& req, reply_fn reply);
+
+  // An error response with the JSON error body.
+  static http_response error(unsigned status, std::string_view code, std::string_view message,
+                             unsigned version = 11, bool keep_alive = true);
+
+ private:
+  void post_mentions(http_request&& req, std::string_view tenant, reply_fn reply);
+  http_response get_mentions(const http_request& req, std::string_view tenant);
+  http_response get_metrics(const http_request& req);
+
+  router_context ctx_;
+};
+
+// Splits "a=1&b=x%20y" into decoded pairs; returns false on malformed percent-encoding.
+bool parse_query(std::string_view query, std::vector<std::pair<std::string, std::string>>* out);
+
+// Base64url without padding, for opaque cursors.
+std::string base64url_encode(std::string_view bytes);
+bool base64url_decode(std::string_view text, std::string* out);
+
+}  // namespace vigie::server

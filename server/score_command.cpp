@@ -1,0 +1,73 @@
+#include "server/score_command.h"
+
+#include <chrono>
+#include <iostream>
+
+#include "pipeline/enrich.h"
+#include "pipeline/mention_json.h"
+#include "pipeline/mention_parser.h"
+
+#ifndef VIGIE_DEFAULT_LEXICON_DIR
+#define VIGIE_DEFAULT_LEXICON_DIR "lexicons"
+#endif
+
+namespace vigie::server {
+
+int run_score(const score_options& options, std::istream& in, std::ostream& out, std::ostream& err) {
+  std::string dir = options.lexicon_dir.empty() ? VIGIE_DEFAULT_LEXICON_DIR : options.lexicon_dir;
+  auto lexicons = pipeline::load_lexicons(dir);
+  if (!lexicons.ok()) {
+    err << "vigie score: " << lexicons.status().message() << "\n";
+    return 1;
+  }
+  pipeline::mention_enricher enricher(*lexicons);
+  pipeline::mention_parser parser;
+  pipeline::explanation why;
+  std::string line, buffer;
+  std::size_t number = 0, rejected = 0;
+  const std::int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                               std::chrono::system_clock::now().time_since_epoch())
+                               .count();
+  std::ios::sync_with_stdio(false);
+  while (std::getline(in, line)) {
+    ++number;
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    buffer.clear();
+    if (line.find_first_not_of(" \t") == std::string::npos) {
+      buffer.push_back('\n');
+      out << buffer;
+      continue;
+    }
+    pipeline::mention_view m;
+    status s = parser.parse_one(line, &m);
+    if (!s.ok()) {
+      ++rejected;
+      err << "line " << number << ": " << s.message() << "\n";
+      buffer = "{\"line\":" + std::to_string(number) + ",\"error\":";
+      pipeline::append_json_string(s.message(), &buffer);
+      buffer += "}\n";
+      out << buffer;
+      continue;
+    }
+    m.ingested_at_ms = now;
+    if (options.explain) {
+      enricher.explain(m, &why);
+    } else {
+      enricher.enrich(m);
+    }
+    pipeline::append_enriched_json(m, {}, &buffer);
+    if (options.explain) {
+      buffer.pop_back();  // the closing brace
+      buffer += ",\"explanation\":";
+      pipeline::append_json(why, buffer);
+      buffer.push_back('}');
+    }
+    buffer.push_back('\n');
+    out << buffer;
+  }
+  out.flush();
+  if (rejected) err << "vigie score: " << rejected << " of " << number << " lines rejected\n";
+  return rejected ? 1 : 0;
+}
+
+}  // namespace vigie::server

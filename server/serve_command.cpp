@@ -1,0 +1,122 @@
+#include "server/serve_command.h"
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/address.hpp>
+#include <boost/asio/signal_set.hpp>
+
+#include <thread>
+
+#include "server/auth.h"
+#include "pipeline/enrich.h"
+#include "server/listener.h"
+#include "server/log.h"
+#include "server/router.h"
+#include "server/server_metrics.h"
+#include "storage/store.h"
+
+namespace vigie::server {
+
+namespace net = boost::asio;
+
+namespace {
+
+// How long shutdown waits for answers already queued to reach their clients.
+constexpr auto flush_grace = std::chrono::seconds(5);
+
+}  // namespace
+
+int run_serve(const config& cfg) {
+  set_log_level(cfg.log.level);
+  log_info("starting vigie", {log_field::raw_json("config", describe(cfg))});
+  if (cfg.keys.empty()) {
+    log_warn("no API keys configured: every /v1 route will answer 401",
+             {{"hint", "set VIGIE_API_KEYS=tenant:key or api_keys in the config file"}});
+  }
+
+  auto enrichers = pipeline::make_mention_enrichers(cfg.lexicon_dir);
+  if (!enrichers.ok()) {
+    log_error("cannot load the sentiment lexicons", {{"error", enrichers.status().message()}});
+    return 1;
+  }
+
+  auto opened = storage::store::open(cfg.storage);
+  if (!opened.ok()) {
+    log_error("cannot open the store", {{"path", cfg.storage.path}, {"error", opened.status().message()}});
+    return 1;
+  }
+  std::unique_ptr<storage::store> db = std::move(opened).value();
+
+  auto metrics_or = server_metrics::create();
+  if (!metrics_or.ok()) {
+    log_error("cannot register metrics", {{"error", metrics_or.status().message()}});
+    return 1;
+  }
+  std::unique_ptr<server_metrics> metrics = std::move(metrics_or).value();
+
+  pipeline::pipeline ingest(*db, cfg.pipeline, *enrichers, metrics.get());
+  if (auto s = metrics->bind(ingest, *db); !s.ok()) {
+    log_error("cannot register metrics", {{"error", s.message()}});
+    return 1;
+  }
+  authenticator auth(cfg.keys);
+  std::atomic<bool> ready{false};
+  router routes({cfg, *db, ingest, auth, *metrics, ready});
+
+  net::io_context ioc(cfg.http.io_threads);
+  boost::system::error_code ec;
+  auto address = net::ip::make_address(cfg.http.host, ec);
+  if (ec) {
+    log_error("invalid listen address", {{"host", cfg.http.host}, {"error", ec.message()}});
+    return 1;
+  }
+  auto l = std::make_shared<listener>(ioc, net::ip::tcp::endpoint(address, cfg.http.port), routes,
+                                      cfg.http, *metrics);
+  if (auto s = l->open(); !s.ok()) {
+    log_error("cannot listen", {{"error", s.message()}});
+    return 1;
+  }
+  ingest.start();
+  l->run();
+  ready.store(true, std::memory_order_release);
+  auto bound = l->local_endpoint();
+  log_info("listening", {{"address", bound.address().to_string() + ":" + std::to_string(bound.port())}});
+
+  // The shutdown sequence runs on its own thread: draining the pipeline blocks, and the
+  // event loop must keep running meanwhile to deliver the answers the drain produces.
+  std::thread stopper;
+  net::signal_set signals(ioc, SIGINT, SIGTERM);
+  signals.async_wait([&](const boost::system::error_code& err, int signo) {
+    if (err) return;
+    log_info("shutting down", {log_field::number("signal", signo)});
+    ready.store(false, std::memory_order_release);
+    l->stop();
+    stopper = std::thread([&] {
+      ingest.stop();
+      log_info("pipeline drained");
+      // Every drained batch has been answered; give the sessions a moment to write those
+      // answers to their sockets, then stop the loop.
+      auto deadline = std::chrono::steady_clock::now() + flush_grace;
+      while (metrics->inflight_requests() > 0 && std::chrono::steady_clock::now() < deadline) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(200));
+      ioc.stop();
+    });
+  });
+
+  std::vector<std::thread> io_threads;
+  for (int i = 1; i < cfg.http.io_threads; ++i) io_threads.emplace_back([&] { ioc.run(); });
+  ioc.run();
+  for (auto& t : io_threads) t.join();
+  if (stopper.joinable()) stopper.join();
+  ingest.stop();  // no-op after a signal; covers the loop ending any other way
+
+  if (auto s = db->close(); !s.ok()) {
+    log_error("closing the store failed", {{"error", s.message()}});
+    return 1;
+  }
+  log_info("stopped");
+  return 0;
+}
+
+}  // namespace vigie::server

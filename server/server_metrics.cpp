@@ -1,0 +1,119 @@
+#include "server/server_metrics.h"
+
+#include <string>
+
+namespace vigie::server {
+
+#define VIGIE_ASSIGN(var, expr)          \
+  do {                                   \
+    auto _r = (expr);                    \
+    if (!_r.ok()) return _r.status();    \
+    var = *_r;                           \
+  } while (0)
+
+result<std::unique_ptr<server_metrics>> server_metrics::create() {
+  std::unique_ptr<server_metrics> m(new server_metrics());
+  if (auto s = m->init(); !s.ok()) return s;
+  return m;
+}
+
+status server_metrics::init() {
+  VIGIE_ASSIGN(requests_, registry_.add_counter("vigie_http_requests_total",
+                                                "HTTP requests answered, by method, route and status code.",
+                                                {"method", "route", "code"}));
+  VIGIE_ASSIGN(latency_, registry_.add_histogram("vigie_http_request_duration_seconds",
+                                                 "Time from a request's last byte read to its response being queued, by route.",
+                                                 default_latency_buckets(), {"route"}));
+  gauge_family* conns = nullptr;
+  VIGIE_ASSIGN(conns, registry_.add_gauge("vigie_http_connections", "Open HTTP connections."));
+  connections_ = &conns->with({});
+  counter_family* over = nullptr;
+  VIGIE_ASSIGN(over, registry_.add_counter("vigie_ingest_overloaded_total",
+                                           "Ingest requests refused with 503 because the pipeline was full."));
+  overloaded_ = &over->with({});
+  counter_family* lines = nullptr;
+  VIGIE_ASSIGN(lines, registry_.add_counter("vigie_ingest_lines_total",
+                                            "Mention lines received, by outcome.", {"outcome"}));
+  lines_accepted_ = &lines->with({"accepted"});
+  lines_duplicate_ = &lines->with({"duplicate"});
+  lines_rejected_ = &lines->with({"rejected"});
+  histogram_family* commit = nullptr;
+  VIGIE_ASSIGN(commit, registry_.add_histogram("vigie_write_batch_duration_seconds",
+                                               "Group commits: dedup lookup plus RocksDB write, WAL included.",
+                                               default_latency_buckets()));
+  commit_latency_ = &commit->with({});
+  histogram_family* sizes = nullptr;
+  VIGIE_ASSIGN(sizes, registry_.add_histogram("vigie_write_batch_mentions",
+                                              "Mentions written per group commit.",
+                                              {1, 10, 100, 1000, 10000, 100000}));
+  commit_mentions_ = &sizes->with({});
+  counter_family* bytes = nullptr;
+  VIGIE_ASSIGN(bytes, registry_.add_counter("vigie_write_batch_bytes_total",
+                                            "Bytes of RocksDB write batches committed."));
+  commit_bytes_ = &bytes->with({});
+  return add_process_metrics(registry_);
+}
+
+status server_metrics::bind(const pipeline::pipeline& p, const storage::store& db) {
+  auto gauge_fn = [&](std::string_view name, std::string_view help, std::function<double()> fn) {
+    return registry_.add_callback_gauge(name, help, std::move(fn));
+  };
+  status s = gauge_fn("vigie_ingest_queue_depth", "Batches waiting for a parse worker.",
+                      [&p] { return static_cast<double>(p.ingest_queue_depth()); });
+  if (!s.ok()) return s;
+  s = gauge_fn("vigie_write_queue_depth", "Parsed batches waiting for the storage writer.",
+               [&p] { return static_cast<double>(p.write_queue_depth()); });
+  if (!s.ok()) return s;
+  s = gauge_fn("vigie_ingest_inflight_bytes", "Request body bytes accepted and not yet written.",
+               [&p] { return static_cast<double>(p.inflight_bytes()); });
+  if (!s.ok()) return s;
+  struct prop {
+    const char* name;
+    const char* help;
+    double (*get)(const storage::store_stats&);
+  };
+  static const prop props[] = {
+      {"vigie_rocksdb_pending_compaction_bytes", "RocksDB estimate of bytes compaction must rewrite.",
+       [](const storage::store_stats& s) { return double(s.pending_compaction_bytes); }},
+      {"vigie_rocksdb_running_compactions", "RocksDB compactions running now.",
+       [](const storage::store_stats& s) { return double(s.running_compactions); }},
+      {"vigie_rocksdb_memtable_bytes", "RocksDB memtable bytes, all column families.",
+       [](const storage::store_stats& s) { return double(s.memtable_bytes); }},
+      {"vigie_rocksdb_live_sst_bytes", "RocksDB table file bytes, all column families.",
+       [](const storage::store_stats& s) { return double(s.live_sst_bytes); }},
+      {"vigie_rocksdb_estimated_mentions", "RocksDB estimate of stored mentions.",
+       [](const storage::store_stats& s) { return double(s.estimated_mentions); }},
+      {"vigie_rocksdb_write_stopped", "1 while RocksDB stops writes (too many memtables or L0 files).",
+       [](const storage::store_stats& s) { return s.write_stopped ? 1.0 : 0.0; }},
+  };
+  for (const auto& pr : props) {
+    auto get = pr.get;
+    s = gauge_fn(pr.name, pr.help, [&db, get] { return get(db.stats()); });
+    if (!s.ok()) return s;
+  }
+  return registry_.add_callback_counter(
+      "vigie_rocksdb_stall_seconds_total", "Time RocksDB delayed or stopped writes.",
+      [&db] { return static_cast<double>(db.stats().write_stall_micros) / 1e6; });
+}
+
+void server_metrics::request(std::string_view method, std::string_view route, unsigned status,
+                             double seconds) {
+  // Children are created once per (method, route, code) and kept; with() takes a mutex, which
+  // is fine at request granularity.
+  requests_->with({method, route, std::to_string(status)}).inc();
+  latency_->with({route}).observe(seconds);
+}
+
+void server_metrics::on_lines(std::size_t accepted, std::size_t duplicates, std::size_t rejected) {
+  lines_accepted_->inc(accepted);
+  lines_duplicate_->inc(duplicates);
+  lines_rejected_->inc(rejected);
+}
+
+void server_metrics::on_group_commit(std::size_t mentions, std::size_t bytes, double seconds) {
+  commit_latency_->observe(seconds);
+  commit_mentions_->observe(static_cast<double>(mentions));
+  commit_bytes_->inc(bytes);
+}
+
+}  // namespace vigie::server

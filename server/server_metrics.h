@@ -1,0 +1,78 @@
+// server_metrics: the metrics Vigie exports on /metrics, registered once at start-up.
+//
+// RED per route (requests by method, route and status; latency by route), open connections,
+// ingest lines by outcome, group-commit latency and size, queue depths, and RocksDB figures
+// (pending compaction bytes, running compactions, memtable and table sizes, write stalls),
+// plus the standard process_* metrics.
+//
+//   auto m = vigie::server::server_metrics::create();
+//   m->bind(pipeline, store);              // queue depths and RocksDB figures at scrape time
+//   m->request("POST", "/v1/mentions", 200, 0.004);
+//
+// Thread safety: every method may be called from any thread.
+
+#pragma once
+
+#include <atomic>
+#include <memory>
+#include <string_view>
+
+#include "pipeline/pipeline.h"
+#include "server/metrics.h"
+#include "storage/store.h"
+
+namespace vigie::server {
+
+class server_metrics : public pipeline::pipeline_observer {
+ public:
+  static result<std::unique_ptr<server_metrics>> create();
+
+  // Adds the scrape-time gauges that read the pipeline and the store. Both must outlive this.
+  status bind(const pipeline::pipeline& p, const storage::store& db);
+
+  // route is the route template ("/v1/mentions"), never the raw path: bounded label values.
+  void request(std::string_view method, std::string_view route, unsigned status, double seconds);
+  void connection_opened() {
+    open_connections_.fetch_add(1, std::memory_order_relaxed);
+    connections_->add(1);
+  }
+  void connection_closed() {
+    open_connections_.fetch_sub(1, std::memory_order_relaxed);
+    connections_->sub(1);
+  }
+  std::uint32_t open_connections() const noexcept {
+    return open_connections_.load(std::memory_order_relaxed);
+  }
+  void overloaded() { overloaded_->inc(); }
+  // Requests read and not yet answered; shutdown waits for them.
+  void request_started() { inflight_requests_.fetch_add(1, std::memory_order_relaxed); }
+  void request_answered() { inflight_requests_.fetch_sub(1, std::memory_order_relaxed); }
+  std::int64_t inflight_requests() const noexcept {
+    return inflight_requests_.load(std::memory_order_relaxed);
+  }
+
+  void on_lines(std::size_t accepted, std::size_t duplicates, std::size_t rejected) override;
+  void on_group_commit(std::size_t mentions, std::size_t bytes, double seconds) override;
+
+  const metrics_registry& registry() const { return registry_; }
+
+ private:
+  server_metrics() = default;
+  status init();
+
+  metrics_registry registry_;
+  counter_family* requests_ = nullptr;
+  histogram_family* latency_ = nullptr;
+  gauge* connections_ = nullptr;
+  std::atomic<std::uint32_t> open_connections_{0};
+  std::atomic<std::int64_t> inflight_requests_{0};
+  counter* overloaded_ = nullptr;
+  counter* lines_accepted_ = nullptr;
+  counter* lines_duplicate_ = nullptr;
+  counter* lines_rejected_ = nullptr;
+  histogram* commit_latency_ = nullptr;
+  histogram* commit_mentions_ = nullptr;
+  counter* commit_bytes_ = nullptr;
+};
+
+}  // namespace vigie::server

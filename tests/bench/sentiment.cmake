@@ -1,0 +1,9 @@
+# Throughput of the sentiment engine (tokenise + score, language given), one thread.
+#   sentiment_bench --lexicons DIR --corpus FILE [--corpus FILE]... [--seconds N] [--runs R]
+# Included from tests/CMakeLists.txt.
+
+if(VIGIE_BUILD_BENCHMARKS)
+  add_executable(sentiment_bench ${CMAKE_CURRENT_LIST_DIR}/sentiment_bench.cpp)
+  target_link_libraries(sentiment_bench PRIVATE vigie::pipeline)
+  add_dependencies(sentiment_bench vigie_lexicons)
+endif()

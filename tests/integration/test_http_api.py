@@ -1,0 +1,338 @@
+"""Integration tests: the real vigie binary on a loopback port, spoken to over real HTTP."""
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import unittest
+
+sys.path.insert(0, os.path.dirname(__file__))
+import contracts  # noqa: E402
+from vigie_server import KEYS, VIGIE, Server, mention  # noqa: E402
+
+SLOW_CLIENT_CONFIG = """
+http:
+  idle_timeout_seconds: 2
+  read_timeout_seconds: 2
+"""
+
+
+class api_test(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.server = Server(config=SLOW_CLIENT_CONFIG).start()
+
+    @classmethod
+    def tearDownClass(cls):
+        code = cls.server.stop()
+        cls.server.cleanup()
+        assert code == 0, f"vigie exited with {code} after SIGTERM"
+
+    def setUp(self):
+        # Each test writes under its own source so that tests stay independent.
+        self.source = self.id().split(".")[-1][:60]
+
+    def m(self, i, **extra):
+        extra.setdefault("source", self.source)
+        return mention(i, **extra)
+
+    def assert_serving(self):
+        status, body = self.server.json("GET", "/livez", key=None)
+        self.assertEqual(status, 200)
+
+    def assert_error(self, status, body, want_status, want_code):
+        self.assertEqual(status, want_status, body)
+        contracts.check("Error", body)
+        self.assertEqual(body["error"]["code"], want_code)
+
+    def mine(self, key="acme"):
+        return [m for m in self.server.all_mentions(key=key, query="source=" + self.source)]
+
+    # -- health, auth, routing ------------------------------------------------------------
+
+    def test_health_routes(self):
+        for path, want in (("/livez", "ok"), ("/readyz", "ready")):
+            status, body = self.server.json("GET", path, key=None)
+            self.assertEqual(status, 200)
+            contracts.check("Health", body)
+            self.assertEqual(body["status"], want)
+
+    def test_every_v1_route_needs_a_valid_key(self):
+        for key in (None, "not-a-key"):
+            status, hdrs, data = self.server.request("GET", "/v1/mentions", key=key)
+            self.assert_error(status, json.loads(data), 401, "unauthorized")
+            self.assertEqual(hdrs.get("www-authenticate"), "Bearer")
+        status, body = self.server.ingest([self.m(1)], key="wrong-key")
+        self.assert_error(status, body, 401, "unauthorized")
+        self.assertEqual(self.mine(), [])
+
+    def test_unknown_routes_and_methods(self):
+        status, body = self.server.json("GET", "/v1/nothing-here")
+        self.assert_error(status, body, 404, "not_found")
+        status, body = self.server.json("GET", "/index.html", key=None)
+        self.assert_error(status, body, 404, "not_found")
+        status, hdrs, data = self.server.request("DELETE", "/v1/mentions")
+        self.assert_error(status, json.loads(data), 405, "method_not_allowed")
+        self.assertEqual(hdrs["allow"], "GET, POST")
+        self.assert_serving()
+
+    # -- ingest and read back ---------------------------------------------------------------
+
+    def test_ingest_ndjson_and_read_back_newest_first(self):
+        lines = [self.m(i) for i in range(5)]
+        lines[2].update(lang="FR", author={"id": "u1", "name": "Zoé", "followers": 1234},
+                        title="Titre", url="https://example.org/a")
+        lines[3]["reach"] = 99
+        lines[4]["created_at"] = "2026-01-01T01:00:00.250+01:00"
+        for l in lines:
+            contracts.check_mention_input(l)
+        status, body = self.server.ingest(lines)
+        self.assertEqual(status, 200, body)
+        contracts.check("IngestResult", body)
+        self.assertEqual((body["accepted"], body["duplicates"], body["rejected"]), (5, 0, 0))
+
+        stored = self.mine()
+        for m in stored:
+            contracts.check("EnrichedMention", m)
+        # m4 is 2026-01-01T00:00:00.250Z, the newest; the others are 00:00:00.000 + i ms.
+        self.assertEqual([m["id"] for m in stored], ["m4", "m3", "m2", "m1", "m0"])
+        by_id = {m["id"]: m for m in stored}
+        self.assertEqual(by_id["m4"]["created_at"], "2026-01-01T00:00:00.250Z")
+        self.assertEqual(by_id["m2"]["lang"], "fr")
+        self.assertEqual(by_id["m2"]["author"], {"id": "u1", "name": "Zoé", "followers": 1234})
+        self.assertEqual(by_id["m2"]["reach"], 1234)  # defaults to the author's followers
+        self.assertEqual(by_id["m3"]["reach"], 99)
+        self.assertEqual(by_id["m0"]["text"], "Mention 0 about Borel")
+        self.assertEqual(by_id["m0"]["watches"], [])
+
+    def test_ingest_json_array(self):
+        status, body = self.server.ingest(
+            [json.dumps([self.m(1), self.m(2), {"id": "x"}])], content_type="application/json")
+        self.assertEqual(status, 200, body)
+        self.assertEqual((body["accepted"], body["rejected"]), (2, 1))
+        self.assertEqual(body["errors"], [{"line": 3, "reason": "missing required field 'text'"}])
+        status, body = self.server.ingest(['{"id": "not an array"}'], content_type="application/json")
+        self.assert_error(status, body, 400, "invalid_batch")
+
+    def test_resending_is_idempotent(self):
+        lines = [self.m(i) for i in range(10)]
+        status, first = self.server.ingest(lines)
+        self.assertEqual(first["accepted"], 10)
+        status, again = self.server.ingest(lines + [self.m(10)])
+        self.assertEqual((again["accepted"], again["duplicates"]), (1, 10))
+        self.assertEqual(len(self.mine()), 11)
+
+    def test_duplicate_ids_inside_one_batch_count_once(self):
+        status, body = self.server.ingest([self.m(1), self.m(1), self.m(1, text="changed")])
+        self.assertEqual((body["accepted"], body["duplicates"]), (1, 2))
+        stored = self.mine()
+        self.assertEqual(len(stored), 1)
+        self.assertEqual(stored[0]["text"], "Mention 1 about Borel")  # the first one wins
+
+    def test_same_id_in_another_source_is_another_mention(self):
+        status, body = self.server.ingest([self.m(1), self.m(1, source=self.source + "-b")])
+        self.assertEqual(body["accepted"], 2)
+
+    # -- bad input --------------------------------------------------------------------------
+
+    def test_bad_lines_are_reported_and_the_good_ones_taken(self):
+        good = json.dumps(self.m(1)) + "\n"
+        body = (good +
+                '{"id": "broken", "text": \n' +                                   # 2
+                json.dumps({"text": "no id", "created_at": 1, "source": self.source}) + "\n" +
+                json.dumps({"id": 5, "text": "x", "created_at": 1}) + "\n" +       # 4
+                json.dumps({"id": "t", "text": "x", "created_at": "yesterday"}) + "\n" +
+                '{"id":"u","text":"\xff\xfe","created_at":1}\n' +                 # 6 (latin-1)
+                json.dumps(self.m(2)) + "\n" +
+                '{"id": "trunc", "text": "cut')                                   # 8
+        status, hdrs, data = self.server.request(
+            "POST", "/v1/mentions", body.encode("latin-1"), headers={"Content-Type": "application/x-ndjson"})
+        result = json.loads(data)
+        self.assertEqual(status, 200, result)
+        contracts.check("IngestResult", result)
+        self.assertEqual((result["accepted"], result["rejected"]), (2, 6))
+        errors = {e["line"]: e["reason"] for e in result["errors"]}
+        self.assertEqual(sorted(errors), [2, 3, 4, 5, 6, 8])
+        self.assertIn("invalid JSON", errors[2])
+        self.assertEqual(errors[3], "missing required field 'id'")
+        self.assertEqual(errors[4], "field 'id' must be a string, not an integer")
+        self.assertIn("created_at", errors[5])
+        self.assertEqual(errors[6], "invalid UTF-8")
+        self.assertEqual(sorted(m["id"] for m in self.mine()), ["m1", "m2"])
+
+    def test_empty_body_and_unsupported_type(self):
+        status, body = self.server.ingest([""])
+        self.assert_error(status, body, 400, "empty_batch")
+        status, body = self.server.ingest([self.m(1)], content_type="text/html")
+        self.assert_error(status, body, 415, "unsupported_media_type")
+
+    def test_ten_megabyte_line_is_rejected_alone(self):
+        huge = self.m(1, text="x" * (10 << 20))
+        status, body = self.server.ingest([self.m(2), huge, self.m(3)])
+        self.assertEqual(status, 200, body)
+        self.assertEqual((body["accepted"], body["rejected"]), (2, 1))
+        self.assertEqual(body["errors"][0]["line"], 2)
+        self.assertIn("over the limit", body["errors"][0]["reason"])
+        self.assert_serving()
+
+    def test_hundred_megabyte_body_gets_413_and_the_server_keeps_serving(self):
+        size = 100 << 20
+        s = socket.create_connection(("127.0.0.1", self.server.port), timeout=30)
+        s.sendall((f"POST /v1/mentions HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {KEYS['acme']}\r\n"
+                   f"Content-Type: application/x-ndjson\r\nContent-Length: {size}\r\n\r\n").encode())
+        chunk = b"x" * (1 << 20)
+        try:
+            for _ in range(100):
+                s.sendall(chunk)
+        except OSError:
+            pass  # the server answered and closed before the body was sent: expected
+        data = b""
+        try:
+            while True:
+                part = s.recv(65536)
+                if not part:
+                    break
+                data += part
+        except OSError:
+            pass
+        s.close()
+        self.assertTrue(data.startswith(b"HTTP/1.1 413"), data[:200])
+        body = json.loads(data.split(b"\r\n\r\n", 1)[1])
+        self.assert_error(413, body, 413, "payload_too_large")
+        self.assert_serving()
+
+    def test_oversized_headers_get_431(self):
+        status, hdrs, data = self.server.request("GET", "/livez", key=None,
+                                                 headers={"X-Big": "y" * 20000})
+        self.assert_error(status, json.loads(data), 431, "headers_too_large")
+
+    def test_malformed_http_gets_400(self):
+        s = socket.create_connection(("127.0.0.1", self.server.port), timeout=10)
+        s.sendall(b"NOT HTTP AT ALL\r\n\r\n")
+        data = s.recv(65536)
+        s.close()
+        self.assertTrue(data.startswith(b"HTTP/1.1 400"), data[:100])
+        self.assert_serving()
+
+    def test_client_sending_one_byte_per_second_is_cut_off(self):
+        s = socket.create_connection(("127.0.0.1", self.server.port), timeout=10)
+        request = b"GET /livez HTTP/1.1\r\nHost: x\r\n\r\n"
+        start = time.time()
+        closed = False
+        for b in request:
+            try:
+                s.send(bytes([b]))
+            except OSError:
+                closed = True
+                break
+            # Meanwhile the server answers everyone else.
+            self.assert_serving()
+            time.sleep(0.5)
+            if time.time() - start > 8:
+                break
+        if not closed:
+            try:
+                s.settimeout(5)
+                closed = s.recv(100) == b""
+            except OSError:
+                closed = True
+        s.close()
+        self.assertTrue(closed, "the server kept a trickling client")
+        self.assertLess(time.time() - start, 9)
+
+    def test_bad_query_parameters(self):
+        for q, needle in (("limit=0", "limit"), ("limit=5000", "limit"), ("from=yesterday", "from"),
+                          ("cursor=%%%", "malformed"), ("cursor=AAAA", "cursor"),
+                          ("sentiment=angry", "sentiment"), ("color=red", "unknown query parameter"),
+                          ("from=2026-01-02T00:00:00Z&to=2026-01-01T00:00:00Z", "before")):
+            status, body = self.server.json("GET", "/v1/mentions?" + q)
+            self.assert_error(status, body, 400, "bad_request")
+            self.assertIn(needle, body["error"]["message"], q)
+
+    # -- reading ----------------------------------------------------------------------------
+
+    def test_cursor_pages_stay_correct_while_ingest_goes_on(self):
+        self.server.ingest([self.m(i) for i in range(25)])
+        seen, cursor = [], None
+        while True:
+            q = f"/v1/mentions?limit=10&source={self.source}" + (f"&cursor={cursor}" if cursor else "")
+            status, page = self.server.json("GET", q)
+            self.assertEqual(status, 200)
+            contracts.check("MentionPage", page)
+            seen += [m["id"] for m in page["mentions"]]
+            cursor = page["next_cursor"]
+            # Newer and older mentions arrive between pages.
+            self.server.ingest([self.m(1000 + len(seen)), self.m(-1000 - len(seen))])
+            if not cursor:
+                break
+        want = [f"m{i}" for i in range(24, -1, -1)]
+        self.assertEqual([s for s in seen if s in want], want)
+        self.assertEqual(len(seen), len(set(seen)))
+
+    def test_from_and_to_bound_event_time(self):
+        self.server.ingest([self.m(i, created_at=1767225600000 + i * 60000) for i in range(10)])
+        status, body = self.server.json(
+            "GET", f"/v1/mentions?source={self.source}&from=2026-01-01T00:03:00Z&to={1767225600000 + 6 * 60000}")
+        self.assertEqual([m["id"] for m in body["mentions"]], ["m5", "m4", "m3"])
+
+    def test_tenants_are_isolated(self):
+        self.server.ingest([self.m(1, text="acme secret")], key="acme")
+        self.server.ingest([self.m(1, text="globex secret")], key="globex")
+        self.assertEqual([m["text"] for m in self.mine("acme")], ["acme secret"])
+        self.assertEqual([m["text"] for m in self.mine("globex")], ["globex secret"])
+
+    # -- ops --------------------------------------------------------------------------------
+
+    def test_metrics_pass_promtool_and_count_lines(self):
+        self.server.ingest([self.m(1), "not json\n"])
+        status, hdrs, data = self.server.request("GET", "/metrics", key=None)
+        self.assertEqual(status, 200)
+        self.assertTrue(hdrs["content-type"].startswith("text/plain; version=0.0.4"))
+        text = data.decode()
+        check = subprocess.run(["promtool", "check", "metrics"], input=data, capture_output=True)
+        self.assertEqual(check.returncode, 0, check.stdout + check.stderr)
+        values = {}
+        for line in text.splitlines():
+            if line and not line.startswith("#"):
+                name, value = line.rsplit(" ", 1)
+                values[name] = float(value)
+        self.assertGreaterEqual(values['vigie_ingest_lines_total{outcome="accepted"}'], 1)
+        self.assertGreaterEqual(values['vigie_ingest_lines_total{outcome="rejected"}'], 1)
+        self.assertIn('vigie_http_requests_total{method="POST",route="/v1/mentions",code="200"}', values)
+        for name in ("vigie_ingest_queue_depth", "vigie_write_queue_depth",
+                     "vigie_rocksdb_pending_compaction_bytes", "vigie_rocksdb_stall_seconds_total",
+                     "vigie_write_batch_duration_seconds_count", "process_resident_memory_bytes"):
+            self.assertIn(name, values)
+
+
+class lifecycle_test(unittest.TestCase):
+    def test_bad_config_exits_2_with_the_setting_named(self):
+        r = subprocess.run([VIGIE, "serve", "--listen", "nowhere"], capture_output=True, text=True)
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("listen", r.stderr)
+        r = subprocess.run([VIGIE, "serve", "--bogus"], capture_output=True, text=True)
+        self.assertEqual(r.returncode, 2)
+        r = subprocess.run([VIGIE, "--help"], capture_output=True, text=True)
+        self.assertEqual(r.returncode, 0)
+        self.assertIn("serve", r.stdout)
+
+    def test_sigterm_drains_exits_0_and_data_survives_restart(self):
+        srv = Server().start()
+        try:
+            status, body = srv.ingest([mention(i) for i in range(100)])
+            self.assertEqual(body["accepted"], 100)
+            self.assertEqual(srv.stop(), 0, srv.logs())
+            self.assertIn('"msg":"stopped"', srv.logs())
+            srv.start()
+            self.assertEqual(len(srv.all_mentions()), 100)
+            status, body = srv.ingest([mention(i) for i in range(100)])
+            self.assertEqual(body["duplicates"], 100)
+        finally:
+            srv.stop()
+            srv.cleanup()
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
