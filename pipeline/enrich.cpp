@@ -1,6 +1,7 @@
 #include "pipeline/enrich.h"
 
 #include "pipeline/language.h"
+#include "pipeline/mention_json.h"
 
 namespace vigie::pipeline {
 
@@ -22,11 +23,16 @@ void mention_enricher::explain(mention_view& m, explanation* out) {
   m.sent = analyzer_.explain(m.text, m.lang, out);
 }
 
-result<enricher_factory> make_mention_enrichers(const std::string& lexicon_dir) {
-  auto lexicons = load_lexicons(lexicon_dir);
-  if (!lexicons.ok()) return lexicons.status();
-  std::shared_ptr<const lexicon_set> shared = *lexicons;
-  return enricher_factory([shared] { return std::make_unique<mention_enricher>(shared); });
+void append_explained_json(const mention_view& m, const explanation& why, std::string* out) {
+  append_enriched_json(m, {}, out);
+  out->pop_back();  // reopen the object for one more member
+  out->append(",\"explanation\":");
+  append_json(why, *out);
+  out->push_back('}');
+}
+
+enricher_factory make_mention_enrichers(std::shared_ptr<const lexicon_set> lexicons) {
+  return [lexicons] { return std::make_unique<mention_enricher>(lexicons); };
 }
 
 }  // namespace vigie::pipeline

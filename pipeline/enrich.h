@@ -1,9 +1,9 @@
 // enrich: the enrichment stage of the pipeline: language for mentions that do not give one,
 // then sentiment, on every valid mention before it is stored.
 //
-//   auto factory = vigie::pipeline::make_mention_enrichers("build/lexicons");
-//   if (!factory.ok()) return factory.status();        // a lexicon file is missing or bad
-//   vigie::pipeline::pipeline p(db, options, *factory);
+//   auto lexicons = vigie::pipeline::load_lexicons("build/lexicons");
+//   if (!lexicons.ok()) return lexicons.status();      // a lexicon file is missing or bad
+//   vigie::pipeline::pipeline p(db, options, vigie::pipeline::make_mention_enrichers(*lexicons));
 //
 // Thread safety: the factory may be called from any thread; each enricher it makes belongs to
 // one worker thread (it owns the analyzer's scratch buffers). The lexicons are loaded once
@@ -38,6 +38,11 @@ class mention_enricher : public enricher {
   sentiment_analyzer analyzer_;
 };
 
-result<enricher_factory> make_mention_enrichers(const std::string& lexicon_dir);
+// Appends m as enriched JSON (mention_json.h) with an "explanation" member: the tokens and
+// rules behind its sentiment.
+void append_explained_json(const mention_view& m, const explanation& why, std::string* out);
+
+// A factory of mention_enrichers sharing the lexicons.
+enricher_factory make_mention_enrichers(std::shared_ptr<const lexicon_set> lexicons);
 
 }  // namespace vigie::pipeline

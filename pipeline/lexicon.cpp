@@ -58,7 +58,7 @@ struct parsed_line {
   std::string key;
   std::uint8_t role;
   float value;
-  bool phrase;
+  std::size_t words;  // > 1: a set phrase
 };
 
 }  // namespace
@@ -129,19 +129,24 @@ status lexicon_builder::add_file(std::string_view lang, std::string_view file_na
     std::string& key = impl_->key;
     key.clear();
     std::size_t words = 0;
+    bool lossy = false;
     for (const auto& t : impl_->tok.tokens()) {
       using internal::token_kind;
-      if (t.kind != token_kind::word && t.kind != token_kind::emoticon && t.kind != token_kind::emoji)
+      if (t.kind != token_kind::word && t.kind != token_kind::emoticon && t.kind != token_kind::emoji) {
+        lossy = true;
         continue;
+      }
       if (words++) key.push_back(' ');
       key.append(impl_->tok.folded(t));
     }
-    // Terms with no word ("$:" is punctuation to our tokenizer) can never match: skip them.
-    if (words == 0) continue;
+    // Terms with no word ("$:" is punctuation to our tokenizer) can never match, and a term
+    // the tokenizer splits into words and punctuation ("d:" -> "d" ":", "0_o" -> "0" "o") would
+    // give its valence to a bare letter: skip both, they are emoticons we cannot see.
+    if (words == 0 || lossy) continue;
     if (words > max_phrase_words)
       return invalid_argument(where(file_name, line_no) + "set phrase longer than " +
                               std::to_string(max_phrase_words) + " words");
-    lines.push_back({key, role, value, words > 1});
+    lines.push_back({key, role, value, words});
   }
   for (auto& l : lines) {
     lexicon_entry& e = table[l.key];
@@ -152,7 +157,11 @@ status lexicon_builder::add_file(std::string_view lang, std::string_view file_na
       case role_negator: e.negator = l.value; break;
       case role_contrast: e.contrast = l.value; break;
     }
-    if (l.phrase) table[l.key.substr(0, l.key.find(' '))].roles |= role_phrase_start;
+    if (l.words > 1) {
+      lexicon_entry& start = table[l.key.substr(0, l.key.find(' '))];
+      start.roles |= role_phrase_start;
+      start.phrase_words = std::max(start.phrase_words, static_cast<std::uint8_t>(l.words));
+    }
   }
   return status::ok_status();
 }

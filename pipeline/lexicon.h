@@ -63,6 +63,9 @@ struct lexicon_entry {
   float negator = 0.0f;
   float contrast = 0.0f;
   std::uint8_t roles = 0;
+  // With role_phrase_start: words in the longest set phrase it starts (2..max_phrase_words),
+  // so that the engine tries only the lengths that exist.
+  std::uint8_t phrase_words = 0;
 };
 
 // One language's entries in an open-addressing table keyed by folded term.

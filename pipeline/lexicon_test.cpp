@@ -29,6 +29,26 @@ TEST(lexicon, later_files_override_roles_and_terms_are_folded) {
   EXPECT_EQ(fr->find("absent"), nullptr);
 }
 
+// An emoticon the tokenizer would split ("0_o" -> "0" "o") must not give its valence to a
+// bare letter; multi-word sources become phrases with their first word marked.
+TEST(lexicon, terms_split_into_punctuation_are_skipped) {
+  lexicon_builder b;
+  ASSERT_TRUE(b.add_file("en", "en.0-src.lex",
+                         "0_o\t-0.5\n8-d\t2.3\n:-c\t-1.0\nD:\t-2.9\nfed up\t-1.8\n"
+                         "can't stand\t-2.0\ncan't stand it\t-2.2\n")
+                  .ok());
+  auto set = b.finish();
+  const lexicon& en = set->en();
+  EXPECT_EQ(en.find("o"), nullptr);
+  EXPECT_EQ(en.find("d"), nullptr);
+  EXPECT_EQ(en.find("c"), nullptr);
+  ASSERT_NE(en.find("d:"), nullptr);  // "D:" is one emoticon token
+  EXPECT_FLOAT_EQ(en.find("d:")->valence, -2.9f);
+  ASSERT_NE(en.find("fed up"), nullptr);
+  ASSERT_NE(en.find("can't"), nullptr);
+  EXPECT_EQ(en.find("can't")->phrase_words, 3);
+}
+
 TEST(lexicon, errors_name_file_line_and_reason) {
   lexicon_builder b;
   auto st = b.add_file("en", "en.9-x.lex", "good\t1.9\nbad\tminus two\n");

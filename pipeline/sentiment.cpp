@@ -25,6 +25,13 @@ bool ends_with_nt(std::string_view w) noexcept {
 
 float sign_of(float v) noexcept { return v < 0.0f ? -1.0f : 1.0f; }
 
+// Spoken French drops "ne" and puts the negation after the verb: "j'aime pas", "ça vaut
+// jamais le coup", "je recommande pas". These negators, right after a scored word that no
+// earlier negator reached, negate it (and then not the words after them).
+bool is_french_post_negator(std::string_view folded) noexcept {
+  return folded == "pas" || folded == "jamais";
+}
+
 }  // namespace
 
 struct sentiment_analyzer::unit {
@@ -130,19 +137,23 @@ sentiment sentiment_analyzer::run(std::string_view text, std::string_view lang, 
     }
     if (e != nullptr && (e->roles & role_phrase_start)) {
       // Longest set phrase first; only across words, never across punctuation.
+      // The key of the longest candidate is built once; shorter ones are its prefixes.
+      const std::size_t longest = std::min<std::size_t>(e->phrase_words, max_phrase_words);
+      std::size_t ends[max_phrase_words + 1] = {};
+      scratch_.assign(w);
       std::size_t avail = 1;
-      while (avail < max_phrase_words && i + avail < tokens.size()) {
+      ends[1] = scratch_.size();
+      while (avail < longest && i + avail < tokens.size()) {
         auto k = tokens[i + avail].kind;
         if (k != token_kind::word && k != token_kind::emoji && k != token_kind::emoticon) break;
+        scratch_.push_back(' ');
+        scratch_.append(tok.folded(tokens[i + avail]));
         ++avail;
+        ends[avail] = scratch_.size();
       }
       for (std::size_t len = avail; len >= 2; --len) {
-        scratch_.assign(w);
-        for (std::size_t k = 1; k < len; ++k) {
-          scratch_.push_back(' ');
-          scratch_.append(tok.folded(tokens[i + k]));
-        }
-        if (const lexicon_entry* pe = lex->find(scratch_); pe != nullptr && pe->roles != role_phrase_start) {
+        const std::string_view key(scratch_.data(), ends[len]);
+        if (const lexicon_entry* pe = lex->find(key); pe != nullptr && pe->roles != role_phrase_start) {
           e = pe;
           u.phrase = true;
           u.tok_end = static_cast<std::uint16_t>(i + len);
@@ -162,6 +173,7 @@ sentiment sentiment_analyzer::run(std::string_view text, std::string_view lang, 
   const int scope = options_.scope_words;
   float sum = 0.0f;
   std::size_t contrast_at = SIZE_MAX;  // unit index of the last contrast word
+  std::size_t post_negator_at = SIZE_MAX;  // French "pas" already spent on the word before it
   float after_weight = 1.0f;
   std::vector<std::size_t> item_units;  // explain only: the unit of each item
   auto span_of = [&](const unit& u) {
@@ -227,8 +239,18 @@ sentiment sentiment_analyzer::run(std::string_view text, std::string_view lang, 
         if (out) mods += (b > 0 ? "boosted by '" : "damped by '") + std::string(span_of(p)) + "'; ";
       }
       // "no no no": a negator's own valence is not negated by the one before it.
-      if (p.negator != 0.0f && negated_by == nullptr && !pictograph && u.negator == 0.0f)
+      if (p.negator != 0.0f && negated_by == nullptr && !pictograph && u.negator == 0.0f &&
+          ui - d != post_negator_at)
         negated_by = &p;
+    }
+    if (french && negated_by == nullptr && !pictograph && u.negator == 0.0f &&
+        ui + 1 < units_.size()) {
+      const unit& next = units_[ui + 1];
+      if (next.kind == unit_kind::word && next.negator != 0.0f && !next.phrase &&
+          is_french_post_negator(tok.folded(tokens[next.tok_begin]))) {
+        negated_by = &next;
+        post_negator_at = ui + 1;
+      }
     }
     if (negated_by != nullptr) {
       v *= negated_by->negator;

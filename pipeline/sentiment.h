@@ -2,7 +2,8 @@
 //
 // Scores a mention in [-1, 1] from the valences of its words, emoji and emoticons (lexicon.h),
 // adjusted by rules that know social text: negation scope ("not", "n't", "ne ... pas", "jamais",
-// "sans"), intensifiers and downtoners ("very", "trop", "grave", "un peu"), ALL CAPS emphasis,
+// "sans"; spoken French "j'aime pas", where "pas"/"jamais" right after a scored word negates
+// it), intensifiers and downtoners ("very", "trop", "grave", "un peu"), ALL CAPS emphasis,
 // elongations ("géniaaal"), repeated "!" and "?", contrast ("but", "mais": the clause after it
 // weighs more), set phrases ("pas mal", "not bad", "au top", "la cata"), camelCase hashtags.
 // The raw sum s becomes s / sqrt(s² + alpha) (VADER's normalisation); the label is neutral

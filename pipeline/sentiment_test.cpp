@@ -120,6 +120,53 @@ TEST(sentiment, shipped_lexicons_score_e_reputation_mentions) {
   EXPECT_EQ(label("Another outage?? Support unreachable 😡", "en"), neg);
   EXPECT_EQ(label("Great phone but the battery is awful", "en"), neg);
   EXPECT_EQ(label("It could have been better", "en"), neg);
+  // Issue 3: spoken French negation after the verb, idioms, faces that start with a letter.
+  EXPECT_EQ(label("j'aime pas du tout leur nouvelle appli", "fr"), neg);
+  EXPECT_EQ(label("je recommande pas", "fr"), neg);
+  EXPECT_EQ(label("l'appli est vraiment bien foutue", "fr"), pos);
+  EXPECT_EQ(label("rien à redire, livraison rapide", "fr"), pos);
+  EXPECT_EQ(label("Lost my phone again D: D:", "en"), neg);
+  EXPECT_EQ(label("I don't like the new update", "en"), neg);
+  EXPECT_EQ(a.score("Looks like rain tomorrow", "en").label, sentiment_label::neutral);
+  // Prepositions that pattern's adjective lexicon scored ("sur" folds like "sûr").
+  EXPECT_EQ(a.score("Le colis est sur la table depuis lundi", "fr").score, 0.0f);
+}
+
+// Bad input never crashes and never yields a score outside [-1, 1] or NaN.
+TEST(sentiment, survives_hostile_input) {
+  sentiment_analyzer a(test_lexicons());
+  std::string megabyte;
+  while (megabyte.size() < (1u << 20)) megabyte += "good bad not very great :) 😡 ";
+  const std::string cases[] = {
+      "",
+      "😡😡😡🤬",
+      "http://a.example/x https://b.example/y?z=1 www.c.example",
+      megabyte,
+      std::string("good \xff\xfe\xc3 bad \xe2\x82 \xf0\x9f\x98"),
+      std::string("\0good\0", 6),
+      "good mais pas mal, très bon but not bad",
+      "مرحبا هذا رائع good שלום",                       // right-to-left scripts, mixed
+      "\u200f\u200egood\u200f",                     // directional marks
+      "👨\u200d👩\u200d👧\u200d👦 good \u200d\u200d\u200d",  // zero-width joiners, alone too
+      std::string(5000, '!') + std::string(5000, '?'),
+      std::string(100000, 'a'),
+      ":) :( :-) D: o_O ^^ <3 xD",
+      "#######@@@@@ #_ @ # ",
+  };
+  for (const auto& text : cases) {
+    for (const char* lang : {"en", "fr", "de", ""}) {
+      auto s = a.score(text, lang);
+      EXPECT_TRUE(s.score >= -1.0f && s.score <= 1.0f) << lang << " " << text.substr(0, 40);
+      explanation why;
+      a.explain(text.substr(0, 4096), lang, &why);
+      std::string json;
+      append_json(why, json);
+      EXPECT_FALSE(json.empty());
+    }
+  }
+  EXPECT_EQ(a.score("", "en").label, sentiment_label::neutral);
+  EXPECT_EQ(a.score("http://a.example/great", "en").score, 0.0f);
+  EXPECT_EQ(a.score(megabyte, "en").label, a.score(megabyte, "en").label);  // deterministic
 }
 
 }  // namespace

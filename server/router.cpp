@@ -4,7 +4,9 @@
 
 #include <charconv>
 #include <chrono>
+#include <optional>
 
+#include "pipeline/enrich.h"
 #include "pipeline/mention_codec.h"
 #include "pipeline/mention_json.h"
 #include "pipeline/mention_parser.h"
@@ -306,6 +308,7 @@ http_response router::get_mentions(const http_request& req, std::string_view ten
   std::size_t limit = default_page_size;
   std::string cursor;
   std::string_view want_sentiment, want_lang, want_source;
+  bool explain = false;
   for (const auto& [key, value] : params) {
     if (key == "from" || key == "to") {
       auto t = parse_time_param(key, value);
@@ -333,6 +336,12 @@ http_response router::get_mentions(const http_request& req, std::string_view ten
                      keep_alive);
       }
       want_sentiment = value;
+    } else if (key == "explain") {
+      if (value != "true" && value != "false") {
+        return error(400, "bad_request", "query parameter 'explain' must be true or false",
+                     version, keep_alive);
+      }
+      explain = value == "true";
     } else if (key == "lang") {
       want_lang = value;
     } else if (key == "source") {
@@ -345,6 +354,12 @@ http_response router::get_mentions(const http_request& req, std::string_view ten
     return error(400, "bad_request", "'from' must be before 'to'", version, keep_alive);
   }
   scan.after_suffix = cursor;
+
+  // Explanations are recomputed from the text with the lexicons loaded now: for analysts who
+  // must justify a report. One analyzer per request; its scratch buffers are reused per mention.
+  std::optional<pipeline::mention_enricher> explainer;
+  pipeline::explanation why;
+  if (explain) explainer.emplace(ctx_.lexicons);
 
   std::string body = "{\"mentions\":[";
   std::size_t returned = 0, scanned = 0;
@@ -365,7 +380,13 @@ http_response router::get_mentions(const http_request& req, std::string_view ten
     if (!want_lang.empty() && m.lang != want_lang) return true;
     if (!want_source.empty() && m.source != want_source) return true;
     if (returned) body.push_back(',');
-    pipeline::append_enriched_json(m, {}, &body);
+    if (explainer) {
+      pipeline::mention_view scored = m;
+      explainer->explain(scored, &why);
+      pipeline::append_explained_json(m, why, &body);
+    } else {
+      pipeline::append_enriched_json(m, {}, &body);
+    }
     ++returned;
     return true;
   });

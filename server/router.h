@@ -17,6 +17,7 @@
 #include <atomic>
 #include <functional>
 
+#include "pipeline/lexicon.h"
 #include "pipeline/pipeline.h"
 #include "server/auth.h"
 #include "server/config.h"
@@ -37,6 +38,7 @@ struct router_context {
   const authenticator& auth;
   server_metrics& metrics;
   const std::atomic<bool>& ready;  // false while starting or draining: /readyz answers 503
+  std::shared_ptr<const pipeline::lexicon_set> lexicons;  // for ?explain=true
 };
 
 // Largest page of GET /v1/mentions, and the default.

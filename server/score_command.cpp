@@ -55,12 +55,10 @@ int run_score(const score_options& options, std::istream& in, std::ostream& out,
     } else {
       enricher.enrich(m);
     }
-    pipeline::append_enriched_json(m, {}, &buffer);
     if (options.explain) {
-      buffer.pop_back();  // the closing brace
-      buffer += ",\"explanation\":";
-      pipeline::append_json(why, buffer);
-      buffer.push_back('}');
+      pipeline::append_explained_json(m, why, &buffer);
+    } else {
+      pipeline::append_enriched_json(m, {}, &buffer);
     }
     buffer.push_back('\n');
     out << buffer;

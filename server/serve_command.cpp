@@ -33,9 +33,10 @@ int run_serve(const config& cfg) {
              {{"hint", "set VIGIE_API_KEYS=tenant:key or api_keys in the config file"}});
   }
 
-  auto enrichers = pipeline::make_mention_enrichers(cfg.lexicon_dir);
-  if (!enrichers.ok()) {
-    log_error("cannot load the sentiment lexicons", {{"error", enrichers.status().message()}});
+  auto lexicons = pipeline::load_lexicons(cfg.lexicon_dir);
+  if (!lexicons.ok()) {
+    log_error("cannot load the sentiment lexicons",
+              {{"dir", cfg.lexicon_dir}, {"error", lexicons.status().message()}});
     return 1;
   }
 
@@ -53,14 +54,15 @@ int run_serve(const config& cfg) {
   }
   std::unique_ptr<server_metrics> metrics = std::move(metrics_or).value();
 
-  pipeline::pipeline ingest(*db, cfg.pipeline, *enrichers, metrics.get());
+  pipeline::pipeline ingest(*db, cfg.pipeline, pipeline::make_mention_enrichers(*lexicons),
+                           metrics.get());
   if (auto s = metrics->bind(ingest, *db); !s.ok()) {
     log_error("cannot register metrics", {{"error", s.message()}});
     return 1;
   }
   authenticator auth(cfg.keys);
   std::atomic<bool> ready{false};
-  router routes({cfg, *db, ingest, auth, *metrics, ready});
+  router routes({cfg, *db, ingest, auth, *metrics, ready, *lexicons});
 
   net::io_context ioc(cfg.http.io_threads);
   boost::system::error_code ec;

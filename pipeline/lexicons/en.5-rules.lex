@@ -188,3 +188,45 @@ not as expected	-1.5
 what a joke	-2.3
 what a shame	-2.0
 what a mess	-2.3
+# "like" is mostly a preposition or a filler in social text ("looks like", "I'm like", "like 3
+# days"); it carries liking only as a verb after its subject or an auxiliary (issue 3).
+like	0
+i like	1.5
+we like	1.5
+you like	1.0
+they like	1.0
+really like	2.0
+do like	1.8
+i'd like	0.5
+would like	0.5
+don't like	-1.6
+dont like	-1.6
+didn't like	-1.6
+didnt like	-1.6
+doesn't like	-1.4
+do not like	-1.6
+did not like	-1.6
+# Idioms of VADER's code (SPECIAL_CASE_IDIOMS), which its lexicon file does not carry.
+the shit	3.0
+bad ass	1.5
+badass	1.5
+kick ass	2.0
+kickass	2.0
+yeah right	-2.0
+kiss of death	-1.5
+to die for	3.0
+beating heart	3.1
+broken heart	-2.9
+bus stop	0.0
+# Common set phrases of social text.
+no way	-0.8
+not sure	-0.5
+not great	-1.5
+not good	-1.8
+no thanks	-1.0
+love it	3.0
+loved it	3.0
+hate it	-2.8
+sucks	-1.9
+so much fun	2.8
+cheers	1.5

@@ -11,7 +11,7 @@ rien	-0.74	negator
 aucun	-0.74	negator
 aucune	-0.74	negator
 sans	-0.74	negator
-nul part	-0.74	negator
+nulle part	-0.74	negator
 guère	-0.74	negator
 ni	-0.74	negator
 # "peu fiable" = pas fiable : plus une négation qu'un atténuateur.
@@ -127,3 +127,43 @@ laisse à désirer	-2.0
 laissent à désirer	-2.0
 comme prévu	0.5
 sans plus	-0.8
+# Expressions courantes (ajout issue 3) : idiomes de l'éloge et de la plainte.
+bien foutu	2.0
+bien foutue	2.0
+bien foutus	2.0
+mal foutu	-2.0
+mal foutue	-2.0
+rien à redire	2.2
+rien à dire	1.5
+au rendez-vous	1.5
+pas cher	1.5
+pas chère	1.5
+pas chers	1.5
+trop cher	-2.0
+trop chère	-2.0
+trop chers	-2.0
+mais bon	-0.3
+merci hein	-1.5
+merci pour rien	-2.5
+chapeau bas	2.5
+aucune info	-1.5
+aucune nouvelle	-1.5
+aucune nouvelles	-1.5
+foutage de gueule	-3.0
+se fout de nous	-2.6
+fait le taf	1.8
+fait le job	1.8
+vaut le coup	2.0
+vaut pas le coup	-2.0
+valait pas le coup	-2.0
+en vaut la peine	1.8
+je recommande	2.2
+je déconseille	-2.2
+je vous déconseille	-2.2
+à la hauteur	1.8
+prise de tête	-2.0
+c'est la honte	-2.6
+c'est chaud	-1.0
+trop bien	2.8
+de rêve	2.5
+un régal	2.8

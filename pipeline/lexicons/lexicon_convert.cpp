@@ -8,6 +8,7 @@
 //
 // Exit status 0 on success, 1 on a malformed input (file:line: reason on stderr), 2 on usage.
 
+#include <cctype>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -17,6 +18,8 @@
 #include <sstream>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 namespace {
 
@@ -40,6 +43,16 @@ bool read_file(const std::string& path, std::string* out) {
 }
 
 // --- VADER: "token<TAB>mean<TAB>sd<TAB>[ratings]" ---------------------------------------
+// The file rates a few terms twice: once in its leading block of emoticons and once among the
+// words ("d:" -2.9 as the horrified face "D:", 1.2 further down; "lol" 2.9 and 1.8). VADER's
+// code keeps the last. We keep the emoticon block's rating for a term with punctuation (it is
+// a face: "D:", "x-d") and the last one for a plain word, as VADER does.
+bool has_punctuation(const std::string& term) {
+  for (unsigned char c : term)
+    if (c < 0x80 && !std::isalnum(c) && c != '\'' && c != ' ') return true;
+  return false;
+}
+
 int convert_vader(const std::string& in_path, std::ostream& out) {
   std::string text;
   if (!read_file(in_path, &text)) return fail(in_path, 0, "cannot read file");
@@ -48,7 +61,9 @@ int convert_vader(const std::string& in_path, std::ostream& out) {
          "# lexicon by C.J. Hutto and E. Gilbert (VADER, ICWSM 2014). Do not edit: regenerated.\n";
   std::istringstream lines(text);
   std::string line;
-  int n = 0, written = 0;
+  std::vector<std::pair<std::string, double>> entries;  // file order
+  std::map<std::string, std::size_t> index;             // term -> position in entries
+  int n = 0;
   while (std::getline(lines, line)) {
     ++n;
     if (!line.empty() && line.back() == '\r') line.pop_back();
@@ -62,13 +77,26 @@ int convert_vader(const std::string& in_path, std::ostream& out) {
     double v = std::strtod(mean.c_str(), &end);
     if (end == mean.c_str() || *end != '\0' || !std::isfinite(v))
       return fail(in_path, n, "mean valence '" + mean + "' is not a number");
-    if (term.find_first_of(" \t") != std::string::npos) continue;  // none today; not our format
+    // Multi-word entries ("can't stand", "fed up") are set phrases in our format: words
+    // separated by single spaces. Tabs cannot occur (the field separator).
+    std::string key;
+    for (std::size_t k = 0; k < term.size(); ++k) {
+      if (term[k] == ' ' && (key.empty() || key.back() == ' ')) continue;
+      key.push_back(term[k]);
+    }
+    while (!key.empty() && key.back() == ' ') key.pop_back();
+    if (key.empty()) continue;
     if (v > max_valence) v = max_valence;
     if (v < -max_valence) v = -max_valence;
-    out << term << '\t' << v << '\n';
-    ++written;
+    if (auto it = index.find(key); it != index.end()) {
+      if (!has_punctuation(key)) entries[it->second].second = v;
+      continue;
+    }
+    index.emplace(key, entries.size());
+    entries.emplace_back(key, v);
   }
-  if (written == 0) return fail(in_path, n, "no entries");
+  if (entries.empty()) return fail(in_path, n, "no entries");
+  for (const auto& [k, v] : entries) out << k << '\t' << v << '\n';
   return 0;
 }
 

@@ -277,6 +277,27 @@ class api_test(unittest.TestCase):
             "GET", f"/v1/mentions?source={self.source}&from=2026-01-01T00:03:00Z&to={1767225600000 + 6 * 60000}")
         self.assertEqual([m["id"] for m in body["mentions"]], ["m5", "m4", "m3"])
 
+    def test_mentions_carry_language_and_sentiment_and_filter_on_them(self):
+        status, body = self.server.ingest([
+            self.m(1, text="I love this phone, the battery is amazing!", lang="en"),
+            self.m(2, text="Service client injoignable, remboursement refusé. Une arnaque totale."),
+            self.m(3, text="Borel opens a new store in Lyon on Monday.", lang="en")])
+        self.assertEqual(body["accepted"], 3)
+        by_id = {m["id"]: m for m in self.mine()}
+        self.assertEqual(by_id["m1"]["sentiment"]["label"], "positive")
+        self.assertGreater(by_id["m1"]["sentiment"]["score"], 0.3)
+        self.assertEqual(by_id["m2"]["lang"], "fr")  # detected: no lang was given
+        self.assertEqual(by_id["m2"]["sentiment"]["label"], "negative")
+        self.assertEqual(by_id["m3"]["sentiment"]["label"], "neutral")
+        status, page = self.server.json("GET", f"/v1/mentions?source={self.source}&sentiment=negative")
+        self.assertEqual([m["id"] for m in page["mentions"]], ["m2"])
+        status, page = self.server.json("GET", f"/v1/mentions?source={self.source}&lang=en&explain=true")
+        contracts.check("MentionPage", page)
+        self.assertEqual([m["id"] for m in page["mentions"]], ["m3", "m1"])
+        why = page["mentions"][1]["explanation"]
+        self.assertIn("love", [item["token"].lower() for item in why["items"]])
+        self.assertEqual(why["label"], "positive")
+
     def test_tenants_are_isolated(self):
         self.server.ingest([self.m(1, text="acme secret")], key="acme")
         self.server.ingest([self.m(1, text="globex secret")], key="globex")

@@ -1,0 +1,903 @@
+// ingest_bench: how close end-to-end ingest gets to what RocksDB alone can write (issue 2),
+// and whether the server holds its memory bound and loses nothing when overloaded.
+//
+//   ingest_bench --vigie BUILD/server/vigie [--mentions 400000] [--batch 1000]
+//                [--connections 4] [--runs 3] [--group MENTIONS] [--overload-connections 16]
+//                [--lexicons DIR] [--seed 20260101] [--skip-overload] [--e2e-config FILE]
+//
+// It prints figures; it is not a timed test and fails (exit 1) only when something does not
+// work: the server does not start, a batch is not acknowledged, counts do not add up, the
+// server does not exit 0 on SIGTERM, or overload loses or duplicates a mention.
+//
+// 1. Generates --mentions realistic mentions once (fixed seed) as NDJSON batches of --batch.
+// 2. Ceiling: parses, enriches and encodes every line exactly as a pipeline worker does (not
+//    timed), then writes the records into a fresh store in write_groups of --group mentions
+//    (default: --batch, the size the server's group commits reach when one worker feeds the
+//    writer; the e2e run prints the server's real mean group size). Only add_mention + write
+//    are timed. A dedup lookup (find_existing, the writer's MultiGet) of each group is timed
+//    apart, so that "dedup + write" is printed too.
+// 3. End-to-end: starts `vigie serve` on a free loopback port with a fresh data dir, POSTs the
+//    batches over --connections keep-alive connections (one thread each, blocking Beast
+//    client), retries 503 after Retry-After, and measures mentions/s from the first request
+//    to the last acknowledgement. Checks sum(accepted) == N, reads VmHWM, SIGTERMs the server
+//    and checks exit status 0.
+//    Steps 2 and 3 alternate --runs times; medians and the ratio e2e / ceiling are printed.
+// 4. Overload: restarts the server with a tiny ingest queue (4 batches, 8 MiB in flight), fires
+//    every batch once over --overload-connections connections without waiting or retrying,
+//    counts 200 and 503 answers, samples VmRSS every 100 ms, then pages GET /v1/mentions to
+//    check that exactly the acknowledged mentions are stored, each once.
+//
+// Thread safety: a program; each client thread owns its connection.
+
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
+#include <unistd.h>
+
+#include <simdjson.h>
+
+#include <algorithm>
+#include <atomic>
+#include <boost/asio/connect.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/http/span_body.hpp>
+#include <charconv>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <unordered_set>
+#include <vector>
+
+#include "pipeline/enrich.h"
+#include "pipeline/lexicon.h"
+#include "pipeline/mention_codec.h"
+#include "pipeline/mention_parser.h"
+#include "storage/store.h"
+#include "tests/bench/mention_generator.h"
+
+extern char** environ;
+
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace fs = std::filesystem;
+using tcp = asio::ip::tcp;
+using clock_type = std::chrono::steady_clock;
+using namespace std::chrono_literals;
+
+#ifndef VIGIE_BENCH_LEXICON_DIR
+#define VIGIE_BENCH_LEXICON_DIR "lexicons"
+#endif
+
+// The tenant and key the bench gives the server through VIGIE_API_KEYS.
+constexpr std::string_view k_tenant = "bench";
+constexpr std::string_view k_api_key = "bench-key";
+// A fresh server opens RocksDB and loads the lexicons in well under a second; past this it
+// is stuck.
+constexpr auto k_ready_timeout = 60s;
+// SIGTERM drains the pipeline and closes RocksDB; past this the server is hung and is killed.
+constexpr auto k_stop_timeout = 60s;
+// How often /readyz is polled while the server starts.
+constexpr auto k_ready_poll = 20ms;
+// The e2e client retries a 503 after Retry-After; without a usable header it waits this long.
+constexpr auto k_default_retry_after = 1s;
+// A batch that cannot be delivered after this many network failures aborts the bench.
+constexpr int k_max_network_attempts = 5;
+// Answers are small JSON documents, but a GET page of 1000 2-KB articles is a few MB.
+constexpr std::uint64_t k_response_body_limit = 64u << 20;
+// RSS sampling period during the overload phase.
+constexpr auto k_rss_period = 100ms;
+// Largest page GET /v1/mentions serves (server/router.h, max_page_size).
+constexpr std::size_t k_page_size = 1000;
+// Overload phase server settings: far below the defaults, so that 16 eager clients overflow
+// them at once.
+constexpr std::size_t k_overload_queue_batches = 4;
+constexpr std::size_t k_overload_inflight_bytes = 8u << 20;
+
+struct options {
+  std::string vigie;
+  std::string lexicons = VIGIE_BENCH_LEXICON_DIR;
+  std::size_t mentions = 400000;
+  std::size_t batch = 1000;
+  std::size_t group = 0;  // 0: --batch
+  int connections = 4;
+  int overload_connections = 16;
+  int runs = 3;
+  std::uint64_t seed = 20260101;
+  bool skip_overload = false;
+  std::string e2e_config;  // YAML given to the e2e server (e.g. pipeline.workers); empty: defaults
+};
+
+void usage(FILE* out) {
+  std::fprintf(out,
+               "usage: ingest_bench --vigie PATH [--mentions N] [--batch N] [--connections N]\n"
+               "                    [--runs N] [--group N] [--overload-connections N]\n"
+               "                    [--lexicons DIR] [--seed N] [--skip-overload] [--e2e-config FILE]\n");
+}
+
+bool parse_size(const char* s, std::size_t* out) {
+  std::string_view v(s);
+  auto r = std::from_chars(v.data(), v.data() + v.size(), *out);
+  return r.ec == std::errc() && r.ptr == v.data() + v.size();
+}
+
+[[noreturn]] void die(const std::string& message) {
+  std::fprintf(stderr, "ingest_bench: %s\n", message.c_str());
+  std::exit(1);
+}
+
+double seconds_since(clock_type::time_point t0) {
+  return std::chrono::duration<double>(clock_type::now() - t0).count();
+}
+
+double median(std::vector<double> v) {
+  if (v.empty()) return 0;
+  std::sort(v.begin(), v.end());
+  std::size_t n = v.size();
+  return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The workload: NDJSON batches, and the same mentions as the pipeline would store them.
+
+struct workload {
+  std::vector<std::string> batches;  // NDJSON bodies of --batch lines
+  std::size_t lines = 0;
+  std::size_t ndjson_bytes = 0;
+
+  // Records as a pipeline worker encodes them, back to back, with their key parts.
+  struct entry {
+    std::int64_t created_at_ms;
+    std::uint32_t record_offset, record_size;
+    std::uint32_t source_offset, source_size;
+    std::uint32_t id_offset, id_size;
+  };
+  std::string records;
+  std::string ids;
+  std::vector<entry> entries;
+
+  std::string_view record(const entry& e) const {
+    return std::string_view(records).substr(e.record_offset, e.record_size);
+  }
+  std::string_view source(const entry& e) const {
+    return std::string_view(ids).substr(e.source_offset, e.source_size);
+  }
+  std::string_view id(const entry& e) const {
+    return std::string_view(ids).substr(e.id_offset, e.id_size);
+  }
+  // The identity used to compare what was acknowledged with what is stored.
+  std::string identity(const entry& e) const {
+    std::string k(source(e));
+    k.push_back('\x1f');
+    k.append(id(e));
+    return k;
+  }
+};
+
+void generate(const options& o, workload* w) {
+  vigie::bench::generator_options g;
+  g.seed = o.seed;
+  g.count = o.mentions;
+  vigie::bench::mention_generator gen(g);
+  std::string line;
+  for (std::size_t i = 0; i < o.mentions; ++i) {
+    if (i % o.batch == 0) {
+      w->batches.emplace_back();
+      w->batches.back().reserve(o.batch * 1024);
+    }
+    line.clear();
+    gen.next(&line);
+    w->batches.back() += line;
+    w->ndjson_bytes += line.size();
+  }
+  w->lines = o.mentions;
+}
+
+// Parse + enrich + encode, as pipeline::impl::parse does (pipeline/pipeline.cpp).
+void encode_all(const options& o, workload* w) {
+  auto lexicons = vigie::pipeline::load_lexicons(o.lexicons);
+  if (!lexicons.ok()) die("cannot load the lexicons from " + o.lexicons + ": " + lexicons.status().message());
+  std::unique_ptr<vigie::pipeline::enricher> enricher = vigie::pipeline::make_mention_enrichers(*lexicons)();
+  vigie::pipeline::mention_parser parser;
+  const std::int64_t ingested_at =
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+          .count();
+  std::size_t rejected = 0;
+  w->entries.reserve(w->lines);
+  for (const auto& body : w->batches) {
+    auto s = parser.parse_batch(
+        body, vigie::pipeline::batch_format::ndjson,
+        [&](std::size_t, const vigie::status& item, const vigie::pipeline::mention_view& parsed) {
+          if (!item.ok()) {
+            ++rejected;
+            return;
+          }
+          vigie::pipeline::mention_view m = parsed;
+          m.ingested_at_ms = ingested_at;
+          enricher->enrich(m);
+          workload::entry e;
+          e.created_at_ms = m.created_at_ms;
+          e.record_offset = static_cast<std::uint32_t>(w->records.size());
+          vigie::pipeline::encode_mention(m, &w->records);
+          e.record_size = static_cast<std::uint32_t>(w->records.size() - e.record_offset);
+          e.source_offset = static_cast<std::uint32_t>(w->ids.size());
+          e.source_size = static_cast<std::uint32_t>(m.source.size());
+          w->ids.append(m.source);
+          e.id_offset = static_cast<std::uint32_t>(w->ids.size());
+          e.id_size = static_cast<std::uint32_t>(m.id.size());
+          w->ids.append(m.id);
+          w->entries.push_back(e);
+        });
+    if (!s.ok()) die("generated batch does not parse: " + s.message());
+  }
+  if (rejected != 0 || w->entries.size() != w->lines) {
+    die("the generator produced " + std::to_string(rejected) + " invalid lines");
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Temporary directories
+
+fs::path make_temp_dir(const char* tag) {
+  std::string tmpl = (fs::temp_directory_path() / (std::string("vigie-ingest-") + tag + "-XXXXXX")).string();
+  if (!mkdtemp(tmpl.data())) die("mkdtemp failed: " + std::string(std::strerror(errno)));
+  return tmpl;
+}
+
+void remove_dir(const fs::path& p) {
+  std::error_code ec;
+  fs::remove_all(p, ec);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Ceiling: raw batched RocksDB writes of the same records.
+
+struct ceiling_result {
+  double write_seconds = 0;  // add_mention + write
+  double dedup_seconds = 0;  // find_existing
+  std::size_t groups = 0;
+};
+
+ceiling_result run_ceiling(const workload& w, std::size_t group_size) {
+  fs::path dir = make_temp_dir("ceiling");
+  ceiling_result out;
+  {
+    vigie::storage::store_options so;  // the server's defaults
+    so.path = (dir / "db").string();
+    auto opened = vigie::storage::store::open(so);
+    if (!opened.ok()) die("cannot open a store in " + so.path + ": " + opened.status().message());
+    std::unique_ptr<vigie::storage::store> db = std::move(opened).value();
+    vigie::storage::write_group wg(*db);
+    std::vector<vigie::storage::dedup_ref> refs;
+    std::unique_ptr<bool[]> found(new bool[group_size]);
+    for (std::size_t first = 0; first < w.entries.size(); first += group_size) {
+      const std::size_t last = std::min(first + group_size, w.entries.size());
+      refs.clear();
+      for (std::size_t i = first; i < last; ++i) {
+        const auto& e = w.entries[i];
+        refs.push_back({k_tenant, w.source(e), w.id(e)});
+      }
+      auto t0 = clock_type::now();
+      auto s = db->find_existing(refs, std::span<bool>(found.get(), refs.size()));
+      out.dedup_seconds += seconds_since(t0);
+      if (!s.ok()) die("find_existing failed: " + s.message());
+
+      t0 = clock_type::now();
+      wg.clear();
+      for (std::size_t i = first; i < last; ++i) {
+        const auto& e = w.entries[i];
+        wg.add_mention({k_tenant, e.created_at_ms, w.source(e), w.id(e)}, w.record(e));
+      }
+      s = db->write(wg);
+      out.write_seconds += seconds_since(t0);
+      if (!s.ok()) die("write failed: " + s.message());
+      ++out.groups;
+    }
+    if (auto s = db->close(); !s.ok()) die("close failed: " + s.message());
+  }
+  remove_dir(dir);
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The server process
+
+std::optional<std::uint64_t> proc_status_kb(pid_t pid, std::string_view field) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/status");
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.starts_with(field) && line.size() > field.size() && line[field.size()] == ':') {
+      std::uint64_t kb = 0;
+      auto p = line.find_first_of("0123456789");
+      if (p == std::string::npos) return std::nullopt;
+      std::from_chars(line.data() + p, line.data() + line.size(), kb);
+      return kb;
+    }
+  }
+  return std::nullopt;
+}
+
+std::uint16_t free_loopback_port() {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  if (fd < 0) die("socket failed");
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  a.sin_port = 0;
+  socklen_t len = sizeof a;
+  if (::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0 ||
+      ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len) != 0) {
+    ::close(fd);
+    die("cannot find a free port");
+  }
+  ::close(fd);
+  return ntohs(a.sin_port);
+}
+
+// A blocking HTTP/1.1 keep-alive client on one connection.
+class http_client {
+ public:
+  explicit http_client(std::uint16_t port) : port_(port) {}
+
+  void connect() {
+    stream_.close();
+    buffer_.clear();
+    beast::error_code ec;
+    stream_.socket().open(tcp::v4(), ec);
+    if (!ec) stream_.socket().set_option(tcp::no_delay(true), ec);
+    if (!ec) stream_.socket().connect(tcp::endpoint(asio::ip::address_v4::loopback(), port_), ec);
+    if (ec) throw beast::system_error(ec);
+  }
+  bool connected() const { return stream_.socket().is_open(); }
+
+  // One request, one answer; reconnects first if needed. Throws beast::system_error on a
+  // network failure (the connection is then closed).
+  http::response<http::string_body> request(http::verb verb, std::string_view target,
+                                            std::string_view body = {}, bool auth = true) {
+    if (!connected()) connect();
+    try {
+      http::request<http::span_body<const char>> req{verb, target, 11};
+      req.set(http::field::host, "127.0.0.1");
+      req.set(http::field::user_agent, "vigie-ingest-bench");
+      if (auth) req.set(http::field::authorization, auth_header_);
+      if (verb == http::verb::post) req.set(http::field::content_type, "application/x-ndjson");
+      req.body() = beast::span<const char>(body.data(), body.size());
+      req.keep_alive(true);
+      req.prepare_payload();
+      http::write(stream_, req);
+      http::response_parser<http::string_body> parser;
+      parser.body_limit(k_response_body_limit);
+      http::read(stream_, buffer_, parser);
+      auto res = parser.release();
+      if (!res.keep_alive()) stream_.close();
+      return res;
+    } catch (...) {
+      stream_.close();
+      throw;
+    }
+  }
+
+ private:
+  std::uint16_t port_;
+  asio::io_context ioc_;
+  beast::tcp_stream stream_{ioc_};
+  beast::flat_buffer buffer_;
+  std::string auth_header_ = "Bearer " + std::string(k_api_key);
+};
+
+class server_process {
+ public:
+  // Starts `vigie serve` on a free loopback port and waits for /readyz 200.
+  server_process(const options& o, const fs::path& dir, const std::string& config_yaml) : dir_(dir) {
+    std::string config_path;
+    if (!config_yaml.empty()) {
+      config_path = (dir / "vigie.yaml").string();
+      std::ofstream(config_path) << config_yaml;
+    }
+    log_path_ = (dir / "server.log").string();
+    // A port found free can be taken before the server binds it: try a few.
+    for (int attempt = 0; attempt < 3; ++attempt) {
+      port_ = free_loopback_port();
+      spawn(o.vigie, (dir / "data").string(), config_path);
+      if (wait_ready()) return;
+    }
+    die("the server did not become ready; see " + log_path_);
+  }
+
+  ~server_process() {
+    if (pid_ > 0) {
+      ::kill(pid_, SIGKILL);
+      int st = 0;
+      ::waitpid(pid_, &st, 0);
+    }
+  }
+
+  pid_t pid() const { return pid_; }
+  std::uint16_t port() const { return port_; }
+  const std::string& log_path() const { return log_path_; }
+
+  // SIGTERM; returns the exit status (or 128 + signal), and how long the drain took.
+  int stop(double* seconds) {
+    auto t0 = clock_type::now();
+    ::kill(pid_, SIGTERM);
+    int st = 0;
+    for (;;) {
+      pid_t r = ::waitpid(pid_, &st, WNOHANG);
+      if (r == pid_) break;
+      if (clock_type::now() - t0 > k_stop_timeout) {
+        ::kill(pid_, SIGKILL);
+        ::waitpid(pid_, &st, 0);
+        break;
+      }
+      std::this_thread::sleep_for(5ms);
+    }
+    if (seconds) *seconds = seconds_since(t0);
+    pid_ = -1;
+    if (WIFEXITED(st)) return WEXITSTATUS(st);
+    if (WIFSIGNALED(st)) return 128 + WTERMSIG(st);
+    return -1;
+  }
+
+ private:
+  void spawn(const std::string& binary, const std::string& data_dir, const std::string& config_path) {
+    std::vector<std::string> args = {binary, "serve", "--listen", "127.0.0.1:" + std::to_string(port_),
+                                     "--data-dir", data_dir};
+    if (!config_path.empty()) {
+      args.push_back("--config");
+      args.push_back(config_path);
+    }
+    std::vector<char*> argv;
+    for (auto& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+
+    std::vector<std::string> env_strings;
+    for (char** e = environ; *e; ++e) {
+      if (!std::string_view(*e).starts_with("VIGIE_API_KEYS=")) env_strings.emplace_back(*e);
+    }
+    env_strings.push_back("VIGIE_API_KEYS=" + std::string(k_tenant) + ":" + std::string(k_api_key));
+    std::vector<char*> envp;
+    for (auto& e : env_strings) envp.push_back(e.data());
+    envp.push_back(nullptr);
+
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_addopen(&fa, 1, log_path_.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+    posix_spawn_file_actions_adddup2(&fa, 1, 2);
+    posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+    int rc = posix_spawn(&pid_, binary.c_str(), &fa, nullptr, argv.data(), envp.data());
+    posix_spawn_file_actions_destroy(&fa);
+    if (rc != 0) die("cannot start " + binary + ": " + std::strerror(rc));
+  }
+
+  bool wait_ready() {
+    auto t0 = clock_type::now();
+    while (clock_type::now() - t0 < k_ready_timeout) {
+      int st = 0;
+      if (::waitpid(pid_, &st, WNOHANG) == pid_) {  // exited: port taken, bad config, ...
+        pid_ = -1;
+        return false;
+      }
+      try {
+        http_client c(port_);
+        auto res = c.request(http::verb::get, "/readyz", {}, false);
+        if (res.result_int() == 200) return true;
+      } catch (const std::exception&) {
+      }
+      std::this_thread::sleep_for(k_ready_poll);
+    }
+    return false;
+  }
+
+  fs::path dir_;
+  std::string log_path_;
+  pid_t pid_ = -1;
+  std::uint16_t port_ = 0;
+};
+
+// Reads `"name":<integer>` from a small JSON answer.
+std::size_t json_count(std::string_view body, std::string_view name) {
+  std::string key = "\"" + std::string(name) + "\":";
+  auto p = body.find(key);
+  if (p == std::string_view::npos) return 0;
+  p += key.size();
+  std::size_t n = 0;
+  std::from_chars(body.data() + p, body.data() + body.size(), n);
+  return n;
+}
+
+// Sum of a Prometheus sample (all label sets) in a /metrics page.
+double metric_value(std::string_view page, std::string_view name) {
+  double total = 0;
+  std::size_t pos = 0;
+  while (pos < page.size()) {
+    auto eol = page.find('\n', pos);
+    if (eol == std::string_view::npos) eol = page.size();
+    std::string_view line = page.substr(pos, eol - pos);
+    pos = eol + 1;
+    if (!line.starts_with(name) || line.size() == name.size()) continue;
+    char next = line[name.size()];
+    if (next != ' ' && next != '{') continue;
+    auto sp = line.rfind(' ');
+    total += std::strtod(std::string(line.substr(sp + 1)).c_str(), nullptr);
+  }
+  return total;
+}
+
+// ---------------------------------------------------------------------------------------------
+// End-to-end run
+
+struct e2e_result {
+  double seconds = 0;
+  std::size_t accepted = 0, duplicates = 0, rejected = 0;
+  std::size_t answers_503 = 0, reconnects = 0;
+  double mean_group = 0, commit_seconds = 0;
+  std::uint64_t hwm_kb = 0;
+  double stop_seconds = 0;
+  int exit_status = -1;
+};
+
+e2e_result run_e2e(const options& o, const workload& w) {
+  fs::path dir = make_temp_dir("e2e");
+  e2e_result out;
+  {
+    server_process server(o, dir, o.e2e_config);
+    std::atomic<std::size_t> next{0}, accepted{0}, duplicates{0}, rejected{0}, busy{0}, reconnects{0};
+    std::atomic<int> ready{0};
+    std::atomic<bool> go{false};
+    std::mutex failure_mutex;
+    std::string failure;
+    clock_type::time_point t0;
+
+    auto client = [&] {
+      http_client c(server.port());
+      try {
+        c.connect();
+      } catch (const std::exception& e) {
+        std::lock_guard lock(failure_mutex);
+        failure = std::string("connect: ") + e.what();
+      }
+      ready.fetch_add(1);
+      while (!go.load(std::memory_order_acquire)) std::this_thread::yield();
+      for (;;) {
+        std::size_t b = next.fetch_add(1);
+        if (b >= w.batches.size()) return;
+        int network_failures = 0;
+        for (;;) {
+          try {
+            auto res = c.request(http::verb::post, "/v1/mentions", w.batches[b]);
+            if (res.result_int() == 200) {
+              accepted += json_count(res.body(), "accepted");
+              duplicates += json_count(res.body(), "duplicates");
+              rejected += json_count(res.body(), "rejected");
+              break;
+            }
+            if (res.result_int() == 503) {
+              ++busy;
+              auto ra = res[http::field::retry_after];
+              std::size_t secs = 0;
+              auto d = parse_size(std::string(ra.data(), ra.size()).c_str(), &secs) && secs > 0
+                           ? std::chrono::duration_cast<clock_type::duration>(std::chrono::seconds(secs))
+                           : std::chrono::duration_cast<clock_type::duration>(k_default_retry_after);
+              std::this_thread::sleep_for(d);
+              continue;
+            }
+            std::lock_guard lock(failure_mutex);
+            failure = "batch " + std::to_string(b) + ": HTTP " + std::to_string(res.result_int()) + " " +
+                      res.body().substr(0, 300);
+            return;
+          } catch (const std::exception& e) {
+            ++reconnects;
+            if (++network_failures >= k_max_network_attempts) {
+              std::lock_guard lock(failure_mutex);
+              failure = "batch " + std::to_string(b) + ": " + e.what();
+              return;
+            }
+            std::this_thread::sleep_for(100ms);
+          }
+        }
+      }
+    };
+
+    std::vector<std::thread> threads;
+    for (int i = 0; i < o.connections; ++i) threads.emplace_back(client);
+    while (ready.load() < o.connections) std::this_thread::yield();
+    t0 = clock_type::now();
+    go.store(true, std::memory_order_release);
+    for (auto& t : threads) t.join();
+    out.seconds = seconds_since(t0);
+    if (!failure.empty()) die("e2e: " + failure + " (server log: " + server.log_path() + ")");
+
+    out.accepted = accepted;
+    out.duplicates = duplicates;
+    out.rejected = rejected;
+    out.answers_503 = busy;
+    out.reconnects = reconnects;
+    try {
+      http_client c(server.port());
+      auto m = c.request(http::verb::get, "/metrics", {}, false);
+      double count = metric_value(m.body(), "vigie_write_batch_mentions_count");
+      double sum = metric_value(m.body(), "vigie_write_batch_mentions_sum");
+      out.mean_group = count > 0 ? sum / count : 0;
+      out.commit_seconds = metric_value(m.body(), "vigie_write_batch_duration_seconds_sum");
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "ingest_bench: cannot read /metrics: %s\n", e.what());
+    }
+    out.hwm_kb = proc_status_kb(server.pid(), "VmHWM").value_or(0);
+    out.exit_status = server.stop(&out.stop_seconds);
+    if (out.exit_status != 0) die("the server exited with status " + std::to_string(out.exit_status) +
+                                  " after SIGTERM; see " + server.log_path());
+  }
+  if (out.accepted != w.lines) {
+    die("e2e: accepted " + std::to_string(out.accepted) + " of " + std::to_string(w.lines) + " mentions (" +
+        std::to_string(out.duplicates) + " duplicates, " + std::to_string(out.rejected) + " rejected)");
+  }
+  remove_dir(dir);
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Overload run
+
+struct overload_result {
+  double seconds = 0;
+  std::size_t answers_200 = 0, answers_503 = 0, answers_other = 0, network_errors = 0;
+  std::size_t accepted = 0;
+  std::vector<double> rss_mb;
+  double rss_before_mb = 0;
+  std::uint64_t hwm_kb = 0;
+  std::size_t stored = 0, stored_twice = 0, acked_missing = 0, unacked_stored = 0, pages = 0;
+  double verify_seconds = 0;
+  int exit_status = -1;
+};
+
+overload_result run_overload(const options& o, const workload& w) {
+  fs::path dir = make_temp_dir("overload");
+  overload_result out;
+  std::string yaml = "pipeline:\n  ingest_queue_batches: " + std::to_string(k_overload_queue_batches) +
+                     "\n  max_inflight_bytes: " + std::to_string(k_overload_inflight_bytes) + "\n";
+  {
+    server_process server(o, dir, yaml);
+    out.rss_before_mb = proc_status_kb(server.pid(), "VmRSS").value_or(0) / 1024.0;
+
+    std::vector<std::uint8_t> acked(w.batches.size(), 0);
+    std::atomic<std::size_t> next{0}, ok{0}, busy{0}, other{0}, neterr{0}, accepted{0};
+    std::atomic<bool> done{false};
+
+    std::thread sampler([&] {
+      while (!done.load(std::memory_order_acquire)) {
+        if (auto kb = proc_status_kb(server.pid(), "VmRSS")) out.rss_mb.push_back(*kb / 1024.0);
+        std::this_thread::sleep_for(k_rss_period);
+      }
+    });
+
+    auto client = [&] {
+      http_client c(server.port());
+      for (;;) {
+        std::size_t b = next.fetch_add(1);
+        if (b >= w.batches.size()) return;
+        try {
+          auto res = c.request(http::verb::post, "/v1/mentions", w.batches[b]);
+          if (res.result_int() == 200) {
+            ++ok;
+            accepted += json_count(res.body(), "accepted");
+            acked[b] = 1;
+          } else if (res.result_int() == 503) {
+            ++busy;
+          } else {
+            ++other;
+          }
+        } catch (const std::exception&) {
+          ++neterr;
+        }
+      }
+    };
+    auto t0 = clock_type::now();
+    std::vector<std::thread> threads;
+    for (int i = 0; i < o.overload_connections; ++i) threads.emplace_back(client);
+    for (auto& t : threads) t.join();
+    out.seconds = seconds_since(t0);
+    done.store(true, std::memory_order_release);
+    sampler.join();
+    out.answers_200 = ok;
+    out.answers_503 = busy;
+    out.answers_other = other;
+    out.network_errors = neterr;
+    out.accepted = accepted;
+
+    // Page through everything the tenant has and compare with what was acknowledged.
+    auto v0 = clock_type::now();
+    std::unordered_set<std::string> stored;
+    stored.reserve(w.lines);
+    http_client c(server.port());
+    simdjson::dom::parser json;
+    std::string cursor;
+    for (;;) {
+      std::string target = "/v1/mentions?limit=" + std::to_string(k_page_size);
+      if (!cursor.empty()) target += "&cursor=" + cursor;
+      auto res = c.request(http::verb::get, target);
+      if (res.result_int() != 200) {
+        die("overload: GET " + target + ": HTTP " + std::to_string(res.result_int()) + " " +
+            res.body().substr(0, 300));
+      }
+      ++out.pages;
+      simdjson::dom::element doc;
+      if (auto err = json.parse(res.body()).get(doc)) die("overload: page is not JSON: " + std::string(simdjson::error_message(err)));
+      simdjson::dom::array mentions;
+      if (doc["mentions"].get_array().get(mentions)) die("overload: page without 'mentions'");
+      for (auto m : mentions) {
+        std::string_view source, id;
+        if (m["source"].get_string().get(source) || m["id"].get_string().get(id)) {
+          die("overload: stored mention without source or id");
+        }
+        std::string k(source);
+        k.push_back('\x1f');
+        k.append(id);
+        if (!stored.insert(std::move(k)).second) ++out.stored_twice;
+      }
+      auto nc = doc["next_cursor"];
+      std::string_view next_cursor;
+      if (nc.is_null() || nc.get_string().get(next_cursor)) break;
+      cursor.assign(next_cursor);
+    }
+    out.verify_seconds = seconds_since(v0);
+    out.stored = stored.size();
+    for (std::size_t b = 0; b < w.batches.size(); ++b) {
+      const std::size_t first = b * o.batch, last = std::min(first + o.batch, w.entries.size());
+      for (std::size_t i = first; i < last; ++i) {
+        bool is_stored = stored.count(w.identity(w.entries[i])) != 0;
+        if (acked[b] && !is_stored) ++out.acked_missing;
+        if (!acked[b] && is_stored) ++out.unacked_stored;
+      }
+    }
+    out.hwm_kb = proc_status_kb(server.pid(), "VmHWM").value_or(0);
+    out.exit_status = server.stop(nullptr);
+    if (out.exit_status != 0) die("the overloaded server exited with status " + std::to_string(out.exit_status));
+  }
+  remove_dir(dir);
+  return out;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  options o;
+  for (int i = 1; i < argc; ++i) {
+    std::string_view a = argv[i];
+    auto value = [&]() -> const char* {
+      if (i + 1 >= argc) {
+        usage(stderr);
+        std::exit(2);
+      }
+      return argv[++i];
+    };
+    auto size_value = [&](std::size_t* out) {
+      const char* v = value();
+      if (!parse_size(v, out) || *out == 0) {
+        std::fprintf(stderr, "ingest_bench: %s needs a positive integer, got '%s'\n", a.data(), v);
+        std::exit(2);
+      }
+    };
+    std::size_t n = 0;
+    if (a == "--vigie") o.vigie = value();
+    else if (a == "--lexicons") o.lexicons = value();
+    else if (a == "--mentions") size_value(&o.mentions);
+    else if (a == "--batch") size_value(&o.batch);
+    else if (a == "--group") size_value(&o.group);
+    else if (a == "--connections") size_value(&n), o.connections = static_cast<int>(n);
+    else if (a == "--overload-connections") size_value(&n), o.overload_connections = static_cast<int>(n);
+    else if (a == "--runs") size_value(&n), o.runs = static_cast<int>(n);
+    else if (a == "--seed") size_value(&n), o.seed = n;
+    else if (a == "--skip-overload") o.skip_overload = true;
+    else if (a == "--e2e-config") {
+      const char* path = value();
+      std::ifstream in(path);
+      if (!in) die(std::string("cannot read ") + path);
+      o.e2e_config.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    }
+    else if (a == "--help" || a == "-h") {
+      usage(stdout);
+      return 0;
+    } else {
+      std::fprintf(stderr, "ingest_bench: unknown argument '%s'\n", argv[i]);
+      usage(stderr);
+      return 2;
+    }
+  }
+  if (o.vigie.empty()) {
+    usage(stderr);
+    return 2;
+  }
+  if (::access(o.vigie.c_str(), X_OK) != 0) die("not an executable: " + o.vigie);
+  if (o.group == 0) o.group = o.batch;
+
+  std::printf("ingest_bench: %zu mentions, batches of %zu, %d connections, %d runs, ceiling groups of %zu, "
+              "seed %llu, %u hardware threads\n",
+              o.mentions, o.batch, o.connections, o.runs, o.group,
+              static_cast<unsigned long long>(o.seed), std::thread::hardware_concurrency());
+  std::fflush(stdout);
+
+  workload w;
+  auto t0 = clock_type::now();
+  generate(o, &w);
+  const double gen_s = seconds_since(t0);
+  t0 = clock_type::now();
+  encode_all(o, &w);
+  const double enc_s = seconds_since(t0);
+  std::printf("workload: %zu batches, %.1f MB NDJSON (%.0f B/line), %.1f MB records (%.0f B/record); "
+              "generated in %.2f s, parsed+enriched+encoded in %.2f s (%.0f mentions/s, 1 thread)\n",
+              w.batches.size(), w.ndjson_bytes / 1e6, double(w.ndjson_bytes) / w.lines, w.records.size() / 1e6,
+              double(w.records.size()) / w.lines, gen_s, enc_s, w.lines / enc_s);
+  std::printf("\n%-4s %-28s %-28s %-10s\n", "run", "ceiling write-only", "ceiling dedup+write",
+              "end-to-end");
+  std::fflush(stdout);
+
+  std::vector<double> ceiling_rates, dedup_write_rates, e2e_rates;
+  e2e_result last;
+  for (int r = 1; r <= o.runs; ++r) {
+    ceiling_result c = run_ceiling(w, o.group);
+    e2e_result e = run_e2e(o, w);
+    const double cw = w.lines / c.write_seconds, cdw = w.lines / (c.write_seconds + c.dedup_seconds);
+    const double er = w.lines / e.seconds;
+    ceiling_rates.push_back(cw);
+    dedup_write_rates.push_back(cdw);
+    e2e_rates.push_back(er);
+    std::printf("%-4d %9.0f/s (%5.2f s)        %9.0f/s (%5.2f s)        %9.0f/s (%5.2f s)  "
+                "group %.0f, commits %.2f s, 503s %zu, VmHWM %.0f MB, SIGTERM->exit %d in %.2f s\n",
+                r, cw, c.write_seconds, cdw, c.write_seconds + c.dedup_seconds, er, e.seconds, e.mean_group,
+                e.commit_seconds, e.answers_503, e.hwm_kb / 1024.0, e.exit_status, e.stop_seconds);
+    std::fflush(stdout);
+    last = e;
+  }
+  const double mc = median(ceiling_rates), mdw = median(dedup_write_rates), me = median(e2e_rates);
+  std::printf("%-4s %9.0f/s                  %9.0f/s                  %9.0f/s\n", "med", mc, mdw, me);
+  std::printf("\nend-to-end / ceiling (write-only): %.1f%% (issue 2 target: >= 60%%)\n", 100.0 * me / mc);
+  std::printf("end-to-end / ceiling (dedup+write): %.1f%%\n", 100.0 * me / mdw);
+  std::printf("server peak RSS (VmHWM, last run): %.0f MB; accepted %zu of %zu in every run\n",
+              last.hwm_kb / 1024.0, last.accepted, w.lines);
+  std::fflush(stdout);
+
+  if (o.skip_overload) return 0;
+
+  overload_result ov = run_overload(o, w);
+  std::vector<double> rss = ov.rss_mb;
+  std::sort(rss.begin(), rss.end());
+  const std::size_t offered = ov.answers_200 + ov.answers_503 + ov.answers_other + ov.network_errors;
+  std::printf("\noverload: ingest_queue_batches %zu, max_inflight_bytes %zu, %d connections firing without "
+              "retry\n",
+              k_overload_queue_batches, k_overload_inflight_bytes, o.overload_connections);
+  std::printf("  %zu requests in %.2f s (%.0f req/s): %zu x 200, %zu x 503, %zu other, %zu network errors\n",
+              offered, ov.seconds, offered / ov.seconds, ov.answers_200, ov.answers_503, ov.answers_other,
+              ov.network_errors);
+  std::printf("  accepted %zu mentions (%.0f mentions/s under overload)\n", ov.accepted, ov.accepted / ov.seconds);
+  if (!rss.empty()) {
+    std::printf("  server VmRSS: %.0f MB before; during (%zu samples every 100 ms) min %.0f / median %.0f / "
+                "max %.0f MB; VmHWM %.0f MB\n",
+                ov.rss_before_mb, rss.size(), rss.front(), median(rss), rss.back(), ov.hwm_kb / 1024.0);
+  }
+  std::printf("  verify: %zu pages in %.2f s: %zu stored, %zu stored twice, %zu acknowledged but missing, "
+              "%zu stored without acknowledgement; SIGTERM->exit %d\n",
+              ov.pages, ov.verify_seconds, ov.stored, ov.stored_twice, ov.acked_missing, ov.unacked_stored,
+              ov.exit_status);
+  const bool lossless = ov.stored == ov.accepted && ov.stored_twice == 0 && ov.acked_missing == 0 &&
+                        ov.unacked_stored == 0 && ov.answers_other == 0 && ov.network_errors == 0;
+  std::printf("  %s\n", lossless ? "OK: every acknowledged mention is stored exactly once, nothing else"
+                                 : "FAILED: stored mentions do not match the acknowledged ones");
+  return lossless ? 0 : 1;
+}

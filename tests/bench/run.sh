@@ -1,0 +1,101 @@
+#!/usr/bin/env bash
+# Vigie benchmarks (`make bench` runs this). Builds nothing: run it on a build folder.
+#
+# Usage: tests/bench/run.sh BUILD_DIR
+#
+# Runs, in order, printing a header before each:
+#   1. ingest_bench        end-to-end ingest vs the raw RocksDB ceiling, and overload (issue 2)
+#   2. sentiment_accuracy  the sentiment engine against the human-rated sets (issue 3)
+#   3. peers/run.sh        sentiment throughput (sentiment_bench) vs the npm peers
+#
+# Environment:
+#   VIGIE_SENTIMENT_DATA  folder of the English human-rated sets
+#                         (default: ../shared/data/sentiment relative to the repo root)
+#   INGEST_BENCH_ARGS     extra arguments for ingest_bench, e.g. "--mentions 100000 --runs 1"
+#
+# Benchmarks print figures; a missed target is not a failure. The exit status is non-zero
+# only when a program is missing or fails to run (every section is still attempted).
+set -uo pipefail
+
+if [[ $# -ne 1 || "$1" == -h || "$1" == --help ]]; then
+  echo "usage: tests/bench/run.sh BUILD_DIR" >&2
+  exit 2
+fi
+
+REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+BUILD_DIR="$1"
+[[ -d "$BUILD_DIR" ]] || { echo "run.sh: no build folder '$BUILD_DIR'" >&2; exit 2; }
+BUILD_DIR="$(cd "$BUILD_DIR" && pwd)"
+DATA_DIR="${VIGIE_SENTIMENT_DATA:-$REPO_ROOT/../shared/data/sentiment}"
+[[ -d "$DATA_DIR" ]] && DATA_DIR="$(cd "$DATA_DIR" && pwd)"
+
+failed=()
+
+section() {
+  printf '\n==============================================================================\n'
+  printf '== %s\n' "$1"
+  printf '==============================================================================\n'
+}
+
+# The first executable among the candidates (targets land in different folders depending on
+# where their .cmake file is included from).
+find_binary() {
+  local c
+  for c in "$@"; do
+    if [[ -x "$c" && -f "$c" ]]; then
+      echo "$c"
+      return 0
+    fi
+  done
+  return 1
+}
+
+run() {  # run NAME COMMAND...
+  local name="$1"
+  shift
+  echo "\$ $*"
+  local t0=$SECONDS
+  "$@"
+  local rc=$?
+  echo "-- $name: exit $rc, $((SECONDS - t0)) s"
+  [[ $rc -eq 0 ]] || failed+=("$name (exit $rc)")
+}
+
+section "1/3 ingest: end-to-end vs raw RocksDB ceiling, overload (tests/bench/ingest_bench.cpp)"
+VIGIE="$BUILD_DIR/server/vigie"
+if ! INGEST="$(find_binary "$BUILD_DIR/tests/bench/ingest_bench" "$BUILD_DIR/tests/ingest_bench" \
+                           "$BUILD_DIR/ingest_bench")"; then
+  echo "run.sh: ingest_bench not built in $BUILD_DIR" >&2
+  failed+=("ingest_bench (not built)")
+elif [[ ! -x "$VIGIE" ]]; then
+  echo "run.sh: $VIGIE not built" >&2
+  failed+=("ingest_bench (no server binary)")
+else
+  # shellcheck disable=SC2086  # INGEST_BENCH_ARGS is a list of words
+  run ingest_bench "$INGEST" --vigie "$VIGIE" --lexicons "$BUILD_DIR/lexicons" ${INGEST_BENCH_ARGS:-}
+fi
+
+section "2/3 sentiment accuracy (tests/accuracy/sentiment_accuracy.cpp)"
+if ! ACCURACY="$(find_binary "$BUILD_DIR/tests/accuracy/sentiment_accuracy")"; then
+  echo "run.sh: sentiment_accuracy not built in $BUILD_DIR" >&2
+  failed+=("sentiment_accuracy (not built)")
+elif [[ ! -d "$DATA_DIR" ]]; then
+  echo "run.sh: no sentiment data in $DATA_DIR (set VIGIE_SENTIMENT_DATA)" >&2
+  failed+=("sentiment_accuracy (no data)")
+else
+  # No --check: the figures are printed, a missed target does not fail the benchmark run.
+  args=(--lexicons "$BUILD_DIR/lexicons" --data "$DATA_DIR")
+  [[ -f "$REPO_ROOT/tests/accuracy/fr_dev.tsv" ]] && args+=(--fr-dev "$REPO_ROOT/tests/accuracy/fr_dev.tsv")
+  run sentiment_accuracy "$ACCURACY" "${args[@]}"
+fi
+
+section "3/3 sentiment throughput vs npm peers (tests/bench/peers/run.sh, runs sentiment_bench)"
+run peers env VIGIE_BUILD_DIR="$BUILD_DIR" VIGIE_SENTIMENT_DATA="$DATA_DIR" \
+  bash "$REPO_ROOT/tests/bench/peers/run.sh" "$BUILD_DIR/bench-peers"
+
+echo
+if [[ ${#failed[@]} -ne 0 ]]; then
+  echo "bench: FAILED to run: ${failed[*]}"
+  exit 1
+fi
+echo "bench: all programs ran"

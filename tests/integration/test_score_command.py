@@ -1,0 +1,61 @@
+"""`vigie score`: NDJSON in, enriched NDJSON out, same order, one line out per line in."""
+
+import json
+import os
+import subprocess
+import sys
+import unittest
+
+sys.path.insert(0, os.path.dirname(__file__))
+import contracts  # noqa: E402
+from vigie_server import VIGIE  # noqa: E402
+
+
+def score(lines, *args):
+    return subprocess.run([VIGIE, "score", *args], input="\n".join(lines) + "\n",
+                          capture_output=True, text=True, timeout=60)
+
+
+class score_test(unittest.TestCase):
+    def test_one_line_out_per_line_in_with_bad_lines_reported(self):
+        lines = [json.dumps({"id": "1", "text": "Génial, le SAV a été au top 😍", "created_at": 1, "lang": "fr"}),
+                 "{broken",
+                 "",
+                 json.dumps({"id": "2", "text": "Worst refund experience ever. Never again.", "created_at": 2})]
+        r = score(lines)
+        self.assertEqual(r.returncode, 1)  # a line was rejected
+        self.assertIn("line 2:", r.stderr)
+        out = r.stdout.split("\n")
+        self.assertEqual(len(out), len(lines) + 1)  # + the final newline
+        first, bad, blank, last = (out[0], out[1], out[2], out[3])
+        first, last = json.loads(first), json.loads(last)
+        contracts.check("EnrichedMention", first)
+        contracts.check("EnrichedMention", last)
+        self.assertEqual(first["sentiment"]["label"], "positive")
+        self.assertEqual(last["lang"], "en")
+        self.assertEqual(last["sentiment"]["label"], "negative")
+        self.assertEqual(json.loads(bad)["line"], 2)
+        self.assertEqual(blank, "")
+
+    def test_explain_names_the_rules(self):
+        r = score([json.dumps({"id": "1", "text": "Ce n'est pas terrible", "created_at": 1, "lang": "fr"})],
+                  "--explain")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        m = json.loads(r.stdout)
+        contracts.check("EnrichedMention", m)
+        self.assertEqual(m["sentiment"]["label"], "negative")
+        self.assertTrue(m["explanation"]["items"])
+
+    def test_hostile_text_gets_a_score_not_a_crash(self):
+        texts = ["", "😍😍😍", "https://a.example/x https://b.example/y", "x" * 1_000_000,  # 1 MB: under the 1 MiB mention limit with its JSON
+                 "שלום עולם مرحبا", "a\u200db\u200dc", "Super mais bad bad bad"]
+        r = score([json.dumps({"id": str(i), "text": t, "created_at": 1}) for i, t in enumerate(texts)])
+        self.assertEqual(r.returncode, 0, r.stderr)
+        out = [json.loads(l) for l in r.stdout.splitlines()]
+        self.assertEqual([m["id"] for m in out], [str(i) for i in range(len(texts))])
+        for m in out:
+            self.assertLessEqual(abs(m["sentiment"]["score"]), 1)
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
