@@ -35,32 +35,32 @@ using namespace std::chrono_literals;
 
 // Batches are cut at this many body bytes whatever --batch says, to stay well under the
 // server's request body limit even with 2 KB articles.
-constexpr std::size_t k_max_batch_bytes = 8u << 20;
+constexpr std::size_t max_batch_bytes = 8u << 20;
 // Connecting to a live server takes milliseconds; longer means it is down or unreachable.
-constexpr auto k_connect_timeout = 10s;
+constexpr auto connect_timeout = 10s;
 // The server answers only once the batch is durable (WAL write + fsync), which can take a
 // while under load; past this we consider the connection dead and resend.
-constexpr auto k_request_timeout = 120s;
+constexpr auto request_timeout = 120s;
 // Responses are small JSON documents; the per-line errors of a fully rejected batch of
 // several thousand lines still fit comfortably.
-constexpr std::uint64_t k_response_body_limit = 16u << 20;
+constexpr std::uint64_t response_body_limit = 16u << 20;
 // Network failures (refused, reset, timeout) are retried this many times per batch, with
-// exponential backoff starting at k_network_backoff, before giving up.
-constexpr int k_max_network_attempts = 6;
-constexpr auto k_network_backoff = 500ms;
+// exponential backoff starting at network_backoff, before giving up.
+constexpr int max_network_attempts = 6;
+constexpr auto network_backoff = 500ms;
 // 429/503 without a usable Retry-After: wait this long. A Retry-After above the cap is
 // clamped, so a misconfigured server cannot park the replay for hours.
-constexpr double k_default_retry_after_s = 1.0;
-constexpr double k_max_retry_after_s = 300.0;
+constexpr double default_retry_after_s = 1.0;
+constexpr double max_retry_after_s = 300.0;
 // Progress lines on stderr, at most this often.
-constexpr auto k_progress_interval = 1s;
+constexpr auto progress_interval = 1s;
 // With --rate, a batch carries at most this much time's worth of mentions, so the load is
 // spread instead of arriving in one burst per --batch lines.
-constexpr double k_rate_slice_s = 0.1;
+constexpr double rate_slice_s = 0.1;
 
-constexpr const char* k_user_agent =
+constexpr const char* replay_user_agent =
     "vigie-replay/0.1";  // Boost 1.74 fields take no std::string_view
-constexpr std::string_view k_mentions_path = "/v1/mentions";
+constexpr std::string_view mentions_path = "/v1/mentions";
 
 void print_error(const std::string& message) {
   std::fprintf(stderr, "vigie replay: %s\n", message.c_str());
@@ -132,7 +132,7 @@ result<server_url> parse_url(std::string_view url) {
   while (!path.empty() && path.back() == '/') path.remove_suffix(1);
   out.host = host;
   out.port = port;
-  out.target = std::string(path) + std::string(k_mentions_path);
+  out.target = std::string(path) + std::string(mentions_path);
   return out;
 }
 
@@ -178,7 +178,7 @@ class http_client {
                             http::response<http::string_body>* response) {
     http::request<http::string_body> request{http::verb::post, url_.target, 11};
     request.set(http::field::host, url_.host_field);
-    request.set(http::field::user_agent, k_user_agent);
+    request.set(http::field::user_agent, replay_user_agent);
     request.set(http::field::content_type, "application/x-ndjson");
     request.set(http::field::authorization, authorization);
     request.keep_alive(true);
@@ -186,13 +186,13 @@ class http_client {
     request.prepare_payload();
 
     std::string last_error;
-    auto backoff = std::chrono::duration_cast<std::chrono::milliseconds>(k_network_backoff);
+    auto backoff = std::chrono::duration_cast<std::chrono::milliseconds>(network_backoff);
     bool stale_retry_used = false;
-    for (int attempt = 1; attempt <= k_max_network_attempts; ++attempt) {
+    for (int attempt = 1; attempt <= max_network_attempts; ++attempt) {
       if (attempt > 1 && !last_error.empty()) {
         std::fprintf(stderr, "vigie replay: %s; retrying in %.1fs (attempt %d of %d)\n",
                      last_error.c_str(), static_cast<double>(backoff.count()) / 1000.0, attempt,
-                     k_max_network_attempts);
+                     max_network_attempts);
         std::this_thread::sleep_for(backoff);
         backoff *= 2;
       }
@@ -217,7 +217,7 @@ class http_client {
         --attempt;
       }
     }
-    return io_error(last_error + " (giving up after " + std::to_string(k_max_network_attempts) +
+    return io_error(last_error + " (giving up after " + std::to_string(max_network_attempts) +
                     " attempts)");
   }
 
@@ -233,7 +233,7 @@ class http_client {
     const auto endpoints = resolver_.resolve(url_.host, url_.port, ec);
     if (ec) return io_error("cannot resolve " + url_.host + ": " + ec.message());
     stream_.emplace(ioc_);
-    stream_->expires_after(k_connect_timeout);
+    stream_->expires_after(connect_timeout);
     stream_->async_connect(endpoints, [&](beast::error_code e, const tcp::endpoint&) { ec = e; });
     run();
     if (ec) {
@@ -248,12 +248,12 @@ class http_client {
   beast::error_code exchange(http::request<http::string_body>& request,
                              http::response<http::string_body>* response) {
     beast::error_code ec;
-    stream_->expires_after(k_request_timeout);
+    stream_->expires_after(request_timeout);
     http::async_write(*stream_, request, [&](beast::error_code e, std::size_t) { ec = e; });
     run();
     if (ec) return ec;
     http::response_parser<http::string_body> parser;
-    parser.body_limit(k_response_body_limit);
+    parser.body_limit(response_body_limit);
     http::async_read(*stream_, buffer_, parser, [&](beast::error_code e, std::size_t) { ec = e; });
     run();
     if (ec) return ec;
@@ -291,20 +291,20 @@ struct replay_stats {
 // Retry-After in seconds (the HTTP-date form is not used by Vigie: default delay).
 double retry_after_seconds(const http::response<http::string_body>& response) {
   const auto it = response.find(http::field::retry_after);
-  if (it == response.end()) return k_default_retry_after_s;
+  if (it == response.end()) return default_retry_after_s;
   const std::string value(it->value());
   char* end = nullptr;
   const double seconds = std::strtod(value.c_str(), &end);
   if (end == value.c_str() || !std::isfinite(seconds) || seconds < 0)
-    return k_default_retry_after_s;
-  return std::min(seconds, k_max_retry_after_s);
+    return default_retry_after_s;
+  return std::min(seconds, max_retry_after_s);
 }
 
 std::string one_line(std::string_view body) {
-  constexpr std::size_t k_max_shown = 2000;  // enough for any error message we produce
-  std::string out(body.substr(0, k_max_shown));
+  constexpr std::size_t max_shown = 2000;  // enough for any error message we produce
+  std::string out(body.substr(0, max_shown));
   std::replace(out.begin(), out.end(), '\n', ' ');
-  if (body.size() > k_max_shown) out += "...";
+  if (body.size() > max_shown) out += "...";
   return out;
 }
 
@@ -315,7 +315,7 @@ class replayer {
         client_(std::move(url)),
         authorization_("Bearer " + options.key),
         batch_limit_(options.rate > 0 ? std::clamp<std::size_t>(
-                                            static_cast<std::size_t>(options.rate * k_rate_slice_s),
+                                            static_cast<std::size_t>(options.rate * rate_slice_s),
                                             1, options.batch)
                                       : options.batch),
         bucket_(options.rate, static_cast<double>(batch_limit_)) {}
@@ -343,7 +343,7 @@ class replayer {
       body_.append(line);
       body_.push_back('\n');
       file_lines_.push_back(line_number);
-      if (file_lines_.size() >= batch_limit_ || body_.size() >= k_max_batch_bytes) {
+      if (file_lines_.size() >= batch_limit_ || body_.size() >= max_batch_bytes) {
         if (!send_batch()) {
           exit_status = 1;
           break;
@@ -440,7 +440,7 @@ class replayer {
 
   void maybe_print_progress() {
     const auto now = steady::now();
-    if (now - last_progress_ < k_progress_interval) return;
+    if (now - last_progress_ < progress_interval) return;
     last_progress_ = now;
     const double elapsed = elapsed_s();
     std::fprintf(stderr,

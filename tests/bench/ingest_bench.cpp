@@ -831,6 +831,7 @@ int main(int argc, char** argv) {
               "seed %llu, %u hardware threads\n",
               o.mentions, o.batch, o.connections, o.runs, o.group,
               static_cast<unsigned long long>(o.seed), std::thread::hardware_concurrency());
+  if (!o.e2e_config.empty()) std::printf("e2e server config:\n%s\n", o.e2e_config.c_str());
   std::fflush(stdout);
 
   workload w;

@@ -1,0 +1,46 @@
+"""`vigie replay` against the real server, with mentions from the generator."""
+
+import os
+import pathlib
+import subprocess
+import sys
+import tempfile
+import unittest
+
+sys.path.insert(0, os.path.dirname(__file__))
+from vigie_server import KEYS, VIGIE, Server  # noqa: E402
+
+GENERATOR = os.environ.get("VIGIE_GENERATOR",
+                           str(pathlib.Path(VIGIE).parents[1] / "tests" / "generate_mentions"))
+
+
+class replay_test(unittest.TestCase):
+    def test_replay_sends_everything_and_maps_rejected_lines(self):
+        with Server() as srv, tempfile.NamedTemporaryFile("w+", suffix=".ndjson") as f:
+            lines = subprocess.run([GENERATOR, "--count", "3000", "--seed", "7"], check=True,
+                                   capture_output=True, text=True).stdout.splitlines()
+            lines.insert(1500, '{"id": "broken"')  # file line 1501
+            f.write("\n".join(lines) + "\n")
+            f.flush()
+            r = subprocess.run([VIGIE, "replay", f.name, "--url", f"http://127.0.0.1:{srv.port}",
+                                "--key", KEYS["acme"], "--batch", "700"],
+                               capture_output=True, text=True, timeout=120)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            self.assertIn("1501", r.stderr)  # the bad line, by its line number in the file
+            self.assertEqual(len(srv.all_mentions()), 3000)
+            # A second replay is all duplicates.
+            r = subprocess.run([VIGIE, "replay", f.name, "--url", f"http://127.0.0.1:{srv.port}",
+                                "--key", KEYS["acme"]], capture_output=True, text=True, timeout=120)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            self.assertEqual(len(srv.all_mentions()), 3000)
+
+    def test_bad_usage_exits_2(self):
+        r = subprocess.run([VIGIE, "replay", "-", "--url", "https://x", "--key", "k"],
+                           capture_output=True, text=True, input="")
+        self.assertEqual(r.returncode, 2)
+        r = subprocess.run([VIGIE, "replay", "-"], capture_output=True, text=True, input="")
+        self.assertEqual(r.returncode, 2)
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
