@@ -65,16 +65,6 @@ status optional_count(simdjson::dom::object obj, std::string_view field, std::in
   return status::ok_status();
 }
 
-bool valid_source(std::string_view s) {
-  if (s.empty() || s.size() > storage::max_source_bytes) return false;
-  for (char c : s) {
-    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-              c == '_' || c == '-' || c == '.';
-    if (!ok) return false;
-  }
-  return true;
-}
-
 bool has_control_char(std::string_view s) {
   for (unsigned char c : s) {
     if (c < 0x20 || c == 0x7f) return true;
@@ -232,7 +222,7 @@ status mention_parser::impl::validate(element doc, mention_view* out) {
 
   // source
   if (auto s = optional_string(obj, "source", &out->source); !s.ok()) return s;
-  if (!valid_source(out->source)) {
+  if (!storage::valid_source(out->source)) {
     return invalid_argument("field 'source' must be 1 to 64 characters of [A-Za-z0-9_.-]");
   }
 

@@ -24,14 +24,34 @@ void append_short_string(std::string_view s, std::string* out) {
 
 }  // namespace
 
-bool valid_tenant(std::string_view tenant) noexcept {
-  if (tenant.empty() || tenant.size() > max_tenant_bytes) return false;
-  for (char c : tenant) {
+namespace {
+
+bool valid_name(std::string_view s, std::size_t max_bytes) noexcept {
+  if (s.empty() || s.size() > max_bytes) return false;
+  for (char c : s) {
     bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
               c == '_' || c == '-' || c == '.';
     if (!ok) return false;
   }
   return true;
+}
+
+}  // namespace
+
+bool valid_tenant(std::string_view tenant) noexcept { return valid_name(tenant, max_tenant_bytes); }
+
+bool valid_source(std::string_view source) noexcept { return valid_name(source, max_source_bytes); }
+
+bool valid_watch_id(std::string_view id) noexcept { return valid_name(id, max_watch_id_bytes); }
+
+void append_watch_key(std::string_view tenant, std::string_view watch_id, std::string* out) {
+  append_tenant_prefix(tenant, out);
+  out->append(watch_id);
+}
+
+void append_watch_prefix(std::string_view tenant, std::string_view watch_id, std::string* out) {
+  append_tenant_prefix(tenant, out);
+  append_short_string(watch_id, out);
 }
 
 void append_tenant_prefix(std::string_view tenant, std::string* out) {

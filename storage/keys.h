@@ -25,9 +25,16 @@ namespace vigie::storage {
 inline constexpr std::size_t max_tenant_bytes = 64;
 inline constexpr std::size_t max_source_bytes = 64;
 inline constexpr std::size_t max_id_bytes = 256;
+inline constexpr std::size_t max_watch_id_bytes = 128;
 
 // A tenant name: 1 to 64 characters of [A-Za-z0-9_.-].
 bool valid_tenant(std::string_view tenant) noexcept;
+
+// A source name: 1 to 64 characters of [A-Za-z0-9_.-].
+bool valid_source(std::string_view source) noexcept;
+
+// A watch id: 1 to 128 characters of [A-Za-z0-9_.-] (no slashes: ids are URL path segments).
+bool valid_watch_id(std::string_view id) noexcept;
 
 // The identity of a mention in storage. (tenant, source, id) is the idempotency key;
 // created_at_ms orders mentions in time.
@@ -57,6 +64,13 @@ std::string_view mention_key_suffix(std::string_view key) noexcept;
 // dedup column family: [tenant prefix][source_len:1][source][id] -> created_at:8
 void append_dedup_key(std::string_view tenant, std::string_view source, std::string_view id,
                       std::string* out);
+
+// watches column family: [tenant prefix][watch id] -> watch definition
+void append_watch_key(std::string_view tenant, std::string_view watch_id, std::string* out);
+
+// Per-watch prefix shared by watch_index, series and facets keys:
+// [tenant prefix][watch_len:1][watch id]
+void append_watch_prefix(std::string_view tenant, std::string_view watch_id, std::string* out);
 
 // Splits a mentions key back into its parts (views into key).
 result<mention_key> decode_mention_key(std::string_view key);

@@ -2,6 +2,7 @@
 
 #include <rocksdb/db.h>
 #include <rocksdb/filter_policy.h>
+#include <rocksdb/merge_operator.h>
 #include <rocksdb/options.h>
 #include <rocksdb/slice.h>
 #include <rocksdb/statistics.h>
@@ -29,11 +30,33 @@ enum cf_index : std::size_t {
   cf_series,
   cf_alerts,
   cf_signals,
+  cf_watches,
+  cf_facets,
   cf_count,
 };
 
+// Creation order is the column families' identity: append, never reorder.
 constexpr std::array<const char*, cf_count> cf_names = {
-    "default", "mentions", "dedup", "watch_index", "series", "alerts", "signals"};
+    "default", "mentions", "dedup",   "watch_index", "series",
+    "alerts",  "signals",  "watches", "facets"};
+
+// Adds series_counters: the merge operator of the series and facets column families.
+class counters_merge : public rocksdb::AssociativeMergeOperator {
+ public:
+  bool Merge(const rocksdb::Slice&, const rocksdb::Slice* existing, const rocksdb::Slice& value,
+             std::string* new_value, rocksdb::Logger*) const override {
+    series_counters sum, add;
+    if (existing && !decode_series(std::string_view(existing->data(), existing->size()), &sum)) {
+      return false;
+    }
+    if (!decode_series(std::string_view(value.data(), value.size()), &add)) return false;
+    sum.add(add);
+    new_value->clear();
+    encode_series(sum, new_value);
+    return true;
+  }
+  const char* Name() const override { return "vigie.series_counters.v1"; }
+};
 
 status from_rocks(const rocksdb::Status& s) {
   if (s.ok()) return status::ok_status();
@@ -118,8 +141,11 @@ result<std::unique_ptr<store>> store::open(const store_options& options) {
   db_options.bytes_per_sync = 1 << 20;
 
   auto cache = rocksdb::NewLRUCache(options.block_cache_bytes);
-  auto cf_options_for = [&](bool point_lookups) {
+  auto merge = std::make_shared<counters_merge>();
+  auto cf_options_for = [&](std::size_t cf) {
+    const bool point_lookups = cf == cf_dedup;
     rocksdb::ColumnFamilyOptions cfo;
+    if (cf == cf_series || cf == cf_facets) cfo.merge_operator = merge;
     cfo.compression = *compression;
     cfo.write_buffer_size = options.write_buffer_bytes;
     rocksdb::BlockBasedTableOptions table;
@@ -137,7 +163,7 @@ result<std::unique_ptr<store>> store::open(const store_options& options) {
 
   std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
   for (std::size_t i = 0; i < cf_count; ++i) {
-    descriptors.emplace_back(cf_names[i], cf_options_for(i == cf_dedup));
+    descriptors.emplace_back(cf_names[i], cf_options_for(i));
   }
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   rocksdb::DB* raw = nullptr;
@@ -171,6 +197,10 @@ result<std::unique_ptr<store>> store::open(const store_options& options) {
 struct write_group::impl {
   rocksdb::ColumnFamilyHandle* mentions = nullptr;
   rocksdb::ColumnFamilyHandle* dedup = nullptr;
+  rocksdb::ColumnFamilyHandle* watch_index = nullptr;
+  rocksdb::ColumnFamilyHandle* series = nullptr;
+  rocksdb::ColumnFamilyHandle* facets = nullptr;
+  std::string series_value;  // scratch, reused
   rocksdb::WriteBatch batch;
   std::string key;        // scratch, reused
   std::string dedup_key;  // scratch, reused
@@ -180,6 +210,42 @@ struct write_group::impl {
 write_group::write_group(const store& db) : impl_(std::make_unique<impl>()) {
   impl_->mentions = db.impl_->cf[cf_mentions];
   impl_->dedup = db.impl_->cf[cf_dedup];
+  impl_->watch_index = db.impl_->cf[cf_watch_index];
+  impl_->series = db.impl_->cf[cf_series];
+  impl_->facets = db.impl_->cf[cf_facets];
+}
+
+void write_group::add_watch_hit(const mention_key& key, std::string_view watch_id,
+                                const series_counters& delta, std::string_view author) {
+  impl& g = *impl_;
+  std::string& k = g.key;
+  k.clear();
+  append_watch_prefix(key.tenant, watch_id, &k);
+  const std::size_t prefix = k.size();
+  append_time(key.created_at_ms, &k);
+  k.push_back(static_cast<char>(static_cast<unsigned char>(key.source.size())));
+  k.append(key.source);
+  k.append(key.id);
+  g.batch.Put(g.watch_index, slice(k), rocksdb::Slice());
+
+  g.series_value.clear();
+  encode_series(delta, &g.series_value);
+  for (series_interval i : all_intervals) {
+    k.resize(prefix);
+    k.push_back(static_cast<char>(i));
+    append_time(bucket_start(key.created_at_ms, i), &k);
+    g.batch.Merge(g.series, slice(k), slice(g.series_value));
+  }
+  const std::int64_t day = bucket_start(key.created_at_ms, series_interval::d1);
+  auto facet = [&](facet_kind kind, std::string_view name) {
+    k.resize(prefix);
+    append_time(day, &k);
+    k.push_back(static_cast<char>(kind));
+    k.append(name);
+    g.batch.Merge(g.facets, slice(k), slice(g.series_value));
+  };
+  if (!author.empty()) facet(facet_kind::author, author);
+  facet(facet_kind::source, key.source);
 }
 
 void write_group::add_mention(const mention_key& key, std::string_view record) {
@@ -244,37 +310,192 @@ status store::write(write_group& group) {
   return from_rocks(impl_->db->Write(impl_->write_options, &group.impl_->batch));
 }
 
-status store::scan_mentions(const mention_scan& scan, const mention_fn& fn) const {
-  if (!valid_tenant(scan.tenant)) return invalid_argument("invalid tenant");
-  const impl& st = *impl_;
-  std::string lower;
-  append_tenant_prefix(scan.tenant, &lower);
-  std::string prefix = lower;
-  append_time(scan.from_ms, &lower);
+namespace {
 
-  // Upper end, exclusive: the smaller of `to` and the cursor position.
-  std::string upper;
+// Iterates [prefix][time][...] keys of one column family newest first, within the scan's time
+// range and strictly before its cursor. fn gets the key after the prefix.
+status scan_newest_first(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* cf, std::string_view prefix,
+                         const mention_scan& scan,
+                         const std::function<bool(std::string_view suffix, const rocksdb::Slice& value)>& fn) {
+  std::string lower(prefix);
+  append_time(scan.from_ms, &lower);
+  std::string upper(prefix);
   if (scan.to_ms == INT64_MAX) {
-    upper = tenant_upper_bound(scan.tenant);
+    // The first key after every key of the prefix. Prefixes end with a byte that is not 0xff
+    // (a length or a name character), so bumping it cannot carry.
+    upper.back() = static_cast<char>(static_cast<unsigned char>(upper.back()) + 1);
   } else {
-    upper = prefix;
     append_time(scan.to_ms, &upper);
   }
   if (!scan.after_suffix.empty()) {
-    std::string cursor = prefix;
+    std::string cursor(prefix);
     cursor.append(scan.after_suffix);
     if (cursor < upper) upper = std::move(cursor);
   }
-
   rocksdb::ReadOptions ro;
   rocksdb::Slice lower_slice = slice(lower), upper_slice = slice(upper);
-  // The bounds keep the iterator inside this tenant's range: it cannot see another tenant.
+  // The bounds keep the iterator inside this prefix: it cannot see another tenant or watch.
   ro.iterate_lower_bound = &lower_slice;
   ro.iterate_upper_bound = &upper_slice;
-  std::unique_ptr<rocksdb::Iterator> it(st.db->NewIterator(ro, st.cf[cf_mentions]));
+  std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(ro, cf));
   for (it->SeekToLast(); it->Valid(); it->Prev()) {
     std::string_view key = view(it->key());
-    if (!fn(key.substr(prefix.size()), view(it->value()))) break;
+    if (!fn(key.substr(prefix.size()), it->value())) break;
+  }
+  return from_rocks(it->status());
+}
+
+}  // namespace
+
+status store::scan_mentions(const mention_scan& scan, const mention_fn& fn) const {
+  if (!valid_tenant(scan.tenant)) return invalid_argument("invalid tenant");
+  std::string prefix;
+  append_tenant_prefix(scan.tenant, &prefix);
+  return scan_newest_first(impl_->db.get(), impl_->cf[cf_mentions], prefix, scan,
+                           [&](std::string_view suffix, const rocksdb::Slice& value) {
+                             return fn(suffix, view(value));
+                           });
+}
+
+status store::scan_watch_mentions(const mention_scan& scan, std::string_view watch_id,
+                                  const mention_fn& fn) const {
+  if (!valid_tenant(scan.tenant)) return invalid_argument("invalid tenant");
+  const impl& st = *impl_;
+  std::string prefix, mention_key;
+  append_watch_prefix(scan.tenant, watch_id, &prefix);
+  append_tenant_prefix(scan.tenant, &mention_key);
+  const std::size_t tenant_prefix = mention_key.size();
+  rocksdb::PinnableSlice record;
+  status lookup;
+  status s = scan_newest_first(
+      st.db.get(), st.cf[cf_watch_index], prefix, scan,
+      [&](std::string_view suffix, const rocksdb::Slice&) {
+        mention_key.resize(tenant_prefix);
+        mention_key.append(suffix);
+        record.Reset();
+        rocksdb::Status g = st.db->Get(rocksdb::ReadOptions(), st.cf[cf_mentions],
+                                       slice(mention_key), &record);
+        if (g.IsNotFound()) return true;  // cannot happen: written in one batch; skip if it does
+        if (!g.ok()) {
+          lookup = from_rocks(g);
+          return false;
+        }
+        return fn(suffix, view(record));
+      });
+  return s.ok() ? lookup : s;
+}
+
+result<bool> store::watch_has_mention(std::string_view tenant, std::string_view watch_id,
+                                      std::string_view key_suffix) const {
+  std::string key;
+  append_watch_prefix(tenant, watch_id, &key);
+  key.append(key_suffix);
+  rocksdb::PinnableSlice value;
+  rocksdb::Status s = impl_->db->Get(rocksdb::ReadOptions(), impl_->cf[cf_watch_index], slice(key), &value);
+  if (s.IsNotFound()) return false;
+  if (!s.ok()) return from_rocks(s);
+  return true;
+}
+
+status store::read_series(std::string_view tenant, std::string_view watch_id,
+                          series_interval interval, std::int64_t from_ms, std::int64_t to_ms,
+                          const series_fn& fn) const {
+  std::string lower, upper;
+  append_watch_prefix(tenant, watch_id, &lower);
+  lower.push_back(static_cast<char>(interval));
+  upper = lower;
+  const std::size_t prefix = lower.size();
+  append_time(bucket_start(from_ms, interval), &lower);
+  append_time(to_ms, &upper);
+  rocksdb::ReadOptions ro;
+  rocksdb::Slice lower_slice = slice(lower), upper_slice = slice(upper);
+  ro.iterate_lower_bound = &lower_slice;
+  ro.iterate_upper_bound = &upper_slice;
+  std::unique_ptr<rocksdb::Iterator> it(impl_->db->NewIterator(ro, impl_->cf[cf_series]));
+  series_counters c;
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    std::string_view key = view(it->key());
+    if (key.size() != prefix + 8) return corruption("series key of unexpected size");
+    if (!decode_series(view(it->value()), &c)) return corruption("series record of unexpected size");
+    fn(decode_time(key.data() + prefix), c);
+  }
+  return from_rocks(it->status());
+}
+
+status store::read_facets(std::string_view tenant, std::string_view watch_id, facet_kind kind,
+                          std::int64_t from_day_ms, std::int64_t to_day_ms, const facet_fn& fn) const {
+  std::string lower, upper;
+  append_watch_prefix(tenant, watch_id, &lower);
+  upper = lower;
+  const std::size_t prefix = lower.size();
+  append_time(from_day_ms, &lower);
+  append_time(to_day_ms, &upper);
+  rocksdb::ReadOptions ro;
+  rocksdb::Slice lower_slice = slice(lower), upper_slice = slice(upper);
+  ro.iterate_lower_bound = &lower_slice;
+  ro.iterate_upper_bound = &upper_slice;
+  std::unique_ptr<rocksdb::Iterator> it(impl_->db->NewIterator(ro, impl_->cf[cf_facets]));
+  series_counters c;
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    std::string_view key = view(it->key());
+    if (key.size() < prefix + 9) return corruption("facet key too short");
+    if (static_cast<facet_kind>(key[prefix + 8]) != kind) continue;
+    if (!decode_series(view(it->value()), &c)) return corruption("facet record of unexpected size");
+    fn(key.substr(prefix + 9), c);
+  }
+  return from_rocks(it->status());
+}
+
+status store::put_watch(std::string_view tenant, std::string_view watch_id, std::string_view definition) {
+  std::string key;
+  append_watch_key(tenant, watch_id, &key);
+  return from_rocks(impl_->db->Put(impl_->write_options, impl_->cf[cf_watches], slice(key), slice(definition)));
+}
+
+result<std::string> store::get_watch(std::string_view tenant, std::string_view watch_id) const {
+  std::string key, value;
+  append_watch_key(tenant, watch_id, &key);
+  rocksdb::Status s = impl_->db->Get(rocksdb::ReadOptions(), impl_->cf[cf_watches], slice(key), &value);
+  if (s.IsNotFound()) return not_found("no watch '" + std::string(watch_id) + "'");
+  if (!s.ok()) return from_rocks(s);
+  return value;
+}
+
+status store::delete_watch(std::string_view tenant, std::string_view watch_id) {
+  const impl& st = *impl_;
+  rocksdb::WriteBatch batch;
+  std::string key;
+  append_watch_key(tenant, watch_id, &key);
+  batch.Delete(st.cf[cf_watches], slice(key));
+  std::string lower, upper;
+  append_watch_prefix(tenant, watch_id, &lower);
+  upper = lower;
+  upper.back() = static_cast<char>(static_cast<unsigned char>(upper.back()) + 1);
+  for (auto cf : {cf_watch_index, cf_series, cf_facets}) {
+    batch.DeleteRange(st.cf[cf], slice(lower), slice(upper));
+  }
+  return from_rocks(st.db->Write(st.write_options, &batch));
+}
+
+status store::scan_watches(std::string_view tenant, const watch_fn& fn) const {
+  const impl& st = *impl_;
+  rocksdb::ReadOptions ro;
+  std::string lower, upper;
+  rocksdb::Slice lower_slice, upper_slice;
+  if (!tenant.empty()) {
+    append_tenant_prefix(tenant, &lower);
+    upper = tenant_upper_bound(tenant);
+    lower_slice = slice(lower);
+    upper_slice = slice(upper);
+    ro.iterate_lower_bound = &lower_slice;
+    ro.iterate_upper_bound = &upper_slice;
+  }
+  std::unique_ptr<rocksdb::Iterator> it(st.db->NewIterator(ro, st.cf[cf_watches]));
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    std::string_view key = view(it->key());
+    std::size_t tenant_len = static_cast<unsigned char>(key[0]);
+    if (1 + tenant_len > key.size()) return corruption("watch key too short");
+    if (!fn(key.substr(1, tenant_len), key.substr(1 + tenant_len), view(it->value()))) break;
   }
   return from_rocks(it->status());
 }

@@ -10,7 +10,11 @@
 //   default        metadata (schema version)
 //   mentions       [tenant][created_at][source][id] -> mention record
 //   dedup          [tenant][source][id] -> created_at   (the idempotency index)
-//   watch_index, series, alerts, signals: laid out for the per-watch features
+//   watch_index    [tenant][watch][created_at][source][id] -> ""   (per-watch mentions)
+//   series         [tenant][watch][interval][bucket] -> series_counters (merge operands)
+//   alerts, signals: reserved for the crisis and weak-signal detectors
+//   watches        [tenant][watch id] -> watch definition
+//   facets         [tenant][watch][day][kind][name] -> series_counters (top authors, sources)
 //
 // Thread safety: a store may be used from many threads at once (RocksDB is thread-safe), but
 // Vigie writes from a single writer thread so that the dedup check and the write that follows
@@ -27,6 +31,7 @@
 #include <vector>
 
 #include "storage/keys.h"
+#include "storage/series.h"
 #include "storage/status.h"
 
 namespace vigie::storage {
@@ -68,6 +73,9 @@ struct store_stats {
   bool write_stopped = false;
 };
 
+// What a facet counts: per watch and day, mentions by author or by source.
+enum class facet_kind : std::uint8_t { author = 0, source = 1 };
+
 // The idempotency identity of a mention.
 struct dedup_ref {
   std::string_view tenant;
@@ -87,6 +95,10 @@ class write_group {
 
   // Adds a mention record and its dedup entry.
   void add_mention(const mention_key& key, std::string_view record);
+  // Records that the mention matched a watch: its per-watch index entry, its series buckets
+  // at every interval, and its author and source facets of the day. author may be empty.
+  void add_watch_hit(const mention_key& key, std::string_view watch_id,
+                     const series_counters& delta, std::string_view author);
   std::size_t mentions() const noexcept { return mentions_; }
   std::size_t bytes() const noexcept;
   void clear();
@@ -126,6 +138,38 @@ class store {
   // until fn returns false. key_suffix identifies the mention for after_suffix.
   using mention_fn = std::function<bool(std::string_view key_suffix, std::string_view record)>;
   status scan_mentions(const mention_scan& scan, const mention_fn& fn) const;
+
+  // Like scan_mentions, restricted to the mentions indexed for one watch.
+  status scan_watch_mentions(const mention_scan& scan, std::string_view watch_id,
+                             const mention_fn& fn) const;
+
+  // Whether the mention (key suffix as from a scan) is indexed for the watch.
+  result<bool> watch_has_mention(std::string_view tenant, std::string_view watch_id,
+                                 std::string_view key_suffix) const;
+
+  // Calls fn(bucket_start, counters) for the watch's buckets in [from_ms, to_ms), oldest
+  // first; buckets without mentions are skipped.
+  using series_fn = std::function<void(std::int64_t bucket_start, const series_counters& c)>;
+  status read_series(std::string_view tenant, std::string_view watch_id, series_interval interval,
+                     std::int64_t from_ms, std::int64_t to_ms, const series_fn& fn) const;
+
+  // Calls fn(name, counters) for each (day, name) facet entry of the watch with days in
+  // [from_day_ms, to_day_ms); the caller sums across days.
+  using facet_fn = std::function<void(std::string_view name, const series_counters& c)>;
+  status read_facets(std::string_view tenant, std::string_view watch_id, facet_kind kind,
+                     std::int64_t from_day_ms, std::int64_t to_day_ms, const facet_fn& fn) const;
+
+  // Watch definitions (opaque bytes to the store).
+  status put_watch(std::string_view tenant, std::string_view watch_id, std::string_view definition);
+  // not_found when absent.
+  result<std::string> get_watch(std::string_view tenant, std::string_view watch_id) const;
+  // Deletes the definition and everything derived from it (index, series, facets).
+  status delete_watch(std::string_view tenant, std::string_view watch_id);
+  // Calls fn(tenant, watch_id, definition) for the tenant's watches, or every tenant's when
+  // tenant is empty (to build the matcher at start-up), until fn returns false.
+  using watch_fn = std::function<bool(std::string_view tenant, std::string_view watch_id,
+                                      std::string_view definition)>;
+  status scan_watches(std::string_view tenant, const watch_fn& fn) const;
 
   store_stats stats() const;
 
