@@ -16,8 +16,9 @@ namespace vigie::pipeline {
 
 // Shortest text, in bytes, worth asking CLD2 about: below this ("ok", "lol") a guess is noise.
 inline constexpr std::size_t min_detect_bytes = 8;
-// Longest prefix of a text that is examined: the language of a long article is settled by then.
-inline constexpr std::size_t max_detect_bytes = 4096;
+// Longest prefix of a text that is examined. CLD2's cost grows with what it reads, and the
+// language of an article is settled within its first kilobyte.
+inline constexpr std::size_t max_detect_bytes = 1024;
 
 // ISO 639-1 code ("fr", "en", "de", ...) of the text's language, or "" when unknown or not
 // reliable. The returned view points to static storage.

@@ -18,4 +18,6 @@ if(VIGIE_BUILD_BENCHMARKS)
             BOOST_BEAST_USE_STD_STRING_VIEW
   )
   add_dependencies(ingest_bench vigie_lexicons vigie)
+  # A fixed place whatever directory includes this file: tests/bench/run.sh looks here.
+  set_target_properties(ingest_bench PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/tests/bench)
 endif()

@@ -138,8 +138,16 @@ bool parse_size(const char* s, std::size_t* out) {
   return r.ec == std::errc() && r.ptr == v.data() + v.size();
 }
 
+// The server this bench started and has not reaped yet: die() must not leave it running.
+std::atomic<pid_t> g_server_pid{-1};
+
 [[noreturn]] void die(const std::string& message) {
   std::fprintf(stderr, "ingest_bench: %s\n", message.c_str());
+  if (pid_t pid = g_server_pid.exchange(-1); pid > 0) {
+    ::kill(pid, SIGKILL);
+    int st = 0;
+    ::waitpid(pid, &st, 0);
+  }
   std::exit(1);
 }
 
@@ -422,6 +430,7 @@ class server_process {
   }
 
   ~server_process() {
+    g_server_pid.store(-1);
     if (pid_ > 0) {
       ::kill(pid_, SIGKILL);
       int st = 0;
@@ -450,6 +459,7 @@ class server_process {
     }
     if (seconds) *seconds = seconds_since(t0);
     pid_ = -1;
+    g_server_pid.store(-1);
     if (WIFEXITED(st)) return WEXITSTATUS(st);
     if (WIFSIGNALED(st)) return 128 + WTERMSIG(st);
     return -1;
@@ -484,6 +494,7 @@ class server_process {
     int rc = posix_spawn(&pid_, binary.c_str(), &fa, nullptr, argv.data(), envp.data());
     posix_spawn_file_actions_destroy(&fa);
     if (rc != 0) die("cannot start " + binary + ": " + std::strerror(rc));
+    g_server_pid.store(pid_);
   }
 
   bool wait_ready() {
@@ -492,6 +503,7 @@ class server_process {
       int st = 0;
       if (::waitpid(pid_, &st, WNOHANG) == pid_) {  // exited: port taken, bad config, ...
         pid_ = -1;
+        g_server_pid.store(-1);
         return false;
       }
       try {

@@ -6,4 +6,6 @@ if(VIGIE_BUILD_BENCHMARKS)
   add_executable(sentiment_bench ${CMAKE_CURRENT_LIST_DIR}/sentiment_bench.cpp)
   target_link_libraries(sentiment_bench PRIVATE vigie::pipeline)
   add_dependencies(sentiment_bench vigie_lexicons)
+  # Beside the other benchmarks, where tests/bench/peers/run.sh looks for it.
+  set_target_properties(sentiment_bench PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/tests/bench)
 endif()
