@@ -2,6 +2,7 @@
 
 #include "pipeline/language.h"
 #include "pipeline/mention_json.h"
+#include "pipeline/watch_registry.h"
 
 namespace vigie::pipeline {
 
@@ -13,26 +14,47 @@ void mention_enricher::detect(mention_view& m) {
   m.lang_detected = true;
 }
 
+void mention_enricher::begin_batch(std::string_view tenant) {
+  tenant_.assign(tenant);
+  if (registry_) matcher_ = registry_->current();
+}
+
+void mention_enricher::match(mention_view& m) {
+  m.watches = {};
+  if (!matcher_) return;
+  matched_.clear();
+  matcher_->match(m, tenant_, scratch_, &matched_);
+  watches_.clear();
+  for (std::string_view id : matched_) {
+    if (!watches_.empty()) watches_.push_back(',');
+    watches_.append(id);
+  }
+  m.watches = watches_;
+}
+
 void mention_enricher::enrich(mention_view& m) {
   detect(m);
   m.sent = analyzer_.score(m.text, m.lang);
+  match(m);
 }
 
 void mention_enricher::explain(mention_view& m, explanation* out) {
   detect(m);
   m.sent = analyzer_.explain(m.text, m.lang, out);
+  match(m);
 }
 
 void append_explained_json(const mention_view& m, const explanation& why, std::string* out) {
-  append_enriched_json(m, {}, out);
+  append_enriched_json(m, out);
   out->pop_back();  // reopen the object for one more member
   out->append(",\"explanation\":");
   append_json(why, *out);
   out->push_back('}');
 }
 
-enricher_factory make_mention_enrichers(std::shared_ptr<const lexicon_set> lexicons) {
-  return [lexicons] { return std::make_unique<mention_enricher>(lexicons); };
+enricher_factory make_mention_enrichers(std::shared_ptr<const lexicon_set> lexicons,
+                                        const watch_registry* watches) {
+  return [lexicons, watches] { return std::make_unique<mention_enricher>(lexicons, watches); };
 }
 
 }  // namespace vigie::pipeline

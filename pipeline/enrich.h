@@ -1,5 +1,6 @@
 // enrich: the enrichment stage of the pipeline: language for mentions that do not give one,
-// then sentiment, on every valid mention before it is stored.
+// then sentiment, then the tenant's watches that match, on every valid mention before it is
+// stored.
 //
 //   auto lexicons = vigie::pipeline::load_lexicons("build/lexicons");
 //   if (!lexicons.ok()) return lexicons.status();      // a lexicon file is missing or bad
@@ -17,17 +18,26 @@
 #include "pipeline/lexicon.h"
 #include "pipeline/pipeline.h"
 #include "pipeline/sentiment.h"
+#include "pipeline/watch_matcher.h"
 #include "storage/status.h"
 
 namespace vigie::pipeline {
 
+class watch_registry;
+
 class mention_enricher : public enricher {
  public:
-  explicit mention_enricher(std::shared_ptr<const lexicon_set> lexicons)
-      : analyzer_(std::move(lexicons)) {}
+  // watches may be null: no matching (vigie score).
+  explicit mention_enricher(std::shared_ptr<const lexicon_set> lexicons,
+                            const watch_registry* watches = nullptr)
+      : analyzer_(std::move(lexicons)), registry_(watches) {}
+
+  // Takes the live matcher for the batch: a watch change applies from the next batch on.
+  void begin_batch(std::string_view tenant) override;
 
   // Detects the language when m.lang is empty (m.lang_detected is then set), then scores.
-  // Languages without a lexicon score neutral 0.
+  // Languages without a lexicon score neutral 0. Then sets m.watches (views into this
+  // enricher, valid until the next call).
   void enrich(mention_view& m) override;
 
   // The same, and the tokens and rules behind the score.
@@ -35,14 +45,23 @@ class mention_enricher : public enricher {
 
  private:
   void detect(mention_view& m);
+  void match(mention_view& m);
+
   sentiment_analyzer analyzer_;
+  const watch_registry* registry_;
+  std::shared_ptr<const watch_matcher> matcher_;  // for the current batch
+  std::string tenant_;
+  match_scratch scratch_;
+  std::vector<std::string_view> matched_;
+  std::string watches_;  // m.watches points here
 };
 
 // Appends m as enriched JSON (mention_json.h) with an "explanation" member: the tokens and
 // rules behind its sentiment.
 void append_explained_json(const mention_view& m, const explanation& why, std::string* out);
 
-// A factory of mention_enrichers sharing the lexicons.
-enricher_factory make_mention_enrichers(std::shared_ptr<const lexicon_set> lexicons);
+// A factory of mention_enrichers sharing the lexicons and the registry (which may be null).
+enricher_factory make_mention_enrichers(std::shared_ptr<const lexicon_set> lexicons,
+                                        const watch_registry* watches = nullptr);
 
 }  // namespace vigie::pipeline

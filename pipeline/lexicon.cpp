@@ -15,16 +15,7 @@
 namespace vigie::pipeline {
 
 const lexicon_entry* lexicon::find(std::string_view key) const noexcept {
-  if (slots_.empty() || key.empty()) return nullptr;
-  const std::uint64_t h = internal::hash_term(key);
-  const std::size_t mask = slots_.size() - 1;
-  for (std::size_t i = h & mask;; i = (i + 1) & mask) {
-    const slot& s = slots_[i];
-    if (s.key_size == 0) return nullptr;
-    if (s.tag == static_cast<std::uint32_t>(h >> 32) && s.key_size == key.size() &&
-        std::memcmp(keys_.data() + s.key_begin, key.data(), key.size()) == 0)
-      return &entries_[s.entry];
-  }
+  return find(key, internal::hash_term(key));
 }
 
 const lexicon* lexicon_set::find(std::string_view lang) const noexcept {
@@ -173,6 +164,7 @@ std::shared_ptr<const lexicon_set> lexicon_builder::finish() {
     // Load factor <= 1/2 keeps linear probes short for misses, the common case.
     while (cap < in.size() * 2) cap *= 2;
     out.slots_.assign(cap, {});
+    out.phrase_pairs_.assign(lexicon::phrase_pair_bits / 64, 0);
     out.keys_.clear();
     out.entries_.clear();
     out.entries_.reserve(in.size());
@@ -187,6 +179,14 @@ std::shared_ptr<const lexicon_set> lexicon_builder::finish() {
       s.entry = static_cast<std::uint32_t>(out.entries_.size());
       out.entries_.push_back(e);
       out.keys_ += k;
+      if (const std::size_t sp = k.find(' '); sp != std::string::npos) {
+        const std::size_t sp2 = k.find(' ', sp + 1);
+        const std::string_view key(k);
+        const std::uint64_t bit = lexicon::pair_bit(
+            internal::hash_term(key.substr(0, sp)),
+            internal::hash_term(key.substr(sp + 1, sp2 == std::string::npos ? std::string::npos : sp2 - sp - 1)));
+        out.phrase_pairs_[bit >> 6] |= std::uint64_t{1} << (bit & 63);
+      }
     }
     out.size_ = in.size();
   };

@@ -32,6 +32,7 @@
 #pragma once
 
 #include <cstdint>
+#include <cstring>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -75,6 +76,28 @@ class lexicon {
 
   // nullptr when the folded term is not in the lexicon. No allocation.
   const lexicon_entry* find(std::string_view folded) const noexcept;
+  // Same, with hash == internal::hash_term(folded) already known (the tokenizer computes it
+  // while folding: token::hash). Inline: it is most of the engine's look-ups.
+  const lexicon_entry* find(std::string_view folded, std::uint64_t hash) const noexcept {
+    if (slots_.empty() || folded.empty()) return nullptr;
+    const std::size_t mask = slots_.size() - 1;
+    const std::uint32_t tag = static_cast<std::uint32_t>(hash >> 32);
+    for (std::size_t i = hash & mask;; i = (i + 1) & mask) {
+      const slot& s = slots_[i];
+      if (s.key_size == 0) return nullptr;
+      if (s.tag == tag && s.key_size == folded.size() &&
+          std::memcmp(keys_.data() + s.key_begin, folded.data(), folded.size()) == 0)
+        return &entries_[s.entry];
+    }
+  }
+
+  // False when no set phrase starts with these two words, given by their hashes
+  // (internal::hash_term of each folded word: token::hash). True may be a false positive: the
+  // phrase look-up itself decides. Lets the engine skip building phrase keys for most pairs.
+  bool may_start_phrase(std::uint64_t first, std::uint64_t second) const noexcept {
+    const std::uint64_t bit = pair_bit(first, second);
+    return (phrase_pairs_[bit >> 6] >> (bit & 63)) & 1;
+  }
 
   std::size_t size() const noexcept { return size_; }
 
@@ -88,7 +111,13 @@ class lexicon {
     std::uint32_t key_size = 0;   // 0: empty slot
     std::uint32_t entry = 0;      // index into entries_
   };
+  static constexpr std::size_t phrase_pair_bits = 1 << 16;  // 8 KiB, a few hundred phrases
+  static std::uint64_t pair_bit(std::uint64_t first, std::uint64_t second) noexcept {
+    return ((first ^ (second * 0x9E3779B97F4A7C15ull)) >> 40) & (phrase_pair_bits - 1);
+  }
   std::vector<slot> slots_;
+  // Bit pair_bit(first word, second word) of every set phrase.
+  std::vector<std::uint64_t> phrase_pairs_ = std::vector<std::uint64_t>(phrase_pair_bits / 64);
   std::vector<lexicon_entry> entries_;
   std::string keys_;
   std::size_t size_ = 0;

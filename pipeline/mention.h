@@ -47,7 +47,21 @@ struct mention_view {
   bool lang_detected = false;  // true when lang was detected, not given
   sentiment sent;
   std::int64_t ingested_at_ms = 0;
+  // Ids of the watches the mention matched, comma-separated ("borel,kelvio"); watch ids never
+  // contain a comma. Empty when it matched none.
+  std::string_view watches;
 };
+
+// Calls fn(id) for each watch id of a comma-separated list.
+template <class Fn>
+void for_each_watch(std::string_view watches, Fn&& fn) {
+  while (!watches.empty()) {
+    std::size_t comma = watches.find(',');
+    fn(watches.substr(0, comma));
+    if (comma == std::string_view::npos) break;
+    watches.remove_prefix(comma + 1);
+  }
+}
 
 // The reach the contract promises: reach if given, else the author's followers, else 0.
 inline std::int64_t effective_reach(const mention_view& m) noexcept {

@@ -72,10 +72,11 @@ struct reader {
 
 }  // namespace
 
-// Layout, version 1:
+// Layout, version 2 (version 1 is the same without the last string):
 //   version:u8 flags:u8 sentiment_label:u8 sentiment_score:f32le
 //   created_at:zigzag-varint ingested_at:zigzag-varint reach+1:varint followers+1:varint
 //   then length-prefixed (varint) strings: source id lang text title url author_id author_name
+//   watches (comma-separated ids)
 void encode_mention(const mention_view& m, std::string* out) {
   out->push_back(static_cast<char>(mention_record_version));
   out->push_back(static_cast<char>(m.lang_detected ? flag_lang_detected : 0));
@@ -95,13 +96,14 @@ void encode_mention(const mention_view& m, std::string* out) {
   put_string(m.url, out);
   put_string(m.author_id, out);
   put_string(m.author_name, out);
+  put_string(m.watches, out);
 }
 
 status decode_mention(std::string_view record, mention_view* out) {
   reader r{record};
   unsigned char version = r.byte();
   if (r.failed) return corruption("empty mention record");
-  if (version != mention_record_version) {
+  if (version != 1 && version != mention_record_version) {
     return corruption("mention record version " + std::to_string(version) +
                       " is not supported (expected " + std::to_string(mention_record_version) +
                       ")");
@@ -129,6 +131,7 @@ status decode_mention(std::string_view record, mention_view* out) {
   out->url = r.string();
   out->author_id = r.string();
   out->author_name = r.string();
+  if (version >= 2) out->watches = r.string();
   if (r.failed) return corruption("truncated mention record");
   return status::ok_status();
 }

@@ -18,7 +18,8 @@
 
 namespace vigie::pipeline {
 
-inline constexpr unsigned char mention_record_version = 1;
+// Version 2 added the matched watches; version 1 records (no watches) are still read.
+inline constexpr unsigned char mention_record_version = 2;
 
 // Appends the record of m to *out.
 void encode_mention(const mention_view& m, std::string* out);

@@ -21,6 +21,7 @@ TEST(mention_codec, round_trips_every_field) {
   m.reach = 123456789012;
   m.sent = {sentiment_label::negative, -0.75f};
   m.ingested_at_ms = 1767225601000;
+  m.watches = "borel,kelvio";
   std::string rec;
   encode_mention(m, &rec);
   mention_view back;
@@ -40,6 +41,21 @@ TEST(mention_codec, round_trips_every_field) {
   EXPECT_EQ(back.sent.label, sentiment_label::negative);
   EXPECT_FLOAT_EQ(back.sent.score, -0.75f);
   EXPECT_EQ(back.ingested_at_ms, m.ingested_at_ms);
+  EXPECT_EQ(back.watches, "borel,kelvio");
+}
+
+TEST(mention_codec, version_1_records_are_still_read) {
+  mention_view m;
+  m.id = "old";
+  m.text = "written before watches existed";
+  std::string rec;
+  encode_mention(m, &rec);
+  rec[0] = 1;
+  rec.pop_back();  // version 1 ends after author_name: drop the empty watches string
+  mention_view back;
+  ASSERT_TRUE(decode_mention(rec, &back).ok());
+  EXPECT_EQ(back.text, m.text);
+  EXPECT_EQ(back.watches, "");
 }
 
 TEST(mention_codec, every_truncation_is_corruption_not_a_crash) {

@@ -125,8 +125,7 @@ void append_rfc3339_ms(std::int64_t ms, std::string* out) {
   out->append(buf, static_cast<std::size_t>(n));
 }
 
-void append_enriched_json(const mention_view& m, std::span<const std::string_view> watches,
-                          std::string* out) {
+void append_enriched_json(const mention_view& m, std::string* out) {
   out->append("{\"id\":");
   append_json_string(m.id, out);
   append_string_field("source", m.source, out);
@@ -170,10 +169,12 @@ void append_enriched_json(const mention_view& m, std::span<const std::string_vie
   auto r = std::to_chars(buf, buf + sizeof buf, m.sent.score, std::chars_format::fixed, 4);
   out->append(buf, r.ptr);
   out->append("},\"watches\":[");
-  for (std::size_t i = 0; i < watches.size(); ++i) {
-    if (i) out->push_back(',');
-    append_json_string(watches[i], out);
-  }
+  bool first = true;
+  for_each_watch(m.watches, [&](std::string_view id) {
+    if (!first) out->push_back(',');
+    first = false;
+    append_json_string(id, out);
+  });
   out->append("],\"ingested_at\":\"");
   append_rfc3339_ms(m.ingested_at_ms, out);
   out->append("\"}");

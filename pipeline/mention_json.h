@@ -2,7 +2,7 @@
 // mention"): the input fields plus lang, sentiment, watches and ingested_at.
 //
 //   std::string line;
-//   vigie::pipeline::append_enriched_json(m, {}, &line);  // {"id":"1",...,"sentiment":{...}}
+//   vigie::pipeline::append_enriched_json(m, &line);  // {"id":"1",...,"sentiment":{...}}
 //
 // Thread safety: free functions, no shared state.
 
@@ -18,8 +18,7 @@ namespace vigie::pipeline {
 
 // Appends m as a JSON object (no trailing newline) to *out. created_at and ingested_at are
 // written as RFC 3339 UTC strings with milliseconds.
-void append_enriched_json(const mention_view& m, std::span<const std::string_view> watches,
-                          std::string* out);
+void append_enriched_json(const mention_view& m, std::string* out);
 
 // Appends s as a JSON string literal, quotes included, escaping what JSON requires.
 // Invalid UTF-8 is replaced by U+FFFD so the output is always valid JSON.

@@ -44,11 +44,11 @@ TEST(mention_json, enriched_mention_round_trips_through_the_parser) {
   m.author_followers = 10;
   m.sent = {sentiment_label::positive, 0.5f};
   m.ingested_at_ms = 1709208001000;
+  m.watches = "borel,kelvio";
   std::string out;
-  std::string_view watches[] = {"borel"};
-  append_enriched_json(m, watches, &out);
+  append_enriched_json(m, &out);
   EXPECT_NE(out.find(R"("sentiment":{"label":"positive","score":0.5000})"), std::string::npos);
-  EXPECT_NE(out.find(R"("watches":["borel"])"), std::string::npos);
+  EXPECT_NE(out.find(R"("watches":["borel","kelvio"])"), std::string::npos);
   EXPECT_NE(out.find(R"("reach":10)"), std::string::npos);
   mention_parser p;
   mention_view back;

@@ -22,8 +22,12 @@ struct parsed_batch {
   struct entry {
     std::int64_t created_at_ms;
     std::uint32_t record_offset, record_size;
+    // Offsets into ids: what the writer needs without decoding the record.
     std::uint32_t source_offset, source_size;
     std::uint32_t id_offset, id_size;
+    std::uint32_t watches_offset, watches_size;
+    std::uint32_t author_offset, author_size;
+    storage::series_counters delta;  // what the mention adds to each matched watch's series
   };
 
   std::unique_ptr<ingest_request> request;
@@ -47,6 +51,12 @@ struct parsed_batch {
   }
   std::string_view id(const entry& e) const {
     return std::string_view(ids).substr(e.id_offset, e.id_size);
+  }
+  std::string_view watches(const entry& e) const {
+    return std::string_view(ids).substr(e.watches_offset, e.watches_size);
+  }
+  std::string_view author(const entry& e) const {
+    return std::string_view(ids).substr(e.author_offset, e.author_size);
   }
 };
 
@@ -170,6 +180,7 @@ void pipeline::impl::parse(ingest_request* request, parsed_batch* out, mention_p
                            enricher* e) {
   out->request.reset(request);
   const std::int64_t ingested_at = now_ms();
+  if (e) e->begin_batch(request->tenant);
   ingest_result& r = out->result;
   status s = parser.parse_batch(
       request->body, request->format,
@@ -197,6 +208,22 @@ void pipeline::impl::parse(ingest_request* request, parsed_batch* out, mention_p
         en.id_offset = static_cast<std::uint32_t>(out->ids.size());
         en.id_size = static_cast<std::uint32_t>(m.id.size());
         out->ids.append(m.id);
+        auto append_view = [&](std::string_view v, std::uint32_t* offset, std::uint32_t* size) {
+          *offset = static_cast<std::uint32_t>(out->ids.size());
+          *size = static_cast<std::uint32_t>(v.size());
+          out->ids.append(v);
+        };
+        append_view(m.watches, &en.watches_offset, &en.watches_size);
+        // Top authors show names; an author known only by id is listed by id.
+        append_view(m.author_name.empty() ? m.author_id : m.author_name, &en.author_offset,
+                    &en.author_size);
+        en.delta = storage::series_counters{
+            .volume = 1,
+            .positive = m.sent.label == sentiment_label::positive,
+            .negative = m.sent.label == sentiment_label::negative,
+            .neutral = m.sent.label == sentiment_label::neutral,
+            .sentiment_sum = m.sent.score,
+            .reach = static_cast<std::uint64_t>(effective_reach(m))};
         out->entries.push_back(en);
       });
   if (!s.ok()) r.status = std::move(s);
@@ -258,7 +285,11 @@ void pipeline::impl::commit(std::vector<parsed_batch*>& group, storage::write_gr
           ++b->result.duplicates;
           continue;
         }
-        wg.add_mention({ref.tenant, e.created_at_ms, ref.source, ref.id}, b->record(e));
+        const storage::mention_key key{ref.tenant, e.created_at_ms, ref.source, ref.id};
+        wg.add_mention(key, b->record(e));
+        for_each_watch(b->watches(e), [&](std::string_view watch) {
+          wg.add_watch_hit(key, watch, e.delta, b->author(e));
+        });
         ++b->result.accepted;
       }
     }

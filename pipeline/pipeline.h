@@ -83,6 +83,8 @@ struct ingest_request {
 class enricher {
  public:
   virtual ~enricher() = default;
+  // Called before the mentions of one request, all of one tenant.
+  virtual void begin_batch(std::string_view tenant) {}
   virtual void enrich(mention_view& m) = 0;
 };
 using enricher_factory = std::function<std::unique_ptr<enricher>()>;

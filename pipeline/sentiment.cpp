@@ -42,6 +42,7 @@ struct sentiment_analyzer::unit {
   unit_kind kind = unit_kind::word;
   std::uint8_t flags = 0;                // token flags of the (first) token
   bool phrase = false;
+  float contribution = 0.0f;             // to the raw sum, after rules; 0 without valence
 };
 
 sentiment_analyzer::sentiment_analyzer(std::shared_ptr<const lexicon_set> lexicons,
@@ -49,8 +50,7 @@ sentiment_analyzer::sentiment_analyzer(std::shared_ptr<const lexicon_set> lexico
     : lexicons_(std::move(lexicons)),
       options_(options),
       tokenizer_(std::make_unique<internal::tokenizer>()) {
-  units_.reserve(256);
-  contributions_.reserve(256);
+  units_.resize(256);
   scratch_.reserve(256);
   if (options_.scope_words < 0) options_.scope_words = 0;
   if (options_.scope_words > 3) options_.scope_words = 3;  // booster_decay has 3 entries
@@ -88,8 +88,11 @@ sentiment sentiment_analyzer::run(std::string_view text, std::string_view lang, 
   const auto tokens = tok.tokens();
   const bool caps_differ = tok.has_lower_case_word();
 
-  // Pass 1: tokens -> units, with lexicon look-ups and set phrases merged.
-  units_.clear();
+  // Pass 1: tokens -> units, with lexicon look-ups and set phrases merged. units_ keeps the
+  // size of the longest text seen and is written in place (at most one unit per token).
+  if (units_.size() < tokens.size()) units_.resize(tokens.size());
+  unit* const units = units_.data();
+  std::size_t unit_count = 0;
   int exclamations = 0, questions = 0;
   for (std::size_t i = 0; i < tokens.size(); ++i) {
     const token& t = tokens[i];
@@ -105,27 +108,27 @@ sentiment sentiment_analyzer::run(std::string_view text, std::string_view lang, 
       case token_kind::exclamation:
         exclamations += t.count;
         u.kind = unit_kind::sentence_break;
-        units_.push_back(u);
+        units[unit_count++] = u;
         continue;
       case token_kind::question:
         questions += t.count;
         u.kind = unit_kind::sentence_break;
-        units_.push_back(u);
+        units[unit_count++] = u;
         continue;
       case token_kind::clause_break:
         u.kind = unit_kind::clause_break;
-        units_.push_back(u);
+        units[unit_count++] = u;
         continue;
       case token_kind::sentence_break:
         u.kind = unit_kind::sentence_break;
-        units_.push_back(u);
+        units[unit_count++] = u;
         continue;
       case token_kind::emoji: u.kind = unit_kind::emoji; break;
       case token_kind::emoticon: u.kind = unit_kind::emoticon; break;
       case token_kind::word: u.kind = unit_kind::word; break;
     }
     std::string_view w = tok.folded(t);
-    const lexicon_entry* e = lex->find(w);
+    const lexicon_entry* e = lex->find(w, t.hash);
     if (e == nullptr && (t.flags & internal::flag_elongated)) {
       // "gooood" -> "good", "sooooo" -> "so", "géniaaal" -> "genial": try 2 then 1 of a run.
       internal::collapse_runs(w, 2, scratch_);
@@ -135,7 +138,8 @@ sentiment sentiment_analyzer::run(std::string_view text, std::string_view lang, 
         e = lex->find(scratch_);
       }
     }
-    if (e != nullptr && (e->roles & role_phrase_start)) {
+    if (e != nullptr && (e->roles & role_phrase_start) && i + 1 < tokens.size() &&
+        lex->may_start_phrase(t.hash, tokens[i + 1].hash)) {
       // Longest set phrase first; only across words, never across punctuation.
       // The key of the longest candidate is built once; shorter ones are its prefixes.
       const std::size_t longest = std::min<std::size_t>(e->phrase_words, max_phrase_words);
@@ -165,11 +169,10 @@ sentiment sentiment_analyzer::run(std::string_view text, std::string_view lang, 
     u.entry = e;
     if (e != nullptr && (e->roles & role_negator)) u.negator = e->negator;
     else if (!french && u.kind == unit_kind::word && ends_with_nt(w)) u.negator = default_negator;
-    units_.push_back(u);
+    units[unit_count++] = u;
   }
 
   // Pass 2: valence of each unit after boosters, negation, emphasis.
-  contributions_.assign(units_.size(), 0.0f);
   const int scope = options_.scope_words;
   float sum = 0.0f;
   std::size_t contrast_at = SIZE_MAX;  // unit index of the last contrast word
@@ -182,19 +185,19 @@ sentiment sentiment_analyzer::run(std::string_view text, std::string_view lang, 
     return std::string_view(b, static_cast<std::size_t>(last.raw.data() + last.raw.size() - b));
   };
 
-  for (std::size_t ui = 0; ui < units_.size(); ++ui) {
-    const unit& u = units_[ui];
+  for (std::size_t ui = 0; ui < unit_count; ++ui) {
+    const unit& u = units[ui];
     const lexicon_entry* e = u.entry;
     if (e == nullptr) continue;
     if ((e->roles & role_contrast) && u.kind == unit_kind::word) {
       // What came before (since the previous contrast) weighs less, what follows more.
       std::size_t from = contrast_at == SIZE_MAX ? 0 : contrast_at;
       for (std::size_t k = from; k < ui; ++k) {
-        if (contributions_[k] == 0.0f) continue;
-        float before = contributions_[k] / after_weight;  // undo the previous contrast's weight
+        if (units[k].contribution == 0.0f) continue;
+        float before = units[k].contribution / after_weight;  // undo the previous contrast's weight
         float now = before * options_.before_contrast_weight;
-        sum += now - contributions_[k];
-        contributions_[k] = now;
+        sum += now - units[k].contribution;
+        units[k].contribution = now;
       }
       contrast_at = ui;
       after_weight = e->contrast;
@@ -213,8 +216,8 @@ sentiment sentiment_analyzer::run(std::string_view text, std::string_view lang, 
     if (!(e->roles & role_valence) || e->valence == 0.0f) continue;
     // A word that is both a booster and a valence word boosts when a valence word follows:
     // "super bien", "trop cool", "pretty good"; alone it carries its own valence ("c'est super").
-    if ((e->roles & role_booster) && ui + 1 < units_.size()) {
-      const lexicon_entry* next = units_[ui + 1].entry;
+    if ((e->roles & role_booster) && ui + 1 < unit_count) {
+      const lexicon_entry* next = units[ui + 1].entry;
       if (next != nullptr && (next->roles & role_valence) && next->valence != 0.0f) continue;
     }
     float v = e->valence;
@@ -230,7 +233,7 @@ sentiment sentiment_analyzer::run(std::string_view text, std::string_view lang, 
     }
     const unit* negated_by = nullptr;
     for (int d = 1; d <= scope && static_cast<std::size_t>(d) <= ui; ++d) {
-      const unit& p = units_[ui - d];
+      const unit& p = units[ui - d];
       if (p.kind == unit_kind::clause_break || p.kind == unit_kind::sentence_break) break;
       if (p.entry != nullptr && (p.entry->roles & role_booster) && p.entry->booster != 0.0f) {
         float b = p.entry->booster * options_.booster_decay[d - 1];
@@ -244,8 +247,8 @@ sentiment sentiment_analyzer::run(std::string_view text, std::string_view lang, 
         negated_by = &p;
     }
     if (french && negated_by == nullptr && !pictograph && u.negator == 0.0f &&
-        ui + 1 < units_.size()) {
-      const unit& next = units_[ui + 1];
+        ui + 1 < unit_count) {
+      const unit& next = units[ui + 1];
       if (next.kind == unit_kind::word && next.negator != 0.0f && !next.phrase &&
           is_french_post_negator(tok.folded(tokens[next.tok_begin]))) {
         negated_by = &next;
@@ -258,9 +261,9 @@ sentiment sentiment_analyzer::run(std::string_view text, std::string_view lang, 
     }
     if (contrast_at != SIZE_MAX) {
       v *= after_weight;
-      if (out) mods += "after contrast '" + std::string(span_of(units_[contrast_at])) + "'; ";
+      if (out) mods += "after contrast '" + std::string(span_of(units[contrast_at])) + "'; ";
     }
-    contributions_[ui] = v;
+    units[ui].contribution = v;
     sum += v;
     if (out != nullptr) {
       explanation_item item;
@@ -282,7 +285,7 @@ sentiment sentiment_analyzer::run(std::string_view text, std::string_view lang, 
   if (out != nullptr && contrast_at != SIZE_MAX) {
     for (std::size_t k = 0; k < out->items.size() && k < item_units.size(); ++k) {
       auto& item = out->items[k];
-      const float now = contributions_[item_units[k]];
+      const float now = units[item_units[k]].contribution;
       if (item.rule == "contrast" || item.contribution == now) continue;
       item.contribution = now;
       if (!item.modifiers.empty()) item.modifiers += "; ";

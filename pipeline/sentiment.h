@@ -120,7 +120,6 @@ class sentiment_analyzer {
   sentiment_options options_;
   std::unique_ptr<internal::tokenizer> tokenizer_;
   std::vector<unit> units_;
-  std::vector<float> contributions_;  // per unit; 0 for units without valence
   std::string scratch_;               // phrase keys and collapsed elongations
 };
 

@@ -10,6 +10,7 @@
 #include "pipeline/mention_codec.h"
 #include "pipeline/mention_json.h"
 #include "pipeline/mention_parser.h"
+#include "server/internal/responses.h"
 #include "storage/keys.h"
 
 namespace vigie::server {
@@ -17,13 +18,11 @@ namespace vigie::server {
 namespace http = boost::beast::http;
 using pipeline::append_json_string;
 
-namespace {
-
-constexpr std::string_view json_type = "application/json";
+namespace internal {
 
 http_response json_response(unsigned status, std::string body, unsigned version, bool keep_alive) {
   http_response res{static_cast<http::status>(status), version};
-  res.set(http::field::content_type, json_type);
+  res.set(http::field::content_type, "application/json");
   res.set(http::field::cache_control, "no-store");
   res.keep_alive(keep_alive);
   res.body() = std::move(body);
@@ -31,7 +30,36 @@ http_response json_response(unsigned status, std::string body, unsigned version,
   return res;
 }
 
-// Parses a time query parameter: RFC 3339 or integer epoch milliseconds.
+http_response json_response(const http_request& req, unsigned status, std::string body) {
+  return json_response(status, std::move(body), req.version(), req.keep_alive());
+}
+
+http_response error_response(const http_request& req, unsigned status, std::string_view code,
+                             std::string_view message) {
+  return router::error(status, code, message, req.version(), req.keep_alive());
+}
+
+http_response bad_request(const http_request& req, std::string_view message) {
+  return error_response(req, 400, "bad_request", message);
+}
+
+http_response not_found_response(const http_request& req, std::string_view message) {
+  return error_response(req, 404, "not_found", message);
+}
+
+http_response status_response(const http_request& req, const status& s) {
+  switch (s.code()) {
+    case status_code::ok: return json_response(req, 200, "{}");
+    case status_code::invalid_argument: return bad_request(req, s.message());
+    case status_code::not_found: return not_found_response(req, s.message());
+    case status_code::already_exists: return error_response(req, 409, "conflict", s.message());
+    case status_code::resource_exhausted: return error_response(req, 429, "limit_reached", s.message());
+    case status_code::unavailable: return error_response(req, 503, "unavailable", s.message());
+    case status_code::corruption: return error_response(req, 500, "corrupt_data", s.message());
+    default: return error_response(req, 503, "storage_unavailable", s.message());
+  }
+}
+
 result<std::int64_t> parse_time_param(std::string_view name, std::string_view v) {
   std::int64_t ms = 0;
   auto r = std::from_chars(v.data(), v.data() + v.size(), ms);
@@ -44,7 +72,41 @@ result<std::int64_t> parse_time_param(std::string_view name, std::string_view v)
   return t;
 }
 
-int hex_value(char c) {
+bool request_params(const http_request& req, std::vector<std::pair<std::string, std::string>>* out) {
+  std::string_view target = req.target();
+  auto q = target.find('?');
+  if (q == std::string_view::npos) {
+    out->clear();
+    return true;
+  }
+  return parse_query(target.substr(q + 1), out);
+}
+
+}  // namespace internal
+
+namespace {
+
+// The route template a request path belongs to: a bounded set of metric label values.
+std::string_view route_of(std::string_view path) {
+  for (std::string_view r : {"/v1/mentions", "/v1/watches", "/v1/watches:validate",
+                             "/v1/share-of-voice", "/metrics", "/livez", "/readyz"}) {
+    if (path == r) return r;
+  }
+  if (!path.starts_with("/v1/watches/")) return "other";
+  std::string_view rest = path.substr(std::string_view("/v1/watches/").size());
+  auto slash = rest.find('/');
+  if (slash == std::string_view::npos) return "/v1/watches/{id}";
+  std::string_view sub = rest.substr(slash + 1);
+  if (sub == "mentions") return "/v1/watches/{id}/mentions";
+  if (sub == "series") return "/v1/watches/{id}/series";
+  if (sub == "top") return "/v1/watches/{id}/top";
+  if (sub == "backfill") return "/v1/watches/{id}/backfill";
+  return "other";
+}
+
+}  // namespace
+
+static int hex_value(char c) {
   if (c >= '0' && c <= '9') return c - '0';
   if (c >= 'a' && c <= 'f') return c - 'a' + 10;
   if (c >= 'A' && c <= 'F') return c - 'A' + 10;
@@ -69,16 +131,6 @@ bool percent_decode(std::string_view in, std::string* out) {
   }
   return true;
 }
-
-// The route template a request path belongs to: a bounded set of metric label values.
-std::string_view route_of(std::string_view path) {
-  for (std::string_view r : {"/v1/mentions", "/metrics", "/livez", "/readyz"}) {
-    if (path == r) return r;
-  }
-  return "other";
-}
-
-}  // namespace
 
 bool parse_query(std::string_view query, std::vector<std::pair<std::string, std::string>>* out) {
   out->clear();
@@ -155,7 +207,7 @@ http_response router::error(unsigned status, std::string_view code, std::string_
   body += ",\"message\":";
   append_json_string(message, &body);
   body += "}}";
-  return json_response(status, std::move(body), version, keep_alive);
+  return internal::json_response(status, std::move(body), version, keep_alive);
 }
 
 void router::handle(http_request&& req, reply_fn reply) {
@@ -192,16 +244,15 @@ void router::handle(http_request&& req, reply_fn reply) {
     if (req.method() != http::verb::get && req.method() != http::verb::head) {
       return method_not_allowed("GET, HEAD");
     }
-    return answer(json_response(200, "{\"status\":\"ok\"}", version, keep_alive));
+    return answer(internal::json_response(req, 200, "{\"status\":\"ok\"}"));
   }
   if (path == "/readyz") {
     if (req.method() != http::verb::get && req.method() != http::verb::head) {
       return method_not_allowed("GET, HEAD");
     }
     bool ready = ctx_.ready.load(std::memory_order_acquire);
-    return answer(json_response(ready ? 200 : 503,
-                                ready ? "{\"status\":\"ready\"}" : "{\"status\":\"not_ready\"}",
-                                version, keep_alive));
+    return answer(internal::json_response(
+        req, ready ? 200 : 503, ready ? "{\"status\":\"ready\"}" : "{\"status\":\"not_ready\"}"));
   }
   if (path == "/metrics") {
     if (req.method() != http::verb::get) return method_not_allowed("GET");
@@ -223,187 +274,64 @@ void router::handle(http_request&& req, reply_fn reply) {
     return answer(std::move(res));
   }
 
+  const http::verb verb = req.method();
   if (path == "/v1/mentions") {
-    if (req.method() == http::verb::post) return post_mentions(std::move(req), *tenant, std::move(answer));
-    if (req.method() == http::verb::get) return answer(get_mentions(req, *tenant));
+    if (verb == http::verb::post) return post_mentions(std::move(req), *tenant, std::move(answer));
+    if (verb == http::verb::get) return answer(list_mentions(req, *tenant, {}));
     return method_not_allowed("GET, POST");
   }
+  if (path == "/v1/watches") {
+    if (verb == http::verb::get) return answer(list_watches(req, *tenant));
+    return method_not_allowed("GET");
+  }
+  if (path == "/v1/watches:validate") {
+    if (verb == http::verb::post) return answer(validate_query(req));
+    return method_not_allowed("POST");
+  }
+  if (path == "/v1/share-of-voice") {
+    if (verb == http::verb::get) return answer(share_of_voice(req, *tenant));
+    return method_not_allowed("GET");
+  }
+  if (path.starts_with("/v1/watches/")) {
+    // /v1/watches/{id}[/sub]: the id is one path segment, percent-decoded.
+    std::string_view rest = path.substr(std::string_view("/v1/watches/").size());
+    auto slash = rest.find('/');
+    std::string_view sub = slash == std::string_view::npos ? std::string_view() : rest.substr(slash + 1);
+    std::string id;
+    if (!percent_decode(rest.substr(0, slash), &id)) {
+      return fail(400, "bad_request", "malformed percent-encoding in the watch id");
+    }
+    if (!storage::valid_watch_id(id) || (slash != std::string_view::npos && route == "other")) {
+      return fail(400, "invalid_watch_id",
+                  "watch id must be 1 to " + std::to_string(storage::max_watch_id_bytes) +
+                      " characters of [A-Za-z0-9_.-] (no '/'); got " + std::to_string(id.size()) +
+                      " bytes");
+    }
+    if (sub.empty()) {
+      if (verb == http::verb::put) return answer(put_watch(req, *tenant, id));
+      if (verb == http::verb::get) return answer(get_watch(req, *tenant, id));
+      if (verb == http::verb::delete_) return answer(delete_watch(req, *tenant, id));
+      return method_not_allowed("GET, PUT, DELETE");
+    }
+    if (sub == "mentions") {
+      if (verb == http::verb::get) return answer(list_mentions(req, *tenant, id));
+      return method_not_allowed("GET");
+    }
+    if (sub == "series") {
+      if (verb == http::verb::get) return answer(watch_series(req, *tenant, id));
+      return method_not_allowed("GET");
+    }
+    if (sub == "top") {
+      if (verb == http::verb::get) return answer(watch_top(req, *tenant, id));
+      return method_not_allowed("GET");
+    }
+    if (sub == "backfill") {
+      if (verb == http::verb::post) return answer(start_backfill(req, *tenant, id));
+      if (verb == http::verb::get) return answer(backfill_status(req, *tenant, id));
+      return method_not_allowed("GET, POST");
+    }
+  }
   return fail(404, "not_found", "no route for " + std::string(path));
-}
-
-void router::post_mentions(http_request&& req, std::string_view tenant, reply_fn reply) {
-  const unsigned version = req.version();
-  const bool keep_alive = req.keep_alive();
-  auto content_type = req[http::field::content_type];
-  std::string_view ct(content_type.data(), content_type.size());
-  ct = ct.substr(0, ct.find(';'));
-  while (!ct.empty() && ct.back() == ' ') ct.remove_suffix(1);
-  pipeline::batch_format format;
-  if (ct == "application/x-ndjson" || ct == "application/ndjson" || ct == "application/jsonl" ||
-      ct == "text/plain") {
-    format = pipeline::batch_format::ndjson;
-  } else if (ct == "application/json") {
-    format = pipeline::batch_format::json_array;
-  } else if (ct.empty()) {
-    // No type given: an array starts with '[', anything else is read as NDJSON.
-    auto first = req.body().find_first_not_of(" \t\r\n");
-    format = first != std::string::npos && req.body()[first] == '['
-                 ? pipeline::batch_format::json_array
-                 : pipeline::batch_format::ndjson;
-  } else {
-    return reply(error(415, "unsupported_media_type",
-                       "Content-Type must be application/x-ndjson or application/json, not '" +
-                           std::string(ct) + "'",
-                       version, keep_alive));
-  }
-  if (req.body().find_first_not_of(" \t\r\n") == std::string::npos) {
-    return reply(error(400, "empty_batch", "the request body holds no mention", version, keep_alive));
-  }
-
-  auto request = std::make_unique<pipeline::ingest_request>();
-  request->tenant = std::string(tenant);
-  request->body = std::move(req.body());
-  request->format = format;
-  request->done = [reply, version, keep_alive](pipeline::ingest_result r) {
-    if (!r.status.ok()) {
-      bool client = r.status.code() == status_code::invalid_argument;
-      return reply(error(client ? 400 : 503, client ? "invalid_batch" : "storage_unavailable",
-                         r.status.message(), version, keep_alive));
-    }
-    std::string body = "{\"accepted\":" + std::to_string(r.accepted) +
-                       ",\"duplicates\":" + std::to_string(r.duplicates) +
-                       ",\"rejected\":" + std::to_string(r.rejected) + ",\"errors\":[";
-    for (std::size_t i = 0; i < r.errors.size(); ++i) {
-      if (i) body.push_back(',');
-      body += "{\"line\":" + std::to_string(r.errors[i].line) + ",\"reason\":";
-      append_json_string(r.errors[i].reason, &body);
-      body.push_back('}');
-    }
-    body += "]";
-    if (r.errors_truncated) body += ",\"errors_truncated\":true";
-    body += "}";
-    reply(json_response(200, std::move(body), version, keep_alive));
-  };
-  status s = ctx_.ingest.submit(request);
-  if (s.ok()) return;
-  // Not taken: the request (and its body) came back; answer now.
-  if (s.code() == status_code::resource_exhausted) ctx_.metrics.overloaded();
-  http_response res = error(503, s.code() == status_code::resource_exhausted ? "overloaded" : "unavailable",
-                            s.message(), version, keep_alive);
-  res.set(http::field::retry_after, std::to_string(ctx_.cfg.http.retry_after_seconds));
-  reply(std::move(res));
-}
-
-http_response router::get_mentions(const http_request& req, std::string_view tenant) {
-  const unsigned version = req.version();
-  const bool keep_alive = req.keep_alive();
-  std::string_view target(req.target().data(), req.target().size());
-  auto q = target.find('?');
-  std::vector<std::pair<std::string, std::string>> params;
-  if (q != std::string_view::npos && !parse_query(target.substr(q + 1), &params)) {
-    return error(400, "bad_request", "malformed query string", version, keep_alive);
-  }
-  storage::mention_scan scan;
-  scan.tenant = tenant;
-  std::size_t limit = default_page_size;
-  std::string cursor;
-  std::string_view want_sentiment, want_lang, want_source;
-  bool explain = false;
-  for (const auto& [key, value] : params) {
-    if (key == "from" || key == "to") {
-      auto t = parse_time_param(key, value);
-      if (!t.ok()) return error(400, "bad_request", t.status().message(), version, keep_alive);
-      (key == "from" ? scan.from_ms : scan.to_ms) = *t;
-    } else if (key == "limit") {
-      std::size_t n = 0;
-      auto r = std::from_chars(value.data(), value.data() + value.size(), n);
-      if (r.ec != std::errc() || r.ptr != value.data() + value.size() || n < 1 || n > max_page_size) {
-        return error(400, "bad_request",
-                     "query parameter 'limit' must be an integer from 1 to " +
-                         std::to_string(max_page_size),
-                     version, keep_alive);
-      }
-      limit = n;
-    } else if (key == "cursor") {
-      if (!base64url_decode(value, &cursor) || !storage::decode_mention_key_suffix(cursor).ok()) {
-        return error(400, "bad_request", "query parameter 'cursor' is not a cursor this server issued",
-                     version, keep_alive);
-      }
-    } else if (key == "sentiment") {
-      if (value != "positive" && value != "negative" && value != "neutral") {
-        return error(400, "bad_request",
-                     "query parameter 'sentiment' must be positive, negative or neutral", version,
-                     keep_alive);
-      }
-      want_sentiment = value;
-    } else if (key == "explain") {
-      if (value != "true" && value != "false") {
-        return error(400, "bad_request", "query parameter 'explain' must be true or false",
-                     version, keep_alive);
-      }
-      explain = value == "true";
-    } else if (key == "lang") {
-      want_lang = value;
-    } else if (key == "source") {
-      want_source = value;
-    } else {
-      return error(400, "bad_request", "unknown query parameter '" + key + "'", version, keep_alive);
-    }
-  }
-  if (scan.from_ms >= scan.to_ms) {
-    return error(400, "bad_request", "'from' must be before 'to'", version, keep_alive);
-  }
-  scan.after_suffix = cursor;
-
-  // Explanations are recomputed from the text with the lexicons loaded now: for analysts who
-  // must justify a report. One analyzer per request; its scratch buffers are reused per mention.
-  std::optional<pipeline::mention_enricher> explainer;
-  pipeline::explanation why;
-  if (explain) explainer.emplace(ctx_.lexicons);
-
-  std::string body = "{\"mentions\":[";
-  std::size_t returned = 0, scanned = 0;
-  std::string last_suffix;
-  bool more = false;
-  status decode_status;
-  status s = ctx_.db.scan_mentions(scan, [&](std::string_view suffix, std::string_view record) {
-    if (returned == limit || scanned == max_scanned_per_page) {
-      more = true;
-      return false;
-    }
-    ++scanned;
-    last_suffix.assign(suffix);
-    pipeline::mention_view m;
-    decode_status = pipeline::decode_mention(record, &m);
-    if (!decode_status.ok()) return false;
-    if (!want_sentiment.empty() && pipeline::to_string(m.sent.label) != want_sentiment) return true;
-    if (!want_lang.empty() && m.lang != want_lang) return true;
-    if (!want_source.empty() && m.source != want_source) return true;
-    if (returned) body.push_back(',');
-    if (explainer) {
-      pipeline::mention_view scored = m;
-      explainer->explain(scored, &why);
-      pipeline::append_explained_json(m, why, &body);
-    } else {
-      pipeline::append_enriched_json(m, {}, &body);
-    }
-    ++returned;
-    return true;
-  });
-  if (!s.ok()) return error(503, "storage_unavailable", s.message(), version, keep_alive);
-  if (!decode_status.ok()) {
-    return error(500, "corrupt_record", decode_status.message(), version, keep_alive);
-  }
-  body += "],\"next_cursor\":";
-  if (more) {
-    body.push_back('"');
-    body += base64url_encode(last_suffix);
-    body.push_back('"');
-  } else {
-    body += "null";
-  }
-  body += "}";
-  return json_response(200, std::move(body), version, keep_alive);
 }
 
 http_response router::get_metrics(const http_request& req) {

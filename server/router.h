@@ -18,7 +18,9 @@
 #include <functional>
 
 #include "pipeline/lexicon.h"
+#include "pipeline/backfill.h"
 #include "pipeline/pipeline.h"
+#include "pipeline/watch_registry.h"
 #include "server/auth.h"
 #include "server/config.h"
 #include "server/server_metrics.h"
@@ -39,6 +41,8 @@ struct router_context {
   server_metrics& metrics;
   const std::atomic<bool>& ready;  // false while starting or draining: /readyz answers 503
   std::shared_ptr<const pipeline::lexicon_set> lexicons;  // for ?explain=true
+  pipeline::watch_registry& watches;
+  pipeline::backfill_jobs& backfills;
 };
 
 // Largest page of GET /v1/mentions, and the default.
@@ -59,12 +63,31 @@ class router {
                              unsigned version = 11, bool keep_alive = true);
 
  private:
+  // mention_routes.cpp
   void post_mentions(http_request&& req, std::string_view tenant, reply_fn reply);
-  http_response get_mentions(const http_request& req, std::string_view tenant);
+  // GET /v1/mentions (watch empty) and GET /v1/watches/{id}/mentions.
+  http_response list_mentions(const http_request& req, std::string_view tenant,
+                              std::string_view watch);
+
+  // watch_routes.cpp
+  http_response put_watch(const http_request& req, std::string_view tenant, const std::string& id);
+  http_response get_watch(const http_request& req, std::string_view tenant, const std::string& id);
+  http_response delete_watch(const http_request& req, std::string_view tenant, const std::string& id);
+  http_response list_watches(const http_request& req, std::string_view tenant);
+  http_response validate_query(const http_request& req);
+  http_response watch_series(const http_request& req, std::string_view tenant, const std::string& id);
+  http_response watch_top(const http_request& req, std::string_view tenant, const std::string& id);
+  http_response share_of_voice(const http_request& req, std::string_view tenant);
+  http_response start_backfill(const http_request& req, std::string_view tenant, const std::string& id);
+  http_response backfill_status(const http_request& req, std::string_view tenant, const std::string& id);
+
   http_response get_metrics(const http_request& req);
 
   router_context ctx_;
 };
+
+// Decodes %XX and '+'; false on malformed percent-encoding.
+bool percent_decode(std::string_view in, std::string* out);
 
 // Splits "a=1&b=x%20y" into decoded pairs; returns false on malformed percent-encoding.
 bool parse_query(std::string_view query, std::vector<std::pair<std::string, std::string>>* out);

@@ -58,7 +58,7 @@ int run_score(const score_options& options, std::istream& in, std::ostream& out,
     if (options.explain) {
       pipeline::append_explained_json(m, why, &buffer);
     } else {
-      pipeline::append_enriched_json(m, {}, &buffer);
+      pipeline::append_enriched_json(m, &buffer);
     }
     buffer.push_back('\n');
     out << buffer;

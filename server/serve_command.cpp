@@ -54,15 +54,22 @@ int run_serve(const config& cfg) {
   }
   std::unique_ptr<server_metrics> metrics = std::move(metrics_or).value();
 
-  pipeline::pipeline ingest(*db, cfg.pipeline, pipeline::make_mention_enrichers(*lexicons),
-                           metrics.get());
+  pipeline::watch_registry watches(*db);
+  if (auto s = watches.start(); !s.ok()) {
+    log_error("cannot load the watches", {{"error", s.message()}});
+    return 1;
+  }
+  log_info("watches loaded", {log_field::number("watches", static_cast<long long>(watches.size()))});
+  pipeline::backfill_jobs backfills(*db, watches);
+  pipeline::pipeline ingest(*db, cfg.pipeline,
+                            pipeline::make_mention_enrichers(*lexicons, &watches), metrics.get());
   if (auto s = metrics->bind(ingest, *db); !s.ok()) {
     log_error("cannot register metrics", {{"error", s.message()}});
     return 1;
   }
   authenticator auth(cfg.keys);
   std::atomic<bool> ready{false};
-  router routes({cfg, *db, ingest, auth, *metrics, ready, *lexicons});
+  router routes({cfg, *db, ingest, auth, *metrics, ready, *lexicons, watches, backfills});
 
   net::io_context ioc(cfg.http.io_threads);
   boost::system::error_code ec;
@@ -112,6 +119,8 @@ int run_serve(const config& cfg) {
   for (auto& t : io_threads) t.join();
   if (stopper.joinable()) stopper.join();
   ingest.stop();  // no-op after a signal; covers the loop ending any other way
+  backfills.stop();
+  watches.stop();
 
   if (auto s = db->close(); !s.ok()) {
     log_error("closing the store failed", {{"error", s.message()}});

@@ -1,6 +1,11 @@
 #include "pipeline/internal/tokenizer.h"
 
+#include <algorithm>
 #include <array>
+#include <bit>
+#include <cstring>
+
+#include "pipeline/internal/lexicon_hash.h"
 
 namespace vigie::pipeline::internal {
 namespace {
@@ -24,6 +29,45 @@ code_point decode(std::string_view s, std::size_t i) noexcept {
             4};
   return {0xFFFD, 1};
 }
+
+// Character classes of bytes, one table look-up instead of a chain of comparisons.
+enum : std::uint8_t {
+  c_lower = 1,    // a-z
+  c_upper = 2,    // A-Z
+  c_digit = 4,    // 0-9
+  c_space = 8,    // is_space()
+  c_plain = 16,   // a letter that starts a plain word at a chunk start: not h, w, x (URL, xD)
+  c_face = 32,    // a byte that, after a letter, may make a face: "D:", "o_O", "O.o"
+  c_inert = 64,   // after the chunk checks, tokenize() skips it: no token starts with it
+  c_alnum = c_lower | c_upper | c_digit,
+};
+
+constexpr std::array<std::uint8_t, 256> ascii_class = [] {
+  std::array<std::uint8_t, 256> t{};
+  for (int c = 'a'; c <= 'z'; ++c) t[c] = c_lower;
+  for (int c = 'A'; c <= 'Z'; ++c) t[c] = c_upper;
+  for (int c = '0'; c <= '9'; ++c) t[c] = c_digit;
+  for (char c : {' ', '\t', '\n', '\r', '\f', '\v'}) t[static_cast<unsigned char>(c)] = c_space;
+  for (int c = 'a'; c <= 'z'; ++c)
+    if (c != 'h' && c != 'w' && c != 'x') t[c] |= c_plain, t[c - 'a' + 'A'] |= c_plain;
+  for (char c : {':', ';', '_', '.', '='}) t[static_cast<unsigned char>(c)] |= c_face;
+  // Printable ASCII and controls that are not letters, digits, spaces, nor a byte the general
+  // path acts on: '#' '@' (hashtags, mentions), '<' ':' ';' '=' (glued emoticons), '!' '?',
+  // '.' ',' '-' (breaks).
+  for (int c = 0; c < 0x80; ++c)
+    if (t[c] == 0 || t[c] == c_face)
+      t[c] |= c_inert;
+  for (char c : {'#', '@', '<', ':', ';', '=', '!', '?', '.', ',', '-'})
+    t[static_cast<unsigned char>(c)] &= static_cast<std::uint8_t>(~c_inert);
+  return t;
+}();
+
+// ASCII lower case; every other byte unchanged.
+constexpr std::array<unsigned char, 256> ascii_fold = [] {
+  std::array<unsigned char, 256> t{};
+  for (int c = 0; c < 256; ++c) t[c] = static_cast<unsigned char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+  return t;
+}();
 
 bool is_ascii_alnum(char32_t c) noexcept {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
@@ -51,9 +95,7 @@ bool is_emoji_modifier(char32_t c) noexcept {
 
 bool is_apostrophe(char32_t c) noexcept { return c == '\'' || c == 0x2019; }
 
-bool is_space(char c) noexcept {
-  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
-}
+bool is_space(char c) noexcept { return ascii_class[static_cast<unsigned char>(c)] & c_space; }
 
 bool is_upper(char32_t c) noexcept { return (c >= 'A' && c <= 'Z') || (c >= 0xC0 && c <= 0xDE && c != 0xD7); }
 bool is_lower(char32_t c) noexcept { return (c >= 'a' && c <= 'z') || (c >= 0xDF && c <= 0xFF && c != 0xF7); }
@@ -149,21 +191,13 @@ std::size_t glued_emoticon(std::string_view s, std::size_t i) noexcept {
 
 }  // namespace
 
-void append_folded(std::string_view raw, std::string& out) {
+std::size_t fold_to(std::string_view raw, char* out, std::uint64_t* hash) noexcept {
+  char* o = out;
   for (std::size_t i = 0; i < raw.size();) {
-    unsigned char c = static_cast<unsigned char>(raw[i]);
+    const unsigned char c = static_cast<unsigned char>(raw[i]);
     if (c < 0x80) {
-      // A run of ASCII, the common case: one resize, then plain stores (push_back per byte
-      // was a tenth of the engine's time).
-      std::size_t e = i + 1;
-      while (e < raw.size() && static_cast<unsigned char>(raw[e]) < 0x80) ++e;
-      const std::size_t at = out.size();
-      out.resize(at + (e - i));
-      char* o = out.data() + at;
-      for (; i < e; ++i, ++o) {
-        const char a = raw[i];
-        *o = (a >= 'A' && a <= 'Z') ? char(a - 'A' + 'a') : a;
-      }
+      *o++ = static_cast<char>(ascii_fold[c]);
+      ++i;
       continue;
     }
     auto [cp, n] = decode(raw, i);
@@ -183,10 +217,24 @@ void append_folded(std::string_view raw, std::string& out) {
     } else if (cp == 0x2019 || cp == 0x2018) {
       rep = "'";
     }
-    if (rep != nullptr) out.append(rep);
-    else out.append(raw.substr(i, n));
+    // Every replacement is no longer than the n >= 2 bytes it replaces.
+    if (rep != nullptr) {
+      for (; *rep != 0; ++rep) *o++ = *rep;
+    } else {
+      std::memcpy(o, raw.data() + i, n);
+      o += n;
+    }
     i += n;
   }
+  const std::size_t size = static_cast<std::size_t>(o - out);
+  if (hash != nullptr) *hash = hash_term(std::string_view(out, size));
+  return size;
+}
+
+void append_folded(std::string_view raw, std::string& out) {
+  const std::size_t at = out.size();
+  out.resize(at + raw.size());
+  out.resize(at + fold_to(raw, out.data() + at));
 }
 
 bool is_elongated(std::string_view w) noexcept {
@@ -205,25 +253,37 @@ void collapse_runs(std::string_view w, std::size_t max_run, std::string& out) {
 }
 
 tokenizer::tokenizer() {
-  // Sized for a long post; grows once if a longer text comes, then stays.
-  tokens_.reserve(256);
-  folded_.reserve(2048);
+  // Sized for a long post; grows if a longer text comes, then stays.
+  tokens_.resize(256);
+  folded_.resize(2048);
+}
+
+token* tokenizer::grow_and_next_token() {
+  if (count_ >= max_tokens) return nullptr;
+  if (count_ == tokens_.size()) tokens_.resize(std::min(max_tokens, 2 * tokens_.size()));
+  return &tokens_[count_++];
 }
 
 void tokenizer::add(std::string_view raw, token_kind kind, std::uint8_t flags) {
-  if (tokens_.size() >= max_tokens) return;
-  token t;
-  t.raw = raw;
-  t.kind = kind;
-  t.flags = flags;
-  t.fold_begin = static_cast<std::uint32_t>(folded_.size());
+  token* t = next_token();
+  if (t == nullptr) return;
+  t->raw = raw;
+  t->kind = kind;
+  t->flags = flags;
+  t->count = 1;
+  t->hash = 0;
+  t->fold_begin = static_cast<std::uint32_t>(fold_size_);
+  std::size_t size = 0;
+  char* out = folded_.data() + fold_size_;
   if (kind == token_kind::emoji) {
-    folded_.append(raw.substr(0, decode(raw, 0).size));
+    size = decode(raw, 0).size;
+    std::memcpy(out, raw.data(), size);
+    t->hash = hash_term(std::string_view(out, size));
   } else if (kind == token_kind::word || kind == token_kind::emoticon) {
-    append_folded(raw, folded_);
+    size = fold_to(raw, out, &t->hash);
   }
-  t.fold_size = static_cast<std::uint32_t>(folded_.size() - t.fold_begin);
-  tokens_.push_back(t);
+  t->fold_size = static_cast<std::uint32_t>(size);
+  fold_size_ += size;
 }
 
 void tokenizer::add_word(std::string_view raw, std::uint8_t flags) {
@@ -264,10 +324,10 @@ void tokenizer::add_word(std::string_view raw, std::uint8_t flags) {
     if (letters >= 2 && upper == letters) flags |= flag_all_caps;
     if (lower > 0) has_lower_ = true;
   }
-  const std::size_t before = tokens_.size();
+  const std::size_t before = count_;
   add(raw, token_kind::word, flags);
-  if (tokens_.size() > before && (ascii ? elongated : is_elongated(folded(tokens_.back()))))
-    tokens_.back().flags |= flag_elongated;
+  if (count_ > before && (ascii ? elongated : is_elongated(folded(tokens_[count_ - 1]))))
+    tokens_[count_ - 1].flags |= flag_elongated;
 }
 
 void tokenizer::add_hashtag(std::string_view body) {
@@ -294,17 +354,120 @@ void tokenizer::add_hashtag(std::string_view body) {
   if (part < body.size()) add_word(body.substr(part), flag_hashtag);
 }
 
+// SWAR ("SIMD within a register") classification of 8 ASCII bytes at once.
+constexpr std::uint64_t byte_ones = 0x0101010101010101ull;
+constexpr std::uint64_t byte_highs = 0x8080808080808080ull;
+constexpr std::uint64_t byte_lows = 0x7F7F7F7F7F7F7F7Full;
+
+// High bit of each byte of t (7-bit bytes) whose value is in [lo, hi]. No carry crosses bytes:
+// each sum is at most 0xFF.
+constexpr std::uint64_t bytes_in(std::uint64_t t, unsigned lo, unsigned hi) noexcept {
+  return (t + byte_ones * (0x80 - lo)) & ~(t + byte_ones * (0x7F - hi)) & byte_highs;
+}
+
+// High bit of each zero byte of v, exactly (no false positive from a borrow).
+constexpr std::uint64_t zero_bytes(std::uint64_t v) noexcept {
+  return ~(((v & byte_lows) + byte_lows) | v | byte_lows);
+}
+
+bool tokenizer::ascii_word(std::string_view s, std::size_t& i) {
+  // Folds, hashes and classifies a word of up to 7 bytes in one register. A word that goes on
+  // with an apostrophe or a non-ASCII byte ("don't", "génial") is left to the general path:
+  // nothing is committed until the word is known to be plain ASCII.
+  const unsigned char* const p = reinterpret_cast<const unsigned char*>(s.data());
+  const std::size_t n = s.size();
+  const std::size_t b = i;
+  // Room: fold_size_ <= b, and folded_ has 8 bytes more than the text (tokenize()).
+  char* const out = folded_.data() + fold_size_;
+  std::uint64_t x = 0;
+  if (n - b >= 8) std::memcpy(&x, p + b, 8);
+  else std::memcpy(&x, p + b, n - b);  // zero bytes past the text end the word
+  const std::uint64_t ascii = ~x & byte_highs;
+  const std::uint64_t t7 = x & byte_lows;
+  std::uint64_t up = bytes_in(t7, 'A', 'Z') & ascii;
+  std::uint64_t low = bytes_in(t7, 'a', 'z') & ascii;
+  const std::uint64_t alnum = up | low | (bytes_in(t7, '0', '9') & ascii);
+  const std::uint64_t stop = ~alnum & byte_highs;
+  std::size_t e;
+  std::uint64_t h;
+  bool any_upper, any_lower, two_letters, elongated;
+  if (stop != 0) {
+    const unsigned size = static_cast<unsigned>(std::countr_zero(stop)) >> 3;  // 1..7
+    e = b + size;
+    if (e < n && (p[e] == '\'' || p[e] >= 0x80)) return false;
+    const std::uint64_t keep = (std::uint64_t{1} << (8 * size)) - 1;
+    up &= keep;
+    low &= keep;
+    const std::uint64_t folded = (x | (up >> 2)) & keep;  // 'A' + 0x20 == 'a'
+    std::memcpy(out, &folded, 8);
+    h = hash_word(folded, size);
+    const std::uint64_t letters = up | low;
+    any_upper = up != 0;
+    any_lower = low != 0;
+    two_letters = (letters & (letters - 1)) != 0;
+    // A letter equal to the next two folded bytes ("sooo"); bytes past the word are zero.
+    elongated = (zero_bytes((folded ^ (folded >> 8)) | (folded ^ (folded >> 16))) & letters) != 0;
+  } else {
+    // 8 bytes or more: byte by byte.
+    unsigned upper = 0, lower = 0;
+    e = b;
+    do {
+      const unsigned char a = p[e];
+      const std::uint8_t k = ascii_class[a];
+      if (!(k & c_alnum)) break;
+      out[e - b] = static_cast<char>(ascii_fold[a]);
+      lower += k & c_lower;
+      upper += (k & c_upper) >> 1;
+    } while (++e < n);
+    if (e < n && (p[e] == '\'' || p[e] >= 0x80)) return false;
+    const std::string_view folded(out, e - b);
+    h = hash_term(folded);
+    any_upper = upper != 0;
+    any_lower = lower != 0;
+    two_letters = upper + lower >= 2;
+    elongated = is_elongated(folded);
+  }
+  token* t = next_token();
+  i = e;
+  if (t == nullptr) return true;
+  t->raw = std::string_view(s.data() + b, e - b);
+  t->count = 1;
+  t->fold_begin = static_cast<std::uint32_t>(fold_size_);
+  if (!any_upper && !any_lower) {  // digits only
+    t->kind = token_kind::number;
+    t->flags = 0;
+    t->hash = 0;
+    t->fold_size = 0;
+    return true;
+  }
+  std::uint8_t flags = 0;
+  if (two_letters && !any_lower) flags |= flag_all_caps;
+  if (elongated) flags |= flag_elongated;
+  if (any_lower) has_lower_ = true;
+  t->kind = token_kind::word;
+  t->flags = flags;
+  t->hash = h;
+  t->fold_size = static_cast<std::uint32_t>(e - b);
+  fold_size_ += e - b;
+  return true;
+}
+
 void tokenizer::tokenize(std::string_view s, bool french) {
-  tokens_.clear();
-  folded_.clear();
+  count_ = 0;
+  fold_size_ = 0;
   has_lower_ = false;
+  // Every token folds to at most its own bytes: the folded text fits in s.size() bytes, and
+  // ascii_word() stores 8 bytes at a time.
+  if (folded_.size() < s.size() + 8) folded_.resize(std::max(s.size() + 8, 2 * folded_.size()));
   const std::size_t n = s.size();
   std::size_t i = 0;
   bool chunk_start = true;
-  while (i < n && tokens_.size() < max_tokens) {
-    char c = s[i];
-    if (is_space(c)) {
-      if (c == '\n' && !tokens_.empty() && tokens_.back().kind != token_kind::sentence_break)
+  auto last_kind = [&] { return tokens_[count_ - 1].kind; };
+  while (i < n && count_ < max_tokens) {
+    const char c = s[i];
+    const std::uint8_t cls = ascii_class[static_cast<unsigned char>(c)];
+    if (cls & c_space) {
+      if (c == '\n' && count_ > 0 && last_kind() != token_kind::sentence_break)
         add(s.substr(i, 1), token_kind::sentence_break, 0);
       ++i;
       chunk_start = true;
@@ -315,10 +478,8 @@ void tokenizer::tokenize(std::string_view s, bool french) {
       // Most chunks are plain words: only a chunk that may be a URL (h..., w...) or an
       // emoticon (punctuation, digits, "xD") is measured, which keeps the tokenizer one pass.
       // A letter followed by face punctuation may be an emoticon: "D:", "o_O", "O.o".
-      const char c1 = i + 1 < n ? s[i + 1] : ' ';
-      const bool face_next = c1 == ':' || c1 == ';' || c1 == '_' || c1 == '.' || c1 == '=';
-      const bool plain_word = ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) && c != 'h' &&
-                              c != 'H' && c != 'w' && c != 'W' && c != 'x' && c != 'X' && !face_next;
+      const std::uint8_t cls1 = i + 1 < n ? ascii_class[static_cast<unsigned char>(s[i + 1])] : 0;
+      const bool plain_word = (cls & c_plain) && !(cls1 & c_face);
       if (!plain_word) {
       std::size_t end = i;
       while (end < n && !is_space(s[end])) ++end;
@@ -335,6 +496,11 @@ void tokenizer::tokenize(std::string_view s, bool french) {
         continue;
       }
       }
+    }
+    if ((cls & c_alnum) && ascii_word(s, i)) continue;  // most words of most mentions
+    if (cls & c_inert) {  // ASCII that is no token and starts none: quotes, brackets, '/'...
+      ++i;
+      continue;
     }
     auto [cp, len] = decode(s, i);
     if (is_letter(cp)) {
@@ -366,8 +532,11 @@ void tokenizer::tokenize(std::string_view s, bool french) {
     if (c == '#' || c == '@') {
       std::size_t e = i + 1;
       while (e < n) {
+        const unsigned char a = static_cast<unsigned char>(s[e]);
+        if ((ascii_class[a] & c_alnum) || a == '_') { ++e; continue; }  // is_letter, ASCII
+        if (a < 0x80) break;
         auto [c2, l2] = decode(s, e);
-        if (!is_letter(c2) && c2 != '_') break;
+        if (!is_letter(c2)) break;
         e += l2;
       }
       if (e > i + 1) {
@@ -386,7 +555,7 @@ void tokenizer::tokenize(std::string_view s, bool french) {
       std::size_t e = i;
       while (e < n && s[e] == c) ++e;
       add(s.substr(i, e - i), c == '!' ? token_kind::exclamation : token_kind::question, 0);
-      tokens_.back().count = static_cast<std::uint16_t>(e - i > 0xFFFF ? 0xFFFF : e - i);
+      tokens_[count_ - 1].count = static_cast<std::uint16_t>(e - i > 0xFFFF ? 0xFFFF : e - i);
       i = e;
       continue;
     }
@@ -404,12 +573,12 @@ void tokenizer::tokenize(std::string_view s, bool french) {
       continue;
     }
     if (c == '.' || cp == 0x2026 || cp == 0x3002) {
-      if (tokens_.empty() || tokens_.back().kind != token_kind::sentence_break)
+      if (count_ == 0 || last_kind() != token_kind::sentence_break)
         add(s.substr(i, len), token_kind::sentence_break, 0);
     } else if (c == ',' || c == ';' || c == ':' || cp == 0x2013 || cp == 0x2014 ||
                (c == '-' && i + 1 < n && is_space(s[i + 1]))) {
-      if (tokens_.empty() || (tokens_.back().kind != token_kind::clause_break &&
-                              tokens_.back().kind != token_kind::sentence_break))
+      if (count_ == 0 || (last_kind() != token_kind::clause_break &&
+                          last_kind() != token_kind::sentence_break))
         add(s.substr(i, len), token_kind::clause_break, 0);
     }
     i += len;

@@ -49,6 +49,9 @@ enum token_flags : std::uint8_t {
 
 struct token {
   std::string_view raw;          // as written, a view into the tokenized text
+  // hash_term(folded form) (lexicon_hash.h) for word, emoticon and emoji tokens, computed while
+  // folding so that lexicon look-ups do not hash again; 0 for the other kinds.
+  std::uint64_t hash = 0;
   std::uint32_t fold_begin = 0;  // folded form: tokenizer::folded()
   std::uint32_t fold_size = 0;
   token_kind kind = token_kind::word;
@@ -64,27 +67,45 @@ class tokenizer {
   // Never fails: invalid UTF-8 bytes are skipped.
   void tokenize(std::string_view text, bool french);
 
-  std::span<const token> tokens() const noexcept { return tokens_; }
+  std::span<const token> tokens() const noexcept { return {tokens_.data(), count_}; }
   std::string_view folded(const token& t) const noexcept {
-    return std::string_view(folded_).substr(t.fold_begin, t.fold_size);
+    return std::string_view(folded_.data() + t.fold_begin, t.fold_size);
   }
   // Whether at least one word had lower case letters: ALL CAPS only emphasises when it differs
   // from the rest of the text (VADER's rule; an all-caps tweet is not shouting every word).
   bool has_lower_case_word() const noexcept { return has_lower_; }
 
  private:
+  // The next slot, or nullptr past max_tokens.
+  token* next_token() {
+    if (count_ < tokens_.size()) return &tokens_[count_++];
+    return grow_and_next_token();
+  }
+  token* grow_and_next_token();
+  // The word at s[i], when it is plain ASCII letters and digits: adds it, advances i, true.
+  bool ascii_word(std::string_view s, std::size_t& i);
   void add(std::string_view raw, token_kind kind, std::uint8_t flags);
   void add_word(std::string_view raw, std::uint8_t flags);
   void add_hashtag(std::string_view body);
 
+  // Both buffers keep their size (the longest text seen) and are written in place: tokens_
+  // holds count_ tokens, folded_ holds fold_size_ bytes. A text folds to at most its own
+  // length (every folding maps n bytes to at most n), so folded_ never overflows.
   std::vector<token> tokens_;
+  std::size_t count_ = 0;
   std::string folded_;
+  std::size_t fold_size_ = 0;
   bool has_lower_ = false;
 };
 
 // Appends the folded form of raw to out: ASCII lower case, Latin accents removed (é -> e,
 // Ç -> c, œ -> oe), typographic apostrophe -> '. Other bytes are copied unchanged.
 void append_folded(std::string_view raw, std::string& out);
+
+// The folded form of raw, as append_folded() makes it, written to out, which must have room
+// for raw.size() bytes (folding never lengthens). Returns the folded size; when hash is not
+// nullptr, stores hash_term() of the folded bytes there (lexicon_hash.h).
+std::size_t fold_to(std::string_view raw, char* out, std::uint64_t* hash = nullptr) noexcept;
 
 // Whether the folded word has a letter repeated three or more times in a row.
 bool is_elongated(std::string_view folded) noexcept;

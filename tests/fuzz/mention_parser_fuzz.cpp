@@ -28,7 +28,7 @@ void check_round_trip(const vigie::pipeline::mention_view& m) {
   }
   // The enriched JSON of anything we accept must parse back as a mention.
   std::string json;
-  vigie::pipeline::append_enriched_json(m, {}, &json);
+  vigie::pipeline::append_enriched_json(m, &json);
   vigie::pipeline::mention_parser again;
   vigie::pipeline::mention_view reparsed;
   if (!again.parse_one(json, &reparsed).ok() || reparsed.text != m.text) std::abort();

@@ -1,0 +1,70 @@
+// backfill: re-matches stored mentions of a time range against one watch, so that a watch
+// created (or changed) today also covers what was said before it existed.
+//
+//   vigie::pipeline::backfill_jobs jobs(db, registry);
+//   auto s = jobs.start("acme", "borel", from_ms, to_ms);   // runs on its own thread
+//   auto p = jobs.progress("acme", "borel");                // scanned, matched, state
+//
+// A mention already indexed for the watch is left alone, so a backfill can be re-run or
+// overlap live ingest without counting anything twice. Matched mentions get the watch added
+// to their stored watches, their per-watch index entry and their series and facet counts.
+//
+// Thread safety: every method may be called from any thread. One job per watch at a time.
+
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include "storage/status.h"
+
+namespace vigie::storage {
+class store;
+}
+
+namespace vigie::pipeline {
+
+class watch_registry;
+
+struct backfill_progress {
+  std::string state;  // "running", "done", "failed", "cancelled"
+  std::int64_t from_ms = 0, to_ms = 0;
+  std::int64_t started_at_ms = 0, finished_at_ms = 0;
+  std::uint64_t scanned = 0;  // mentions of the range read so far
+  std::uint64_t matched = 0;  // of which newly indexed for the watch
+  std::int64_t position_ms = 0;  // event time reached (the scan runs newest first)
+  std::string error;
+};
+
+class backfill_jobs {
+ public:
+  backfill_jobs(storage::store& db, const watch_registry& watches);
+  ~backfill_jobs();  // cancels and joins running jobs
+  backfill_jobs(const backfill_jobs&) = delete;
+  backfill_jobs& operator=(const backfill_jobs&) = delete;
+
+  // not_found: no such watch; already_exists: a job for the watch is running.
+  status start(const std::string& tenant, const std::string& watch_id, std::int64_t from_ms,
+               std::int64_t to_ms);
+  // not_found when no job was started for the watch since the server started.
+  result<backfill_progress> progress(const std::string& tenant, const std::string& watch_id) const;
+
+  void stop();
+
+ private:
+  struct job;
+  void run(job& j);
+
+  storage::store& db_;
+  const watch_registry& watches_;
+  mutable std::mutex mu_;
+  std::map<std::pair<std::string, std::string>, std::shared_ptr<job>> jobs_;
+  std::atomic<bool> stopping_{false};
+};
+
+}  // namespace vigie::pipeline

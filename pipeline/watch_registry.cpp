@@ -1,0 +1,176 @@
+#include "pipeline/watch_registry.h"
+
+#include <atomic>
+#include <chrono>
+
+#include "storage/store.h"
+
+namespace vigie::pipeline {
+
+namespace {
+
+std::int64_t now_ms() {
+  using namespace std::chrono;
+  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+}
+
+result<watch_definition> compile(const std::string& tenant, const watch& w, query_error* error) {
+  auto q = parse_query(w.query, error);
+  if (!q.ok()) return invalid_argument("field 'query': " + q.status().message());
+  watch_definition d;
+  d.tenant = tenant;
+  d.id = w.id;
+  d.q = std::move(q).value();
+  d.languages = w.languages;
+  d.sources = w.sources;
+  // Compile it alone first: a watch the matcher cannot take is refused here, before it is
+  // stored, instead of breaking every later rebuild.
+  auto alone = watch_matcher::build(std::span<const watch_definition>(&d, 1));
+  if (!alone.ok()) return invalid_argument("field 'query': " + alone.status().message());
+  return d;
+}
+
+result<std::shared_ptr<const watch_matcher>> build(const std::map<std::pair<std::string, std::string>, watch_definition>& defs) {
+  std::vector<watch_definition> all;
+  all.reserve(defs.size());
+  for (const auto& [k, d] : defs) all.push_back(d);
+  return watch_matcher::build(all);
+}
+
+}  // namespace
+
+watch_registry::watch_registry(storage::store& db) : db_(db) {}
+
+watch_registry::~watch_registry() { stop(); }
+
+status watch_registry::start() {
+  std::unique_lock lock(mu_);
+  status inner;
+  status s = db_.scan_watches("", [&](std::string_view tenant, std::string_view id, std::string_view json) {
+    auto w = parse_watch_json(json, id);
+    if (!w.ok()) {
+      inner = corruption("stored watch " + std::string(tenant) + "/" + std::string(id) + ": " +
+                         w.status().message());
+      return false;
+    }
+    auto d = compile(std::string(tenant), *w, nullptr);
+    if (!d.ok()) {
+      inner = corruption("stored watch " + std::string(tenant) + "/" + std::string(id) + ": " +
+                         d.status().message());
+      return false;
+    }
+    definitions_.emplace(key{std::string(tenant), std::string(id)}, std::move(d).value());
+    return true;
+  });
+  if (!s.ok()) return s;
+  if (!inner.ok()) return inner;
+  auto m = build(definitions_);
+  if (!m.ok()) return m.status();
+  std::atomic_store(&matcher_, *m);
+  stopping_ = false;
+  thread_ = std::thread([this] { rebuild_loop(); });
+  return status::ok_status();
+}
+
+void watch_registry::stop() {
+  {
+    std::lock_guard lock(mu_);
+    if (!thread_.joinable()) return;
+    stopping_ = true;
+  }
+  changed_.notify_all();
+  thread_.join();
+}
+
+std::shared_ptr<const watch_matcher> watch_registry::current() const {
+  return std::atomic_load(&matcher_);
+}
+
+std::size_t watch_registry::size() const {
+  std::lock_guard lock(mu_);
+  return definitions_.size();
+}
+
+std::optional<watch_definition> watch_registry::definition(const std::string& tenant,
+                                                           const std::string& id) const {
+  std::lock_guard lock(mu_);
+  auto it = definitions_.find(key{tenant, id});
+  if (it == definitions_.end()) return std::nullopt;
+  return it->second;
+}
+
+void watch_registry::rebuild_loop() {
+  std::unique_lock lock(mu_);
+  for (;;) {
+    changed_.wait(lock, [&] { return stopping_ || requested_ > live_; });
+    if (stopping_) return;
+    const std::uint64_t generation = requested_;
+    auto snapshot = definitions_;
+    // Compiling can take a while with thousands of watches: do it unlocked, so that puts keep
+    // registering (they will be in the next build) and ingest keeps the current matcher.
+    lock.unlock();
+    auto m = build(snapshot);
+    lock.lock();
+    if (m.ok()) {
+      std::atomic_store(&matcher_, *m);
+      last_build_ = status::ok_status();
+    } else {
+      last_build_ = m.status();
+    }
+    live_ = generation;
+    published_.notify_all();
+  }
+}
+
+status watch_registry::publish_and_wait(std::unique_lock<std::mutex>& lock) {
+  const std::uint64_t generation = ++requested_;
+  changed_.notify_one();
+  published_.wait(lock, [&] { return stopping_ || live_ >= generation; });
+  if (stopping_) return status(status_code::unavailable, "the server is shutting down");
+  return last_build_;
+}
+
+result<watch> watch_registry::put(const std::string& tenant, watch w, query_error* error) {
+  auto d = compile(tenant, w, error);
+  if (!d.ok()) return d.status();
+  std::unique_lock lock(mu_);
+  auto k = key{tenant, w.id};
+  auto existing = definitions_.find(k);
+  if (existing == definitions_.end()) {
+    std::size_t count = 0;
+    for (auto it = definitions_.lower_bound(key{tenant, ""});
+         it != definitions_.end() && it->first.first == tenant; ++it) {
+      ++count;
+    }
+    if (count >= max_watches_per_tenant) {
+      return status(status_code::resource_exhausted,
+                    "a tenant may keep at most " + std::to_string(max_watches_per_tenant) + " watches");
+    }
+    w.created_at_ms = now_ms();
+  } else {
+    auto stored = db_.get_watch(tenant, w.id);
+    if (stored.ok()) {
+      auto old = parse_watch_json(*stored, w.id);
+      if (old.ok()) w.created_at_ms = old->created_at_ms;
+    }
+  }
+  w.updated_at_ms = now_ms();
+  std::string json;
+  append_watch_json(w, &json);
+  if (auto s = db_.put_watch(tenant, w.id, json); !s.ok()) return s;
+  definitions_[k] = std::move(d).value();
+  if (auto s = publish_and_wait(lock); !s.ok()) return s;
+  return w;
+}
+
+status watch_registry::remove(const std::string& tenant, const std::string& id) {
+  std::unique_lock lock(mu_);
+  auto it = definitions_.find(key{tenant, id});
+  if (it == definitions_.end()) return not_found("no watch '" + id + "'");
+  // Stop matching first, then delete what was derived: no new hit lands after the delete.
+  definitions_.erase(it);
+  if (auto s = publish_and_wait(lock); !s.ok()) return s;
+  return db_.delete_watch(tenant, id);
+}
+
+}  // namespace vigie::pipeline

@@ -1,0 +1,200 @@
+#include <boost/beast/http.hpp>
+
+#include <charconv>
+#include <optional>
+
+#include "pipeline/enrich.h"
+#include "pipeline/mention_codec.h"
+#include "pipeline/mention_json.h"
+#include "server/internal/responses.h"
+#include "server/router.h"
+#include "storage/keys.h"
+
+// POST /v1/mentions, GET /v1/mentions, GET /v1/watches/{id}/mentions.
+
+namespace vigie::server {
+
+namespace http = boost::beast::http;
+using pipeline::append_json_string;
+using internal::json_response;
+
+void router::post_mentions(http_request&& req, std::string_view tenant, reply_fn reply) {
+  const unsigned version = req.version();
+  const bool keep_alive = req.keep_alive();
+  auto content_type = req[http::field::content_type];
+  std::string_view ct(content_type.data(), content_type.size());
+  ct = ct.substr(0, ct.find(';'));
+  while (!ct.empty() && ct.back() == ' ') ct.remove_suffix(1);
+  pipeline::batch_format format;
+  if (ct == "application/x-ndjson" || ct == "application/ndjson" || ct == "application/jsonl" ||
+      ct == "text/plain") {
+    format = pipeline::batch_format::ndjson;
+  } else if (ct == "application/json") {
+    format = pipeline::batch_format::json_array;
+  } else if (ct.empty()) {
+    // No type given: an array starts with '[', anything else is read as NDJSON.
+    auto first = req.body().find_first_not_of(" \t\r\n");
+    format = first != std::string::npos && req.body()[first] == '['
+                 ? pipeline::batch_format::json_array
+                 : pipeline::batch_format::ndjson;
+  } else {
+    return reply(error(415, "unsupported_media_type",
+                       "Content-Type must be application/x-ndjson or application/json, not '" +
+                           std::string(ct) + "'",
+                       version, keep_alive));
+  }
+  if (req.body().find_first_not_of(" \t\r\n") == std::string::npos) {
+    return reply(error(400, "empty_batch", "the request body holds no mention", version, keep_alive));
+  }
+
+  auto request = std::make_unique<pipeline::ingest_request>();
+  request->tenant = std::string(tenant);
+  request->body = std::move(req.body());
+  request->format = format;
+  request->done = [reply, version, keep_alive](pipeline::ingest_result r) {
+    if (!r.status.ok()) {
+      bool client = r.status.code() == status_code::invalid_argument;
+      return reply(error(client ? 400 : 503, client ? "invalid_batch" : "storage_unavailable",
+                         r.status.message(), version, keep_alive));
+    }
+    std::string body = "{\"accepted\":" + std::to_string(r.accepted) +
+                       ",\"duplicates\":" + std::to_string(r.duplicates) +
+                       ",\"rejected\":" + std::to_string(r.rejected) + ",\"errors\":[";
+    for (std::size_t i = 0; i < r.errors.size(); ++i) {
+      if (i) body.push_back(',');
+      body += "{\"line\":" + std::to_string(r.errors[i].line) + ",\"reason\":";
+      append_json_string(r.errors[i].reason, &body);
+      body.push_back('}');
+    }
+    body += "]";
+    if (r.errors_truncated) body += ",\"errors_truncated\":true";
+    body += "}";
+    reply(json_response(200, std::move(body), version, keep_alive));
+  };
+  status s = ctx_.ingest.submit(request);
+  if (s.ok()) return;
+  // Not taken: the request (and its body) came back; answer now.
+  if (s.code() == status_code::resource_exhausted) ctx_.metrics.overloaded();
+  http_response res = error(503, s.code() == status_code::resource_exhausted ? "overloaded" : "unavailable",
+                            s.message(), version, keep_alive);
+  res.set(http::field::retry_after, std::to_string(ctx_.cfg.http.retry_after_seconds));
+  reply(std::move(res));
+}
+
+http_response router::list_mentions(const http_request& req, std::string_view tenant,
+                                    std::string_view watch) {
+  const unsigned version = req.version();
+  const bool keep_alive = req.keep_alive();
+  std::vector<std::pair<std::string, std::string>> params;
+  if (!internal::request_params(req, &params)) {
+    return error(400, "bad_request", "malformed query string", version, keep_alive);
+  }
+  if (!watch.empty() && !ctx_.watches.definition(std::string(tenant), std::string(watch))) {
+    return internal::not_found_response(req, "no watch '" + std::string(watch) + "'");
+  }
+  storage::mention_scan scan;
+  scan.tenant = tenant;
+  std::size_t limit = default_page_size;
+  std::string cursor;
+  std::string_view want_sentiment, want_lang, want_source;
+  bool explain = false;
+  for (const auto& [key, value] : params) {
+    if (key == "from" || key == "to") {
+      auto t = internal::parse_time_param(key, value);
+      if (!t.ok()) return error(400, "bad_request", t.status().message(), version, keep_alive);
+      (key == "from" ? scan.from_ms : scan.to_ms) = *t;
+    } else if (key == "limit") {
+      std::size_t n = 0;
+      auto r = std::from_chars(value.data(), value.data() + value.size(), n);
+      if (r.ec != std::errc() || r.ptr != value.data() + value.size() || n < 1 || n > max_page_size) {
+        return error(400, "bad_request",
+                     "query parameter 'limit' must be an integer from 1 to " +
+                         std::to_string(max_page_size),
+                     version, keep_alive);
+      }
+      limit = n;
+    } else if (key == "cursor") {
+      if (!base64url_decode(value, &cursor) || !storage::decode_mention_key_suffix(cursor).ok()) {
+        return error(400, "bad_request", "query parameter 'cursor' is not a cursor this server issued",
+                     version, keep_alive);
+      }
+    } else if (key == "sentiment") {
+      if (value != "positive" && value != "negative" && value != "neutral") {
+        return error(400, "bad_request",
+                     "query parameter 'sentiment' must be positive, negative or neutral", version,
+                     keep_alive);
+      }
+      want_sentiment = value;
+    } else if (key == "explain") {
+      if (value != "true" && value != "false") {
+        return error(400, "bad_request", "query parameter 'explain' must be true or false",
+                     version, keep_alive);
+      }
+      explain = value == "true";
+    } else if (key == "lang") {
+      want_lang = value;
+    } else if (key == "source") {
+      want_source = value;
+    } else {
+      return error(400, "bad_request", "unknown query parameter '" + key + "'", version, keep_alive);
+    }
+  }
+  if (scan.from_ms >= scan.to_ms) {
+    return error(400, "bad_request", "'from' must be before 'to'", version, keep_alive);
+  }
+  scan.after_suffix = cursor;
+
+  // Explanations are recomputed from the text with the lexicons loaded now: for analysts who
+  // must justify a report. One analyzer per request; its scratch buffers are reused per mention.
+  std::optional<pipeline::mention_enricher> explainer;
+  pipeline::explanation why;
+  if (explain) explainer.emplace(ctx_.lexicons);
+
+  std::string body = "{\"mentions\":[";
+  std::size_t returned = 0, scanned = 0;
+  std::string last_suffix;
+  bool more = false;
+  status decode_status;
+  auto visit = [&](std::string_view suffix, std::string_view record) {
+    if (returned == limit || scanned == max_scanned_per_page) {
+      more = true;
+      return false;
+    }
+    ++scanned;
+    last_suffix.assign(suffix);
+    pipeline::mention_view m;
+    decode_status = pipeline::decode_mention(record, &m);
+    if (!decode_status.ok()) return false;
+    if (!want_sentiment.empty() && pipeline::to_string(m.sent.label) != want_sentiment) return true;
+    if (!want_lang.empty() && m.lang != want_lang) return true;
+    if (!want_source.empty() && m.source != want_source) return true;
+    if (returned) body.push_back(',');
+    if (explainer) {
+      pipeline::mention_view scored = m;
+      explainer->explain(scored, &why);
+      pipeline::append_explained_json(m, why, &body);
+    } else {
+      pipeline::append_enriched_json(m, &body);
+    }
+    ++returned;
+    return true;
+  };
+  status s = watch.empty() ? ctx_.db.scan_mentions(scan, visit)
+                           : ctx_.db.scan_watch_mentions(scan, watch, visit);
+  if (!s.ok()) return error(503, "storage_unavailable", s.message(), version, keep_alive);
+  if (!decode_status.ok()) {
+    return error(500, "corrupt_record", decode_status.message(), version, keep_alive);
+  }
+  body += "],\"next_cursor\":";
+  if (more) {
+    body.push_back('"');
+    body += base64url_encode(last_suffix);
+    body.push_back('"');
+  } else {
+    body += "null";
+  }
+  body += "}";
+  return json_response(200, std::move(body), version, keep_alive);
+}
+
+}  // namespace vigie::server

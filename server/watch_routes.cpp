@@ -1,0 +1,401 @@
+// Watches: PUT/GET/DELETE /v1/watches/{id}, GET /v1/watches, POST /v1/watches:validate,
+// GET /v1/watches/{id}/series, GET /v1/watches/{id}/top, GET /v1/share-of-voice,
+// POST/GET /v1/watches/{id}/backfill.
+
+#include <boost/beast/http.hpp>
+
+#include <algorithm>
+#include <charconv>
+#include <chrono>
+#include <map>
+#include <unordered_map>
+
+#include "pipeline/mention_json.h"
+#include "pipeline/watch.h"
+#include "server/internal/responses.h"
+#include "server/router.h"
+#include "storage/keys.h"
+#include "storage/series.h"
+
+namespace vigie::server {
+
+namespace http = boost::beast::http;
+using internal::bad_request;
+using internal::json_response;
+using internal::status_response;
+using pipeline::append_json_string;
+using pipeline::append_rfc3339_ms;
+
+namespace {
+
+// A series answer holds at most this many buckets; ask for a coarser interval beyond.
+constexpr std::int64_t max_series_buckets = 10000;
+// Share of voice compares at most this many watches at once.
+constexpr std::size_t max_share_of_voice_watches = 20;
+// Top authors and sources: default and largest list length.
+constexpr std::size_t default_top = 10;
+constexpr std::size_t max_top = 100;
+constexpr std::int64_t day_ms = 86'400'000;
+
+std::int64_t now_ms() {
+  using namespace std::chrono;
+  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+}
+
+void append_number(double v, std::string* out) {
+  char buf[32];
+  if (v > -0.00005 && v < 0.00005) v = 0;  // no "-0.0000"
+  auto r = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::fixed, 4);
+  out->append(buf, r.ptr);
+}
+
+void append_time_field(std::string_view name, std::int64_t ms, std::string* out) {
+  out->push_back('"');
+  out->append(name);
+  out->append("\":\"");
+  append_rfc3339_ms(ms, out);
+  out->push_back('"');
+}
+
+// from/to query parameters with defaults: [to - default_span, to), to defaulting to now.
+struct time_range {
+  std::int64_t from_ms, to_ms;
+};
+
+// Reads from, to and the listed extra parameters; anything else is an error.
+result<time_range> read_range(const std::vector<std::pair<std::string, std::string>>& params,
+                              std::int64_t default_span_ms,
+                              std::initializer_list<std::string_view> extra) {
+  std::optional<std::int64_t> from, to;
+  for (const auto& [key, value] : params) {
+    if (key == "from" || key == "to") {
+      auto t = internal::parse_time_param(key, value);
+      if (!t.ok()) return t.status();
+      (key == "from" ? from : to) = *t;
+    } else if (std::find(extra.begin(), extra.end(), key) == extra.end()) {
+      return invalid_argument("unknown query parameter '" + key + "'");
+    }
+  }
+  time_range r;
+  r.to_ms = to.value_or(now_ms());
+  r.from_ms = from.value_or(r.to_ms - default_span_ms);
+  if (r.from_ms >= r.to_ms) return invalid_argument("'from' must be before 'to'");
+  return r;
+}
+
+std::string_view param(const std::vector<std::pair<std::string, std::string>>& params,
+                       std::string_view key) {
+  for (const auto& [k, v] : params) {
+    if (k == key) return v;
+  }
+  return {};
+}
+
+void append_counters(const storage::series_counters& c, std::string* out) {
+  out->append("\"volume\":" + std::to_string(c.volume));
+  out->append(",\"positive\":" + std::to_string(c.positive));
+  out->append(",\"negative\":" + std::to_string(c.negative));
+  out->append(",\"neutral\":" + std::to_string(c.neutral));
+  out->append(",\"mean_sentiment\":");
+  append_number(c.mean_sentiment(), out);
+  out->append(",\"reach\":" + std::to_string(c.reach));
+}
+
+}  // namespace
+
+http_response router::put_watch(const http_request& req, std::string_view tenant, const std::string& id) {
+  auto w = pipeline::parse_watch_json(req.body(), id);
+  if (!w.ok()) return bad_request(req, w.status().message());
+  const bool existed = ctx_.watches.definition(std::string(tenant), id).has_value();
+  pipeline::query_error where;
+  where.position = std::string::npos;
+  auto stored = ctx_.watches.put(std::string(tenant), std::move(w).value(), &where);
+  if (!stored.ok()) {
+    if (stored.status().code() == status_code::invalid_argument && where.position != std::string::npos) {
+      // The query's own error, with where it is, for an editor to underline.
+      std::string body = "{\"error\":{\"code\":\"invalid_query\",\"message\":";
+      append_json_string(stored.status().message(), &body);
+      body += ",\"position\":" + std::to_string(where.position) +
+              ",\"column\":" + std::to_string(where.column) + "}}";
+      return json_response(req, 400, std::move(body));
+    }
+    return status_response(req, stored.status());
+  }
+  std::string body;
+  pipeline::append_watch_json(*stored, &body);
+  return json_response(req, existed ? 200 : 201, std::move(body));
+}
+
+http_response router::get_watch(const http_request& req, std::string_view tenant, const std::string& id) {
+  auto stored = ctx_.db.get_watch(tenant, id);
+  if (!stored.ok()) return status_response(req, stored.status());
+  return json_response(req, 200, std::move(stored).value());
+}
+
+http_response router::delete_watch(const http_request& req, std::string_view tenant, const std::string& id) {
+  status s = ctx_.watches.remove(std::string(tenant), id);
+  if (!s.ok()) return status_response(req, s);
+  http_response res{http::status::no_content, req.version()};
+  res.keep_alive(req.keep_alive());
+  res.prepare_payload();
+  return res;
+}
+
+http_response router::list_watches(const http_request& req, std::string_view tenant) {
+  std::string body = "{\"watches\":[";
+  bool first = true;
+  status s = ctx_.db.scan_watches(tenant, [&](std::string_view, std::string_view, std::string_view json) {
+    if (!first) body.push_back(',');
+    first = false;
+    body.append(json);  // stored as the watch's JSON
+    return true;
+  });
+  if (!s.ok()) return status_response(req, s);
+  body += "]}";
+  return json_response(req, 200, std::move(body));
+}
+
+http_response router::validate_query(const http_request& req) {
+  auto text = pipeline::parse_query_field(req.body());
+  if (!text.ok()) return bad_request(req, text.status().message());
+  pipeline::query_error where;
+  auto q = pipeline::parse_query(*text, &where);
+  std::string body;
+  if (q.ok()) {
+    body = "{\"valid\":true,\"tree\":" + pipeline::to_json(*q) + "}";
+  } else {
+    body = "{\"valid\":false,\"errors\":[" + pipeline::to_json(where) + "]}";
+  }
+  return json_response(req, 200, std::move(body));
+}
+
+http_response router::watch_series(const http_request& req, std::string_view tenant, const std::string& id) {
+  std::vector<std::pair<std::string, std::string>> params;
+  if (!internal::request_params(req, &params)) return bad_request(req, "malformed query string");
+  auto interval = storage::series_interval::h1;
+  if (auto v = param(params, "interval"); !v.empty()) {
+    auto parsed = storage::parse_interval(v);
+    if (!parsed) return bad_request(req, "query parameter 'interval' must be 1m, 5m, 1h or 1d");
+    interval = *parsed;
+  }
+  const std::int64_t step = storage::interval_ms(interval);
+  auto range = read_range(params, interval == storage::series_interval::d1 ? 30 * day_ms : day_ms, {"interval"});
+  if (!range.ok()) return bad_request(req, range.status().message());
+  if (!ctx_.watches.definition(std::string(tenant), id)) {
+    return internal::not_found_response(req, "no watch '" + id + "'");
+  }
+  const std::int64_t first = storage::bucket_start(range->from_ms, interval);
+  const std::int64_t end = range->to_ms;
+  if ((end - first + step - 1) / step > max_series_buckets) {
+    return bad_request(req, "the range holds more than " + std::to_string(max_series_buckets) +
+                                " buckets: use a coarser interval or a shorter range");
+  }
+  std::string body = "{\"watch\":";
+  append_json_string(id, &body);
+  body += ",\"interval\":\"";
+  body += storage::to_string(interval);
+  body += "\",";
+  append_time_field("from", first, &body);
+  body += ",";
+  append_time_field("to", end, &body);
+  body += ",\"buckets\":[";
+  // Every bucket of the range is listed, empty ones as zeros: what a chart needs.
+  std::int64_t next = first;
+  auto emit = [&](std::int64_t start, const storage::series_counters& c) {
+    if (start != first) body.push_back(',');
+    body += "{";
+    append_time_field("start", start, &body);
+    body += ",";
+    append_counters(c, &body);
+    body += "}";
+  };
+  status s = ctx_.db.read_series(tenant, id, interval, first, end,
+                                 [&](std::int64_t start, const storage::series_counters& c) {
+                                   for (; next < start; next += step) emit(next, {});
+                                   emit(start, c);
+                                   next = start + step;
+                                 });
+  if (!s.ok()) return status_response(req, s);
+  for (; next < end; next += step) emit(next, {});
+  body += "]}";
+  return json_response(req, 200, std::move(body));
+}
+
+http_response router::watch_top(const http_request& req, std::string_view tenant, const std::string& id) {
+  std::vector<std::pair<std::string, std::string>> params;
+  if (!internal::request_params(req, &params)) return bad_request(req, "malformed query string");
+  std::size_t limit = default_top;
+  if (auto v = param(params, "limit"); !v.empty()) {
+    auto r = std::from_chars(v.data(), v.data() + v.size(), limit);
+    if (r.ec != std::errc() || r.ptr != v.data() + v.size() || limit < 1 || limit > max_top) {
+      return bad_request(req, "query parameter 'limit' must be an integer from 1 to " + std::to_string(max_top));
+    }
+  }
+  auto range = read_range(params, 7 * day_ms, {"limit"});
+  if (!range.ok()) return bad_request(req, range.status().message());
+  if (!ctx_.watches.definition(std::string(tenant), id)) {
+    return internal::not_found_response(req, "no watch '" + id + "'");
+  }
+  // Facets are kept per day: the range is widened to whole UTC days.
+  const std::int64_t from_day = storage::bucket_start(range->from_ms, storage::series_interval::d1);
+  const std::int64_t to_day = storage::bucket_start(range->to_ms - 1, storage::series_interval::d1) + day_ms;
+  std::string body = "{\"watch\":";
+  append_json_string(id, &body);
+  body += ",";
+  append_time_field("from", from_day, &body);
+  body += ",";
+  append_time_field("to", to_day, &body);
+  for (auto [kind, name] : {std::pair{storage::facet_kind::author, "authors"},
+                            std::pair{storage::facet_kind::source, "sources"}}) {
+    std::unordered_map<std::string, storage::series_counters> totals;
+    status s = ctx_.db.read_facets(tenant, id, kind, from_day, to_day,
+                                   [&](std::string_view n, const storage::series_counters& c) {
+                                     totals[std::string(n)].add(c);
+                                   });
+    if (!s.ok()) return status_response(req, s);
+    std::vector<std::pair<std::string, storage::series_counters>> sorted(totals.begin(), totals.end());
+    std::size_t n = std::min(limit, sorted.size());
+    std::partial_sort(sorted.begin(), sorted.begin() + static_cast<std::ptrdiff_t>(n), sorted.end(),
+                      [](const auto& a, const auto& b) {
+                        if (a.second.volume != b.second.volume) return a.second.volume > b.second.volume;
+                        if (a.second.reach != b.second.reach) return a.second.reach > b.second.reach;
+                        return a.first < b.first;
+                      });
+    body += ",\"";
+    body += name;
+    body += "\":[";
+    for (std::size_t i = 0; i < n; ++i) {
+      if (i) body.push_back(',');
+      body += "{\"name\":";
+      append_json_string(sorted[i].first, &body);
+      body += ",";
+      append_counters(sorted[i].second, &body);
+      body += "}";
+    }
+    body += "]";
+  }
+  body += "}";
+  return json_response(req, 200, std::move(body));
+}
+
+http_response router::share_of_voice(const http_request& req, std::string_view tenant) {
+  std::vector<std::pair<std::string, std::string>> params;
+  if (!internal::request_params(req, &params)) return bad_request(req, "malformed query string");
+  auto range = read_range(params, 7 * day_ms, {"watches"});
+  if (!range.ok()) return bad_request(req, range.status().message());
+  std::vector<std::string> ids;
+  std::string_view list = param(params, "watches");
+  while (!list.empty()) {
+    auto comma = list.find(',');
+    std::string id(list.substr(0, comma));
+    if (!storage::valid_watch_id(id)) return bad_request(req, "invalid watch id '" + id + "' in 'watches'");
+    if (std::find(ids.begin(), ids.end(), id) == ids.end()) ids.push_back(std::move(id));
+    if (comma == std::string_view::npos) break;
+    list.remove_prefix(comma + 1);
+  }
+  if (ids.empty()) return bad_request(req, "query parameter 'watches' must list watch ids: watches=a,b,c");
+  if (ids.size() > max_share_of_voice_watches) {
+    return bad_request(req, "at most " + std::to_string(max_share_of_voice_watches) + " watches at once");
+  }
+  // The coarsest series whose buckets tile the range exactly; minute precision otherwise.
+  auto interval = storage::series_interval::m1;
+  for (auto i : {storage::series_interval::d1, storage::series_interval::h1, storage::series_interval::m5}) {
+    const std::int64_t step = storage::interval_ms(i);
+    if (range->from_ms % step == 0 && range->to_ms % step == 0) {
+      interval = i;
+      break;
+    }
+  }
+  std::vector<storage::series_counters> totals(ids.size());
+  storage::series_counters all;
+  for (std::size_t i = 0; i < ids.size(); ++i) {
+    if (!ctx_.watches.definition(std::string(tenant), ids[i])) {
+      return internal::not_found_response(req, "no watch '" + ids[i] + "'");
+    }
+    status s = ctx_.db.read_series(tenant, ids[i], interval, range->from_ms, range->to_ms,
+                                   [&](std::int64_t, const storage::series_counters& c) { totals[i].add(c); });
+    if (!s.ok()) return status_response(req, s);
+    all.add(totals[i]);
+  }
+  auto share = [](std::uint64_t part, std::uint64_t whole) { return whole ? double(part) / double(whole) : 0.0; };
+  std::string body = "{";
+  append_time_field("from", range->from_ms, &body);
+  body += ",";
+  append_time_field("to", range->to_ms, &body);
+  body += ",\"interval\":\"";
+  body += storage::to_string(interval);
+  body += "\",\"total\":" + std::to_string(all.volume) + ",\"watches\":[";
+  for (std::size_t i = 0; i < ids.size(); ++i) {
+    const auto& c = totals[i];
+    if (i) body.push_back(',');
+    body += "{\"watch\":";
+    append_json_string(ids[i], &body);
+    body += ",";
+    append_counters(c, &body);
+    body += ",\"share\":";
+    append_number(share(c.volume, all.volume), &body);
+    body += ",\"positive_share\":";
+    append_number(share(c.positive, all.positive), &body);
+    body += ",\"negative_share\":";
+    append_number(share(c.negative, all.negative), &body);
+    body += ",\"reach_share\":";
+    append_number(share(c.reach, all.reach), &body);
+    body += "}";
+  }
+  body += "]}";
+  return json_response(req, 200, std::move(body));
+}
+
+namespace {
+
+std::string progress_json(std::string_view watch, const pipeline::backfill_progress& p) {
+  std::string body = "{\"watch\":";
+  append_json_string(watch, &body);
+  body += ",\"state\":";
+  append_json_string(p.state, &body);
+  body += ",";
+  append_time_field("from", p.from_ms, &body);
+  body += ",";
+  append_time_field("to", p.to_ms, &body);
+  body += ",";
+  append_time_field("started_at", p.started_at_ms, &body);
+  if (p.finished_at_ms) {
+    body += ",";
+    append_time_field("finished_at", p.finished_at_ms, &body);
+  }
+  body += ",\"scanned\":" + std::to_string(p.scanned) + ",\"matched\":" + std::to_string(p.matched);
+  // Share of the range covered so far (the scan runs from `to` back to `from`).
+  double done = p.to_ms > p.from_ms ? double(p.to_ms - p.position_ms) / double(p.to_ms - p.from_ms) : 1.0;
+  body += ",\"progress\":";
+  append_number(std::clamp(done, 0.0, 1.0), &body);
+  if (!p.error.empty()) {
+    body += ",\"error\":";
+    append_json_string(p.error, &body);
+  }
+  body += "}";
+  return body;
+}
+
+}  // namespace
+
+http_response router::start_backfill(const http_request& req, std::string_view tenant, const std::string& id) {
+  std::vector<std::pair<std::string, std::string>> params;
+  if (!internal::request_params(req, &params)) return bad_request(req, "malformed query string");
+  auto range = read_range(params, 30 * day_ms, {});
+  if (!range.ok()) return bad_request(req, range.status().message());
+  status s = ctx_.backfills.start(std::string(tenant), id, range->from_ms, range->to_ms);
+  if (!s.ok()) return status_response(req, s);
+  auto p = ctx_.backfills.progress(std::string(tenant), id);
+  if (!p.ok()) return status_response(req, p.status());
+  http_response res = json_response(req, 202, progress_json(id, *p));
+  res.set(http::field::location, "/v1/watches/" + id + "/backfill");
+  return res;
+}
+
+http_response router::backfill_status(const http_request& req, std::string_view tenant, const std::string& id) {
+  auto p = ctx_.backfills.progress(std::string(tenant), id);
+  if (!p.ok()) return status_response(req, p.status());
+  return json_response(req, 200, progress_json(id, *p));
+}
+
+}  // namespace vigie::server
