@@ -1,0 +1,200 @@
+"""Watches over the real server: the query language through the API, matching at ingest,
+per-watch listings, series, top authors and sources, share of voice, backfill."""
+
+import json
+import os
+import sys
+import time
+import unittest
+
+sys.path.insert(0, os.path.dirname(__file__))
+import contracts  # noqa: E402
+from vigie_server import Server  # noqa: E402
+
+T0 = 1767225600000  # 2026-01-01T00:00:00Z
+HOUR = 3600000
+
+
+def m(i, text, t, **extra):
+    d = {"id": f"w{i}", "text": text, "created_at": t, "source": "twitter", "lang": "fr"}
+    d.update(extra)
+    return d
+
+
+class watches_test(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.server = Server().start()
+        s = cls.server
+        for wid, query in (("borel", "borel NOT recrutement"),
+                           ("kelvio", '"kelvio box" OR kelvio*'),
+                           ("rappel", 'borel NEAR/3 (rappel* OR scandale)')):
+            status, body = s.json("PUT", f"/v1/watches/{wid}", json.dumps({"name": wid.title(), "query": query}))
+            assert status == 201, (status, body)
+        status, body = s.ingest([
+            m(1, "Borel rappelle ses yaourts, quel scandale 😡", T0 + 10, author={"name": "Zoé", "followers": 100}),
+            m(2, "J'adore la nouvelle Kelvio Box, au top !", T0 + 20, author={"name": "Max", "followers": 50}),
+            m(3, "Borel recrutement: 40 postes ouverts", T0 + 30),
+            m(4, "Super service chez Borel", T0 + HOUR + 5, source="review", author={"name": "Zoé", "followers": 100}),
+            m(5, "Rien à voir avec les marques", T0 + 40),
+            m(6, "borel et kelvioland, même combat", T0 + 2 * HOUR, author={"id": "u9"}),
+        ])
+        assert body["accepted"] == 6, body
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.server.stop()
+        cls.server.cleanup()
+
+    def ids(self, path):
+        status, body = self.server.json("GET", path)
+        self.assertEqual(status, 200, body)
+        contracts.check("MentionPage", body)
+        return [x["id"] for x in body["mentions"]]
+
+    def test_crud_and_listing(self):
+        status, body = self.server.json("GET", "/v1/watches/borel")
+        self.assertEqual(status, 200)
+        contracts.check("Watch", body)
+        self.assertEqual((body["id"], body["name"], body["query"]), ("borel", "Borel", "borel NOT recrutement"))
+        status, body = self.server.json("GET", "/v1/watches")
+        contracts.check("WatchList", body)
+        self.assertLessEqual({"borel", "kelvio", "rappel"}, {w["id"] for w in body["watches"]})
+        # Another tenant sees none of them.
+        status, body = self.server.json("GET", "/v1/watches", key="globex")
+        self.assertEqual(body["watches"], [])
+        status, body = self.server.json("GET", "/v1/watches/borel", key="globex")
+        self.assertEqual(status, 404)
+
+    def test_mentions_are_matched_at_ingest(self):
+        self.assertEqual(self.ids("/v1/watches/borel/mentions"), ["w6", "w4", "w1"])
+        self.assertEqual(self.ids("/v1/watches/kelvio/mentions"), ["w6", "w2"])
+        self.assertEqual(self.ids("/v1/watches/rappel/mentions"), ["w1"])
+        self.assertEqual(self.ids("/v1/watches/borel/mentions?source=review"), ["w4"])
+        self.assertEqual(self.ids("/v1/watches/borel/mentions?sentiment=negative"), ["w1"])
+        by_id = {x["id"]: x for x in self.server.all_mentions()}
+        self.assertLessEqual({"borel", "rappel"}, set(by_id["w1"]["watches"]))
+        self.assertNotIn("kelvio", by_id["w1"]["watches"])
+        self.assertEqual(by_id["w5"]["watches"], [])
+
+    def test_series_buckets_by_event_time(self):
+        status, body = self.server.json(
+            "GET", f"/v1/watches/borel/series?interval=1h&from={T0}&to={T0 + 3 * HOUR}")
+        self.assertEqual(status, 200, body)
+        contracts.check("Series", body)
+        self.assertEqual([b["volume"] for b in body["buckets"]], [1, 1, 1])
+        self.assertEqual(body["buckets"][0]["start"], "2026-01-01T00:00:00.000Z")
+        self.assertEqual(body["buckets"][0]["negative"], 1)
+        self.assertEqual(body["buckets"][1]["positive"], 1)
+        self.assertEqual(body["buckets"][1]["reach"], 100)
+        status, body = self.server.json(
+            "GET", f"/v1/watches/borel/series?interval=1d&from={T0}&to={T0 + 24 * HOUR}")
+        self.assertEqual([b["volume"] for b in body["buckets"]], [3])
+        # A late mention lands in its own (past) bucket; a duplicate counts once.
+        late = m(7, "Borel, encore un rappel produit", T0 + 5)
+        self.server.ingest([late, late])
+        self.server.ingest([late])
+        status, body = self.server.json(
+            "GET", f"/v1/watches/rappel/series?interval=1m&from={T0}&to={T0 + 60000}")
+        self.assertEqual(body["buckets"][0]["volume"], 2)
+
+    def test_top_authors_and_sources(self):
+        status, body = self.server.json("GET", f"/v1/watches/borel/top?from={T0}&to={T0 + 24 * HOUR}")
+        self.assertEqual(status, 200, body)
+        contracts.check("Top", body)
+        self.assertEqual(body["authors"][0]["name"], "Zoé")
+        self.assertEqual(body["authors"][0]["volume"], 2)
+        self.assertEqual({s["name"]: s["volume"] for s in body["sources"]}["review"], 1)
+
+    def test_share_of_voice(self):
+        status, body = self.server.json(
+            "GET", f"/v1/share-of-voice?watches=borel,kelvio&from={T0}&to={T0 + 24 * HOUR}")
+        self.assertEqual(status, 200, body)
+        contracts.check("ShareOfVoice", body)
+        vols = {w["watch"]: w["volume"] for w in body["watches"]}
+        self.assertEqual(vols["kelvio"], 2)
+        self.assertGreaterEqual(vols["borel"], 3)
+        self.assertAlmostEqual(sum(w["share"] for w in body["watches"]), 1.0, places=3)
+        status, body = self.server.json("GET", "/v1/share-of-voice?watches=borel,nope")
+        self.assertEqual(status, 404)
+
+    def test_bad_queries_get_400_with_position(self):
+        for query, column in (("borel AND (rappel", 11), ("borel AND", 7), ('""', 1), ("borel NEAR kelvio", 7),
+                              ("a*", 1), ("x\u0001y", 2)):
+            status, body = self.server.json("PUT", "/v1/watches/bad", json.dumps({"query": query}))
+            self.assertEqual(status, 400, (query, body))
+            contracts.check("Error", body)
+            self.assertEqual(body["error"]["code"], "invalid_query", query)
+            self.assertIn("position", body["error"])
+            self.assertGreaterEqual(body["error"]["column"], 1)
+        huge = " OR ".join(f"t{i}x" for i in range(10000))
+        status, body = self.server.json("PUT", "/v1/watches/bad", json.dumps({"query": huge}))
+        self.assertEqual(status, 400)
+        status, body = self.server.json("GET", "/v1/watches/bad")
+        self.assertEqual(status, 404)
+        for wid in ("a" * 1024, "a%2Fb"):
+            status, body = self.server.json("PUT", f"/v1/watches/{wid}", json.dumps({"query": "x"}))
+            self.assertEqual(status, 400, wid)
+            self.assertEqual(body["error"]["code"], "invalid_watch_id")
+        status, body = self.server.json("PUT", "/v1/watches/x/y", json.dumps({"query": "x"}))
+        self.assertEqual(status, 400)
+        status, body = self.server.json("PUT", "/v1/watches/ok", "not json")
+        self.assertEqual(status, 400)
+
+    def test_validate_lints_without_saving(self):
+        status, body = self.server.json("POST", "/v1/watches:validate", json.dumps({"query": 'borel NEAR/2 "rappel produit"'}))
+        self.assertEqual(status, 200)
+        contracts.check("Validation", body)
+        self.assertTrue(body["valid"])
+        self.assertIn("tree", body)
+        status, body = self.server.json("POST", "/v1/watches:validate", json.dumps({"query": "borel AND (x"}))
+        self.assertFalse(body["valid"])
+        self.assertEqual(body["errors"][0]["position"], 10)
+
+    def test_backfill_rematches_stored_mentions(self):
+        status, body = self.server.json("PUT", "/v1/watches/late", json.dumps({"query": "yaourts OR combat"}))
+        self.assertEqual(status, 201)
+        self.assertEqual(self.ids("/v1/watches/late/mentions"), [])
+        status, body = self.server.json("POST", f"/v1/watches/late/backfill?from={T0}&to={T0 + 24 * HOUR}")
+        self.assertEqual(status, 202, body)
+        contracts.check("Backfill", body)
+        for _ in range(100):
+            status, body = self.server.json("GET", "/v1/watches/late/backfill")
+            if body["state"] != "running":
+                break
+            time.sleep(0.05)
+        self.assertEqual(body["state"], "done", body)
+        self.assertEqual(body["matched"], 2)
+        self.assertEqual(self.ids("/v1/watches/late/mentions"), ["w6", "w1"])
+        # Running it again counts nothing twice.
+        self.server.json("POST", f"/v1/watches/late/backfill?from={T0}&to={T0 + 24 * HOUR}")
+        for _ in range(100):
+            status, body = self.server.json("GET", "/v1/watches/late/backfill")
+            if body["state"] != "running":
+                break
+            time.sleep(0.05)
+        self.assertEqual(body["matched"], 0)
+        status, body = self.server.json("GET", f"/v1/watches/late/series?interval=1d&from={T0}&to={T0 + 24 * HOUR}")
+        self.assertEqual(body["buckets"][0]["volume"], 2)
+
+    def test_delete_removes_the_watch_and_its_data(self):
+        self.server.json("PUT", "/v1/watches/temp", json.dumps({"query": "zorglub"}))
+        self.server.ingest([m(100, "zorglub encore", T0 + 50)])
+        self.assertEqual(self.ids("/v1/watches/temp/mentions"), ["w100"])
+        status, _, _ = self.server.request("DELETE", "/v1/watches/temp")
+        self.assertEqual(status, 204)
+        status, body = self.server.json("GET", "/v1/watches/temp/mentions")
+        self.assertEqual(status, 404)
+        status, _, _ = self.server.request("DELETE", "/v1/watches/temp")
+        self.assertEqual(status, 404)
+
+    def test_watches_survive_restart(self):
+        self.server.stop()
+        self.server.start()
+        self.assertEqual(self.ids("/v1/watches/kelvio/mentions")[:2], ["w6", "w2"])
+        self.server.ingest([m(200, "Kelvio Box en panne", T0 + 3 * HOUR)])
+        self.assertEqual(self.ids("/v1/watches/kelvio/mentions")[0], "w200")
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
