@@ -5,6 +5,7 @@
 #include <cstdio>
 
 #include "pipeline/internal/tokenizer.h"
+#include "pipeline/mention_json.h"
 
 namespace vigie::pipeline {
 
@@ -333,28 +334,6 @@ sentiment sentiment_analyzer::run(std::string_view text, std::string_view lang, 
 
 namespace {
 
-void append_json_string(std::string_view s, std::string& out) {
-  out.push_back('"');
-  for (char c : s) {
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned>(static_cast<unsigned char>(c)));
-          out += buf;
-        } else {
-          out.push_back(c);
-        }
-    }
-  }
-  out.push_back('"');
-}
-
 void append_number(float v, std::string& out) {
   char buf[32];
   if (!std::isfinite(v)) v = 0.0f;
@@ -366,7 +345,7 @@ void append_number(float v, std::string& out) {
 
 void append_json(const explanation& e, std::string& out) {
   out += "{\"lang\":";
-  append_json_string(e.lang, out);
+  append_json_string(e.lang, &out);
   out += ",\"supported\":";
   out += e.supported ? "true" : "false";
   out += ",\"raw\":";
@@ -374,22 +353,22 @@ void append_json(const explanation& e, std::string& out) {
   out += ",\"score\":";
   append_number(e.score, out);
   out += ",\"label\":";
-  append_json_string(to_string(e.label), out);
+  append_json_string(to_string(e.label), &out);
   out += ",\"items\":[";
   for (std::size_t i = 0; i < e.items.size(); ++i) {
     const auto& it = e.items[i];
     if (i) out.push_back(',');
     out += "{\"token\":";
-    append_json_string(it.token, out);
+    append_json_string(it.token, &out);
     out += ",\"rule\":";
-    append_json_string(it.rule, out);
+    append_json_string(it.rule, &out);
     out += ",\"valence\":";
     append_number(it.valence, out);
     out += ",\"contribution\":";
     append_number(it.contribution, out);
     if (!it.modifiers.empty()) {
       out += ",\"modifiers\":";
-      append_json_string(it.modifiers, out);
+      append_json_string(it.modifiers, &out);
     }
     out.push_back('}');
   }

@@ -4,7 +4,7 @@
 # Included from tests/CMakeLists.txt; paths are relative to this file.
 
 if(VIGIE_BUILD_BENCHMARKS)
-  add_executable(matcher_bench ${CMAKE_CURRENT_LIST_DIR}/matcher_bench.cpp)
+  add_executable(matcher_bench ${CMAKE_CURRENT_LIST_DIR}/matcher_bench.cpp ${CMAKE_CURRENT_LIST_DIR}/allocation_counter.cpp)
   target_link_libraries(matcher_bench PRIVATE vigie::pipeline vigie_mention_generator)
   set_target_properties(matcher_bench PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/tests/bench)
 endif()

@@ -24,22 +24,11 @@
 #include <string>
 #include <vector>
 
+#include "tests/bench/allocation_counter.h"
 #include "pipeline/mention_parser.h"
 #include "pipeline/watch_matcher.h"
 #include "tests/bench/mention_generator.h"
 
-namespace {
-std::atomic<long> allocations{0};
-}
-
-// Counting allocator: "no allocation per mention" is a measured figure.
-void* operator new(std::size_t n) {
-  allocations.fetch_add(1, std::memory_order_relaxed);
-  if (void* p = std::malloc(n ? n : 1)) return p;
-  throw std::bad_alloc();
-}
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t) noexcept { std::free(p); }
 
 namespace {
 
@@ -196,7 +185,7 @@ void bench(const char* label, std::size_t watches, const std::vector<owned_menti
   pass();  // warm-up: the scratch grows to the longest mention once
   std::vector<double> ns;
   ns.reserve(static_cast<std::size_t>(runs));
-  const long alloc_before = allocations.load();
+  const long alloc_before = vigie::bench::allocations();
   for (int r = 0; r < runs; ++r) {
     matched = matches = 0;
     const auto s = clock_type::now();
@@ -204,7 +193,7 @@ void bench(const char* label, std::size_t watches, const std::vector<owned_menti
     ns.push_back(std::chrono::duration<double, std::nano>(clock_type::now() - s).count() /
                  static_cast<double>(views.size()));
   }
-  const long allocs = allocations.load() - alloc_before;
+  const long allocs = vigie::bench::allocations() - alloc_before;
 
   std::printf("%s: %zu watches, %zu tenants, %zu dictionary terms\n", label, matcher->watch_count(),
               std::max<std::size_t>(1, watches / 10), matcher->term_count());

@@ -3,7 +3,7 @@
 # Included from tests/CMakeLists.txt.
 
 if(VIGIE_BUILD_BENCHMARKS)
-  add_executable(sentiment_bench ${CMAKE_CURRENT_LIST_DIR}/sentiment_bench.cpp)
+  add_executable(sentiment_bench ${CMAKE_CURRENT_LIST_DIR}/sentiment_bench.cpp ${CMAKE_CURRENT_LIST_DIR}/allocation_counter.cpp)
   target_link_libraries(sentiment_bench PRIVATE vigie::pipeline)
   add_dependencies(sentiment_bench vigie_lexicons)
   # Beside the other benchmarks, where tests/bench/peers/run.sh looks for it.

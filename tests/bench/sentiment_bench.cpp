@@ -22,21 +22,10 @@
 #include <string>
 #include <vector>
 
+#include "tests/bench/allocation_counter.h"
 #include "pipeline/lexicon.h"
 #include "pipeline/sentiment.h"
 
-namespace {
-std::atomic<long> allocations{0};
-}
-
-// Counting allocator: makes "no allocation per mention" a measured figure, not a claim.
-void* operator new(std::size_t n) {
-  allocations.fetch_add(1, std::memory_order_relaxed);
-  if (void* p = std::malloc(n ? n : 1)) return p;
-  throw std::bad_alloc();
-}
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t) noexcept { std::free(p); }
 
 namespace {
 
@@ -72,7 +61,7 @@ struct run_result {
 
 run_result run_once(vigie::pipeline::sentiment_analyzer& a, const corpus& c, double seconds,
                     float* sink) {
-  const long alloc_before = allocations.load();
+  const long alloc_before = vigie::bench::allocations();
   std::size_t n = 0;
   const auto start = clock_type::now();
   const auto deadline = start + std::chrono::duration<double>(seconds);
@@ -83,7 +72,7 @@ run_result run_once(vigie::pipeline::sentiment_analyzer& a, const corpus& c, dou
   } while (clock_type::now() < deadline);
   const double elapsed = std::chrono::duration<double>(clock_type::now() - start).count();
   *sink += acc;
-  return {static_cast<double>(n) / elapsed, allocations.load() - alloc_before, n};
+  return {static_cast<double>(n) / elapsed, vigie::bench::allocations() - alloc_before, n};
 }
 
 int usage() {
