@@ -118,11 +118,20 @@ void append_rfc3339_ms(std::int64_t ms, std::string* out) {
   int y;
   unsigned mo, d;
   civil_from_days(days, &y, &mo, &d);
-  char buf[40];
-  int n = std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02d.%03dZ", y, mo, d,
-                        static_cast<int>(rem / 3600000), static_cast<int>(rem / 60000 % 60),
-                        static_cast<int>(rem / 1000 % 60), static_cast<int>(rem % 1000));
-  out->append(buf, static_cast<std::size_t>(n));
+  if (y < 0 || y > 9999) y = y < 0 ? 0 : 9999;  // outside what a mention may hold
+  // Written digit by digit: this runs for every mention and every series bucket served.
+  char buf[] = "0000-00-00T00:00:00.000Z";
+  auto put = [&](int pos, int width, long v) {
+    for (int i = pos + width - 1; i >= pos; --i, v /= 10) buf[i] = static_cast<char>('0' + v % 10);
+  };
+  put(0, 4, y);
+  put(5, 2, mo);
+  put(8, 2, d);
+  put(11, 2, rem / 3600000);
+  put(14, 2, rem / 60000 % 60);
+  put(17, 2, rem / 1000 % 60);
+  put(20, 3, rem % 1000);
+  out->append(buf, 24);
 }
 
 void append_enriched_json(const mention_view& m, std::string* out) {

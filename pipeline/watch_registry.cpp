@@ -91,6 +91,11 @@ std::size_t watch_registry::size() const {
   return definitions_.size();
 }
 
+bool watch_registry::contains(const std::string& tenant, const std::string& id) const {
+  std::lock_guard lock(mu_);
+  return definitions_.count(key{tenant, id}) != 0;
+}
+
 std::optional<watch_definition> watch_registry::definition(const std::string& tenant,
                                                            const std::string& id) const {
   std::lock_guard lock(mu_);

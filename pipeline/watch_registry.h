@@ -60,6 +60,8 @@ class watch_registry {
 
   std::size_t size() const;
 
+  bool contains(const std::string& tenant, const std::string& id) const;
+
   // The compiled definition of one watch, if it exists.
   std::optional<watch_definition> definition(const std::string& tenant, const std::string& id) const;
 

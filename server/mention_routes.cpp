@@ -89,7 +89,7 @@ http_response router::list_mentions(const http_request& req, std::string_view te
   if (!internal::request_params(req, &params)) {
     return error(400, "bad_request", "malformed query string", version, keep_alive);
   }
-  if (!watch.empty() && !ctx_.watches.definition(std::string(tenant), std::string(watch))) {
+  if (!watch.empty() && !ctx_.watches.contains(std::string(tenant), std::string(watch))) {
     return internal::not_found_response(req, "no watch '" + std::string(watch) + "'");
   }
   storage::mention_scan scan;

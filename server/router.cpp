@@ -308,10 +308,16 @@ void router::handle(http_request&& req, reply_fn reply) {
                       " bytes");
     }
     if (sub.empty()) {
-      if (verb == http::verb::put) return answer(put_watch(req, *tenant, id));
       if (verb == http::verb::get) return answer(get_watch(req, *tenant, id));
-      if (verb == http::verb::delete_) return answer(delete_watch(req, *tenant, id));
-      return method_not_allowed("GET, PUT, DELETE");
+      if (verb != http::verb::put && verb != http::verb::delete_) {
+        return method_not_allowed("GET, PUT, DELETE");
+      }
+      auto change = [this, req = std::move(req), tenant = std::string(*tenant), id = std::move(id),
+                     answer = std::move(answer)]() mutable {
+        answer(req.method() == http::verb::put ? put_watch(req, tenant, id)
+                                               : delete_watch(req, tenant, id));
+      };
+      return ctx_.run_blocking(std::move(change));
     }
     if (sub == "mentions") {
       if (verb == http::verb::get) return answer(list_mentions(req, *tenant, id));

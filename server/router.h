@@ -43,6 +43,9 @@ struct router_context {
   std::shared_ptr<const pipeline::lexicon_set> lexicons;  // for ?explain=true
   pipeline::watch_registry& watches;
   pipeline::backfill_jobs& backfills;
+  // Runs work that may block (a watch change waits for its matcher rebuild) away from the
+  // network threads, so that ingest and reads go on meanwhile.
+  std::function<void(std::function<void()>)> run_blocking;
 };
 
 // Largest page of GET /v1/mentions, and the default.

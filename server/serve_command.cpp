@@ -2,7 +2,9 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/address.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/thread_pool.hpp>
 
 #include <thread>
 
@@ -69,7 +71,11 @@ int run_serve(const config& cfg) {
   }
   authenticator auth(cfg.keys);
   std::atomic<bool> ready{false};
-  router routes({cfg, *db, ingest, auth, *metrics, ready, *lexicons, watches, backfills});
+  // Watch changes wait for their matcher rebuild: one thread of their own keeps them off the
+  // network threads (and applies them in arrival order).
+  net::thread_pool admin(1);
+  auto run_blocking = [&admin](std::function<void()> work) { net::post(admin, std::move(work)); };
+  router routes({cfg, *db, ingest, auth, *metrics, ready, *lexicons, watches, backfills, run_blocking});
 
   net::io_context ioc(cfg.http.io_threads);
   boost::system::error_code ec;
@@ -119,6 +125,7 @@ int run_serve(const config& cfg) {
   for (auto& t : io_threads) t.join();
   if (stopper.joinable()) stopper.join();
   ingest.stop();  // no-op after a signal; covers the loop ending any other way
+  admin.join();
   backfills.stop();
   watches.stop();
 

@@ -106,7 +106,7 @@ void append_counters(const storage::series_counters& c, std::string* out) {
 http_response router::put_watch(const http_request& req, std::string_view tenant, const std::string& id) {
   auto w = pipeline::parse_watch_json(req.body(), id);
   if (!w.ok()) return bad_request(req, w.status().message());
-  const bool existed = ctx_.watches.definition(std::string(tenant), id).has_value();
+  const bool existed = ctx_.watches.contains(std::string(tenant), id);
   pipeline::query_error where;
   where.position = std::string::npos;
   auto stored = ctx_.watches.put(std::string(tenant), std::move(w).value(), &where);
@@ -181,7 +181,7 @@ http_response router::watch_series(const http_request& req, std::string_view ten
   const std::int64_t step = storage::interval_ms(interval);
   auto range = read_range(params, interval == storage::series_interval::d1 ? 30 * day_ms : day_ms, {"interval"});
   if (!range.ok()) return bad_request(req, range.status().message());
-  if (!ctx_.watches.definition(std::string(tenant), id)) {
+  if (!ctx_.watches.contains(std::string(tenant), id)) {
     return internal::not_found_response(req, "no watch '" + id + "'");
   }
   const std::int64_t first = storage::bucket_start(range->from_ms, interval);
@@ -233,7 +233,7 @@ http_response router::watch_top(const http_request& req, std::string_view tenant
   }
   auto range = read_range(params, 7 * day_ms, {"limit"});
   if (!range.ok()) return bad_request(req, range.status().message());
-  if (!ctx_.watches.definition(std::string(tenant), id)) {
+  if (!ctx_.watches.contains(std::string(tenant), id)) {
     return internal::not_found_response(req, "no watch '" + id + "'");
   }
   // Facets are kept per day: the range is widened to whole UTC days.
@@ -309,7 +309,7 @@ http_response router::share_of_voice(const http_request& req, std::string_view t
   std::vector<storage::series_counters> totals(ids.size());
   storage::series_counters all;
   for (std::size_t i = 0; i < ids.size(); ++i) {
-    if (!ctx_.watches.definition(std::string(tenant), ids[i])) {
+    if (!ctx_.watches.contains(std::string(tenant), ids[i])) {
       return internal::not_found_response(req, "no watch '" + ids[i] + "'");
     }
     status s = ctx_.db.read_series(tenant, ids[i], interval, range->from_ms, range->to_ms,

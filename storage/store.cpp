@@ -10,6 +10,7 @@
 #include <rocksdb/write_batch.h>
 
 #include <array>
+#include <unordered_map>
 #include <cstring>
 #include <mutex>
 
@@ -201,6 +202,13 @@ struct write_group::impl {
   rocksdb::ColumnFamilyHandle* series = nullptr;
   rocksdb::ColumnFamilyHandle* facets = nullptr;
   std::string series_value;  // scratch, reused
+  // Series and facet deltas of the group, summed per key and written as one merge each when
+  // the group is written: a group of a thousand mentions of one watch adds one operand to
+  // its hour bucket, not a thousand, which keeps both the write and later reads short.
+  // The first byte of a key says which column family it belongs to.
+  std::unordered_map<std::string, series_counters> pending;
+  std::string pending_key;  // scratch, reused
+  bool flushed = false;
   rocksdb::WriteBatch batch;
   std::string key;        // scratch, reused
   std::string dedup_key;  // scratch, reused
@@ -228,13 +236,13 @@ void write_group::add_watch_hit(const mention_key& key, std::string_view watch_i
   k.append(key.id);
   g.batch.Put(g.watch_index, slice(k), rocksdb::Slice());
 
-  g.series_value.clear();
-  encode_series(delta, &g.series_value);
   for (series_interval i : all_intervals) {
     k.resize(prefix);
     k.push_back(static_cast<char>(i));
     append_time(bucket_start(key.created_at_ms, i), &k);
-    g.batch.Merge(g.series, slice(k), slice(g.series_value));
+    g.pending_key.assign(1, static_cast<char>(cf_series));
+    g.pending_key.append(k);
+    g.pending[g.pending_key].add(delta);
   }
   const std::int64_t day = bucket_start(key.created_at_ms, series_interval::d1);
   auto facet = [&](facet_kind kind, std::string_view name) {
@@ -242,7 +250,9 @@ void write_group::add_watch_hit(const mention_key& key, std::string_view watch_i
     append_time(day, &k);
     k.push_back(static_cast<char>(kind));
     k.append(name);
-    g.batch.Merge(g.facets, slice(k), slice(g.series_value));
+    g.pending_key.assign(1, static_cast<char>(cf_facets));
+    g.pending_key.append(k);
+    g.pending[g.pending_key].add(delta);
   };
   if (!author.empty()) facet(facet_kind::author, author);
   facet(facet_kind::source, key.source);
@@ -267,6 +277,8 @@ std::size_t write_group::bytes() const noexcept { return impl_->batch.GetDataSiz
 
 void write_group::clear() {
   impl_->batch.Clear();
+  impl_->pending.clear();
+  impl_->flushed = false;
   mentions_ = 0;
 }
 
@@ -306,8 +318,18 @@ status store::find_existing(std::span<const dedup_ref> refs, std::span<bool> fou
 }
 
 status store::write(write_group& group) {
-  if (group.mentions() == 0) return status::ok_status();
-  return from_rocks(impl_->db->Write(impl_->write_options, &group.impl_->batch));
+  write_group::impl& g = *group.impl_;
+  if (group.mentions() == 0 && g.pending.empty()) return status::ok_status();
+  if (!g.flushed) {
+    for (const auto& [k, counters] : g.pending) {
+      g.series_value.clear();
+      encode_series(counters, &g.series_value);
+      auto* cf = k[0] == static_cast<char>(cf_series) ? g.series : g.facets;
+      g.batch.Merge(cf, rocksdb::Slice(k.data() + 1, k.size() - 1), slice(g.series_value));
+    }
+    g.flushed = true;  // a retried write must not add the deltas twice
+  }
+  return from_rocks(impl_->db->Write(impl_->write_options, &g.batch));
 }
 
 namespace {

@@ -97,6 +97,7 @@ class write_group {
   void add_mention(const mention_key& key, std::string_view record);
   // Records that the mention matched a watch: its per-watch index entry, its series buckets
   // at every interval, and its author and source facets of the day. author may be empty.
+  // Series and facet deltas are summed per bucket within the group and written with it.
   void add_watch_hit(const mention_key& key, std::string_view watch_id,
                      const series_counters& delta, std::string_view author);
   std::size_t mentions() const noexcept { return mentions_; }

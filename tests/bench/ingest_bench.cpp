@@ -29,25 +29,11 @@
 //
 // Thread safety: a program; each client thread owns its connection.
 
-#include <fcntl.h>
-#include <signal.h>
-#include <spawn.h>
-#include <sys/socket.h>
-#include <sys/wait.h>
-#include <netinet/in.h>
-#include <arpa/inet.h>
-#include <unistd.h>
-
 #include <simdjson.h>
 
 #include <algorithm>
 #include <atomic>
-#include <boost/asio/connect.hpp>
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/ip/tcp.hpp>
-#include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
-#include <boost/beast/http/span_body.hpp>
 #include <charconv>
 #include <chrono>
 #include <cstdio>
@@ -68,9 +54,9 @@
 #include "pipeline/mention_codec.h"
 #include "pipeline/mention_parser.h"
 #include "storage/store.h"
+#include "tests/bench/bench_client.h"
 #include "tests/bench/mention_generator.h"
 
-extern char** environ;
 
 namespace {
 
@@ -89,19 +75,10 @@ using namespace std::chrono_literals;
 // The tenant and key the bench gives the server through VIGIE_API_KEYS.
 constexpr std::string_view k_tenant = "bench";
 constexpr std::string_view k_api_key = "bench-key";
-// A fresh server opens RocksDB and loads the lexicons in well under a second; past this it
-// is stuck.
-constexpr auto k_ready_timeout = 60s;
-// SIGTERM drains the pipeline and closes RocksDB; past this the server is hung and is killed.
-constexpr auto k_stop_timeout = 60s;
-// How often /readyz is polled while the server starts.
-constexpr auto k_ready_poll = 20ms;
 // The e2e client retries a 503 after Retry-After; without a usable header it waits this long.
 constexpr auto k_default_retry_after = 1s;
 // A batch that cannot be delivered after this many network failures aborts the bench.
 constexpr int k_max_network_attempts = 5;
-// Answers are small JSON documents, but a GET page of 1000 2-KB articles is a few MB.
-constexpr std::uint64_t k_response_body_limit = 64u << 20;
 // RSS sampling period during the overload phase.
 constexpr auto k_rss_period = 100ms;
 // Largest page GET /v1/mentions serves (server/router.h, max_page_size).
@@ -132,35 +109,14 @@ void usage(FILE* out) {
                "                    [--lexicons DIR] [--seed N] [--skip-overload] [--e2e-config FILE]\n");
 }
 
-bool parse_size(const char* s, std::size_t* out) {
-  std::string_view v(s);
-  auto r = std::from_chars(v.data(), v.data() + v.size(), *out);
-  return r.ec == std::errc() && r.ptr == v.data() + v.size();
-}
-
-// The server this bench started and has not reaped yet: die() must not leave it running.
-std::atomic<pid_t> g_server_pid{-1};
-
-[[noreturn]] void die(const std::string& message) {
-  std::fprintf(stderr, "ingest_bench: %s\n", message.c_str());
-  if (pid_t pid = g_server_pid.exchange(-1); pid > 0) {
-    ::kill(pid, SIGKILL);
-    int st = 0;
-    ::waitpid(pid, &st, 0);
-  }
-  std::exit(1);
-}
-
-double seconds_since(clock_type::time_point t0) {
-  return std::chrono::duration<double>(clock_type::now() - t0).count();
-}
-
-double median(std::vector<double> v) {
-  if (v.empty()) return 0;
-  std::sort(v.begin(), v.end());
-  std::size_t n = v.size();
-  return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
+using vigie::bench::die;
+using vigie::bench::json_count;
+using vigie::bench::median;
+using vigie::bench::metric_value;
+using vigie::bench::parse_size;
+using vigie::bench::proc_status_kb;
+using vigie::bench::remove_dir;
+using vigie::bench::seconds_since;
 
 // ---------------------------------------------------------------------------------------------
 // The workload: NDJSON batches, and the same mentions as the pipeline would store them.
@@ -263,16 +219,7 @@ void encode_all(const options& o, workload* w) {
 // ---------------------------------------------------------------------------------------------
 // Temporary directories
 
-fs::path make_temp_dir(const char* tag) {
-  std::string tmpl = (fs::temp_directory_path() / (std::string("vigie-ingest-") + tag + "-XXXXXX")).string();
-  if (!mkdtemp(tmpl.data())) die("mkdtemp failed: " + std::string(std::strerror(errno)));
-  return tmpl;
-}
-
-void remove_dir(const fs::path& p) {
-  std::error_code ec;
-  fs::remove_all(p, ec);
-}
+fs::path make_temp_dir(const char* tag) { return vigie::bench::make_temp_dir(std::string("ingest-") + tag); }
 
 // ---------------------------------------------------------------------------------------------
 // Ceiling: raw batched RocksDB writes of the same records.
@@ -326,231 +273,19 @@ ceiling_result run_ceiling(const workload& w, std::size_t group_size) {
 
 // ---------------------------------------------------------------------------------------------
 // The server process
-
-std::optional<std::uint64_t> proc_status_kb(pid_t pid, std::string_view field) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/status");
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.starts_with(field) && line.size() > field.size() && line[field.size()] == ':') {
-      std::uint64_t kb = 0;
-      auto p = line.find_first_of("0123456789");
-      if (p == std::string::npos) return std::nullopt;
-      std::from_chars(line.data() + p, line.data() + line.size(), kb);
-      return kb;
-    }
-  }
-  return std::nullopt;
-}
-
-std::uint16_t free_loopback_port() {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  if (fd < 0) die("socket failed");
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  a.sin_port = 0;
-  socklen_t len = sizeof a;
-  if (::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0 ||
-      ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len) != 0) {
-    ::close(fd);
-    die("cannot find a free port");
-  }
-  ::close(fd);
-  return ntohs(a.sin_port);
-}
-
-// A blocking HTTP/1.1 keep-alive client on one connection.
-class http_client {
+// A keep-alive client of the bench tenant (tests/bench/bench_client.h).
+class http_client : public vigie::bench::http_client {
  public:
-  explicit http_client(std::uint16_t port) : port_(port) {}
-
-  void connect() {
-    stream_.close();
-    buffer_.clear();
-    beast::error_code ec;
-    stream_.socket().open(tcp::v4(), ec);
-    if (!ec) stream_.socket().set_option(tcp::no_delay(true), ec);
-    if (!ec) stream_.socket().connect(tcp::endpoint(asio::ip::address_v4::loopback(), port_), ec);
-    if (ec) throw beast::system_error(ec);
-  }
-  bool connected() const { return stream_.socket().is_open(); }
-
-  // One request, one answer; reconnects first if needed. Throws beast::system_error on a
-  // network failure (the connection is then closed).
-  http::response<http::string_body> request(http::verb verb, std::string_view target,
-                                            std::string_view body = {}, bool auth = true) {
-    if (!connected()) connect();
-    try {
-      http::request<http::span_body<const char>> req{verb, target, 11};
-      req.set(http::field::host, "127.0.0.1");
-      req.set(http::field::user_agent, "vigie-ingest-bench");
-      if (auth) req.set(http::field::authorization, auth_header_);
-      if (verb == http::verb::post) req.set(http::field::content_type, "application/x-ndjson");
-      req.body() = beast::span<const char>(body.data(), body.size());
-      req.keep_alive(true);
-      req.prepare_payload();
-      http::write(stream_, req);
-      http::response_parser<http::string_body> parser;
-      parser.body_limit(k_response_body_limit);
-      http::read(stream_, buffer_, parser);
-      auto res = parser.release();
-      if (!res.keep_alive()) stream_.close();
-      return res;
-    } catch (...) {
-      stream_.close();
-      throw;
-    }
-  }
-
- private:
-  std::uint16_t port_;
-  asio::io_context ioc_;
-  beast::tcp_stream stream_{ioc_};
-  beast::flat_buffer buffer_;
-  std::string auth_header_ = "Bearer " + std::string(k_api_key);
+  explicit http_client(std::uint16_t port) : vigie::bench::http_client(port, k_api_key) {}
 };
 
-class server_process {
+class server_process : public vigie::bench::server_process {
  public:
   // Starts `vigie serve` on a free loopback port and waits for /readyz 200.
-  server_process(const options& o, const fs::path& dir, const std::string& config_yaml) : dir_(dir) {
-    std::string config_path;
-    if (!config_yaml.empty()) {
-      config_path = (dir / "vigie.yaml").string();
-      std::ofstream(config_path) << config_yaml;
-    }
-    log_path_ = (dir / "server.log").string();
-    // A port found free can be taken before the server binds it: try a few.
-    for (int attempt = 0; attempt < 3; ++attempt) {
-      port_ = free_loopback_port();
-      spawn(o.vigie, (dir / "data").string(), config_path);
-      if (wait_ready()) return;
-    }
-    die("the server did not become ready; see " + log_path_);
-  }
-
-  ~server_process() {
-    g_server_pid.store(-1);
-    if (pid_ > 0) {
-      ::kill(pid_, SIGKILL);
-      int st = 0;
-      ::waitpid(pid_, &st, 0);
-    }
-  }
-
-  pid_t pid() const { return pid_; }
-  std::uint16_t port() const { return port_; }
-  const std::string& log_path() const { return log_path_; }
-
-  // SIGTERM; returns the exit status (or 128 + signal), and how long the drain took.
-  int stop(double* seconds) {
-    auto t0 = clock_type::now();
-    ::kill(pid_, SIGTERM);
-    int st = 0;
-    for (;;) {
-      pid_t r = ::waitpid(pid_, &st, WNOHANG);
-      if (r == pid_) break;
-      if (clock_type::now() - t0 > k_stop_timeout) {
-        ::kill(pid_, SIGKILL);
-        ::waitpid(pid_, &st, 0);
-        break;
-      }
-      std::this_thread::sleep_for(5ms);
-    }
-    if (seconds) *seconds = seconds_since(t0);
-    pid_ = -1;
-    g_server_pid.store(-1);
-    if (WIFEXITED(st)) return WEXITSTATUS(st);
-    if (WIFSIGNALED(st)) return 128 + WTERMSIG(st);
-    return -1;
-  }
-
- private:
-  void spawn(const std::string& binary, const std::string& data_dir, const std::string& config_path) {
-    std::vector<std::string> args = {binary, "serve", "--listen", "127.0.0.1:" + std::to_string(port_),
-                                     "--data-dir", data_dir};
-    if (!config_path.empty()) {
-      args.push_back("--config");
-      args.push_back(config_path);
-    }
-    std::vector<char*> argv;
-    for (auto& a : args) argv.push_back(a.data());
-    argv.push_back(nullptr);
-
-    std::vector<std::string> env_strings;
-    for (char** e = environ; *e; ++e) {
-      if (!std::string_view(*e).starts_with("VIGIE_API_KEYS=")) env_strings.emplace_back(*e);
-    }
-    env_strings.push_back("VIGIE_API_KEYS=" + std::string(k_tenant) + ":" + std::string(k_api_key));
-    std::vector<char*> envp;
-    for (auto& e : env_strings) envp.push_back(e.data());
-    envp.push_back(nullptr);
-
-    posix_spawn_file_actions_t fa;
-    posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_addopen(&fa, 1, log_path_.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
-    posix_spawn_file_actions_adddup2(&fa, 1, 2);
-    posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-    int rc = posix_spawn(&pid_, binary.c_str(), &fa, nullptr, argv.data(), envp.data());
-    posix_spawn_file_actions_destroy(&fa);
-    if (rc != 0) die("cannot start " + binary + ": " + std::strerror(rc));
-    g_server_pid.store(pid_);
-  }
-
-  bool wait_ready() {
-    auto t0 = clock_type::now();
-    while (clock_type::now() - t0 < k_ready_timeout) {
-      int st = 0;
-      if (::waitpid(pid_, &st, WNOHANG) == pid_) {  // exited: port taken, bad config, ...
-        pid_ = -1;
-        g_server_pid.store(-1);
-        return false;
-      }
-      try {
-        http_client c(port_);
-        auto res = c.request(http::verb::get, "/readyz", {}, false);
-        if (res.result_int() == 200) return true;
-      } catch (const std::exception&) {
-      }
-      std::this_thread::sleep_for(k_ready_poll);
-    }
-    return false;
-  }
-
-  fs::path dir_;
-  std::string log_path_;
-  pid_t pid_ = -1;
-  std::uint16_t port_ = 0;
+  server_process(const options& o, const fs::path& dir, const std::string& config_yaml)
+      : vigie::bench::server_process({o.vigie, std::string(k_tenant) + ":" + std::string(k_api_key)}, dir,
+                                     config_yaml) {}
 };
-
-// Reads `"name":<integer>` from a small JSON answer.
-std::size_t json_count(std::string_view body, std::string_view name) {
-  std::string key = "\"" + std::string(name) + "\":";
-  auto p = body.find(key);
-  if (p == std::string_view::npos) return 0;
-  p += key.size();
-  std::size_t n = 0;
-  std::from_chars(body.data() + p, body.data() + body.size(), n);
-  return n;
-}
-
-// Sum of a Prometheus sample (all label sets) in a /metrics page.
-double metric_value(std::string_view page, std::string_view name) {
-  double total = 0;
-  std::size_t pos = 0;
-  while (pos < page.size()) {
-    auto eol = page.find('\n', pos);
-    if (eol == std::string_view::npos) eol = page.size();
-    std::string_view line = page.substr(pos, eol - pos);
-    pos = eol + 1;
-    if (!line.starts_with(name) || line.size() == name.size()) continue;
-    char next = line[name.size()];
-    if (next != ' ' && next != '{') continue;
-    auto sp = line.rfind(' ');
-    total += std::strtod(std::string(line.substr(sp + 1)).c_str(), nullptr);
-  }
-  return total;
-}
 
 // ---------------------------------------------------------------------------------------------
 // End-to-end run
@@ -789,6 +524,7 @@ overload_result run_overload(const options& o, const workload& w) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  vigie::bench::set_program_name("ingest_bench");
   options o;
   for (int i = 1; i < argc; ++i) {
     std::string_view a = argv[i];

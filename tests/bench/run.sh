@@ -7,11 +7,13 @@
 #   1. ingest_bench        end-to-end ingest vs the raw RocksDB ceiling, and overload (issue 2)
 #   2. sentiment_accuracy  the sentiment engine against the human-rated sets (issue 3)
 #   3. peers/run.sh        sentiment throughput (sentiment_bench) vs the npm peers
+#   4. watch_bench         ingest with 10,000 watches vs 10, series latency under ingest (issue 4)
 #
 # Environment:
 #   VIGIE_SENTIMENT_DATA  folder of the English human-rated sets
 #                         (default: ../shared/data/sentiment relative to the repo root)
 #   INGEST_BENCH_ARGS     extra arguments for ingest_bench, e.g. "--mentions 100000 --runs 1"
+#   WATCH_BENCH_ARGS      extra arguments for watch_bench, e.g. "--mentions 100000 --runs 1"
 #
 # Benchmarks print figures; a missed target is not a failure. The exit status is non-zero
 # only when a program is missing or fails to run (every section is still attempted).
@@ -92,6 +94,19 @@ fi
 section "3/3 sentiment throughput vs npm peers (tests/bench/peers/run.sh, runs sentiment_bench)"
 run peers env VIGIE_BUILD_DIR="$BUILD_DIR" VIGIE_SENTIMENT_DATA="$DATA_DIR" \
   bash "$REPO_ROOT/tests/bench/peers/run.sh" "$BUILD_DIR/bench-peers"
+
+section "4 watches: 10,000 vs 10 watches, series latency under ingest (tests/bench/watch_bench.cpp)"
+if ! WATCH="$(find_binary "$BUILD_DIR/tests/bench/watch_bench" "$BUILD_DIR/tests/watch_bench" \
+                          "$BUILD_DIR/watch_bench")"; then
+  echo "run.sh: watch_bench not built in $BUILD_DIR" >&2
+  failed+=("watch_bench (not built)")
+elif [[ ! -x "$VIGIE" ]]; then
+  echo "run.sh: $VIGIE not built" >&2
+  failed+=("watch_bench (no server binary)")
+else
+  # shellcheck disable=SC2086  # WATCH_BENCH_ARGS is a list of words
+  run watch_bench "$WATCH" --vigie "$VIGIE" --lexicons "$BUILD_DIR/lexicons" ${WATCH_BENCH_ARGS:-}
+fi
 
 echo
 if [[ ${#failed[@]} -ne 0 ]]; then

@@ -81,7 +81,10 @@ for corpus in "${CORPORA[@]}"; do
 
   vigie_mps=""
   if [[ -n "$VIGIE_BIN" ]]; then
-    if vigie_out="$("$VIGIE_BIN" --corpus "$corpus" --seconds "$VIGIE_SECONDS")"; then
+    lang=en
+    case "$(basename "$corpus")" in fr_*) lang=fr ;; esac
+    if vigie_out="$("$VIGIE_BIN" --lexicons "$BUILD_DIR/lexicons" --lang "$lang" --corpus "$corpus" \
+                      --seconds "$VIGIE_SECONDS")"; then
       vigie_mps="$(awk '$1 == "vigie_sentiment" { v = $2 } END { print v }' <<<"$vigie_out")"
       [[ -n "$vigie_mps" ]] || echo "run.sh: no 'vigie_sentiment' line in sentiment_bench output" >&2
     else
