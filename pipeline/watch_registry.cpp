@@ -2,6 +2,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <future>
 
 #include "storage/store.h"
 
@@ -108,7 +109,7 @@ void watch_registry::rebuild_loop() {
   std::unique_lock lock(mu_);
   for (;;) {
     changed_.wait(lock, [&] { return stopping_ || requested_ > live_; });
-    if (stopping_) return;
+    if (stopping_) break;
     const std::uint64_t generation = requested_;
     auto snapshot = definitions_;
     // Compiling can take a while with thousands of watches: do it unlocked, so that puts keep
@@ -116,29 +117,42 @@ void watch_registry::rebuild_loop() {
     lock.unlock();
     auto m = build(snapshot);
     lock.lock();
-    if (m.ok()) {
-      std::atomic_store(&matcher_, *m);
-      last_build_ = status::ok_status();
-    } else {
-      last_build_ = m.status();
-    }
+    status built = m.ok() ? status::ok_status() : m.status();
+    if (m.ok()) std::atomic_store(&matcher_, *m);
     live_ = generation;
-    published_.notify_all();
+    std::vector<std::function<void(const status&)>> done;
+    std::erase_if(waiters_, [&](auto& w) {
+      if (w.first > live_) return false;
+      done.push_back(std::move(w.second));
+      return true;
+    });
+    lock.unlock();
+    for (auto& fn : done) fn(built);
+    lock.lock();
   }
+  // Stopping: whoever still waits learns that the change may not be live.
+  auto waiting = std::move(waiters_);
+  waiters_.clear();
+  lock.unlock();
+  for (auto& w : waiting) w.second(status(status_code::unavailable, "the server is shutting down"));
 }
 
-status watch_registry::publish_and_wait(std::unique_lock<std::mutex>& lock) {
+void watch_registry::publish(std::function<void(const status&)> done) {
+  // Called with mu_ held.
   const std::uint64_t generation = ++requested_;
+  waiters_.emplace_back(generation, std::move(done));
   changed_.notify_one();
-  published_.wait(lock, [&] { return stopping_ || live_ >= generation; });
-  if (stopping_) return status(status_code::unavailable, "the server is shutting down");
-  return last_build_;
 }
 
-result<watch> watch_registry::put(const std::string& tenant, watch w, query_error* error) {
+void watch_registry::put_async(const std::string& tenant, watch w, put_callback done,
+                               query_error* error) {
   auto d = compile(tenant, w, error);
-  if (!d.ok()) return d.status();
+  if (!d.ok()) return done(d.status());
   std::unique_lock lock(mu_);
+  if (stopping_ || !thread_.joinable()) {
+    lock.unlock();
+    return done(status(status_code::unavailable, "the server is shutting down"));
+  }
   auto k = key{tenant, w.id};
   auto existing = definitions_.find(k);
   if (existing == definitions_.end()) {
@@ -148,8 +162,10 @@ result<watch> watch_registry::put(const std::string& tenant, watch w, query_erro
       ++count;
     }
     if (count >= max_watches_per_tenant) {
-      return status(status_code::resource_exhausted,
-                    "a tenant may keep at most " + std::to_string(max_watches_per_tenant) + " watches");
+      lock.unlock();
+      return done(status(status_code::resource_exhausted, "a tenant may keep at most " +
+                                                              std::to_string(max_watches_per_tenant) +
+                                                              " watches"));
     }
     w.created_at_ms = now_ms();
   } else {
@@ -162,20 +178,50 @@ result<watch> watch_registry::put(const std::string& tenant, watch w, query_erro
   w.updated_at_ms = now_ms();
   std::string json;
   append_watch_json(w, &json);
-  if (auto s = db_.put_watch(tenant, w.id, json); !s.ok()) return s;
+  if (auto s = db_.put_watch(tenant, w.id, json); !s.ok()) {
+    lock.unlock();
+    return done(s);
+  }
   definitions_[k] = std::move(d).value();
-  if (auto s = publish_and_wait(lock); !s.ok()) return s;
-  return w;
+  publish([done = std::move(done), w = std::move(w)](const status& built) {
+    if (built.ok()) {
+      done(w);
+    } else {
+      done(built);
+    }
+  });
+}
+
+void watch_registry::remove_async(const std::string& tenant, const std::string& id,
+                                  remove_callback done) {
+  std::unique_lock lock(mu_);
+  auto it = definitions_.find(key{tenant, id});
+  if (it == definitions_.end()) {
+    lock.unlock();
+    return done(not_found("no watch '" + id + "'"));
+  }
+  if (stopping_ || !thread_.joinable()) {
+    lock.unlock();
+    return done(status(status_code::unavailable, "the server is shutting down"));
+  }
+  // Stop matching first, then delete what was derived: no new hit lands after the delete.
+  definitions_.erase(it);
+  publish([this, tenant, id, done = std::move(done)](const status& built) {
+    if (!built.ok()) return done(built);
+    done(db_.delete_watch(tenant, id));
+  });
+}
+
+result<watch> watch_registry::put(const std::string& tenant, watch w, query_error* error) {
+  std::promise<result<watch>> result;
+  put_async(tenant, std::move(w), [&](vigie::result<watch> r) { result.set_value(std::move(r)); }, error);
+  return result.get_future().get();
 }
 
 status watch_registry::remove(const std::string& tenant, const std::string& id) {
-  std::unique_lock lock(mu_);
-  auto it = definitions_.find(key{tenant, id});
-  if (it == definitions_.end()) return not_found("no watch '" + id + "'");
-  // Stop matching first, then delete what was derived: no new hit lands after the delete.
-  definitions_.erase(it);
-  if (auto s = publish_and_wait(lock); !s.ok()) return s;
-  return db_.delete_watch(tenant, id);
+  std::promise<status> result;
+  remove_async(tenant, id, [&](status s) { result.set_value(std::move(s)); });
+  return result.get_future().get();
 }
 
 }  // namespace vigie::pipeline

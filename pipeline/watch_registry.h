@@ -3,9 +3,10 @@
 // Definitions live in the store; the registry keeps them in memory and compiles them all into
 // one watch_matcher. A change (put, remove) is stored, then the matcher is rebuilt on the
 // registry's own thread and swapped in atomically: ingest never pauses, it keeps matching with
-// the previous matcher until the new one is published. put() and remove() return once the
-// matcher that includes the change is live, so a change applies to every mention ingested
-// after the call returns. Changes that arrive during a rebuild are coalesced into the next.
+// the previous matcher until the new one is published. A change is reported done once the
+// matcher that includes it is live, so it applies to every mention ingested after that.
+// Changes that arrive during a rebuild are coalesced into the next: a thousand concurrent
+// puts cost a few rebuilds, not a thousand.
 //
 //   vigie::pipeline::watch_registry registry(db);
 //   if (auto s = registry.start(); !s.ok()) ...;              // loads and compiles every watch
@@ -17,6 +18,8 @@
 #pragma once
 
 #include <condition_variable>
+#include <functional>
+#include <vector>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -52,10 +55,18 @@ class watch_registry {
   // The live matcher; never null after start().
   std::shared_ptr<const watch_matcher> current() const;
 
-  // Validates (query errors carry their position in *error), stores with created_at kept
-  // from an existing watch, and returns once live. Returns the watch as stored.
+  using put_callback = std::function<void(result<watch>)>;
+  using remove_callback = std::function<void(status)>;
+
+  // Validates (query errors carry their position in *error) and stores now, keeping
+  // created_at of an existing watch; done(watch as stored) runs on the registry's thread once
+  // the change is live. A refused change calls done at once, on the caller's thread.
+  void put_async(const std::string& tenant, watch w, put_callback done, query_error* error = nullptr);
+  // not_found when absent. Once no longer matched, deletes the watch's index and series too.
+  void remove_async(const std::string& tenant, const std::string& id, remove_callback done);
+
+  // The same, returning once done.
   result<watch> put(const std::string& tenant, watch w, query_error* error = nullptr);
-  // not_found when absent. Deletes the watch's index and series too.
   status remove(const std::string& tenant, const std::string& id);
 
   std::size_t size() const;
@@ -69,17 +80,17 @@ class watch_registry {
   using key = std::pair<std::string, std::string>;  // (tenant, id)
 
   void rebuild_loop();
-  // Publishes a new matcher including every change so far, and waits until it is live.
-  status publish_and_wait(std::unique_lock<std::mutex>& lock);
+  // Asks for a matcher including every change so far; done(build status) runs once it is live.
+  void publish(std::function<void(const status&)> done);
 
   storage::store& db_;
   mutable std::mutex mu_;
-  std::condition_variable changed_;    // to the rebuild thread
-  std::condition_variable published_;  // to the callers of put/remove
+  std::condition_variable changed_;  // to the rebuild thread
+  // Changes waiting for their matcher, by generation.
+  std::vector<std::pair<std::uint64_t, std::function<void(const status&)>>> waiters_;
   std::map<key, watch_definition> definitions_;
   std::uint64_t requested_ = 0;  // generation of the latest change
   std::uint64_t live_ = 0;       // generation of the live matcher
-  status last_build_;
   bool stopping_ = false;
   std::shared_ptr<const watch_matcher> matcher_;  // guarded by mu_ for writers; atomic reads
   std::thread thread_;

@@ -47,17 +47,24 @@ http_response not_found_response(const http_request& req, std::string_view messa
   return error_response(req, 404, "not_found", message);
 }
 
-http_response status_response(const http_request& req, const status& s) {
+http_response status_response(const status& s, unsigned version, bool keep_alive) {
+  auto answer = [&](unsigned code, std::string_view name) {
+    return router::error(code, name, s.message(), version, keep_alive);
+  };
   switch (s.code()) {
-    case status_code::ok: return json_response(req, 200, "{}");
-    case status_code::invalid_argument: return bad_request(req, s.message());
-    case status_code::not_found: return not_found_response(req, s.message());
-    case status_code::already_exists: return error_response(req, 409, "conflict", s.message());
-    case status_code::resource_exhausted: return error_response(req, 429, "limit_reached", s.message());
-    case status_code::unavailable: return error_response(req, 503, "unavailable", s.message());
-    case status_code::corruption: return error_response(req, 500, "corrupt_data", s.message());
-    default: return error_response(req, 503, "storage_unavailable", s.message());
+    case status_code::ok: return json_response(200, "{}", version, keep_alive);
+    case status_code::invalid_argument: return answer(400, "bad_request");
+    case status_code::not_found: return answer(404, "not_found");
+    case status_code::already_exists: return answer(409, "conflict");
+    case status_code::resource_exhausted: return answer(429, "limit_reached");
+    case status_code::unavailable: return answer(503, "unavailable");
+    case status_code::corruption: return answer(500, "corrupt_data");
+    default: return answer(503, "storage_unavailable");
   }
+}
+
+http_response status_response(const http_request& req, const status& s) {
+  return status_response(s, req.version(), req.keep_alive());
 }
 
 result<std::int64_t> parse_time_param(std::string_view name, std::string_view v) {
@@ -312,12 +319,10 @@ void router::handle(http_request&& req, reply_fn reply) {
       if (verb != http::verb::put && verb != http::verb::delete_) {
         return method_not_allowed("GET, PUT, DELETE");
       }
-      auto change = [this, req = std::move(req), tenant = std::string(*tenant), id = std::move(id),
-                     answer = std::move(answer)]() mutable {
-        answer(req.method() == http::verb::put ? put_watch(req, tenant, id)
-                                               : delete_watch(req, tenant, id));
-      };
-      return ctx_.run_blocking(std::move(change));
+      // Answered once the change is live, from the registry's thread: the network thread is
+      // free meanwhile.
+      if (verb == http::verb::put) return put_watch(req, *tenant, id, std::move(answer));
+      return delete_watch(req, *tenant, id, std::move(answer));
     }
     if (sub == "mentions") {
       if (verb == http::verb::get) return answer(list_mentions(req, *tenant, id));

@@ -43,9 +43,6 @@ struct router_context {
   std::shared_ptr<const pipeline::lexicon_set> lexicons;  // for ?explain=true
   pipeline::watch_registry& watches;
   pipeline::backfill_jobs& backfills;
-  // Runs work that may block (a watch change waits for its matcher rebuild) away from the
-  // network threads, so that ingest and reads go on meanwhile.
-  std::function<void(std::function<void()>)> run_blocking;
 };
 
 // Largest page of GET /v1/mentions, and the default.
@@ -73,9 +70,9 @@ class router {
                               std::string_view watch);
 
   // watch_routes.cpp
-  http_response put_watch(const http_request& req, std::string_view tenant, const std::string& id);
+  void put_watch(const http_request& req, std::string_view tenant, const std::string& id, reply_fn reply);
   http_response get_watch(const http_request& req, std::string_view tenant, const std::string& id);
-  http_response delete_watch(const http_request& req, std::string_view tenant, const std::string& id);
+  void delete_watch(const http_request& req, std::string_view tenant, const std::string& id, reply_fn reply);
   http_response list_watches(const http_request& req, std::string_view tenant);
   http_response validate_query(const http_request& req);
   http_response watch_series(const http_request& req, std::string_view tenant, const std::string& id);

@@ -2,9 +2,7 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/address.hpp>
-#include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
-#include <boost/asio/thread_pool.hpp>
 
 #include <thread>
 
@@ -71,11 +69,7 @@ int run_serve(const config& cfg) {
   }
   authenticator auth(cfg.keys);
   std::atomic<bool> ready{false};
-  // Watch changes wait for their matcher rebuild: one thread of their own keeps them off the
-  // network threads (and applies them in arrival order).
-  net::thread_pool admin(1);
-  auto run_blocking = [&admin](std::function<void()> work) { net::post(admin, std::move(work)); };
-  router routes({cfg, *db, ingest, auth, *metrics, ready, *lexicons, watches, backfills, run_blocking});
+  router routes({cfg, *db, ingest, auth, *metrics, ready, *lexicons, watches, backfills});
 
   net::io_context ioc(cfg.http.io_threads);
   boost::system::error_code ec;
@@ -125,7 +119,6 @@ int run_serve(const config& cfg) {
   for (auto& t : io_threads) t.join();
   if (stopper.joinable()) stopper.join();
   ingest.stop();  // no-op after a signal; covers the loop ending any other way
-  admin.join();
   backfills.stop();
   watches.stop();
 

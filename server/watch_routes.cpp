@@ -103,27 +103,36 @@ void append_counters(const storage::series_counters& c, std::string* out) {
 
 }  // namespace
 
-http_response router::put_watch(const http_request& req, std::string_view tenant, const std::string& id) {
+void router::put_watch(const http_request& req, std::string_view tenant, const std::string& id,
+                       reply_fn reply) {
   auto w = pipeline::parse_watch_json(req.body(), id);
-  if (!w.ok()) return bad_request(req, w.status().message());
+  if (!w.ok()) return reply(bad_request(req, w.status().message()));
   const bool existed = ctx_.watches.contains(std::string(tenant), id);
-  pipeline::query_error where;
-  where.position = std::string::npos;
-  auto stored = ctx_.watches.put(std::string(tenant), std::move(w).value(), &where);
-  if (!stored.ok()) {
-    if (stored.status().code() == status_code::invalid_argument && where.position != std::string::npos) {
-      // The query's own error, with where it is, for an editor to underline.
-      std::string body = "{\"error\":{\"code\":\"invalid_query\",\"message\":";
-      append_json_string(stored.status().message(), &body);
-      body += ",\"position\":" + std::to_string(where.position) +
-              ",\"column\":" + std::to_string(where.column) + "}}";
-      return json_response(req, 400, std::move(body));
-    }
-    return status_response(req, stored.status());
-  }
-  std::string body;
-  pipeline::append_watch_json(*stored, &body);
-  return json_response(req, existed ? 200 : 201, std::move(body));
+  const unsigned version = req.version();
+  const bool keep_alive = req.keep_alive();
+  // Filled by the query parser; the callback may run later, on the registry's thread.
+  auto where = std::make_shared<pipeline::query_error>();
+  where->position = std::string::npos;
+  ctx_.watches.put_async(
+      std::string(tenant), std::move(w).value(),
+      [where, reply, existed, version, keep_alive](result<pipeline::watch> stored) {
+        if (!stored.ok()) {
+          if (stored.status().code() == status_code::invalid_argument &&
+              where->position != std::string::npos) {
+            // The query's own error, with where it is, for an editor to underline.
+            std::string body = "{\"error\":{\"code\":\"invalid_query\",\"message\":";
+            append_json_string(stored.status().message(), &body);
+            body += ",\"position\":" + std::to_string(where->position) +
+                    ",\"column\":" + std::to_string(where->column) + "}}";
+            return reply(json_response(400, std::move(body), version, keep_alive));
+          }
+          return reply(internal::status_response(stored.status(), version, keep_alive));
+        }
+        std::string body;
+        pipeline::append_watch_json(*stored, &body);
+        reply(json_response(existed ? 200 : 201, std::move(body), version, keep_alive));
+      },
+      where.get());
 }
 
 http_response router::get_watch(const http_request& req, std::string_view tenant, const std::string& id) {
@@ -132,13 +141,17 @@ http_response router::get_watch(const http_request& req, std::string_view tenant
   return json_response(req, 200, std::move(stored).value());
 }
 
-http_response router::delete_watch(const http_request& req, std::string_view tenant, const std::string& id) {
-  status s = ctx_.watches.remove(std::string(tenant), id);
-  if (!s.ok()) return status_response(req, s);
-  http_response res{http::status::no_content, req.version()};
-  res.keep_alive(req.keep_alive());
-  res.prepare_payload();
-  return res;
+void router::delete_watch(const http_request& req, std::string_view tenant, const std::string& id,
+                          reply_fn reply) {
+  const unsigned version = req.version();
+  const bool keep_alive = req.keep_alive();
+  ctx_.watches.remove_async(std::string(tenant), id, [reply, version, keep_alive](status s) {
+    if (!s.ok()) return reply(internal::status_response(s, version, keep_alive));
+    http_response res{http::status::no_content, version};
+    res.keep_alive(keep_alive);
+    res.prepare_payload();
+    reply(std::move(res));
+  });
 }
 
 http_response router::list_watches(const http_request& req, std::string_view tenant) {

@@ -25,6 +25,7 @@ http_response bad_request(const http_request& req, std::string_view message);
 http_response not_found_response(const http_request& req, std::string_view message);
 // Maps a storage or registry status to its HTTP answer.
 http_response status_response(const http_request& req, const status& s);
+http_response status_response(const status& s, unsigned version, bool keep_alive);
 
 // A time query parameter: RFC 3339 or integer epoch milliseconds.
 result<std::int64_t> parse_time_param(std::string_view name, std::string_view value);
