@@ -8,6 +8,7 @@
 #   2. sentiment_accuracy  the sentiment engine against the human-rated sets (issue 3)
 #   3. peers/run.sh        sentiment throughput (sentiment_bench) vs the npm peers
 #   4. watch_bench         ingest with 10,000 watches vs 10, series latency under ingest (issue 4)
+#   5. matcher_bench       watch matching per mention on one core, 10,000 vs 10 watches
 #
 # Environment:
 #   VIGIE_SENTIMENT_DATA  folder of the English human-rated sets
@@ -63,7 +64,7 @@ run() {  # run NAME COMMAND...
   [[ $rc -eq 0 ]] || failed+=("$name (exit $rc)")
 }
 
-section "1/3 ingest: end-to-end vs raw RocksDB ceiling, overload (tests/bench/ingest_bench.cpp)"
+section "1/5 ingest: end-to-end vs raw RocksDB ceiling, overload (tests/bench/ingest_bench.cpp)"
 VIGIE="$BUILD_DIR/server/vigie"
 if ! INGEST="$(find_binary "$BUILD_DIR/tests/bench/ingest_bench" "$BUILD_DIR/tests/ingest_bench" \
                            "$BUILD_DIR/ingest_bench")"; then
@@ -77,7 +78,7 @@ else
   run ingest_bench "$INGEST" --vigie "$VIGIE" --lexicons "$BUILD_DIR/lexicons" ${INGEST_BENCH_ARGS:-}
 fi
 
-section "2/3 sentiment accuracy (tests/accuracy/sentiment_accuracy.cpp)"
+section "2/5 sentiment accuracy (tests/accuracy/sentiment_accuracy.cpp)"
 if ! ACCURACY="$(find_binary "$BUILD_DIR/tests/accuracy/sentiment_accuracy")"; then
   echo "run.sh: sentiment_accuracy not built in $BUILD_DIR" >&2
   failed+=("sentiment_accuracy (not built)")
@@ -91,11 +92,11 @@ else
   run sentiment_accuracy "$ACCURACY" "${args[@]}"
 fi
 
-section "3/3 sentiment throughput vs npm peers (tests/bench/peers/run.sh, runs sentiment_bench)"
+section "3/5 sentiment throughput vs npm peers (tests/bench/peers/run.sh, runs sentiment_bench)"
 run peers env VIGIE_BUILD_DIR="$BUILD_DIR" VIGIE_SENTIMENT_DATA="$DATA_DIR" \
   bash "$REPO_ROOT/tests/bench/peers/run.sh" "$BUILD_DIR/bench-peers"
 
-section "4 watches: 10,000 vs 10 watches, series latency under ingest (tests/bench/watch_bench.cpp)"
+section "4/5 watches: 10,000 vs 10 watches, series latency under ingest (tests/bench/watch_bench.cpp)"
 if ! WATCH="$(find_binary "$BUILD_DIR/tests/bench/watch_bench" "$BUILD_DIR/tests/watch_bench" \
                           "$BUILD_DIR/watch_bench")"; then
   echo "run.sh: watch_bench not built in $BUILD_DIR" >&2
@@ -106,6 +107,14 @@ elif [[ ! -x "$VIGIE" ]]; then
 else
   # shellcheck disable=SC2086  # WATCH_BENCH_ARGS is a list of words
   run watch_bench "$WATCH" --vigie "$VIGIE" --lexicons "$BUILD_DIR/lexicons" ${WATCH_BENCH_ARGS:-}
+fi
+
+section "5/5 watch matching per mention, one core (tests/bench/matcher_bench.cpp)"
+if ! MATCHER="$(find_binary "$BUILD_DIR/tests/bench/matcher_bench")"; then
+  echo "run.sh: matcher_bench not built in $BUILD_DIR" >&2
+  failed+=("matcher_bench (not built)")
+else
+  run matcher_bench "$MATCHER"
 fi
 
 echo
