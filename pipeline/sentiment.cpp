@@ -95,8 +95,13 @@ sentiment sentiment_analyzer::run(std::string_view text, std::string_view lang, 
   unit* const units = units_.data();
   std::size_t unit_count = 0;
   int exclamations = 0, questions = 0;
+  int length = 0;  // words, pictographs, numbers, URLs, @mentions: for length scaling
   for (std::size_t i = 0; i < tokens.size(); ++i) {
     const token& t = tokens[i];
+    static_assert(token_kind::number > token_kind::word && token_kind::exclamation > token_kind::number &&
+                  token_kind::clause_break > token_kind::number && token_kind::sentence_break > token_kind::number,
+                  "length counts the kinds up to number");
+    if (t.kind <= token_kind::number) ++length;
     unit u;
     u.tok_begin = static_cast<std::uint16_t>(i);
     u.tok_end = static_cast<std::uint16_t>(i + 1);
@@ -315,9 +320,13 @@ sentiment sentiment_analyzer::run(std::string_view text, std::string_view lang, 
   }
 
   float s = sum;
-  if (options_.dead_zone > 0.0f)
-    s = std::fabs(s) <= options_.dead_zone ? 0.0f : s - sign_of(s) * options_.dead_zone;
-  float score = s / std::sqrt(s * s + options_.normalization_alpha);
+  const float dead_zone = french ? options_.fr_dead_zone : options_.dead_zone;
+  const float alpha = french ? options_.fr_normalization_alpha : options_.normalization_alpha;
+  if (dead_zone > 0.0f)
+    s = std::fabs(s) <= dead_zone ? 0.0f : s - sign_of(s) * dead_zone;
+  if (options_.length_exponent != 0.0f && static_cast<float>(length) > options_.length_reference)
+    s *= std::pow(options_.length_reference / static_cast<float>(length), options_.length_exponent);
+  float score = s / std::sqrt(s * s + alpha);
   score = std::clamp(score, -1.0f, 1.0f);
   sentiment r;
   r.score = score;

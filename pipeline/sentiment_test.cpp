@@ -60,6 +60,26 @@ TEST(sentiment, boosters_caps_elongation_and_exclamations_amplify) {
   EXPECT_LT(a.score("trop nul", "fr").score, a.score("nul", "fr").score);
 }
 
+TEST(sentiment, a_long_text_dilutes_and_french_has_a_dead_zone) {
+  sentiment_analyzer a(test_lexicons());
+  const float short_text = a.score("it is good", "en").score;
+  const float long_text =
+      a.score("it is good and we went there on a sunday with the kids after the game", "en").score;
+  EXPECT_GT(long_text, 0.0f);
+  EXPECT_LT(long_text, short_text);
+  sentiment_options no_length;
+  no_length.length_exponent = 0.0f;
+  sentiment_analyzer b(test_lexicons(), no_length);
+  EXPECT_FLOAT_EQ(b.score("it is good and we went there on a sunday with the kids after the game", "en").score,
+                  short_text);
+  // French: a raw sum within fr_dead_zone is neutral.
+  sentiment_options tiny_zone;
+  tiny_zone.fr_dead_zone = 100.0f;
+  sentiment_analyzer c(test_lexicons(), tiny_zone);
+  EXPECT_EQ(c.score("c'est super", "fr").label, sentiment_label::neutral);
+  EXPECT_EQ(c.score("it is good", "en").label, sentiment_label::positive);
+}
+
 TEST(sentiment, the_clause_after_a_contrast_weighs_more) {
   sentiment_analyzer a(test_lexicons());
   EXPECT_LT(a.score("good but bad", "en").score, 0.0f);

@@ -10,6 +10,7 @@
 #include <rocksdb/write_batch.h>
 
 #include <array>
+#include <filesystem>
 #include <unordered_map>
 #include <cstring>
 #include <mutex>
@@ -128,6 +129,10 @@ result<std::unique_ptr<store>> store::open(const store_options& options) {
   auto compression = parse_compression(options.compression);
   if (!compression.ok()) return compression.status();
   if (options.path.empty()) return invalid_argument("storage.path must not be empty");
+  // RocksDB creates the last folder of the path only; make the parents too.
+  std::error_code ec;
+  std::filesystem::create_directories(options.path, ec);
+  if (ec) return io_error("cannot create '" + options.path + "': " + ec.message());
 
   auto state = std::make_unique<impl>();
   state->options = options;

@@ -103,6 +103,16 @@ TEST_F(store_test, data_and_dedup_index_survive_reopen) {
   EXPECT_FALSE(found[2]);
 }
 
+TEST(store_options_test, missing_parent_folders_are_created) {
+  auto dir = std::filesystem::temp_directory_path() /
+             ("vigie-store-parents-" + std::to_string(std::random_device{}()));
+  {
+    auto opened = store::open({.path = (dir / "a" / "b" / "data").string()});
+    ASSERT_TRUE(opened.ok()) << opened.status().to_string();
+  }
+  std::filesystem::remove_all(dir);
+}
+
 TEST(store_options_test, unknown_compression_is_a_clear_error) {
   auto opened = store::open({.path = "unused", .compression = "brotli"});
   ASSERT_FALSE(opened.ok());

@@ -52,11 +52,11 @@ constexpr reference vader_reference[] = {
 // figures reached (less a small margin) for the tweets and the French set. Raise them as the
 // engine improves; never lower them to make a change pass.
 constexpr reference accuracy_floors[] = {
-    {"tweets", 0.870, 0.680},
+    {"tweets", 0.880, 0.686},
     {"amazonReviewSnippets", 0.571, 0.554},
     {"movieReviewSnippets", 0.416, 0.422},
     {"nytEditorialSnippets", 0.492, 0.552},
-    {"fr_dev", 0.700, 0.690},
+    {"fr_dev", 0.706, 0.724},
 };
 
 struct item {
