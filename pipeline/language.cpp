@@ -3,9 +3,101 @@
 #include <cld2/public/compact_lang_det.h>
 #include <cld2/public/encodings.h>
 
+#include <array>
 #include <cstring>
+#include <unordered_map>
 
 namespace vigie::pipeline {
+
+namespace {
+
+// Function words that say "French" or "English" on their own, and words of the languages most
+// often mixed up with them (Spanish, Italian, Portuguese, German, Dutch), which send the text
+// to CLD2. Words shared across those languages ("de", "la", "que", "en", "no", "il", "me",
+// "son", "mais") are in no list.
+constexpr std::array<std::string_view, 52> french_words = {
+    "le",    "les",  "des",   "est",   "et",    "une",  "pour",  "pas",  "avec",  "dans", "je",
+    "sur",   "très", "tres",  "vous",  "nous",  "qui",  "du",    "au",   "aux",   "ce",   "cette",
+    "ces",   "elle", "ne",    "plus",  "sont",  "suis", "chez",  "leur", "mon",   "ma",   "mes",
+    "ton",   "tes",  "ça",    "ca",    "été",   "fait", "tout",  "rien", "merci", "jamais", "quand",
+    "encore", "aussi", "alors", "sans", "j",     "qu",   "c",    "l"};
+constexpr std::array<std::string_view, 48> english_words = {
+    "the",  "and",   "is",    "are",   "was",  "were", "to",    "of",    "in",   "for",
+    "with", "this",  "that",  "it",    "i",    "you",  "my",    "not",   "be",   "have",
+    "has",  "just",  "what",  "so",    "but",  "at",   "from",  "they",  "we",   "your",
+    "don",  "can",   "will",  "would", "about", "very", "get",  "got",   "an",   "or",
+    "if",   "all",   "out",   "when",  "there", "their", "been", "its"};
+constexpr std::array<std::string_view, 58> other_words = {
+    // es
+    "el", "los", "las", "y", "por", "con", "para", "muy", "pero", "está", "del", "como", "más",
+    "gracias", "una", "es",
+    // it
+    "che", "di", "della", "sono", "gli", "non", "per", "anche", "molto", "questo", "grazie",
+    // pt
+    "não", "nao", "muito", "obrigado", "você", "voce", "com", "isso", "uma",
+    // de
+    "der", "die", "das", "und", "ist", "nicht", "ich", "mit", "auf", "für", "ein", "eine", "sehr",
+    "danke",
+    // nl
+    "het", "een", "niet", "ik", "van", "zijn"};
+
+enum word_class : std::uint8_t { french, english, other };
+
+// One hash lookup per word of the text.
+const std::unordered_map<std::string_view, word_class>& function_words() {
+  static const auto* words = [] {
+    auto* m = new std::unordered_map<std::string_view, word_class>();
+    for (auto w : french_words) m->emplace(w, french);
+    for (auto w : english_words) m->emplace(w, english);
+    for (auto w : other_words) m->emplace(w, other);
+    return m;
+  }();
+  return *words;
+}
+
+// A cheap first opinion from function words: "fr" or "en" when the text clearly is, else "".
+// CLD2 costs tens of thousands of instructions a call; most French and English mentions are
+// told apart here, and anything in doubt (few function words, mixed, another language) still
+// goes to CLD2.
+std::string_view function_word_guess(std::string_view text) noexcept {
+  const auto& words = function_words();
+  int fr = 0, en = 0, others = 0;
+  char word[16];
+  std::size_t len = 0;
+  bool too_long = false;
+  auto end_word = [&] {
+    if (len > 0 && !too_long) {
+      auto it = words.find(std::string_view(word, len));
+      if (it != words.end()) {
+        int& count = it->second == french ? fr : it->second == english ? en : others;
+        ++count;
+      }
+    }
+    len = 0;
+    too_long = false;
+  };
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    auto c = static_cast<unsigned char>(text[i]);
+    const bool letter = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c >= 0x80;
+    if (!letter) {
+      end_word();
+      continue;
+    }
+    if (c >= 'A' && c <= 'Z') c = static_cast<unsigned char>(c - 'A' + 'a');
+    if (len == sizeof word) {
+      too_long = true;
+    } else {
+      word[len++] = static_cast<char>(c);
+    }
+  }
+  end_word();
+  if (others > 0) return {};
+  if (fr >= 2 && fr >= 2 * en + 1) return "fr";
+  if (en >= 2 && en >= 2 * fr + 1) return "en";
+  return {};
+}
+
+}  // namespace
 
 std::string_view detect_language(std::string_view text) noexcept {
   if (text.size() < min_detect_bytes) return {};
@@ -19,6 +111,7 @@ std::string_view detect_language(std::string_view text) noexcept {
     has_letter = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c >= 0xC0;
   }
   if (!has_letter) return {};
+  if (std::string_view guess = function_word_guess(text.substr(0, n)); !guess.empty()) return guess;
   bool reliable = false;
   // is_plain_text=true: mentions are text, not HTML; CLD2 skips URLs, @names and #tags itself.
   CLD2::Language lang = CLD2::DetectLanguage(text.data(), static_cast<int>(n), true, &reliable);

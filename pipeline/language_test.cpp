@@ -11,6 +11,20 @@ TEST(language, detects_french_and_english_mentions) {
   EXPECT_EQ(detect_language("Der Kundendienst ist seit drei Tagen nicht erreichbar"), "de");
 }
 
+TEST(language, short_french_posts_are_told_by_their_function_words) {
+  // CLD2 alone calls these English; the function words settle them.
+  EXPECT_EQ(detect_language("le SAV de Borel : carrément impeccable, je m'attendais à pire #conso"), "fr");
+  EXPECT_EQ(detect_language("Kelvio ou VELORIA pour ma facture ? J'hésite #Kelvio"), "fr");
+  EXPECT_EQ(detect_language("fiber from Banque Aurore is super slow #BanqueAuroreDown"), "en");
+}
+
+TEST(language, other_languages_still_go_to_cld2) {
+  // Spanish shares "de", "la", "que" with French: its own words send it to CLD2.
+  EXPECT_EQ(detect_language("El servicio de la empresa es muy malo y caro, no lo recomiendo"), "es");
+  EXPECT_EQ(detect_language("Der Kundendienst ist nicht erreichbar und sehr schlecht"), "de");
+  EXPECT_EQ(detect_language("Il servizio clienti non risponde da tre giorni, che vergogna"), "it");
+}
+
 TEST(language, unknown_is_empty_never_an_error) {
   EXPECT_EQ(detect_language(""), "");
   EXPECT_EQ(detect_language("lol"), "");
