@@ -140,7 +140,7 @@ TEST(sentiment, shipped_lexicons_score_e_reputation_mentions) {
   EXPECT_EQ(label("Another outage?? Support unreachable 😡", "en"), neg);
   EXPECT_EQ(label("Great phone but the battery is awful", "en"), neg);
   EXPECT_EQ(label("It could have been better", "en"), neg);
-  // Issue 3: spoken French negation after the verb, idioms, faces that start with a letter.
+  // Spoken French negation after the verb, idioms, faces that start with a letter.
   EXPECT_EQ(label("j'aime pas du tout leur nouvelle appli", "fr"), neg);
   EXPECT_EQ(label("je recommande pas", "fr"), neg);
   EXPECT_EQ(label("l'appli est vraiment bien foutue", "fr"), pos);

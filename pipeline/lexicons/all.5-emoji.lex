@@ -95,7 +95,7 @@
 😿	-2.0
 👿	-2.3
 😈	-0.5
-# Added for issue 3. The upside-down face marks irony far more often than joy in complaints.
+# The upside-down face marks irony far more often than joy in complaints.
 🙃	-1.0
 🫠	-0.8
 🥲	-0.5

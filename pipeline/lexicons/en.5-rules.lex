@@ -189,7 +189,7 @@ what a joke	-2.3
 what a shame	-2.0
 what a mess	-2.3
 # "like" is mostly a preposition or a filler in social text ("looks like", "I'm like", "like 3
-# days"); it carries liking only as a verb after its subject or an auxiliary (issue 3).
+# days"); it carries liking only as a verb after its subject or an auxiliary.
 like	0
 i like	1.5
 we like	1.5

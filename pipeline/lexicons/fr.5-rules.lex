@@ -127,7 +127,7 @@ laisse à désirer	-2.0
 laissent à désirer	-2.0
 comme prévu	0.5
 sans plus	-0.8
-# Expressions courantes (ajout issue 3) : idiomes de l'éloge et de la plainte.
+# Expressions courantes : idiomes de l'éloge et de la plainte.
 bien foutu	2.0
 bien foutue	2.0
 bien foutus	2.0

@@ -235,7 +235,7 @@ bienveillant	2.2
 ouf	0.5
 grave	-1.2
 rembourse	0.3
-# Homographes du lexique de pattern (ajout issue 3). pattern n'a que des adjectifs ; ceux-ci
+# Homographes du lexique de pattern. pattern n'a que des adjectifs ; ceux-ci
 # sont le plus souvent des prépositions, déterminants ou adverbes ("sur" : le pliage des
 # accents le confond avec "sûr") et donnaient une valence aux phrases neutres des actualités.
 # Valence 0 : le mot ne compte pas (ses autres rôles, booster par exemple, restent).

@@ -1,5 +1,5 @@
 # End-to-end ingest throughput against the raw RocksDB batched-write ceiling, plus overload
-# behaviour of the real `vigie serve` binary (issue 2). A program that prints figures, not a
+# behaviour of the real `vigie serve` binary. A program that prints figures, not a
 # timed test.
 #   ingest_bench --vigie BUILD/server/vigie [--mentions 400000] [--batch 1000]
 #                [--connections 4] [--runs 3]

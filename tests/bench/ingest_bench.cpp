@@ -1,4 +1,4 @@
-// ingest_bench: how close end-to-end ingest gets to what RocksDB alone can write (issue 2),
+// ingest_bench: how close end-to-end ingest gets to what RocksDB alone can write,
 // and whether the server holds its memory bound and loses nothing when overloaded.
 //
 //   ingest_bench --vigie BUILD/server/vigie [--mentions 400000] [--batch 1000]
@@ -616,7 +616,7 @@ int main(int argc, char** argv) {
   }
   const double mc = median(ceiling_rates), mdw = median(dedup_write_rates), me = median(e2e_rates);
   std::printf("%-4s %9.0f/s                  %9.0f/s                  %9.0f/s\n", "med", mc, mdw, me);
-  std::printf("\nend-to-end / ceiling (write-only): %.1f%% (issue 2 target: >= 60%%)\n", 100.0 * me / mc);
+  std::printf("\nend-to-end / ceiling (write-only): %.1f%% (target: >= 60%%)\n", 100.0 * me / mc);
   std::printf("end-to-end / ceiling (dedup+write): %.1f%%\n", 100.0 * me / mdw);
   std::printf("server peak RSS (VmHWM, last run): %.0f MB; accepted %zu of %zu in every run\n",
               last.hwm_kb / 1024.0, last.accepted, w.lines);

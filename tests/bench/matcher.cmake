@@ -1,5 +1,5 @@
 # Cost of watch matching per mention on one core, with 10,000 and 10 watches, and of
-# building the matcher (issue 4). A program that prints figures, not a timed test.
+# building the matcher. A program that prints figures, not a timed test.
 #   matcher_bench [--watches 10000] [--mentions 20000] [--runs 7] [--seed 42]
 # Included from tests/CMakeLists.txt; paths are relative to this file.
 

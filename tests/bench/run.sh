@@ -4,10 +4,10 @@
 # Usage: tests/bench/run.sh BUILD_DIR
 #
 # Runs, in order, printing a header before each:
-#   1. ingest_bench        end-to-end ingest vs the raw RocksDB ceiling, and overload (issue 2)
-#   2. sentiment_accuracy  the sentiment engine against the human-rated sets (issue 3)
+#   1. ingest_bench        end-to-end ingest vs the raw RocksDB ceiling, and overload
+#   2. sentiment_accuracy  the sentiment engine against the human-rated sets
 #   3. peers/run.sh        sentiment throughput (sentiment_bench) vs the npm peers
-#   4. watch_bench         ingest with 10,000 watches vs 10, series latency under ingest (issue 4)
+#   4. watch_bench         ingest with 10,000 watches vs 10, series latency under ingest
 #   5. matcher_bench       watch matching per mention on one core, 10,000 vs 10 watches
 #
 # Environment:

@@ -1,5 +1,5 @@
 # What 10,000 watches cost end-to-end ingest against 10, and the latency of a watch's series
-# under sustained ingest, on the real `vigie serve` binary (issue 4). A program that prints
+# under sustained ingest, on the real `vigie serve` binary. A program that prints
 # figures, not a timed test.
 #   watch_bench --vigie BUILD/server/vigie [--mentions 200000] [--watches 10000] [--runs 3]
 #               [--series-requests 2000] [--background-rate 5000]

@@ -1,5 +1,5 @@
 // watch_bench: what 10,000 watches cost end-to-end ingest, and how fast a watch's series is
-// served while ingest goes on (issue 4).
+// served while ingest goes on.
 //
 //   watch_bench --vigie BUILD/server/vigie [--mentions 200000] [--batch 1000] [--connections 4]
 //               [--runs 3] [--watches 10000] [--days 30] [--series-requests 2000]
