@@ -103,7 +103,7 @@ constexpr std::size_t k_background_batch = 100;
 constexpr std::uint64_t k_background_first_id = 5'000'000'000ull;
 // Series requests not counted, to warm the connection and the block cache.
 constexpr int k_series_warmup = 20;
-// Issue 4's targets, printed next to the figures.
+// The targets, printed next to the figures.
 constexpr double k_target_loss_percent = 25;
 constexpr double k_target_p99_ms = 5;
 
