@@ -339,6 +339,28 @@ status store::write(write_group& group) {
 
 namespace {
 
+// An iterator confined to [lower, upper): the bounds keep it inside one tenant's (or one
+// watch's) range, so it cannot see another's keys. Owns the bound strings it points to.
+class bounded_iterator {
+ public:
+  bounded_iterator(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* cf, std::string lower,
+                   std::string upper)
+      : lower_(std::move(lower)), upper_(std::move(upper)) {
+    lower_slice_ = slice(lower_);
+    upper_slice_ = slice(upper_);
+    rocksdb::ReadOptions ro;
+    ro.iterate_lower_bound = &lower_slice_;
+    ro.iterate_upper_bound = &upper_slice_;
+    it_.reset(db->NewIterator(ro, cf));
+  }
+  rocksdb::Iterator* operator->() { return it_.get(); }
+
+ private:
+  std::string lower_, upper_;
+  rocksdb::Slice lower_slice_, upper_slice_;
+  std::unique_ptr<rocksdb::Iterator> it_;
+};
+
 // Iterates [prefix][time][...] keys of one column family newest first, within the scan's time
 // range and strictly before its cursor. fn gets the key after the prefix.
 status scan_newest_first(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* cf, std::string_view prefix,
@@ -359,12 +381,7 @@ status scan_newest_first(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* cf, std::
     cursor.append(scan.after_suffix);
     if (cursor < upper) upper = std::move(cursor);
   }
-  rocksdb::ReadOptions ro;
-  rocksdb::Slice lower_slice = slice(lower), upper_slice = slice(upper);
-  // The bounds keep the iterator inside this prefix: it cannot see another tenant or watch.
-  ro.iterate_lower_bound = &lower_slice;
-  ro.iterate_upper_bound = &upper_slice;
-  std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(ro, cf));
+  bounded_iterator it(db, cf, std::move(lower), std::move(upper));
   for (it->SeekToLast(); it->Valid(); it->Prev()) {
     std::string_view key = view(it->key());
     if (!fn(key.substr(prefix.size()), it->value())) break;
@@ -434,11 +451,7 @@ status store::read_series(std::string_view tenant, std::string_view watch_id,
   const std::size_t prefix = lower.size();
   append_time(bucket_start(from_ms, interval), &lower);
   append_time(to_ms, &upper);
-  rocksdb::ReadOptions ro;
-  rocksdb::Slice lower_slice = slice(lower), upper_slice = slice(upper);
-  ro.iterate_lower_bound = &lower_slice;
-  ro.iterate_upper_bound = &upper_slice;
-  std::unique_ptr<rocksdb::Iterator> it(impl_->db->NewIterator(ro, impl_->cf[cf_series]));
+  bounded_iterator it(impl_->db.get(), impl_->cf[cf_series], std::move(lower), std::move(upper));
   series_counters c;
   for (it->SeekToFirst(); it->Valid(); it->Next()) {
     std::string_view key = view(it->key());
@@ -457,11 +470,7 @@ status store::read_facets(std::string_view tenant, std::string_view watch_id, fa
   const std::size_t prefix = lower.size();
   append_time(from_day_ms, &lower);
   append_time(to_day_ms, &upper);
-  rocksdb::ReadOptions ro;
-  rocksdb::Slice lower_slice = slice(lower), upper_slice = slice(upper);
-  ro.iterate_lower_bound = &lower_slice;
-  ro.iterate_upper_bound = &upper_slice;
-  std::unique_ptr<rocksdb::Iterator> it(impl_->db->NewIterator(ro, impl_->cf[cf_facets]));
+  bounded_iterator it(impl_->db.get(), impl_->cf[cf_facets], std::move(lower), std::move(upper));
   series_counters c;
   for (it->SeekToFirst(); it->Valid(); it->Next()) {
     std::string_view key = view(it->key());
@@ -506,18 +515,13 @@ status store::delete_watch(std::string_view tenant, std::string_view watch_id) {
 
 status store::scan_watches(std::string_view tenant, const watch_fn& fn) const {
   const impl& st = *impl_;
-  rocksdb::ReadOptions ro;
-  std::string lower, upper;
-  rocksdb::Slice lower_slice, upper_slice;
+  // Every tenant: from the empty key to past the longest tenant prefix byte.
+  std::string lower, upper = "\xff";
   if (!tenant.empty()) {
     append_tenant_prefix(tenant, &lower);
     upper = tenant_upper_bound(tenant);
-    lower_slice = slice(lower);
-    upper_slice = slice(upper);
-    ro.iterate_lower_bound = &lower_slice;
-    ro.iterate_upper_bound = &upper_slice;
   }
-  std::unique_ptr<rocksdb::Iterator> it(st.db->NewIterator(ro, st.cf[cf_watches]));
+  bounded_iterator it(st.db.get(), st.cf[cf_watches], std::move(lower), std::move(upper));
   for (it->SeekToFirst(); it->Valid(); it->Next()) {
     std::string_view key = view(it->key());
     std::size_t tenant_len = static_cast<unsigned char>(key[0]);
