@@ -43,6 +43,8 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <functional>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -361,6 +363,91 @@ inline std::size_t json_count(std::string_view body, std::string_view name) {
   std::size_t n = 0;
   std::from_chars(body.data() + p, body.data() + body.size(), n);
   return n;
+}
+
+// What post_batches saw.
+struct post_totals {
+  std::size_t accepted = 0, duplicates = 0, rejected = 0;
+  std::size_t answers_503 = 0, reconnects = 0;
+  double seconds = 0;   // first request to last answer
+  std::string failure;  // empty when every batch was answered 200
+};
+
+// POSTs every batch once to /v1/mentions over `connections` keep-alive clients (all connected
+// before the clock starts), retrying a 503 after its Retry-After and a network error a few
+// times. Anything else stops the run and is reported in failure. on_start runs just before
+// the first request (to sample the server's CPU time, say).
+inline post_totals post_batches(std::uint16_t port, std::string_view api_key, std::string_view user_agent,
+                                const std::vector<std::string>& batches, int connections,
+                                const std::function<void()>& on_start = {}) {
+  // A 503 without a usable Retry-After waits this long; network errors are retried this often.
+  constexpr std::chrono::seconds default_retry_after{1};
+  constexpr int max_network_attempts = 5;
+  std::atomic<std::size_t> next{0}, accepted{0}, duplicates{0}, rejected{0}, busy{0}, reconnects{0};
+  std::atomic<int> ready{0};
+  std::atomic<bool> go{false};
+  std::mutex failure_mutex;
+  post_totals out;
+  auto fail = [&](std::string why) {
+    std::lock_guard lock(failure_mutex);
+    if (out.failure.empty()) out.failure = std::move(why);
+  };
+  auto client = [&] {
+    http_client c(port, api_key, user_agent);
+    try {
+      c.connect();
+    } catch (const std::exception& e) {
+      fail(std::string("connect: ") + e.what());
+    }
+    ready.fetch_add(1);
+    while (!go.load(std::memory_order_acquire)) std::this_thread::yield();
+    for (;;) {
+      const std::size_t b = next.fetch_add(1);
+      if (b >= batches.size()) return;
+      int network_failures = 0;
+      for (;;) {
+        try {
+          auto res = c.request(bench_http::verb::post, "/v1/mentions", batches[b]);
+          if (res.result_int() == 200) {
+            accepted += json_count(res.body(), "accepted");
+            duplicates += json_count(res.body(), "duplicates");
+            rejected += json_count(res.body(), "rejected");
+            break;
+          }
+          if (res.result_int() == 503) {
+            ++busy;
+            auto ra = res[bench_http::field::retry_after];
+            std::size_t secs = 0;
+            const bool given = parse_size(std::string(ra.data(), ra.size()).c_str(), &secs) && secs > 0;
+            std::this_thread::sleep_for(given ? std::chrono::seconds(secs) : default_retry_after);
+            continue;
+          }
+          return fail("batch " + std::to_string(b) + ": HTTP " + std::to_string(res.result_int()) + " " +
+                      res.body().substr(0, 300));
+        } catch (const std::exception& e) {
+          ++reconnects;
+          if (++network_failures >= max_network_attempts) {
+            return fail("batch " + std::to_string(b) + ": " + e.what());
+          }
+          std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        }
+      }
+    }
+  };
+  std::vector<std::thread> threads;
+  for (int i = 0; i < connections; ++i) threads.emplace_back(client);
+  while (ready.load() < connections) std::this_thread::yield();
+  if (on_start) on_start();
+  const auto t0 = bench_clock::now();
+  go.store(true, std::memory_order_release);
+  for (auto& t : threads) t.join();
+  out.seconds = seconds_since(t0);
+  out.accepted = accepted;
+  out.duplicates = duplicates;
+  out.rejected = rejected;
+  out.answers_503 = busy;
+  out.reconnects = reconnects;
+  return out;
 }
 
 // Sum of a Prometheus sample (all label sets) in a /metrics page.

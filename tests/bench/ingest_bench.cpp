@@ -75,10 +75,6 @@ using namespace std::chrono_literals;
 // The tenant and key the bench gives the server through VIGIE_API_KEYS.
 constexpr std::string_view k_tenant = "bench";
 constexpr std::string_view k_api_key = "bench-key";
-// The e2e client retries a 503 after Retry-After; without a usable header it waits this long.
-constexpr auto k_default_retry_after = 1s;
-// A batch that cannot be delivered after this many network failures aborts the bench.
-constexpr int k_max_network_attempts = 5;
 // RSS sampling period during the overload phase.
 constexpr auto k_rss_period = 100ms;
 // Largest page GET /v1/mentions serves (server/router.h, max_page_size).
@@ -305,77 +301,15 @@ e2e_result run_e2e(const options& o, const workload& w) {
   e2e_result out;
   {
     server_process server(o, dir, o.e2e_config);
-    std::atomic<std::size_t> next{0}, accepted{0}, duplicates{0}, rejected{0}, busy{0}, reconnects{0};
-    std::atomic<int> ready{0};
-    std::atomic<bool> go{false};
-    std::mutex failure_mutex;
-    std::string failure;
-    clock_type::time_point t0;
-
-    auto client = [&] {
-      http_client c(server.port());
-      try {
-        c.connect();
-      } catch (const std::exception& e) {
-        std::lock_guard lock(failure_mutex);
-        failure = std::string("connect: ") + e.what();
-      }
-      ready.fetch_add(1);
-      while (!go.load(std::memory_order_acquire)) std::this_thread::yield();
-      for (;;) {
-        std::size_t b = next.fetch_add(1);
-        if (b >= w.batches.size()) return;
-        int network_failures = 0;
-        for (;;) {
-          try {
-            auto res = c.request(http::verb::post, "/v1/mentions", w.batches[b]);
-            if (res.result_int() == 200) {
-              accepted += json_count(res.body(), "accepted");
-              duplicates += json_count(res.body(), "duplicates");
-              rejected += json_count(res.body(), "rejected");
-              break;
-            }
-            if (res.result_int() == 503) {
-              ++busy;
-              auto ra = res[http::field::retry_after];
-              std::size_t secs = 0;
-              auto d = parse_size(std::string(ra.data(), ra.size()).c_str(), &secs) && secs > 0
-                           ? std::chrono::duration_cast<clock_type::duration>(std::chrono::seconds(secs))
-                           : std::chrono::duration_cast<clock_type::duration>(k_default_retry_after);
-              std::this_thread::sleep_for(d);
-              continue;
-            }
-            std::lock_guard lock(failure_mutex);
-            failure = "batch " + std::to_string(b) + ": HTTP " + std::to_string(res.result_int()) + " " +
-                      res.body().substr(0, 300);
-            return;
-          } catch (const std::exception& e) {
-            ++reconnects;
-            if (++network_failures >= k_max_network_attempts) {
-              std::lock_guard lock(failure_mutex);
-              failure = "batch " + std::to_string(b) + ": " + e.what();
-              return;
-            }
-            std::this_thread::sleep_for(100ms);
-          }
-        }
-      }
-    };
-
-    std::vector<std::thread> threads;
-    for (int i = 0; i < o.connections; ++i) threads.emplace_back(client);
-    while (ready.load() < o.connections) std::this_thread::yield();
-    t0 = clock_type::now();
-    go.store(true, std::memory_order_release);
-    for (auto& t : threads) t.join();
-    out.seconds = seconds_since(t0);
-    if (!failure.empty()) die("e2e: " + failure + " (server log: " + server.log_path() + ")");
-
-    out.accepted = accepted;
-    out.duplicates = duplicates;
-    out.rejected = rejected;
-    out.answers_503 = busy;
-    out.reconnects = reconnects;
+    auto posted = vigie::bench::post_batches(server.port(), k_api_key, "vigie-ingest-bench", w.batches,
+                                             o.connections);
+    out.seconds = posted.seconds;
+    if (!posted.failure.empty()) die("e2e: " + posted.failure + " (server log: " + server.log_path() + ")");
+    out.accepted = posted.accepted;
+    out.duplicates = posted.duplicates;
+    out.rejected = posted.rejected;
+    out.answers_503 = posted.answers_503;
+    out.reconnects = posted.reconnects;
     try {
       http_client c(server.port());
       auto m = c.request(http::verb::get, "/metrics", {}, false);

@@ -93,10 +93,6 @@ constexpr std::int64_t k_day_ms = 24 * k_hour_ms;
 // The generator makes a few mentions up to an hour late (created_at before their place in the
 // stream): the stream starts this long after the window opens so that none falls before it.
 constexpr std::int64_t k_lateness_margin_ms = 2 * k_hour_ms;
-// The e2e client retries a 503 after Retry-After; without a usable header it waits this long.
-constexpr auto k_default_retry_after = 1s;
-// A batch that cannot be delivered after this many network failures aborts the bench.
-constexpr int k_max_network_attempts = 5;
 // Background ingest during the series phase: batches this small, so that the rate is steady.
 constexpr std::size_t k_background_batch = 100;
 // Background mentions get ids from here: never the same as the window's.
@@ -392,70 +388,15 @@ struct ingest_result {
 
 // POSTs every batch over o.connections keep-alive connections, retrying 503 after Retry-After.
 ingest_result ingest(const options& o, const workload& w, const vigie::bench::server_process& server) {
-  std::atomic<std::size_t> next{0}, accepted{0}, busy{0};
-  std::atomic<int> ready{0};
-  std::atomic<bool> go{false};
-  std::mutex failure_mutex;
-  std::string failure;
-  auto client = [&] {
-    vigie::bench::http_client c(server.port(), k_api_key, "vigie-watch-bench");
-    try {
-      c.connect();
-    } catch (const std::exception& e) {
-      std::lock_guard lock(failure_mutex);
-      failure = std::string("connect: ") + e.what();
-    }
-    ready.fetch_add(1);
-    while (!go.load(std::memory_order_acquire)) std::this_thread::yield();
-    for (;;) {
-      std::size_t b = next.fetch_add(1);
-      if (b >= w.batches.size()) return;
-      int network_failures = 0;
-      for (;;) {
-        try {
-          auto res = c.request(http::verb::post, "/v1/mentions", w.batches[b]);
-          if (res.result_int() == 200) {
-            accepted += json_count(res.body(), "accepted");
-            break;
-          }
-          if (res.result_int() == 503) {
-            ++busy;
-            auto ra = res[http::field::retry_after];
-            std::size_t secs = 0;
-            auto d = vigie::bench::parse_size(std::string(ra.data(), ra.size()).c_str(), &secs) && secs > 0
-                         ? std::chrono::duration_cast<clock_type::duration>(std::chrono::seconds(secs))
-                         : std::chrono::duration_cast<clock_type::duration>(k_default_retry_after);
-            std::this_thread::sleep_for(d);
-            continue;
-          }
-          std::lock_guard lock(failure_mutex);
-          failure = "batch " + std::to_string(b) + ": HTTP " + std::to_string(res.result_int()) + " " +
-                    res.body().substr(0, 300);
-          return;
-        } catch (const std::exception& e) {
-          if (++network_failures >= k_max_network_attempts) {
-            std::lock_guard lock(failure_mutex);
-            failure = "batch " + std::to_string(b) + ": " + e.what();
-            return;
-          }
-          std::this_thread::sleep_for(100ms);
-        }
-      }
-    }
-  };
-  std::vector<std::thread> threads;
-  for (int i = 0; i < o.connections; ++i) threads.emplace_back(client);
-  while (ready.load() < o.connections) std::this_thread::yield();
   ingest_result out;
-  const double cpu0 = vigie::bench::proc_cpu_seconds(server.pid());
-  const auto t0 = clock_type::now();
-  go.store(true, std::memory_order_release);
-  for (auto& t : threads) t.join();
-  out.seconds = seconds_since(t0);
+  double cpu0 = 0;
+  auto posted = vigie::bench::post_batches(server.port(), k_api_key, "vigie-watch-bench", w.batches, o.connections,
+                                           [&] { cpu0 = vigie::bench::proc_cpu_seconds(server.pid()); });
+  out.seconds = posted.seconds;
   out.server_cpu_seconds = vigie::bench::proc_cpu_seconds(server.pid()) - cpu0;
-  if (!failure.empty()) die("ingest: " + failure + " (server log: " + server.log_path() + ")");
-  out.accepted = accepted;
-  out.answers_503 = busy;
+  if (!posted.failure.empty()) die("ingest: " + posted.failure + " (server log: " + server.log_path() + ")");
+  out.accepted = posted.accepted;
+  out.answers_503 = posted.answers_503;
   if (out.accepted != w.lines) {
     die("ingest: accepted " + std::to_string(out.accepted) + " of " + std::to_string(w.lines) + " mentions");
   }
