@@ -21,6 +21,8 @@ packages=(
   # integration tests: the real binary driven over HTTP by Python, responses checked against
   # the JSON Schemas in proto/
   python3 python3-yaml python3-jsonschema
+  # the live feed (GET /v1/stream) is tested with a real WebSocket client
+  python3-websocket
   # promtool checks our /metrics exposition in the integration tests
   prometheus
 )

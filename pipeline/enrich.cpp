@@ -30,6 +30,11 @@ void mention_enricher::match(mention_view& m) {
     watches_.append(id);
   }
   m.watches = watches_;
+  m.terms = {};
+  if (m.watches.empty()) return;  // terms feed the watches' signal detectors only
+  term_list_.clear();
+  terms_.extract(m.text, m.lang, &term_list_);
+  m.terms = term_list_;
 }
 
 void mention_enricher::enrich(mention_view& m) {

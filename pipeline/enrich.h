@@ -18,6 +18,7 @@
 #include "pipeline/lexicon.h"
 #include "pipeline/pipeline.h"
 #include "pipeline/sentiment.h"
+#include "pipeline/terms.h"
 #include "pipeline/watch_matcher.h"
 #include "storage/status.h"
 
@@ -36,8 +37,8 @@ class mention_enricher : public enricher {
   void begin_batch(std::string_view tenant) override;
 
   // Detects the language when m.lang is empty (m.lang_detected is then set), then scores.
-  // Languages without a lexicon score neutral 0. Then sets m.watches (views into this
-  // enricher, valid until the next call).
+  // Languages without a lexicon score neutral 0. Then sets m.watches and, when it is not
+  // empty, m.terms (views into this enricher, valid until the next call).
   void enrich(mention_view& m) override;
 
   // The same, and the tokens and rules behind the score.
@@ -54,6 +55,8 @@ class mention_enricher : public enricher {
   match_scratch scratch_;
   std::vector<std::string_view> matched_;
   std::string watches_;  // m.watches points here
+  term_extractor terms_;
+  std::vector<term> term_list_;  // m.terms points here
 };
 
 // Appends m as enriched JSON (mention_json.h) with an "explanation" member: the tokens and

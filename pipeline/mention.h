@@ -14,9 +14,12 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
 #include <string_view>
 
 namespace vigie::pipeline {
+
+struct term;  // terms.h
 
 // Sentiment of a mention. score is in [-1, 1]; label follows the score with a neutral band.
 enum class sentiment_label : std::uint8_t { neutral = 0, positive = 1, negative = 2 };
@@ -50,6 +53,8 @@ struct mention_view {
   // Ids of the watches the mention matched, comma-separated ("borel,kelvio"); watch ids never
   // contain a comma. Empty when it matched none.
   std::string_view watches;
+  // Its terms for the weak-signal detectors (terms.h); only for a mention that matched.
+  std::span<const term> terms;
 };
 
 // Calls fn(id) for each watch id of a comma-separated list.

@@ -5,7 +5,11 @@
 #include <chrono>
 #include <functional>
 
+#include "pipeline/detector_stage.h"
+#include "pipeline/events.h"
+#include "pipeline/internal/wake_signal.h"
 #include "pipeline/mention_codec.h"
+#include "pipeline/terms.h"
 #include "storage/store.h"
 
 namespace vigie::pipeline {
@@ -27,6 +31,8 @@ struct parsed_batch {
     std::uint32_t id_offset, id_size;
     std::uint32_t watches_offset, watches_size;
     std::uint32_t author_offset, author_size;
+    std::uint32_t terms_begin, terms_end;  // into terms, for the weak-signal detectors
+    sentiment sent;
     storage::series_counters delta;  // what the mention adds to each matched watch's series
   };
 
@@ -35,6 +41,8 @@ struct parsed_batch {
   std::string records;  // encoded mention records
   std::string ids;      // source and id bytes of each entry
   std::vector<entry> entries;
+  std::vector<hit_batch::packed_term> terms;  // text offsets into ids
+  std::int64_t ingested_at_ms = 0;
 
   void reset() {
     request.reset();
@@ -42,6 +50,7 @@ struct parsed_batch {
     records.clear();
     ids.clear();
     entries.clear();
+    terms.clear();
   }
   std::string_view record(const entry& e) const {
     return std::string_view(records).substr(e.record_offset, e.record_size);
@@ -60,23 +69,7 @@ struct parsed_batch {
   }
 };
 
-// Wakes a consumer blocked on an empty lock-free queue (C++20 atomic wait: a futex on Linux).
-class signal {
- public:
-  std::uint32_t observe() const noexcept { return seq_.load(std::memory_order_acquire); }
-  void wait(std::uint32_t observed) const noexcept { seq_.wait(observed, std::memory_order_acquire); }
-  void notify_one() noexcept {
-    seq_.fetch_add(1, std::memory_order_release);
-    seq_.notify_one();
-  }
-  void notify_all() noexcept {
-    seq_.fetch_add(1, std::memory_order_release);
-    seq_.notify_all();
-  }
-
- private:
-  std::atomic<std::uint32_t> seq_{0};
-};
+using internal::wake_signal;
 
 // Finds repeats of a (tenant, source, id) inside one group commit. Open addressing over entry
 // numbers; its arrays are reused from group to group.
@@ -114,19 +107,25 @@ class group_dedup {
 }  // namespace
 
 struct pipeline::impl {
-  impl(storage::store& db, pipeline_options o, enricher_factory f, pipeline_observer* obs)
+  impl(storage::store& db, pipeline_options o, enricher_factory f, pipeline_observer* obs,
+       pipeline_outputs outs)
       : db(db),
         options(o),
         make_enricher(std::move(f)),
         observer(obs),
+        detectors(outs.detectors),
+        sink(outs.events),
         ingest_queue(o.ingest_queue_batches),
         write_queue(o.write_queue_batches),
-        pool(o.write_queue_batches + static_cast<std::size_t>(o.workers) + 2) {}
+        pool(o.write_queue_batches + static_cast<std::size_t>(o.workers) + 2),
+        wg(db) {}
 
   storage::store& db;
   pipeline_options options;
   enricher_factory make_enricher;
   pipeline_observer* observer;
+  detector_stage* detectors;
+  event_sink* sink;
 
   boost::lockfree::queue<ingest_request*, boost::lockfree::fixed_sized<true>> ingest_queue;
   boost::lockfree::queue<parsed_batch*, boost::lockfree::fixed_sized<true>> write_queue;
@@ -140,11 +139,26 @@ struct pipeline::impl {
   std::atomic<bool> stopping{false};
   std::atomic<bool> workers_stop{false};
   std::atomic<bool> writer_stop{false};
-  signal ingest_signal, write_signal, space_signal;
+  wake_signal ingest_signal, write_signal, space_signal;
 
   std::vector<std::thread> workers;
   std::thread writer;
   bool started = false;
+
+  // The writer's working set: owned by the writer thread, then by stop() once it has joined.
+  storage::write_group wg;
+  std::vector<parsed_batch*> group;
+  std::vector<storage::dedup_ref> refs;
+  std::unique_ptr<bool[]> found;
+  std::size_t found_capacity = 0;
+  group_dedup in_group;
+  std::unordered_map<std::string, std::uint64_t> last_seq;  // per tenant; loaded on first use
+  std::vector<detector_output> outputs;  // from the detectors, written with the next group
+  std::vector<stream_event> events;      // published after the write
+  std::string event_record, key_scratch;
+  hit_batch* hits = nullptr;
+
+  result<std::uint64_t> next_seq(std::string_view tenant);
 
   parsed_batch* take_batch() {
     parsed_batch* b = nullptr;
@@ -171,15 +185,31 @@ struct pipeline::impl {
   void worker_loop();
   void parse(ingest_request* request, parsed_batch* out, mention_parser& parser, enricher* e);
   void writer_loop();
-  void commit(std::vector<parsed_batch*>& group, storage::write_group& wg,
-              std::vector<storage::dedup_ref>& refs, std::unique_ptr<bool[]>& found,
-              std::size_t& found_capacity, group_dedup& in_group);
+  void commit();
+  void add_outputs();
 };
+
+result<std::uint64_t> pipeline::impl::next_seq(std::string_view tenant) {
+  auto it = last_seq.find(std::string(tenant));
+  if (it == last_seq.end()) {
+    auto last = db.last_event_seq(tenant);
+    if (!last.ok()) return last.status();
+    it = last_seq.emplace(std::string(tenant), *last).first;
+  }
+  const std::uint64_t seq = ++it->second;
+  // Retention: one range deletion every so many events keeps the log near its bound.
+  constexpr std::uint64_t trim_every = 4096;
+  if (seq % trim_every == 0 && seq > options.event_retention) {
+    wg.trim_events(tenant, seq - options.event_retention);
+  }
+  return seq;
+}
 
 void pipeline::impl::parse(ingest_request* request, parsed_batch* out, mention_parser& parser,
                            enricher* e) {
   out->request.reset(request);
   const std::int64_t ingested_at = now_ms();
+  out->ingested_at_ms = ingested_at;
   if (e) e->begin_batch(request->tenant);
   ingest_result& r = out->result;
   status s = parser.parse_batch(
@@ -217,6 +247,16 @@ void pipeline::impl::parse(ingest_request* request, parsed_batch* out, mention_p
         // Top authors show names; an author known only by id is listed by id.
         append_view(m.author_name.empty() ? m.author_id : m.author_name, &en.author_offset,
                     &en.author_size);
+        en.sent = m.sent;
+        en.terms_begin = static_cast<std::uint32_t>(out->terms.size());
+        if (!m.watches.empty()) {
+          for (const term& t : m.terms) {
+            out->terms.push_back({t.hash, static_cast<std::uint32_t>(out->ids.size()),
+                                  static_cast<std::uint32_t>(t.text.size())});
+            out->ids.append(t.text);
+          }
+        }
+        en.terms_end = static_cast<std::uint32_t>(out->terms.size());
         en.delta = storage::series_counters{
             .volume = 1,
             .positive = m.sent.label == sentiment_label::positive,
@@ -257,9 +297,22 @@ void pipeline::impl::worker_loop() {
   }
 }
 
-void pipeline::impl::commit(std::vector<parsed_batch*>& group, storage::write_group& wg,
-                            std::vector<storage::dedup_ref>& refs, std::unique_ptr<bool[]>& found,
-                            std::size_t& found_capacity, group_dedup& in_group) {
+// Adds what the detectors sent back to the group: their records, and their events numbered.
+void pipeline::impl::add_outputs() {
+  if (detectors && detectors->has_outputs()) detectors->take_outputs(&outputs);
+  for (detector_output& o : outputs) {
+    for (const auto& r : o.records) wg.put_record(r.table, o.tenant, r.key, r.value);
+    if (!o.has_event) continue;
+    auto seq = next_seq(o.tenant);
+    if (!seq.ok()) continue;  // the write below fails the same way and keeps the outputs
+    event_record.clear();
+    encode_event_record(o.type, o.watches, o.data, &event_record);
+    wg.add_event(o.tenant, *seq, event_record);
+    events.push_back(stream_event{o.tenant, *seq, o.type, o.watches, o.data});
+  }
+}
+
+void pipeline::impl::commit() {
   const auto start = std::chrono::steady_clock::now();
   refs.clear();
   for (parsed_batch* b : group) {
@@ -273,10 +326,18 @@ void pipeline::impl::commit(std::vector<parsed_batch*>& group, storage::write_gr
   }
   status s = db.find_existing(refs, std::span<bool>(found.get(), refs.size()));
   wg.clear();
+  events.clear();
   in_group.reset(refs.size());
+  if (detectors && !hits) hits = detectors->take_batch();
+  const std::int64_t max_future = detectors ? detectors->max_future_ms() : 0;
   if (s.ok()) {
+    add_outputs();
     std::size_t i = 0;
     for (parsed_batch* b : group) {
+      const std::string& tenant = b->request->tenant;
+      const bool publish = sink && sink->wants_mentions(tenant);
+      std::int64_t clock = INT64_MIN;
+      const auto hits_begin = hits ? static_cast<std::uint32_t>(hits->hits.size()) : 0;
       for (const auto& e : b->entries) {
         const auto& ref = refs[i];
         bool duplicate = found[i] || in_group.insert(ref);
@@ -287,17 +348,81 @@ void pipeline::impl::commit(std::vector<parsed_batch*>& group, storage::write_gr
         }
         const storage::mention_key key{ref.tenant, e.created_at_ms, ref.source, ref.id};
         wg.add_mention(key, b->record(e));
-        for_each_watch(b->watches(e), [&](std::string_view watch) {
-          wg.add_watch_hit(key, watch, e.delta, b->author(e));
-        });
         ++b->result.accepted;
+        // A clock far ahead of its ingestion must not close everyone's buckets.
+        if (e.created_at_ms <= b->ingested_at_ms + max_future) {
+          clock = std::max(clock, e.created_at_ms);
+        }
+        const std::string_view watches = b->watches(e);
+        if (watches.empty()) continue;
+        for_each_watch(watches, [&](std::string_view watch) {
+          wg.add_watch_hit(key, watch, e.delta, b->author(e));
+          if (!hits) return;
+          watch_hit h{};
+          h.watch_offset = hits->add_string(watch);
+          h.watch_size = static_cast<std::uint32_t>(watch.size());
+          h.ref_offset = hits->add_string(ref.source);
+          hits->strings.push_back('/');
+          hits->strings.append(ref.id);
+          h.ref_size = static_cast<std::uint32_t>(hits->strings.size() - h.ref_offset);
+          h.terms_begin = static_cast<std::uint32_t>(hits->terms.size());
+          for (std::uint32_t t = e.terms_begin; t < e.terms_end; ++t) {
+            const auto& pt = b->terms[t];
+            hits->terms.push_back({pt.hash, hits->add_string(b->ids.substr(pt.text_offset, pt.text_size)),
+                                   pt.text_size});
+          }
+          h.terms_end = static_cast<std::uint32_t>(hits->terms.size());
+          h.created_at_ms = e.created_at_ms;
+          h.sent = e.sent;
+          h.author_hash = std::hash<std::string_view>{}(b->author(e));
+          hits->hits.push_back(h);
+        });
+        auto seq = next_seq(tenant);
+        if (!seq.ok()) {
+          s = seq.status();
+          break;
+        }
+        key_scratch.clear();
+        storage::append_mention_key(key, &key_scratch);
+        event_record.clear();
+        encode_event_record(event_type::mention, watches,
+                            storage::mention_key_suffix(key_scratch), &event_record);
+        wg.add_event(tenant, *seq, event_record);
+        if (publish) {
+          events.push_back(stream_event{tenant, *seq, event_type::mention, std::string(watches),
+                                        std::string(b->record(e))});
+        }
+      }
+      if (!s.ok()) break;
+      if (hits) {
+        const auto hits_end = static_cast<std::uint32_t>(hits->hits.size());
+        if (hits_end > hits_begin || clock != INT64_MIN) {
+          const auto offset = hits->add_string(tenant);
+          const auto size = static_cast<std::uint32_t>(tenant.size());
+          if (hits_end > hits_begin) hits->groups.push_back({offset, size, hits_begin, hits_end});
+          if (clock != INT64_MIN) hits->clocks.push_back({offset, size, clock});
+        }
       }
     }
-    s = db.write(wg);
+    if (s.ok()) s = db.write(wg);
   }
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   if (observer && s.ok()) observer->on_group_commit(wg.mentions(), wg.bytes(), seconds);
+  if (s.ok()) {
+    outputs.clear();
+    if (sink && !events.empty()) sink->publish(events);
+    if (hits && !hits->empty()) {
+      detectors->push(hits);
+      hits = nullptr;
+    }
+  } else {
+    // Nothing was written: numbers are reloaded from the log, the detectors' outputs are
+    // kept for the next write, and the hits (of mentions not stored) are dropped.
+    last_seq.clear();
+    if (hits) hits->clear();
+  }
+  events.clear();
   for (parsed_batch* b : group) {
     if (!s.ok()) {
       // Nothing of the group was written: the client must retry the whole batch.
@@ -310,12 +435,6 @@ void pipeline::impl::commit(std::vector<parsed_batch*>& group, storage::write_gr
 }
 
 void pipeline::impl::writer_loop() {
-  storage::write_group wg(db);
-  std::vector<parsed_batch*> group;
-  std::vector<storage::dedup_ref> refs;
-  std::unique_ptr<bool[]> found;
-  std::size_t found_capacity = 0;
-  group_dedup in_group;
   for (;;) {
     std::uint32_t seen = write_signal.observe();
     std::size_t mentions = 0;
@@ -325,9 +444,10 @@ void pipeline::impl::writer_loop() {
       mentions += b->entries.size();
       group.push_back(b);
     }
-    if (!group.empty()) {
-      space_signal.notify_all();
-      commit(group, wg, refs, found, found_capacity, in_group);
+    const bool from_detectors = detectors && detectors->has_outputs();
+    if (!group.empty() || from_detectors) {
+      if (!group.empty()) space_signal.notify_all();
+      commit();
       continue;
     }
     if (writer_stop.load(std::memory_order_acquire)) return;
@@ -336,17 +456,22 @@ void pipeline::impl::writer_loop() {
 }
 
 pipeline::pipeline(storage::store& db, pipeline_options options, enricher_factory enrichers,
-                   pipeline_observer* observer)
-    : impl_(std::make_unique<impl>(db, options, std::move(enrichers), observer)) {}
+                   pipeline_observer* observer, pipeline_outputs outputs)
+    : impl_(std::make_unique<impl>(db, options, std::move(enrichers), observer, outputs)) {}
 
 pipeline::~pipeline() { stop(); }
 
-void pipeline::start() {
-  if (impl_->started) return;
+status pipeline::start() {
+  if (impl_->started) return status::ok_status();
+  if (impl_->detectors) {
+    status s = impl_->detectors->start([this] { impl_->write_signal.notify_one(); });
+    if (!s.ok()) return s;
+  }
   impl_->started = true;
   int n = impl_->options.workers < 1 ? 1 : impl_->options.workers;
   for (int i = 0; i < n; ++i) impl_->workers.emplace_back([this] { impl_->worker_loop(); });
   impl_->writer = std::thread([this] { impl_->writer_loop(); });
+  return status::ok_status();
 }
 
 status pipeline::submit(std::unique_ptr<ingest_request>& request) {
@@ -388,6 +513,14 @@ void pipeline::stop() {
   st.writer_stop.store(true, std::memory_order_release);
   st.write_signal.notify_all();
   st.writer.join();
+  if (st.detectors) {
+    // The detectors see every hit the writer pushed, checkpoint, and their last outputs are
+    // written here, the writer's work being done.
+    st.detectors->stop();
+    if (st.detectors->has_outputs()) st.commit();
+    if (st.hits) st.detectors->recycle(st.hits);
+    st.hits = nullptr;
+  }
   parsed_batch* b = nullptr;
   while (st.pool.pop(b)) delete b;
 }

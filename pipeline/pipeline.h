@@ -10,6 +10,13 @@
 // for all of them, and writes them in one RocksDB WriteBatch (group commit); each batch's
 // done() runs after that write is in the WAL.
 //
+// The same write numbers and logs the events it makes durable (events.h): each stored
+// mention that matched a watch, and the alerts and signals the detector stage sends back.
+// After the write, the events go to the event sink and the watch hits to the detector stage
+// (detector_stage.h):
+//
+//   writer ──> event sink (live stream)      writer ──hits──> detectors ──alerts, signals──> writer
+//
 //   vigie::pipeline::pipeline p(db, {});
 //   p.start();
 //   auto r = p.submit(std::make_unique<ingest_request>(ingest_request{
@@ -52,6 +59,10 @@ struct pipeline_options {
   std::size_t max_group_mentions = 50000;
   // Per-line errors returned to the client; the rejected count is always exact.
   std::size_t max_reported_errors = 1000;
+  // Events kept per tenant in the event log (the stream's since=<seq> history); older ones
+  // are dropped. A stream client that comes back after more than this many events gets an
+  // error telling it to start afresh.
+  std::uint64_t event_retention = 1000000;
   parser_options parser;
 };
 
@@ -97,21 +108,33 @@ class pipeline_observer {
   virtual void on_group_commit(std::size_t mentions, std::size_t bytes, double seconds) {}
 };
 
+class detector_stage;
+class event_sink;
+
+// The stages after storage, both optional: the per-watch detectors, fed every stored watch
+// hit, and the sink of durable events (the server's live stream).
+struct pipeline_outputs {
+  detector_stage* detectors = nullptr;
+  event_sink* events = nullptr;
+};
+
 class pipeline {
  public:
   pipeline(storage::store& db, pipeline_options options, enricher_factory enrichers = {},
-           pipeline_observer* observer = nullptr);
+           pipeline_observer* observer = nullptr, pipeline_outputs outputs = {});
   ~pipeline();
   pipeline(const pipeline&) = delete;
   pipeline& operator=(const pipeline&) = delete;
 
-  void start();
+  // Starts the threads, and the detector stage (which loads its checkpoints: that may fail).
+  status start();
 
   // Takes the request, or returns it untouched with resource_exhausted (queues full) or
   // unavailable (stopping).
   status submit(std::unique_ptr<ingest_request>& request);
 
-  // Stops taking requests, finishes every accepted one, joins the threads.
+  // Stops taking requests, finishes every accepted one, stops the detector stage and writes
+  // what it found last, joins the threads.
   void stop();
 
   std::size_t ingest_queue_depth() const noexcept;

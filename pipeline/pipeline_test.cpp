@@ -61,7 +61,7 @@ std::string line(std::string_view id, std::int64_t t, std::string_view source = 
 
 TEST_F(pipeline_test, counts_accepted_duplicates_and_rejected) {
   pipeline p(*db_, {});
-  p.start();
+  ASSERT_TRUE(p.start().ok());
   auto r = ingest(p, "acme", line("a", 1) + line("b", 2) + "not json\n" + line("a", 1) +
                                  line("a", 1, "news"));
   ASSERT_TRUE(r.status.ok()) << r.status.to_string();
@@ -87,7 +87,7 @@ TEST_F(pipeline_test, enricher_runs_on_every_valid_mention) {
     void enrich(mention_view& m) override { m.sent = {sentiment_label::positive, 0.5f}; }
   };
   pipeline p(*db_, {}, [] { return std::make_unique<mark_positive>(); });
-  p.start();
+  ASSERT_TRUE(p.start().ok());
   auto r = ingest(p, "acme", line("a", 1));
   EXPECT_EQ(r.accepted, 1u);
   p.stop();
@@ -106,7 +106,7 @@ TEST_F(pipeline_test, enricher_runs_on_every_valid_mention) {
 
 TEST_F(pipeline_test, stopped_pipeline_refuses_and_hands_the_request_back) {
   pipeline p(*db_, {});
-  p.start();
+  ASSERT_TRUE(p.start().ok());
   p.stop();
   auto req = std::make_unique<ingest_request>();
   req->tenant = "acme";
@@ -119,7 +119,7 @@ TEST_F(pipeline_test, inflight_bytes_are_bounded) {
   pipeline_options o;
   o.max_inflight_bytes = 100;
   pipeline p(*db_, o);
-  p.start();
+  ASSERT_TRUE(p.start().ok());
   std::promise<void> release;
   auto gate = release.get_future().share();
   // The first batch's done() blocks the writer, holding its bytes in flight.
@@ -155,7 +155,7 @@ TEST_F(pipeline_test, inflight_bytes_are_bounded) {
 
 TEST_F(pipeline_test, stop_finishes_every_accepted_batch) {
   pipeline p(*db_, {});
-  p.start();
+  ASSERT_TRUE(p.start().ok());
   std::atomic<int> done{0};
   std::atomic<std::size_t> accepted{0};
   int submitted = 0;

@@ -109,7 +109,8 @@ status apply_file(const YAML::Node& root, config* c) {
   for (const auto& kv : root) {
     auto key = kv.first.as<std::string>();
     if (key != "http" && key != "storage" && key != "pipeline" && key != "log" &&
-        key != "sentiment" && key != "api_keys") {
+        key != "sentiment" && key != "api_keys" && key != "detectors" && key != "stream" &&
+        key != "webhooks") {
       return bad(key, "unknown section");
     }
   }
@@ -156,7 +157,7 @@ status apply_file(const YAML::Node& root, config* c) {
   section pl(root["pipeline"], "pipeline");
   VIGIE_TRY(pl.check_known({"workers", "ingest_queue_batches", "max_inflight_bytes",
                             "write_queue_batches", "max_group_mentions", "max_mention_bytes",
-                            "max_reported_errors"}));
+                            "max_reported_errors", "event_retention"}));
   auto& p = c->pipeline;
   VIGIE_TRY(pl.read<int>("workers", &p.workers, 1, 256));
   VIGIE_TRY(pl.read<std::size_t>("ingest_queue_batches", &p.ingest_queue_batches, 1, 65000));
@@ -165,6 +166,56 @@ status apply_file(const YAML::Node& root, config* c) {
   VIGIE_TRY(pl.read<std::size_t>("max_group_mentions", &p.max_group_mentions, 1, 10000000));
   VIGIE_TRY(pl.read<std::size_t>("max_mention_bytes", &p.parser.max_mention_bytes, 64, 1ull << 30));
   VIGIE_TRY(pl.read<std::size_t>("max_reported_errors", &p.max_reported_errors, 0, 1000000));
+  VIGIE_TRY(pl.read<std::uint64_t>("event_retention", &p.event_retention, 1000, 1ull << 40));
+
+  section dt(root["detectors"], "detectors");
+  VIGIE_TRY(dt.check_known({"bucket_seconds", "allowed_lateness_seconds", "max_future_seconds",
+                            "signal_window_seconds", "checkpoint_interval_seconds"}));
+  auto& d = c->detectors;
+  std::int64_t bucket = d.crisis.bucket_ms / 1000;
+  VIGIE_TRY(dt.read<std::int64_t>("bucket_seconds", &bucket, 60, 86400));
+  d.crisis.bucket_ms = bucket * 1000;
+  std::int64_t lateness = d.allowed_lateness_ms / 1000;
+  VIGIE_TRY(dt.read<std::int64_t>("allowed_lateness_seconds", &lateness, 0, 86400));
+  d.allowed_lateness_ms = lateness * 1000;
+  std::int64_t future = d.max_future_ms / 1000;
+  VIGIE_TRY(dt.read<std::int64_t>("max_future_seconds", &future, 0, 86400));
+  d.max_future_ms = future * 1000;
+  std::int64_t window = d.signals.window_ms / 1000;
+  VIGIE_TRY(dt.read<std::int64_t>("signal_window_seconds", &window, 60, 7 * 86400));
+  d.signals.window_ms = window * 1000;
+  std::int64_t checkpoint = d.checkpoint_interval.count() / 1000;
+  VIGIE_TRY(dt.read<std::int64_t>("checkpoint_interval_seconds", &checkpoint, 1, 86400));
+  d.checkpoint_interval = std::chrono::seconds(checkpoint);
+
+  section sm(root["stream"], "stream");
+  VIGIE_TRY(sm.check_known({"max_queued_events", "replay_chunk_events", "idle_timeout_seconds",
+                            "max_message_bytes"}));
+  auto& so = c->stream;
+  VIGIE_TRY(sm.read<std::uint32_t>("max_queued_events", &so.max_queued_events, 16, 10000000));
+  VIGIE_TRY(sm.read<std::uint32_t>("replay_chunk_events", &so.replay_chunk_events, 1, 100000));
+  secs = so.idle_timeout.count();
+  VIGIE_TRY(sm.read<std::int64_t>("idle_timeout_seconds", &secs, 1, 86400));
+  so.idle_timeout = std::chrono::seconds(secs);
+  VIGIE_TRY(sm.read<std::uint32_t>("max_message_bytes", &so.max_message_bytes, 128, 1 << 20));
+
+  section wh(root["webhooks"], "webhooks");
+  VIGIE_TRY(wh.check_known({"request_timeout_seconds", "max_attempts", "backoff_initial_ms",
+                            "backoff_max_ms"}));
+  auto& w = c->webhooks;
+  secs = w.request_timeout.count();
+  VIGIE_TRY(wh.read<std::int64_t>("request_timeout_seconds", &secs, 1, 3600));
+  w.request_timeout = std::chrono::seconds(secs);
+  VIGIE_TRY(wh.read<int>("max_attempts", &w.max_attempts, 1, 100));
+  std::int64_t ms = w.backoff_initial.count();
+  VIGIE_TRY(wh.read<std::int64_t>("backoff_initial_ms", &ms, 1, 3600000));
+  w.backoff_initial = std::chrono::milliseconds(ms);
+  ms = w.backoff_max.count();
+  VIGIE_TRY(wh.read<std::int64_t>("backoff_max_ms", &ms, 1, 86400000));
+  w.backoff_max = std::chrono::milliseconds(ms);
+  if (w.backoff_max < w.backoff_initial) {
+    return bad("webhooks.backoff_max_ms", "must be at least backoff_initial_ms");
+  }
 
   section lg(root["log"], "log");
   VIGIE_TRY(lg.check_known({"level"}));
@@ -306,6 +357,12 @@ std::string describe(const config& c) {
   out += ",\"max_inflight_bytes\":" + std::to_string(c.pipeline.max_inflight_bytes);
   out += ",\"write_queue_batches\":" + std::to_string(c.pipeline.write_queue_batches);
   out += ",\"max_mention_bytes\":" + std::to_string(c.pipeline.parser.max_mention_bytes);
+  out += ",\"event_retention\":" + std::to_string(c.pipeline.event_retention);
+  out += ",\"detector_bucket_seconds\":" + std::to_string(c.detectors.crisis.bucket_ms / 1000);
+  out += ",\"allowed_lateness_seconds\":" + std::to_string(c.detectors.allowed_lateness_ms / 1000);
+  out += ",\"signal_window_seconds\":" + std::to_string(c.detectors.signals.window_ms / 1000);
+  out += ",\"stream_max_queued_events\":" + std::to_string(c.stream.max_queued_events);
+  out += ",\"webhook_max_attempts\":" + std::to_string(c.webhooks.max_attempts);
   out += ",\"lexicon_dir\":";
   append_json_string(c.lexicon_dir, &out);
   out += ",\"tenants_with_keys\":" + std::to_string(c.keys.size());

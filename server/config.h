@@ -19,6 +19,7 @@
 #include <string>
 #include <vector>
 
+#include "pipeline/detector_stage.h"
 #include "pipeline/pipeline.h"
 #include "storage/status.h"
 #include "storage/store.h"
@@ -47,6 +48,30 @@ struct http_options {
   std::uint32_t retry_after_seconds = 1;
 };
 
+// The live feed, GET /v1/stream.
+struct stream_options {
+  // Events waiting for one slow client; past it the client is closed with code 4008 and
+  // resumes with since=. Bounds the memory a client that never reads can hold.
+  std::uint32_t max_queued_events = 10000;
+  // Events read from the log per step of a since= replay: bounds a step's memory and time.
+  std::uint32_t replay_chunk_events = 256;
+  // A client silent this long is pinged; silent as long again after the ping, it is closed.
+  std::chrono::seconds idle_timeout{60};
+  // Largest message a client may send (the feed does not expect any; control frames pass).
+  std::uint32_t max_message_bytes = 4096;
+};
+
+// Alert webhooks (PUT /v1/webhooks/{id}).
+struct webhook_options {
+  // Each attempt is cut off after this time: a hanging endpoint costs at most this.
+  std::chrono::seconds request_timeout{10};
+  // Attempts per alert before it is given up (counted in vigie_webhook_deliveries_total).
+  int max_attempts = 8;
+  // Exponential backoff between attempts, with full jitter, capped.
+  std::chrono::milliseconds backoff_initial{500};
+  std::chrono::milliseconds backoff_max{60000};
+};
+
 struct api_key {
   std::string tenant;
   std::string sha256;  // hex digest of the key; the key itself is not kept
@@ -61,6 +86,9 @@ struct config {
   http_options http;
   storage::store_options storage;
   pipeline::pipeline_options pipeline;
+  pipeline::detector_options detectors;
+  stream_options stream;
+  webhook_options webhooks;
   log_options log;
   std::vector<api_key> keys;
   // Where the sentiment lexicons are read from at start-up.

@@ -3,6 +3,7 @@
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/websocket/rfc6455.hpp>
 
 #include "server/log.h"
 
@@ -75,6 +76,18 @@ void http_session::fail_request(beast::error_code ec) {
 
 void http_session::on_read(beast::error_code ec, std::size_t) {
   if (ec) return fail_request(ec);
+  if (beast::websocket::is_upgrade(parser_->get())) {
+    // The live feed: on success the socket now belongs to a stream session, and this HTTP
+    // session ends here.
+    http_request req = parser_->release();
+    stream_.expires_never();
+    auto refused = router_.accept_stream(req, stream_.socket());
+    if (!refused) return;
+    pending_ = std::make_shared<http_response>(std::move(*refused));
+    stream_.expires_after(options_.write_timeout);
+    return http::async_write(stream_, *pending_,
+                             beast::bind_front_handler(&http_session::on_write, shared_from_this(), false));
+  }
   stream_.expires_never();  // the handler may wait on the pipeline; the write has its own bound
   router_.handle(parser_->release(),
                  [self = shared_from_this()](http_response res) { self->send(std::move(res)); });

@@ -96,9 +96,14 @@ namespace {
 // The route template a request path belongs to: a bounded set of metric label values.
 std::string_view route_of(std::string_view path) {
   for (std::string_view r : {"/v1/mentions", "/v1/watches", "/v1/watches:validate",
-                             "/v1/share-of-voice", "/metrics", "/livez", "/readyz"}) {
+                             "/v1/share-of-voice", "/v1/alerts", "/v1/webhooks", "/v1/stream",
+                             "/metrics", "/livez", "/readyz"}) {
     if (path == r) return r;
   }
+  if (path.starts_with("/v1/alerts/")) {
+    return path.ends_with("/ack") ? "/v1/alerts/{id}/ack" : "/v1/alerts/{id}";
+  }
+  if (path.starts_with("/v1/webhooks/")) return "/v1/webhooks/{id}";
   if (!path.starts_with("/v1/watches/")) return "other";
   std::string_view rest = path.substr(std::string_view("/v1/watches/").size());
   auto slash = rest.find('/');
@@ -108,6 +113,7 @@ std::string_view route_of(std::string_view path) {
   if (sub == "series") return "/v1/watches/{id}/series";
   if (sub == "top") return "/v1/watches/{id}/top";
   if (sub == "backfill") return "/v1/watches/{id}/backfill";
+  if (sub == "signals") return "/v1/watches/{id}/signals";
   return "other";
 }
 
@@ -299,6 +305,44 @@ void router::handle(http_request&& req, reply_fn reply) {
     if (verb == http::verb::get) return answer(share_of_voice(req, *tenant));
     return method_not_allowed("GET");
   }
+  if (path == "/v1/alerts") {
+    if (verb == http::verb::get) return answer(list_alerts(req, *tenant));
+    return method_not_allowed("GET");
+  }
+  if (path.starts_with("/v1/alerts/")) {
+    std::string_view rest = path.substr(std::string_view("/v1/alerts/").size());
+    const bool ack = rest.ends_with("/ack");
+    if (ack) rest.remove_suffix(4);
+    std::string id;
+    if (!percent_decode(rest, &id) || id.find('/') != std::string::npos) {
+      return fail(404, "not_found", "no route for " + std::string(path));
+    }
+    if (ack) {
+      if (verb == http::verb::post) return answer(ack_alert(req, *tenant, id));
+      return method_not_allowed("POST");
+    }
+    if (verb == http::verb::get) return answer(get_alert(req, *tenant, id));
+    return method_not_allowed("GET");
+  }
+  if (path == "/v1/stream") {
+    return fail(426, "upgrade_required", "GET /v1/stream is a WebSocket: send Upgrade: websocket");
+  }
+  if (path == "/v1/webhooks") {
+    if (verb == http::verb::get) return answer(list_webhooks(req, *tenant));
+    return method_not_allowed("GET");
+  }
+  if (path.starts_with("/v1/webhooks/")) {
+    std::string id;
+    if (!percent_decode(path.substr(std::string_view("/v1/webhooks/").size()), &id) ||
+        !storage::valid_watch_id(id)) {
+      return fail(400, "invalid_webhook_id",
+                  "webhook id must be 1 to 128 characters of [A-Za-z0-9_.-]");
+    }
+    if (verb == http::verb::put) return answer(put_webhook(req, *tenant, id));
+    if (verb == http::verb::get) return answer(get_webhook(req, *tenant, id));
+    if (verb == http::verb::delete_) return answer(delete_webhook(req, *tenant, id));
+    return method_not_allowed("GET, PUT, DELETE");
+  }
   if (path.starts_with("/v1/watches/")) {
     // /v1/watches/{id}[/sub]: the id is one path segment, percent-decoded.
     std::string_view rest = path.substr(std::string_view("/v1/watches/").size());
@@ -334,6 +378,10 @@ void router::handle(http_request&& req, reply_fn reply) {
     }
     if (sub == "top") {
       if (verb == http::verb::get) return answer(watch_top(req, *tenant, id));
+      return method_not_allowed("GET");
+    }
+    if (sub == "signals") {
+      if (verb == http::verb::get) return answer(list_signals(req, *tenant, id));
       return method_not_allowed("GET");
     }
     if (sub == "backfill") {

@@ -11,11 +11,13 @@
 
 #pragma once
 
+#include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/string_body.hpp>
 
 #include <atomic>
 #include <functional>
+#include <optional>
 
 #include "pipeline/lexicon.h"
 #include "pipeline/backfill.h"
@@ -32,6 +34,9 @@ using http_request = boost::beast::http::request<boost::beast::http::string_body
 using http_response = boost::beast::http::response<boost::beast::http::string_body>;
 using reply_fn = std::function<void(http_response)>;
 
+class stream_hub;
+class webhook_dispatcher;
+
 // What the handlers work with; everything outlives the router.
 struct router_context {
   const config& cfg;
@@ -43,6 +48,8 @@ struct router_context {
   std::shared_ptr<const pipeline::lexicon_set> lexicons;  // for ?explain=true
   pipeline::watch_registry& watches;
   pipeline::backfill_jobs& backfills;
+  stream_hub& hub;
+  webhook_dispatcher& webhooks;
 };
 
 // Largest page of GET /v1/mentions, and the default.
@@ -57,6 +64,11 @@ class router {
   explicit router(router_context ctx) : ctx_(ctx) {}
 
   void handle(http_request&& req, reply_fn reply);
+
+  // A WebSocket upgrade (GET /v1/stream): checks the route, the key and the subscription.
+  // On success the socket is moved into a new stream session and nullopt is returned; else
+  // the error response to send, and the socket is left alone.
+  std::optional<http_response> accept_stream(http_request& req, boost::asio::ip::tcp::socket& socket);
 
   // An error response with the JSON error body.
   static http_response error(unsigned status, std::string_view code, std::string_view message,
@@ -80,6 +92,18 @@ class router {
   http_response share_of_voice(const http_request& req, std::string_view tenant);
   http_response start_backfill(const http_request& req, std::string_view tenant, const std::string& id);
   http_response backfill_status(const http_request& req, std::string_view tenant, const std::string& id);
+
+  // event_routes.cpp
+  http_response list_alerts(const http_request& req, std::string_view tenant);
+  http_response get_alert(const http_request& req, std::string_view tenant, std::string_view id);
+  http_response ack_alert(const http_request& req, std::string_view tenant, std::string_view id);
+  http_response list_signals(const http_request& req, std::string_view tenant, const std::string& watch);
+
+  // webhook_routes.cpp
+  http_response put_webhook(const http_request& req, std::string_view tenant, const std::string& id);
+  http_response get_webhook(const http_request& req, std::string_view tenant, const std::string& id);
+  http_response delete_webhook(const http_request& req, std::string_view tenant, const std::string& id);
+  http_response list_webhooks(const http_request& req, std::string_view tenant);
 
   http_response get_metrics(const http_request& req);
 

@@ -4,6 +4,8 @@
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/signal_set.hpp>
 
+#include <sys/resource.h>
+
 #include <thread>
 
 #include "server/auth.h"
@@ -11,7 +13,10 @@
 #include "server/listener.h"
 #include "server/log.h"
 #include "server/router.h"
+#include "pipeline/detector_stage.h"
 #include "server/server_metrics.h"
+#include "server/stream_hub.h"
+#include "server/webhook_dispatcher.h"
 #include "storage/store.h"
 
 namespace vigie::server {
@@ -28,6 +33,12 @@ constexpr auto flush_grace = std::chrono::seconds(5);
 int run_serve(const config& cfg) {
   set_log_level(cfg.log.level);
   log_info("starting vigie", {log_field::raw_json("config", describe(cfg))});
+  // Each HTTP or WebSocket client holds a file descriptor; the usual soft limit (1024) is far
+  // below max_connections. Raise it to what the system allows.
+  if (rlimit fds{}; getrlimit(RLIMIT_NOFILE, &fds) == 0 && fds.rlim_cur < fds.rlim_max) {
+    fds.rlim_cur = fds.rlim_max;
+    (void)setrlimit(RLIMIT_NOFILE, &fds);
+  }
   if (cfg.keys.empty()) {
     log_warn("no API keys configured: every /v1 route will answer 401",
              {{"hint", "set VIGIE_API_KEYS=tenant:key or api_keys in the config file"}});
@@ -61,15 +72,28 @@ int run_serve(const config& cfg) {
   }
   log_info("watches loaded", {log_field::number("watches", static_cast<long long>(watches.size()))});
   pipeline::backfill_jobs backfills(*db, watches);
+  pipeline::detector_stage detectors(*db, &watches, cfg.detectors);
+  stream_hub hub;
+  webhook_dispatcher webhooks(*db, cfg.webhooks, *metrics);
+  hub.subscribe_all(&webhooks);
   pipeline::pipeline ingest(*db, cfg.pipeline,
-                            pipeline::make_mention_enrichers(*lexicons, &watches), metrics.get());
+                            pipeline::make_mention_enrichers(*lexicons, &watches), metrics.get(),
+                            {.detectors = &detectors, .events = &hub});
   if (auto s = metrics->bind(ingest, *db); !s.ok()) {
     log_error("cannot register metrics", {{"error", s.message()}});
     return 1;
   }
+  if (auto s = metrics->bind_detectors(detectors); !s.ok()) {
+    log_error("cannot register metrics", {{"error", s.message()}});
+    return 1;
+  }
+  if (auto s = webhooks.start(); !s.ok()) {
+    log_error("cannot start the webhooks", {{"error", s.message()}});
+    return 1;
+  }
   authenticator auth(cfg.keys);
   std::atomic<bool> ready{false};
-  router routes({cfg, *db, ingest, auth, *metrics, ready, *lexicons, watches, backfills});
+  router routes({cfg, *db, ingest, auth, *metrics, ready, *lexicons, watches, backfills, hub, webhooks});
 
   net::io_context ioc(cfg.http.io_threads);
   boost::system::error_code ec;
@@ -84,7 +108,10 @@ int run_serve(const config& cfg) {
     log_error("cannot listen", {{"error", s.message()}});
     return 1;
   }
-  ingest.start();
+  if (auto s = ingest.start(); !s.ok()) {
+    log_error("cannot start the detectors", {{"error", s.message()}});
+    return 1;
+  }
   l->run();
   ready.store(true, std::memory_order_release);
   auto bound = l->local_endpoint();
@@ -119,6 +146,7 @@ int run_serve(const config& cfg) {
   for (auto& t : io_threads) t.join();
   if (stopper.joinable()) stopper.join();
   ingest.stop();  // no-op after a signal; covers the loop ending any other way
+  webhooks.stop();
   backfills.stop();
   watches.stop();
 

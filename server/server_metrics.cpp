@@ -51,6 +51,17 @@ status server_metrics::init() {
   VIGIE_ASSIGN(bytes, registry_.add_counter("vigie_write_batch_bytes_total",
                                             "Bytes of RocksDB write batches committed."));
   commit_bytes_ = &bytes->with({});
+  gauge_family* streams = nullptr;
+  VIGIE_ASSIGN(streams, registry_.add_gauge("vigie_stream_sessions", "Open live-feed WebSocket sessions."));
+  streams_ = &streams->with({});
+  counter_family* sent = nullptr;
+  VIGIE_ASSIGN(sent, registry_.add_counter("vigie_stream_events_sent_total",
+                                           "Events written to live-feed clients."));
+  stream_events_ = &sent->with({});
+  counter_family* slow = nullptr;
+  VIGIE_ASSIGN(slow, registry_.add_counter("vigie_stream_slow_consumer_closes_total",
+                                           "Live-feed clients closed (code 4008) for not keeping up."));
+  stream_slow_ = &slow->with({});
   return add_process_metrics(registry_);
 }
 
@@ -94,6 +105,34 @@ status server_metrics::bind(const pipeline::pipeline& p, const storage::store& d
   return registry_.add_callback_counter(
       "vigie_rocksdb_stall_seconds_total", "Time RocksDB delayed or stopped writes.",
       [&db] { return static_cast<double>(db.stats().write_stall_micros) / 1e6; });
+}
+
+status server_metrics::bind_detectors(const pipeline::detector_stage& d) {
+  const auto& c = d.counters();
+  auto load = [](const std::atomic<std::uint64_t>& v) {
+    return [&v] { return static_cast<double>(v.load(std::memory_order_relaxed)); };
+  };
+  status s = registry_.add_callback_counter(
+      "vigie_detector_late_hits_total",
+      "Watch hits older than their watch's closed buckets: stored, not seen by the detectors.",
+      load(c.late_hits));
+  if (!s.ok()) return s;
+  s = registry_.add_callback_counter("vigie_alert_transitions_total",
+                                     "Crisis alerts opened, escalated or resolved.", load(c.alerts));
+  if (!s.ok()) return s;
+  s = registry_.add_callback_counter("vigie_signals_total", "Weak signals found or upgraded.",
+                                     load(c.signals));
+  if (!s.ok()) return s;
+  s = registry_.add_callback_gauge("vigie_detector_watches", "Watches with detector state.",
+                                   load(c.watches));
+  if (!s.ok()) return s;
+  s = registry_.add_callback_gauge("vigie_detector_state_bytes",
+                                   "Memory of the crisis and weak-signal detectors' state.",
+                                   load(c.state_bytes));
+  if (!s.ok()) return s;
+  return registry_.add_callback_gauge("vigie_detector_queue_depth",
+                                      "Hit batches waiting for the detector thread.",
+                                      [&d] { return static_cast<double>(d.queue_depth()); });
 }
 
 void server_metrics::request(std::string_view method, std::string_view route, unsigned status,

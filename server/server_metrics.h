@@ -17,6 +17,7 @@
 #include <memory>
 #include <string_view>
 
+#include "pipeline/detector_stage.h"
 #include "pipeline/pipeline.h"
 #include "server/metrics.h"
 #include "storage/store.h"
@@ -51,6 +52,18 @@ class server_metrics : public pipeline::pipeline_observer {
     return inflight_requests_.load(std::memory_order_relaxed);
   }
 
+  // The live feed (GET /v1/stream).
+  void stream_opened() { streams_->add(1); }
+  void stream_closed() { streams_->sub(1); }
+  void stream_event_sent() { stream_events_->inc(); }
+  void stream_slow_consumer() { stream_slow_->inc(); }
+
+  // Scrape-time figures of the detector stage. It must outlive this.
+  status bind_detectors(const pipeline::detector_stage& d);
+
+  // For components that register their own families (webhooks).
+  metrics_registry& mutable_registry() { return registry_; }
+
   void on_lines(std::size_t accepted, std::size_t duplicates, std::size_t rejected) override;
   void on_group_commit(std::size_t mentions, std::size_t bytes, double seconds) override;
 
@@ -73,6 +86,9 @@ class server_metrics : public pipeline::pipeline_observer {
   histogram* commit_latency_ = nullptr;
   histogram* commit_mentions_ = nullptr;
   counter* commit_bytes_ = nullptr;
+  gauge* streams_ = nullptr;
+  counter* stream_events_ = nullptr;
+  counter* stream_slow_ = nullptr;
 };
 
 }  // namespace vigie::server

@@ -34,13 +34,33 @@ enum cf_index : std::size_t {
   cf_signals,
   cf_watches,
   cf_facets,
+  cf_events,
+  cf_state,
   cf_count,
 };
 
 // Creation order is the column families' identity: append, never reorder.
 constexpr std::array<const char*, cf_count> cf_names = {
     "default", "mentions", "dedup",   "watch_index", "series",
-    "alerts",  "signals",  "watches", "facets"};
+    "alerts",  "signals",  "watches", "facets", "events", "state"};
+
+std::size_t cf_of(record_table table) {
+  switch (table) {
+    case record_table::alerts: return cf_alerts;
+    case record_table::signals: return cf_signals;
+    case record_table::state: return cf_state;
+  }
+  return cf_state;
+}
+
+void append_seq(std::uint64_t seq, std::string* out) {
+  for (int shift = 56; shift >= 0; shift -= 8) out->push_back(static_cast<char>(seq >> shift));
+}
+std::uint64_t decode_seq(const char* p) {
+  std::uint64_t v = 0;
+  for (int i = 0; i < 8; ++i) v = (v << 8) | static_cast<unsigned char>(p[i]);
+  return v;
+}
 
 // Adds series_counters: the merge operator of the series and facets column families.
 class counters_merge : public rocksdb::AssociativeMergeOperator {
@@ -206,6 +226,8 @@ struct write_group::impl {
   rocksdb::ColumnFamilyHandle* watch_index = nullptr;
   rocksdb::ColumnFamilyHandle* series = nullptr;
   rocksdb::ColumnFamilyHandle* facets = nullptr;
+  rocksdb::ColumnFamilyHandle* events = nullptr;
+  std::array<rocksdb::ColumnFamilyHandle*, 3> records{};
   std::string series_value;  // scratch, reused
   // Series and facet deltas of the group, summed per key and written as one merge each when
   // the group is written: a group of a thousand mentions of one watch adds one operand to
@@ -226,6 +248,40 @@ write_group::write_group(const store& db) : impl_(std::make_unique<impl>()) {
   impl_->watch_index = db.impl_->cf[cf_watch_index];
   impl_->series = db.impl_->cf[cf_series];
   impl_->facets = db.impl_->cf[cf_facets];
+  impl_->events = db.impl_->cf[cf_events];
+  for (auto t : {record_table::alerts, record_table::signals, record_table::state}) {
+    impl_->records[static_cast<std::size_t>(t)] = db.impl_->cf[cf_of(t)];
+  }
+}
+
+void write_group::add_event(std::string_view tenant, std::uint64_t seq, std::string_view record) {
+  impl& g = *impl_;
+  g.key.clear();
+  append_tenant_prefix(tenant, &g.key);
+  append_seq(seq, &g.key);
+  g.batch.Put(g.events, slice(g.key), slice(record));
+}
+
+void write_group::trim_events(std::string_view tenant, std::uint64_t below_seq) {
+  impl& g = *impl_;
+  std::string lower, upper;
+  append_tenant_prefix(tenant, &lower);
+  upper = lower;
+  append_seq(below_seq, &upper);
+  g.batch.DeleteRange(g.events, slice(lower), slice(upper));
+}
+
+void write_group::put_record(record_table table, std::string_view tenant, std::string_view key,
+                             std::string_view value) {
+  impl& g = *impl_;
+  g.key.clear();
+  append_tenant_prefix(tenant, &g.key);
+  g.key.append(key);
+  g.batch.Put(g.records[static_cast<std::size_t>(table)], slice(g.key), slice(value));
+}
+
+bool write_group::empty() const noexcept {
+  return impl_->batch.Count() == 0 && impl_->pending.empty();
 }
 
 void write_group::add_watch_hit(const mention_key& key, std::string_view watch_id,
@@ -324,7 +380,7 @@ status store::find_existing(std::span<const dedup_ref> refs, std::span<bool> fou
 
 status store::write(write_group& group) {
   write_group::impl& g = *group.impl_;
-  if (group.mentions() == 0 && g.pending.empty()) return status::ok_status();
+  if (group.empty()) return status::ok_status();
   if (!g.flushed) {
     for (const auto& [k, counters] : g.pending) {
       g.series_value.clear();
@@ -429,6 +485,16 @@ status store::scan_watch_mentions(const mention_scan& scan, std::string_view wat
   return s.ok() ? lookup : s;
 }
 
+result<std::string> store::get_mention(std::string_view tenant, std::string_view key_suffix) const {
+  std::string key, value;
+  append_tenant_prefix(tenant, &key);
+  key.append(key_suffix);
+  rocksdb::Status s = impl_->db->Get(rocksdb::ReadOptions(), impl_->cf[cf_mentions], slice(key), &value);
+  if (s.IsNotFound()) return not_found("no such mention");
+  if (!s.ok()) return from_rocks(s);
+  return value;
+}
+
 result<bool> store::watch_has_mention(std::string_view tenant, std::string_view watch_id,
                                       std::string_view key_suffix) const {
   std::string key;
@@ -527,6 +593,126 @@ status store::scan_watches(std::string_view tenant, const watch_fn& fn) const {
     std::size_t tenant_len = static_cast<unsigned char>(key[0]);
     if (1 + tenant_len > key.size()) return corruption("watch key too short");
     if (!fn(key.substr(1, tenant_len), key.substr(1 + tenant_len), view(it->value()))) break;
+  }
+  return from_rocks(it->status());
+}
+
+result<std::uint64_t> store::first_event_seq(std::string_view tenant) const {
+  std::string lower;
+  append_tenant_prefix(tenant, &lower);
+  bounded_iterator it(impl_->db.get(), impl_->cf[cf_events], lower, tenant_upper_bound(tenant));
+  it->SeekToFirst();
+  if (!it->Valid()) {
+    if (!it->status().ok()) return from_rocks(it->status());
+    return std::uint64_t{0};
+  }
+  if (it->key().size() != lower.size() + 8) return corruption("event key of unexpected size");
+  return decode_seq(it->key().data() + lower.size());
+}
+
+result<std::uint64_t> store::last_event_seq(std::string_view tenant) const {
+  std::string lower;
+  append_tenant_prefix(tenant, &lower);
+  bounded_iterator it(impl_->db.get(), impl_->cf[cf_events], lower, tenant_upper_bound(tenant));
+  it->SeekToLast();
+  if (!it->Valid()) {
+    if (!it->status().ok()) return from_rocks(it->status());
+    return std::uint64_t{0};
+  }
+  if (it->key().size() != lower.size() + 8) return corruption("event key of unexpected size");
+  return decode_seq(it->key().data() + lower.size());
+}
+
+status store::read_events(std::string_view tenant, std::uint64_t from_seq, const event_fn& fn) const {
+  std::string lower;
+  append_tenant_prefix(tenant, &lower);
+  const std::size_t prefix = lower.size();
+  append_seq(from_seq, &lower);
+  bounded_iterator it(impl_->db.get(), impl_->cf[cf_events], std::move(lower),
+                      tenant_upper_bound(tenant));
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    std::string_view key = view(it->key());
+    if (key.size() != prefix + 8) return corruption("event key of unexpected size");
+    if (!fn(decode_seq(key.data() + prefix), view(it->value()))) break;
+  }
+  return from_rocks(it->status());
+}
+
+status store::put_record(record_table table, std::string_view tenant, std::string_view key,
+                         std::string_view value) {
+  std::string k;
+  append_tenant_prefix(tenant, &k);
+  k.append(key);
+  return from_rocks(
+      impl_->db->Put(impl_->write_options, impl_->cf[cf_of(table)], slice(k), slice(value)));
+}
+
+status store::delete_record(record_table table, std::string_view tenant, std::string_view key) {
+  std::string k;
+  append_tenant_prefix(tenant, &k);
+  k.append(key);
+  return from_rocks(impl_->db->Delete(impl_->write_options, impl_->cf[cf_of(table)], slice(k)));
+}
+
+result<std::string> store::get_record(record_table table, std::string_view tenant,
+                                      std::string_view key) const {
+  std::string k, value;
+  append_tenant_prefix(tenant, &k);
+  k.append(key);
+  rocksdb::Status s = impl_->db->Get(rocksdb::ReadOptions(), impl_->cf[cf_of(table)], slice(k), &value);
+  if (s.IsNotFound()) return not_found("no such record");
+  if (!s.ok()) return from_rocks(s);
+  return value;
+}
+
+status store::scan_records(record_table table, std::string_view tenant, const record_scan& scan,
+                           const record_fn& fn) const {
+  std::string lower;
+  append_tenant_prefix(tenant, &lower);
+  const std::size_t prefix = lower.size();
+  lower.append(scan.prefix);
+  std::string upper = lower;
+  // The first key after every key that starts with lower: drop trailing 0xff bytes, then bump.
+  while (!upper.empty() && static_cast<unsigned char>(upper.back()) == 0xff) upper.pop_back();
+  if (upper.size() <= prefix) {
+    upper = tenant_upper_bound(tenant);
+  } else {
+    upper.back() = static_cast<char>(static_cast<unsigned char>(upper.back()) + 1);
+  }
+  if (!scan.after_key.empty()) {
+    std::string cursor(lower.substr(0, prefix));
+    cursor.append(scan.after_key);
+    if (scan.reverse) {
+      if (cursor < upper) upper = std::move(cursor);
+    } else {
+      cursor.push_back('\0');  // strictly after the cursor key
+      if (cursor > lower) lower = std::move(cursor);
+    }
+  }
+  if (lower >= upper) return status::ok_status();
+  bounded_iterator it(impl_->db.get(), impl_->cf[cf_of(table)], std::move(lower), std::move(upper));
+  if (scan.reverse) {
+    for (it->SeekToLast(); it->Valid(); it->Prev()) {
+      if (!fn(view(it->key()).substr(prefix), view(it->value()))) break;
+    }
+  } else {
+    for (it->SeekToFirst(); it->Valid(); it->Next()) {
+      if (!fn(view(it->key()).substr(prefix), view(it->value()))) break;
+    }
+  }
+  return from_rocks(it->status());
+}
+
+status store::scan_all_records(record_table table, std::string_view prefix,
+                               const any_record_fn& fn) const {
+  bounded_iterator it(impl_->db.get(), impl_->cf[cf_of(table)], std::string(), "\xff");
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    std::string_view key = view(it->key());
+    std::size_t tenant_len = static_cast<unsigned char>(key[0]);
+    if (1 + tenant_len > key.size()) return corruption("record key too short");
+    std::string_view rest = key.substr(1 + tenant_len);
+    if (!rest.starts_with(prefix)) continue;
+    if (!fn(key.substr(1, tenant_len), rest, view(it->value()))) break;
   }
   return from_rocks(it->status());
 }

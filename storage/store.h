@@ -12,9 +12,12 @@
 //   dedup          [tenant][source][id] -> created_at   (the idempotency index)
 //   watch_index    [tenant][watch][created_at][source][id] -> ""   (per-watch mentions)
 //   series         [tenant][watch][interval][bucket] -> series_counters (merge operands)
-//   alerts, signals: reserved for the crisis and weak-signal detectors
+//   alerts         [tenant][key] -> crisis alert (keys and values made by the pipeline)
+//   signals        [tenant][key] -> weak signal
 //   watches        [tenant][watch id] -> watch definition
 //   facets         [tenant][watch][day][kind][name] -> series_counters (top authors, sources)
+//   events         [tenant][seq:8] -> event record: the live stream's log, numbered per tenant
+//   state          [tenant][key] -> detector snapshots, webhooks, acknowledgements
 //
 // Thread safety: a store may be used from many threads at once (RocksDB is thread-safe), but
 // Vigie writes from a single writer thread so that the dedup check and the write that follows
@@ -83,6 +86,10 @@ struct dedup_ref {
   std::string_view id;
 };
 
+// Tenant-scoped tables of records whose keys and values the caller makes: the store only puts
+// the tenant prefix in front of every key, so no caller can reach another tenant's records.
+enum class record_table : std::uint8_t { alerts, signals, state };
+
 // One atomic group commit: mentions with their dedup entries. Reuse one per writer thread.
 class store;
 
@@ -100,7 +107,14 @@ class write_group {
   // Series and facet deltas are summed per bucket within the group and written with it.
   void add_watch_hit(const mention_key& key, std::string_view watch_id,
                      const series_counters& delta, std::string_view author);
+  // Appends an event to the tenant's log. seq must be the tenant's next number.
+  void add_event(std::string_view tenant, std::uint64_t seq, std::string_view record);
+  // Drops the tenant's events numbered below seq (retention).
+  void trim_events(std::string_view tenant, std::uint64_t below_seq);
+  void put_record(record_table table, std::string_view tenant, std::string_view key,
+                  std::string_view value);
   std::size_t mentions() const noexcept { return mentions_; }
+  bool empty() const noexcept;
   std::size_t bytes() const noexcept;
   void clear();
 
@@ -144,6 +158,9 @@ class store {
   status scan_watch_mentions(const mention_scan& scan, std::string_view watch_id,
                              const mention_fn& fn) const;
 
+  // The record of a mention by its key suffix (as from a scan or an event); not_found if absent.
+  result<std::string> get_mention(std::string_view tenant, std::string_view key_suffix) const;
+
   // Whether the mention (key suffix as from a scan) is indexed for the watch.
   result<bool> watch_has_mention(std::string_view tenant, std::string_view watch_id,
                                  std::string_view key_suffix) const;
@@ -171,6 +188,37 @@ class store {
   using watch_fn = std::function<bool(std::string_view tenant, std::string_view watch_id,
                                       std::string_view definition)>;
   status scan_watches(std::string_view tenant, const watch_fn& fn) const;
+
+  // The event log. Numbers start at 1; 0 means "none" (an empty log).
+  result<std::uint64_t> first_event_seq(std::string_view tenant) const;
+  result<std::uint64_t> last_event_seq(std::string_view tenant) const;
+  // Calls fn(seq, record) for the tenant's events numbered from from_seq on, oldest first,
+  // until fn returns false.
+  using event_fn = std::function<bool(std::uint64_t seq, std::string_view record)>;
+  status read_events(std::string_view tenant, std::uint64_t from_seq, const event_fn& fn) const;
+
+  // Records of a table (see record_table). put and delete are durable like a group commit.
+  status put_record(record_table table, std::string_view tenant, std::string_view key,
+                    std::string_view value);
+  status delete_record(record_table table, std::string_view tenant, std::string_view key);
+  // not_found when absent.
+  result<std::string> get_record(record_table table, std::string_view tenant,
+                                 std::string_view key) const;
+  // Calls fn(key, value) for the tenant's records whose key starts with prefix, in key order
+  // or newest (largest key) first, strictly beyond after_key when it is not empty, until fn
+  // returns false. Keys are given without the tenant prefix.
+  using record_fn = std::function<bool(std::string_view key, std::string_view value)>;
+  struct record_scan {
+    std::string_view prefix;
+    bool reverse = false;
+    std::string_view after_key;
+  };
+  status scan_records(record_table table, std::string_view tenant, const record_scan& scan,
+                      const record_fn& fn) const;
+  // Every tenant that has records in the table under prefix: fn(tenant, key, value).
+  using any_record_fn =
+      std::function<bool(std::string_view tenant, std::string_view key, std::string_view value)>;
+  status scan_all_records(record_table table, std::string_view prefix, const any_record_fn& fn) const;
 
   store_stats stats() const;
 

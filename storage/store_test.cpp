@@ -216,5 +216,69 @@ TEST_F(store_test, watches_are_listed_per_tenant_or_all) {
   EXPECT_EQ(*db_->get_watch("acme", "w2"), "two");
 }
 
+TEST_F(store_test, event_log_is_numbered_per_tenant_read_in_order_and_trimmed) {
+  EXPECT_EQ(*db_->first_event_seq("acme"), 0u);
+  EXPECT_EQ(*db_->last_event_seq("acme"), 0u);
+  {
+    write_group g(*db_);
+    for (std::uint64_t seq = 1; seq <= 300; ++seq) g.add_event("acme", seq, "e" + std::to_string(seq));
+    g.add_event("ab", 1, "other tenant");
+    ASSERT_TRUE(db_->write(g).ok());
+  }
+  EXPECT_EQ(*db_->first_event_seq("acme"), 1u);
+  EXPECT_EQ(*db_->last_event_seq("acme"), 300u);
+  EXPECT_EQ(*db_->last_event_seq("ab"), 1u);
+  std::vector<std::uint64_t> seen;
+  ASSERT_TRUE(db_->read_events("acme", 256, [&](std::uint64_t seq, std::string_view rec) {
+                   EXPECT_EQ(rec, "e" + std::to_string(seq));
+                   seen.push_back(seq);
+                   return seen.size() < 10;
+                 }).ok());
+  ASSERT_EQ(seen.size(), 10u);  // stopped by the callback
+  EXPECT_EQ(seen.front(), 256u);
+  EXPECT_EQ(seen.back(), 265u);
+  {
+    write_group g(*db_);
+    g.trim_events("acme", 200);
+    ASSERT_TRUE(db_->write(g).ok());
+  }
+  EXPECT_EQ(*db_->first_event_seq("acme"), 200u);
+  EXPECT_EQ(*db_->last_event_seq("ab"), 1u);  // another tenant's log is untouched
+  reopen();
+  EXPECT_EQ(*db_->last_event_seq("acme"), 300u);
+}
+
+TEST_F(store_test, records_are_tenant_scoped_and_scanned_both_ways_with_cursor) {
+  for (std::string k : {"a/1", "a/2", "a/3", "b/1"}) {
+    ASSERT_TRUE(db_->put_record(record_table::alerts, "acme", k, "v" + k).ok());
+  }
+  ASSERT_TRUE(db_->put_record(record_table::alerts, "acm", "a/9", "other").ok());
+  auto keys = [&](store::record_scan scan) {
+    std::vector<std::string> out;
+    EXPECT_TRUE(db_->scan_records(record_table::alerts, "acme", scan,
+                                  [&](std::string_view k, std::string_view) {
+                                    out.emplace_back(k);
+                                    return true;
+                                  }).ok());
+    return out;
+  };
+  EXPECT_EQ(keys({.prefix = "a/"}), (std::vector<std::string>{"a/1", "a/2", "a/3"}));
+  EXPECT_EQ(keys({.prefix = "a/", .reverse = true}), (std::vector<std::string>{"a/3", "a/2", "a/1"}));
+  EXPECT_EQ(keys({.reverse = true, .after_key = "a/3"}), (std::vector<std::string>{"a/2", "a/1"}));
+  EXPECT_EQ(keys({.after_key = "a/2"}), (std::vector<std::string>{"a/3", "b/1"}));
+  EXPECT_EQ(*db_->get_record(record_table::alerts, "acme", "b/1"), "vb/1");
+  EXPECT_EQ(db_->get_record(record_table::alerts, "acme", "zz").status().code(), status_code::not_found);
+  EXPECT_EQ(db_->get_record(record_table::signals, "acme", "b/1").status().code(), status_code::not_found);
+  ASSERT_TRUE(db_->delete_record(record_table::alerts, "acme", "b/1").ok());
+  EXPECT_EQ(keys({}), (std::vector<std::string>{"a/1", "a/2", "a/3"}));
+  std::vector<std::string> all;
+  ASSERT_TRUE(db_->scan_all_records(record_table::alerts, "a/9",
+                                    [&](std::string_view tenant, std::string_view key, std::string_view) {
+                                      all.push_back(std::string(tenant) + ":" + std::string(key));
+                                      return true;
+                                    }).ok());
+  EXPECT_EQ(all, (std::vector<std::string>{"acm:a/9"}));
+}
+
 }  // namespace
 }  // namespace vigie::storage

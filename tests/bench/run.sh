@@ -9,12 +9,14 @@
 #   3. peers/run.sh        sentiment throughput (sentiment_bench) vs the npm peers
 #   4. watch_bench         ingest with 10,000 watches vs 10, series latency under ingest
 #   5. matcher_bench       watch matching per mention on one core, 10,000 vs 10 watches
+#   6. stream_bench        live feed: ingest-to-alert latency, idle and at half the max ingest rate
 #
 # Environment:
 #   VIGIE_SENTIMENT_DATA  folder of the English human-rated sets
 #                         (default: ../shared/data/sentiment relative to the repo root)
 #   INGEST_BENCH_ARGS     extra arguments for ingest_bench, e.g. "--mentions 100000 --runs 1"
 #   WATCH_BENCH_ARGS      extra arguments for watch_bench, e.g. "--mentions 100000 --runs 1"
+#   STREAM_BENCH_ARGS     extra arguments for stream_bench, e.g. "--quick" or "--rate 20000"
 #
 # Benchmarks print figures; a missed target is not a failure. The exit status is non-zero
 # only when a program is missing or fails to run (every section is still attempted).
@@ -64,7 +66,7 @@ run() {  # run NAME COMMAND...
   [[ $rc -eq 0 ]] || failed+=("$name (exit $rc)")
 }
 
-section "1/5 ingest: end-to-end vs raw RocksDB ceiling, overload (tests/bench/ingest_bench.cpp)"
+section "1/6 ingest: end-to-end vs raw RocksDB ceiling, overload (tests/bench/ingest_bench.cpp)"
 VIGIE="$BUILD_DIR/server/vigie"
 if ! INGEST="$(find_binary "$BUILD_DIR/tests/bench/ingest_bench" "$BUILD_DIR/tests/ingest_bench" \
                            "$BUILD_DIR/ingest_bench")"; then
@@ -78,7 +80,7 @@ else
   run ingest_bench "$INGEST" --vigie "$VIGIE" --lexicons "$BUILD_DIR/lexicons" ${INGEST_BENCH_ARGS:-}
 fi
 
-section "2/5 sentiment accuracy (tests/accuracy/sentiment_accuracy.cpp)"
+section "2/6 sentiment accuracy (tests/accuracy/sentiment_accuracy.cpp)"
 if ! ACCURACY="$(find_binary "$BUILD_DIR/tests/accuracy/sentiment_accuracy")"; then
   echo "run.sh: sentiment_accuracy not built in $BUILD_DIR" >&2
   failed+=("sentiment_accuracy (not built)")
@@ -92,11 +94,11 @@ else
   run sentiment_accuracy "$ACCURACY" "${args[@]}"
 fi
 
-section "3/5 sentiment throughput vs npm peers (tests/bench/peers/run.sh, runs sentiment_bench)"
+section "3/6 sentiment throughput vs npm peers (tests/bench/peers/run.sh, runs sentiment_bench)"
 run peers env VIGIE_BUILD_DIR="$BUILD_DIR" VIGIE_SENTIMENT_DATA="$DATA_DIR" \
   bash "$REPO_ROOT/tests/bench/peers/run.sh" "$BUILD_DIR/bench-peers"
 
-section "4/5 watches: 10,000 vs 10 watches, series latency under ingest (tests/bench/watch_bench.cpp)"
+section "4/6 watches: 10,000 vs 10 watches, series latency under ingest (tests/bench/watch_bench.cpp)"
 if ! WATCH="$(find_binary "$BUILD_DIR/tests/bench/watch_bench" "$BUILD_DIR/tests/watch_bench" \
                           "$BUILD_DIR/watch_bench")"; then
   echo "run.sh: watch_bench not built in $BUILD_DIR" >&2
@@ -109,12 +111,24 @@ else
   run watch_bench "$WATCH" --vigie "$VIGIE" --lexicons "$BUILD_DIR/lexicons" ${WATCH_BENCH_ARGS:-}
 fi
 
-section "5/5 watch matching per mention, one core (tests/bench/matcher_bench.cpp)"
+section "5/6 watch matching per mention, one core (tests/bench/matcher_bench.cpp)"
 if ! MATCHER="$(find_binary "$BUILD_DIR/tests/bench/matcher_bench")"; then
   echo "run.sh: matcher_bench not built in $BUILD_DIR" >&2
   failed+=("matcher_bench (not built)")
 else
   run matcher_bench "$MATCHER"
+fi
+
+section "6/6 live feed: ingest-to-alert latency at half the max ingest rate (tests/bench/stream_bench.cpp)"
+if ! STREAM="$(find_binary "$BUILD_DIR/tests/bench/stream_bench")"; then
+  echo "run.sh: stream_bench not built in $BUILD_DIR" >&2
+  failed+=("stream_bench (not built)")
+elif [[ ! -x "$VIGIE" ]]; then
+  echo "run.sh: $VIGIE not built" >&2
+  failed+=("stream_bench (no server binary)")
+else
+  # shellcheck disable=SC2086  # STREAM_BENCH_ARGS is a list of words
+  run stream_bench "$STREAM" --vigie "$VIGIE" ${STREAM_BENCH_ARGS:-}
 fi
 
 echo

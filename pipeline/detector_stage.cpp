@@ -1,0 +1,830 @@
+#include "pipeline/detector_stage.h"
+
+#include <boost/lockfree/queue.hpp>
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <condition_variable>
+#include <cstring>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <thread>
+#include <unordered_map>
+
+#include "pipeline/internal/wake_signal.h"
+#include "pipeline/mention_codec.h"
+#include "pipeline/mention_json.h"
+#include "pipeline/terms.h"
+#include "pipeline/watch.h"
+#include "pipeline/watch_registry.h"
+#include "storage/keys.h"
+
+namespace vigie::pipeline {
+
+namespace {
+
+constexpr std::array<alert_kind, 3> all_kinds = {alert_kind::volume_spike, alert_kind::negative_spike,
+                                                 alert_kind::sentiment_shift};
+
+// Checkpoint keys in the state table.
+constexpr std::string_view tenant_state_key = "detector/t";
+constexpr std::string_view watch_state_prefix = "detector/w/";
+constexpr std::uint8_t checkpoint_version = 1;
+
+// A watch with an open alert is fed empty buckets so that the alert can resolve while the
+// watch is silent; past this many in one go the rest of the gap is skipped (the detector
+// treats a gap as empty buckets anyway).
+constexpr int max_explicit_empty_buckets = 7 * 24 * 12;
+
+std::int64_t floor_to(std::int64_t t, std::int64_t step) {
+  std::int64_t q = t / step;
+  if (t % step != 0 && t < 0) --q;
+  return q * step;
+}
+
+// --- small binary writer/reader for checkpoints --------------------------------------------
+
+void put_u32(std::uint32_t v, std::string* out) { out->append(reinterpret_cast<const char*>(&v), 4); }
+void put_i64(std::int64_t v, std::string* out) { out->append(reinterpret_cast<const char*>(&v), 8); }
+void put_f64(double v, std::string* out) { out->append(reinterpret_cast<const char*>(&v), 8); }
+void put_str(std::string_view s, std::string* out) {
+  put_u32(static_cast<std::uint32_t>(s.size()), out);
+  out->append(s);
+}
+
+class reader {
+ public:
+  explicit reader(std::string_view in) : in_(in) {}
+  bool ok() const { return ok_; }
+  template <class T>
+  T raw() {
+    T v{};
+    if (in_.size() < sizeof(T)) {
+      ok_ = false;
+      return v;
+    }
+    std::memcpy(&v, in_.data(), sizeof(T));
+    in_.remove_prefix(sizeof(T));
+    return v;
+  }
+  std::string_view str() {
+    auto n = raw<std::uint32_t>();
+    if (!ok_ || in_.size() < n) {
+      ok_ = false;
+      return {};
+    }
+    std::string_view s = in_.substr(0, n);
+    in_.remove_prefix(n);
+    return s;
+  }
+  bool done() const { return in_.empty(); }
+
+ private:
+  std::string_view in_;
+  bool ok_ = true;
+};
+
+// --- alerts -----------------------------------------------------------------------------
+
+struct alert_state {
+  std::string id;
+  alert_kind kind = alert_kind::volume_spike;
+  alert_severity severity = alert_severity::warning;
+  alert_change change = alert_change::opened;
+  std::int64_t started_at = 0, detected_at = 0, updated_at = 0, resolved_at = 0;
+  double observed = 0, expected = 0, score = 0;
+  std::vector<std::string> top_terms;
+  std::vector<std::string> samples;
+};
+
+void append_alert_json(std::string_view watch, const alert_state& a, std::string* out) {
+  out->append("{\"id\":");
+  append_json_string(a.id, out);
+  out->append(",\"watch\":");
+  append_json_string(watch, out);
+  out->append(",\"kind\":\"");
+  out->append(to_string(a.kind));
+  out->append("\",\"severity\":\"");
+  out->append(to_string(a.severity));
+  out->append("\",\"state\":\"");
+  out->append(a.change == alert_change::resolved ? "resolved" : "open");
+  out->append("\",\"change\":\"");
+  out->append(to_string(a.change));
+  out->append("\",\"started_at\":\"");
+  append_rfc3339_ms(a.started_at, out);
+  out->push_back('"');
+  out->append(",\"detected_at\":\"");
+  append_rfc3339_ms(a.detected_at, out);
+  out->push_back('"');
+  out->append(",\"updated_at\":\"");
+  append_rfc3339_ms(a.updated_at, out);
+  out->push_back('"');
+  if (a.change == alert_change::resolved) {
+    out->append(",\"resolved_at\":\"");
+    append_rfc3339_ms(a.resolved_at, out);
+    out->push_back('"');
+  }
+  char number[64];
+  auto add_number = [&](const char* name, double v) {
+    if (!std::isfinite(v)) v = 0;
+    std::snprintf(number, sizeof number, ",\"%s\":%.6g", name, v);
+    out->append(number);
+  };
+  add_number("observed", a.observed);
+  add_number("expected", a.expected);
+  add_number("score", a.score);
+  auto add_list = [&](const char* name, const std::vector<std::string>& items) {
+    out->append(",\"");
+    out->append(name);
+    out->append("\":[");
+    for (std::size_t i = 0; i < items.size(); ++i) {
+      if (i) out->push_back(',');
+      append_json_string(items[i], out);
+    }
+    out->push_back(']');
+  };
+  add_list("top_terms", a.top_terms);
+  add_list("sample_mention_ids", a.samples);
+  out->push_back('}');
+}
+
+void save_alert(const alert_state& a, std::string* out) {
+  put_str(a.id, out);
+  out->push_back(static_cast<char>(a.kind));
+  out->push_back(static_cast<char>(a.severity));
+  out->push_back(static_cast<char>(a.change));
+  for (std::int64_t t : {a.started_at, a.detected_at, a.updated_at, a.resolved_at}) put_i64(t, out);
+  for (double v : {a.observed, a.expected, a.score}) put_f64(v, out);
+  put_u32(static_cast<std::uint32_t>(a.top_terms.size()), out);
+  for (const auto& t : a.top_terms) put_str(t, out);
+  put_u32(static_cast<std::uint32_t>(a.samples.size()), out);
+  for (const auto& t : a.samples) put_str(t, out);
+}
+
+bool load_alert(reader& in, alert_state* a) {
+  a->id = in.str();
+  a->kind = static_cast<alert_kind>(in.raw<std::uint8_t>());
+  a->severity = static_cast<alert_severity>(in.raw<std::uint8_t>());
+  a->change = static_cast<alert_change>(in.raw<std::uint8_t>());
+  a->started_at = in.raw<std::int64_t>();
+  a->detected_at = in.raw<std::int64_t>();
+  a->updated_at = in.raw<std::int64_t>();
+  a->resolved_at = in.raw<std::int64_t>();
+  a->observed = in.raw<double>();
+  a->expected = in.raw<double>();
+  a->score = in.raw<double>();
+  // Lists are short (top_terms, sample_mentions options); a huge count is corruption.
+  constexpr std::uint32_t max_list = 1024;
+  for (auto* list : {&a->top_terms, &a->samples}) {
+    auto n = in.raw<std::uint32_t>();
+    if (!in.ok() || n > max_list) return false;
+    list->clear();
+    for (std::uint32_t i = 0; i < n && in.ok(); ++i) list->emplace_back(in.str());
+  }
+  return in.ok() && static_cast<int>(a->kind) < 3;
+}
+
+// --- per-watch and per-tenant state -------------------------------------------------------
+
+struct watch_state {
+  explicit watch_state(const detector_options& o, std::span<const std::string> excluded)
+      : crisis(o.crisis), signals(o.signals, excluded) {}
+  crisis_detector crisis;
+  signal_detector signals;
+  std::map<std::int64_t, crisis_bucket> open;  // buckets not closed yet, by start
+  std::array<std::optional<alert_state>, 3> alerts;  // the open alert of each kind
+  std::vector<std::string> excluded;                 // the query's words
+  bool dirty = true;
+};
+
+struct tenant_state {
+  std::int64_t max_seen = INT64_MIN;      // latest created_at that may move the watermark
+  std::int64_t closed_until = INT64_MIN;  // crisis buckets starting before it are closed
+  std::unordered_map<std::string, std::unique_ptr<watch_state>> watches;
+  bool dirty = true;
+};
+
+// The words of a watch query that a signal must not be: the brand is not news to itself.
+std::vector<std::string> query_words(std::string_view query) {
+  std::vector<std::string> words;
+  std::string word;
+  auto flush = [&] {
+    if (!word.empty() && word != "AND" && word != "OR" && word != "NOT" &&
+        !word.starts_with("NEAR") && word.find(':') == std::string::npos) {
+      while (!word.empty() && word.back() == '*') word.pop_back();
+      if (!word.empty()) words.push_back(word);
+    }
+    word.clear();
+  };
+  for (char c : query) {
+    if (c == ' ' || c == '"' || c == '(' || c == ')' || c == '\t' || c == '\n') {
+      flush();
+    } else {
+      word.push_back(c);
+    }
+  }
+  flush();
+  return words;
+}
+
+}  // namespace
+
+std::string alert_id(std::int64_t detected_at_ms, alert_kind kind, std::string_view watch) {
+  std::string id = std::to_string(detected_at_ms);
+  id.push_back('-');
+  id.append(to_string(kind));
+  id.push_back('-');
+  id.append(watch);
+  return id;
+}
+
+bool alert_key_from_id(std::string_view id, std::string* key) {
+  std::size_t dash = id.find('-');
+  if (dash == std::string_view::npos || dash == 0 || dash > 19) return false;
+  std::int64_t ms = 0;
+  for (char c : id.substr(0, dash)) {
+    if (c < '0' || c > '9') return false;
+    ms = ms * 10 + (c - '0');
+  }
+  std::string_view rest = id.substr(dash + 1);
+  for (alert_kind k : all_kinds) {
+    std::string_view name = to_string(k);
+    if (rest.size() > name.size() + 1 && rest.starts_with(name) && rest[name.size()] == '-') {
+      std::string_view watch = rest.substr(name.size() + 1);
+      if (!storage::valid_watch_id(watch)) return false;
+      key->clear();
+      storage::append_time(ms, key);
+      key->push_back(static_cast<char>(k));
+      key->append(watch);
+      return true;
+    }
+  }
+  return false;
+}
+
+void append_signal_prefix(std::string_view watch, std::string* out) {
+  out->push_back(static_cast<char>(static_cast<unsigned char>(watch.size())));
+  out->append(watch);
+}
+
+struct detector_stage::impl {
+  impl(storage::store& db, const watch_registry* watches, detector_options o)
+      : db(db), registry(watches), options(o), queue(o.queue_batches), pool(o.queue_batches + 2) {}
+
+  storage::store& db;
+  const watch_registry* registry;
+  detector_options options;
+  std::function<void()> notify;
+
+  boost::lockfree::queue<hit_batch*, boost::lockfree::fixed_sized<true>> queue;
+  boost::lockfree::queue<hit_batch*, boost::lockfree::fixed_sized<true>> pool;
+  std::atomic<std::size_t> depth{0};
+  internal::wake_signal space;  // the writer waits on it when the queue is full
+  // The detector thread sleeps on this; one notify per group commit is cheap.
+  std::mutex wake_mu;
+  std::condition_variable wake_cv;
+  void wake() {
+    { std::lock_guard lock(wake_mu); }
+    wake_cv.notify_one();
+  }
+  std::atomic<bool> stopping{false};
+  std::thread thread;
+  bool started = false;
+
+  std::mutex outputs_mu;
+  std::vector<detector_output> outputs;
+  std::atomic<bool> outputs_waiting{false};
+  detector_counters counters;
+
+  // Detector thread only (and start()/stop() before and after it runs).
+  std::unordered_map<std::string, tenant_state> tenants;
+  term_extractor extractor;
+  std::vector<term> term_scratch;
+  std::vector<term> hit_terms;
+  std::vector<alert_transition> transitions;
+  std::vector<weak_signal> found;
+  std::vector<detector_output> pending;  // made by this thread, handed over in one go
+  std::chrono::steady_clock::time_point last_checkpoint = std::chrono::steady_clock::now();
+
+  status load();
+  void run();
+  void process(const hit_batch& b);
+  watch_state* find_watch(const std::string& tenant, tenant_state& t, std::string_view watch);
+  void advance(const std::string& tenant, tenant_state& t);
+  void close_bucket(const std::string& tenant, const std::string& watch, watch_state& w,
+                    const crisis_bucket& b);
+  void on_transition(const std::string& tenant, const std::string& watch, watch_state& w,
+                     const alert_transition& tr);
+  void describe_spike(const std::string& tenant, const std::string& watch, const watch_state& w,
+                      alert_state* a);
+  void on_signal(const std::string& tenant, const std::string& watch, const weak_signal& s);
+  void checkpoint(bool all);
+  void hand_over();
+  void refresh_gauges();
+};
+
+status detector_stage::impl::load() {
+  // Tenant clocks first, then watch states (which need the watch's query words).
+  status s = db.scan_all_records(
+      storage::record_table::state, tenant_state_key,
+      [&](std::string_view tenant, std::string_view key, std::string_view value) {
+        if (key != tenant_state_key) return true;
+        reader in(value);
+        if (in.raw<std::uint8_t>() != checkpoint_version) return true;
+        tenant_state& t = tenants[std::string(tenant)];
+        t.max_seen = in.raw<std::int64_t>();
+        t.closed_until = in.raw<std::int64_t>();
+        if (!in.ok()) tenants.erase(std::string(tenant));
+        else t.dirty = false;
+        return true;
+      });
+  if (!s.ok()) return s;
+  return db.scan_all_records(
+      storage::record_table::state, watch_state_prefix,
+      [&](std::string_view tenant, std::string_view key, std::string_view value) {
+        if (value.empty()) return true;  // the watch was deleted
+        std::string watch(key.substr(watch_state_prefix.size()));
+        auto tenant_it = tenants.find(std::string(tenant));
+        if (tenant_it == tenants.end()) return true;
+        reader in(value);
+        if (in.raw<std::uint8_t>() != checkpoint_version) return true;
+        std::vector<std::string> excluded;
+        auto n_excluded = in.raw<std::uint32_t>();
+        for (std::uint32_t i = 0; i < n_excluded && in.ok() && i < 4096; ++i) {
+          excluded.emplace_back(in.str());
+        }
+        auto crisis = crisis_detector::load(in.str(), options.crisis);
+        auto signals = signal_detector::load(in.str(), options.signals, excluded);
+        if (!in.ok() || !crisis.ok() || !signals.ok()) return true;  // start this watch afresh
+        auto w = std::make_unique<watch_state>(options, excluded);
+        w->crisis = std::move(*crisis);
+        w->signals = std::move(*signals);
+        w->excluded = std::move(excluded);
+        auto n_open = in.raw<std::uint32_t>();
+        for (std::uint32_t i = 0; i < n_open && in.ok() && i < 100000; ++i) {
+          crisis_bucket b;
+          b.start_ms = in.raw<std::int64_t>();
+          b.volume = in.raw<std::uint32_t>();
+          b.positive = in.raw<std::uint32_t>();
+          b.negative = in.raw<std::uint32_t>();
+          b.sentiment_sum = in.raw<double>();
+          w->open[b.start_ms] = b;
+        }
+        for (auto& slot : w->alerts) {
+          if (in.raw<std::uint8_t>() == 0) continue;
+          alert_state a;
+          if (!load_alert(in, &a)) break;
+          slot = std::move(a);
+        }
+        if (!in.ok()) return true;
+        w->dirty = false;
+        tenant_it->second.watches[watch] = std::move(w);
+        return true;
+      });
+}
+
+watch_state* detector_stage::impl::find_watch(const std::string& tenant, tenant_state& t,
+                                              std::string_view watch) {
+  auto it = t.watches.find(std::string(watch));
+  if (it != t.watches.end()) return it->second.get();
+  // A hit of a watch deleted since its mention was matched: nothing to track.
+  std::string id(watch);
+  if (registry && !registry->contains(tenant, id)) return nullptr;
+  std::vector<std::string> excluded;
+  if (auto stored = db.get_watch(tenant, id); stored.ok()) {
+    if (auto w = parse_watch_json(*stored, id); w.ok()) excluded = query_words(w->query);
+  }
+  auto w = std::make_unique<watch_state>(options, excluded);
+  w->excluded = std::move(excluded);
+  auto* raw = w.get();
+  t.watches.emplace(std::move(id), std::move(w));
+  return raw;
+}
+
+void detector_stage::impl::process(const hit_batch& b) {
+  for (const auto& g : b.groups) {
+    std::string tenant(b.str(g.tenant_offset, g.tenant_size));
+    tenant_state& t = tenants[tenant];
+    for (std::uint32_t i = g.hits_begin; i < g.hits_end; ++i) {
+      const watch_hit& h = b.hits[i];
+      watch_state* w = find_watch(tenant, t, b.str(h.watch_offset, h.watch_size));
+      if (!w) continue;
+      w->dirty = true;
+      const std::int64_t bucket = floor_to(h.created_at_ms, options.crisis.bucket_ms);
+      if (bucket < t.closed_until) {
+        counters.late_hits.fetch_add(1, std::memory_order_relaxed);
+      } else {
+        crisis_bucket& cb = w->open[bucket];
+        cb.start_ms = bucket;
+        ++cb.volume;
+        cb.positive += h.sent.label == sentiment_label::positive;
+        cb.negative += h.sent.label == sentiment_label::negative;
+        cb.sentiment_sum += h.sent.score;
+      }
+      hit_terms.clear();
+      for (std::uint32_t k = h.terms_begin; k < h.terms_end; ++k) {
+        const auto& pt = b.terms[k];
+        hit_terms.push_back(term{pt.hash, b.str(pt.text_offset, pt.text_size)});
+      }
+      w->signals.observe(h.created_at_ms, hit_terms, h.author_hash, b.str(h.ref_offset, h.ref_size));
+    }
+  }
+  for (const auto& c : b.clocks) {
+    std::string tenant(b.str(c.tenant_offset, c.tenant_size));
+    tenant_state& t = tenants[tenant];
+    if (c.max_created_at_ms <= t.max_seen) continue;
+    t.max_seen = c.max_created_at_ms;
+    t.dirty = true;
+    advance(tenant, t);
+  }
+}
+
+void detector_stage::impl::advance(const std::string& tenant, tenant_state& t) {
+  const std::int64_t watermark = t.max_seen - options.allowed_lateness_ms;
+  const std::int64_t step = options.crisis.bucket_ms;
+  const std::int64_t until = floor_to(watermark, step);  // buckets starting before it are over
+  if (until <= t.closed_until) return;
+  t.closed_until = until;
+  for (auto it = t.watches.begin(); it != t.watches.end();) {
+    const std::string& watch = it->first;
+    watch_state& w = *it->second;
+    if (registry && !registry->contains(tenant, watch)) {
+      // Deleted: forget its state, and its checkpoint with it.
+      detector_output out;
+      out.tenant = tenant;
+      out.records.push_back({storage::record_table::state,
+                             std::string(watch_state_prefix) + watch, std::string()});
+      pending.push_back(std::move(out));
+      it = t.watches.erase(it);
+      continue;
+    }
+    auto feed_empty_until = [&](std::int64_t end) {
+      int budget = max_explicit_empty_buckets;
+      while (w.crisis.has_open_alert() && budget-- > 0) {
+        std::int64_t next = w.crisis.last_bucket_ms() == INT64_MIN
+                                ? end
+                                : w.crisis.last_bucket_ms() + step;
+        if (next >= end) break;
+        close_bucket(tenant, watch, w, crisis_bucket{.start_ms = next});
+      }
+    };
+    while (!w.open.empty() && w.open.begin()->first < until) {
+      crisis_bucket b = w.open.begin()->second;
+      w.open.erase(w.open.begin());
+      feed_empty_until(b.start_ms);
+      close_bucket(tenant, watch, w, b);
+    }
+    feed_empty_until(until);
+    found.clear();
+    w.signals.advance(watermark, &found);
+    for (const auto& s : found) on_signal(tenant, watch, s);
+    if (!found.empty()) w.dirty = true;
+    ++it;
+  }
+}
+
+void detector_stage::impl::close_bucket(const std::string& tenant, const std::string& watch,
+                                        watch_state& w, const crisis_bucket& b) {
+  transitions.clear();
+  w.crisis.close_bucket(b, &transitions);
+  w.dirty = true;
+  for (const auto& tr : transitions) on_transition(tenant, watch, w, tr);
+}
+
+void detector_stage::impl::on_transition(const std::string& tenant, const std::string& watch,
+                                         watch_state& w, const alert_transition& tr) {
+  auto& slot = w.alerts[static_cast<std::size_t>(tr.kind)];
+  if (tr.change == alert_change::opened || !slot) {
+    slot.emplace();
+    slot->id = alert_id(tr.detected_at_ms, tr.kind, watch);
+    slot->kind = tr.kind;
+    slot->detected_at = tr.detected_at_ms;
+  }
+  alert_state& a = *slot;
+  a.change = tr.change;
+  a.severity = tr.severity;
+  a.started_at = tr.started_at_ms;
+  a.updated_at = tr.at_ms;
+  if (tr.change == alert_change::resolved) {
+    a.resolved_at = tr.at_ms;
+  } else {
+    // Observed, expected and score show the alert at its worst, not as it fades.
+    if (tr.change == alert_change::opened || tr.score >= a.score) {
+      a.observed = tr.observed;
+      a.expected = tr.expected;
+      a.score = tr.score;
+    }
+    describe_spike(tenant, watch, w, &a);
+  }
+
+  detector_output out;
+  out.tenant = tenant;
+  std::string key;
+  alert_key_from_id(a.id, &key);
+  std::string json;
+  append_alert_json(watch, a, &json);
+  out.records.push_back({storage::record_table::alerts, std::move(key), json});
+  out.has_event = true;
+  out.type = event_type::alert;
+  out.watches = watch;
+  out.data = std::move(json);
+  pending.push_back(std::move(out));
+  counters.alerts.fetch_add(1, std::memory_order_relaxed);
+  if (tr.change == alert_change::resolved) slot.reset();
+}
+
+// Why an alert fired: the terms that set the spike's mentions apart from the day before it,
+// and a few of its mentions, the most negative first for negative kinds, then by reach.
+void detector_stage::impl::describe_spike(const std::string& tenant, const std::string& watch,
+                                          const watch_state& w, alert_state* a) {
+  struct doc_terms {
+    std::unordered_map<std::uint64_t, std::pair<std::string, std::uint32_t>> df;
+    std::uint32_t docs = 0;
+  };
+  const bool negative_kind = a->kind != alert_kind::volume_spike;
+  struct sample {
+    float score;
+    std::int64_t reach;
+    std::string ref;
+  };
+  std::vector<sample> samples;
+  auto count_window = [&](std::int64_t from, std::int64_t to, doc_terms* out, bool keep_samples) {
+    std::size_t scanned = 0;
+    (void)db.scan_watch_mentions(
+        storage::mention_scan{.tenant = tenant, .from_ms = from, .to_ms = to, .after_suffix = {}}, watch,
+        [&](std::string_view, std::string_view record) {
+          mention_view m;
+          if (!decode_mention(record, &m).ok()) return true;
+          term_scratch.clear();
+          extractor.extract(m.text, m.lang, &term_scratch);
+          for (const term& t : term_scratch) {
+            auto& entry = out->df[t.hash];
+            if (entry.second++ == 0) entry.first.assign(t.text);
+          }
+          ++out->docs;
+          if (keep_samples) {
+            std::string ref(m.source);
+            ref.push_back('/');
+            ref.append(m.id);
+            samples.push_back({m.sent.score, effective_reach(m), std::move(ref)});
+          }
+          return ++scanned < options.max_scanned;
+        });
+  };
+  doc_terms spike, base;
+  const std::int64_t end = a->updated_at;
+  count_window(a->started_at, end, &spike, true);
+  count_window(a->started_at - 24 * 3600 * 1000, a->started_at, &base, false);
+
+  std::vector<std::uint64_t> excluded;
+  for (const auto& word : w.excluded) {
+    term_scratch.clear();
+    extractor.extract(word, {}, &term_scratch);
+    for (const term& t : term_scratch) excluded.push_back(t.hash);
+  }
+  struct scored {
+    double score;
+    const std::string* text;
+  };
+  std::vector<scored> ranked;
+  const double spike_docs = spike.docs + 1.0, base_docs = base.docs + 1.0;
+  for (const auto& [hash, entry] : spike.df) {
+    if (entry.second < 2) continue;  // one mention is an anecdote
+    if (std::find(excluded.begin(), excluded.end(), hash) != excluded.end()) continue;
+    auto b = base.df.find(hash);
+    const double base_share = ((b == base.df.end() ? 0 : b->second.second) + 0.5) / base_docs;
+    const double spike_share = (entry.second + 0.5) / spike_docs;
+    const double lift = spike_share / base_share;
+    if (lift < 1.5) continue;  // as common before the spike: not what it is about
+    ranked.push_back({spike_share * std::log(lift), &entry.first});
+  }
+  std::sort(ranked.begin(), ranked.end(), [](const scored& x, const scored& y) {
+    return x.score != y.score ? x.score > y.score : *x.text < *y.text;
+  });
+  a->top_terms.clear();
+  for (std::size_t i = 0; i < ranked.size() && i < options.top_terms; ++i) {
+    a->top_terms.push_back(*ranked[i].text);
+  }
+  std::sort(samples.begin(), samples.end(), [&](const sample& x, const sample& y) {
+    if (negative_kind && x.score != y.score) return x.score < y.score;
+    if (x.reach != y.reach) return x.reach > y.reach;
+    return x.ref < y.ref;
+  });
+  a->samples.clear();
+  for (std::size_t i = 0; i < samples.size() && i < options.sample_mentions; ++i) {
+    a->samples.push_back(std::move(samples[i].ref));
+  }
+}
+
+void detector_stage::impl::on_signal(const std::string& tenant, const std::string& watch,
+                                     const weak_signal& s) {
+  std::string json = "{\"watch\":";
+  append_json_string(watch, &json);
+  json.append(",\"term\":");
+  append_json_string(s.term, &json);
+  json.append(",\"level\":\"");
+  json.append(to_string(s.level));
+  json.append("\",\"first_seen\":\"");
+  append_rfc3339_ms(s.first_seen_ms, &json);
+  json.push_back('"');
+  json.append(",\"detected_at\":\"");
+  append_rfc3339_ms(s.detected_at_ms, &json);
+  json.push_back('"');
+  char number[96];
+  std::snprintf(number, sizeof number, ",\"count\":%llu,\"growth\":%.6g,\"score\":%.6g",
+                static_cast<unsigned long long>(s.count), std::isfinite(s.growth) ? s.growth : 0,
+                std::isfinite(s.score) ? s.score : 0);
+  json.append(number);
+  json.append(",\"sample_mention_ids\":[");
+  for (std::size_t i = 0; i < s.sample_mention_ids.size(); ++i) {
+    if (i) json.push_back(',');
+    append_json_string(s.sample_mention_ids[i], &json);
+  }
+  json.append("]}");
+
+  std::string key;
+  append_signal_prefix(watch, &key);
+  storage::append_time(s.detected_at_ms, &key);
+  key.push_back(static_cast<char>(s.level));
+  key.append(s.term);
+
+  detector_output out;
+  out.tenant = tenant;
+  out.records.push_back({storage::record_table::signals, std::move(key), json});
+  out.has_event = true;
+  out.type = event_type::signal;
+  out.watches = watch;
+  out.data = std::move(json);
+  pending.push_back(std::move(out));
+  counters.signals.fetch_add(1, std::memory_order_relaxed);
+}
+
+void detector_stage::impl::checkpoint(bool all) {
+  for (auto& [tenant, t] : tenants) {
+    detector_output out;
+    out.tenant = tenant;
+    if (t.dirty || all) {
+      std::string v;
+      v.push_back(static_cast<char>(checkpoint_version));
+      put_i64(t.max_seen, &v);
+      put_i64(t.closed_until, &v);
+      out.records.push_back({storage::record_table::state, std::string(tenant_state_key), std::move(v)});
+      t.dirty = false;
+    }
+    for (auto& [watch, w] : t.watches) {
+      if (!w->dirty && !all) continue;
+      std::string v, part;
+      v.push_back(static_cast<char>(checkpoint_version));
+      put_u32(static_cast<std::uint32_t>(w->excluded.size()), &v);
+      for (const auto& e : w->excluded) put_str(e, &v);
+      w->crisis.save(&part);
+      put_str(part, &v);
+      part.clear();
+      w->signals.save(&part);
+      put_str(part, &v);
+      put_u32(static_cast<std::uint32_t>(w->open.size()), &v);
+      for (const auto& [start, b] : w->open) {
+        put_i64(b.start_ms, &v);
+        put_u32(b.volume, &v);
+        put_u32(b.positive, &v);
+        put_u32(b.negative, &v);
+        put_f64(b.sentiment_sum, &v);
+      }
+      for (const auto& slot : w->alerts) {
+        v.push_back(static_cast<char>(slot ? 1 : 0));
+        if (slot) save_alert(*slot, &v);
+      }
+      out.records.push_back({storage::record_table::state,
+                             std::string(watch_state_prefix) + watch, std::move(v)});
+      w->dirty = false;
+    }
+    if (!out.records.empty()) pending.push_back(std::move(out));
+  }
+  last_checkpoint = std::chrono::steady_clock::now();
+}
+
+void detector_stage::impl::refresh_gauges() {
+  std::uint64_t n = 0, bytes = 0;
+  for (const auto& [tenant, t] : tenants) {
+    for (const auto& [watch, w] : t.watches) {
+      ++n;
+      bytes += w->crisis.memory_bytes() + w->signals.memory_bytes() +
+               w->open.size() * (sizeof(crisis_bucket) + 32);
+    }
+  }
+  counters.watches.store(n, std::memory_order_relaxed);
+  counters.state_bytes.store(bytes, std::memory_order_relaxed);
+}
+
+void detector_stage::impl::hand_over() {
+  if (pending.empty()) return;
+  {
+    std::lock_guard lock(outputs_mu);
+    for (auto& o : pending) outputs.push_back(std::move(o));
+    outputs_waiting.store(true, std::memory_order_release);
+  }
+  pending.clear();
+  if (notify) notify();
+}
+
+void detector_stage::impl::run() {
+  // Without hits the thread still wakes this often, to checkpoint on time.
+  const auto idle_wake = std::chrono::milliseconds(200);
+  for (;;) {
+    hit_batch* b = nullptr;
+    if (queue.pop(b)) {
+      depth.fetch_sub(1, std::memory_order_relaxed);
+      space.notify_all();
+      process(*b);
+      b->clear();
+      if (!pool.push(b)) delete b;
+      if (!queue.empty()) continue;  // hand over once the backlog is done
+    }
+    hand_over();
+    if (std::chrono::steady_clock::now() - last_checkpoint >= options.checkpoint_interval) {
+      checkpoint(false);
+      refresh_gauges();
+      hand_over();
+    }
+    if (stopping.load(std::memory_order_acquire) && queue.empty()) break;
+    std::unique_lock lock(wake_mu);
+    wake_cv.wait_for(lock, idle_wake,
+                     [&] { return !queue.empty() || stopping.load(std::memory_order_acquire); });
+  }
+  checkpoint(true);
+  refresh_gauges();
+  hand_over();
+}
+
+detector_stage::detector_stage(storage::store& db, const watch_registry* watches,
+                               detector_options options)
+    : impl_(std::make_unique<impl>(db, watches, options)) {}
+
+detector_stage::~detector_stage() {
+  stop();
+  hit_batch* b = nullptr;
+  while (impl_->queue.pop(b)) delete b;
+  while (impl_->pool.pop(b)) delete b;
+}
+
+status detector_stage::start(std::function<void()> notify) {
+  if (impl_->started) return status::ok_status();
+  status s = impl_->load();
+  if (!s.ok()) return s;
+  impl_->refresh_gauges();
+  impl_->notify = std::move(notify);
+  impl_->started = true;
+  impl_->thread = std::thread([this] { impl_->run(); });
+  return status::ok_status();
+}
+
+void detector_stage::stop() {
+  if (!impl_->started || impl_->stopping.exchange(true)) return;
+  impl_->wake();
+  impl_->thread.join();
+}
+
+hit_batch* detector_stage::take_batch() {
+  hit_batch* b = nullptr;
+  if (impl_->pool.pop(b)) return b;
+  return new hit_batch();
+}
+
+void detector_stage::recycle(hit_batch* b) {
+  b->clear();
+  if (!impl_->pool.push(b)) delete b;
+}
+
+void detector_stage::push(hit_batch* b) {
+  impl& st = *impl_;
+  st.depth.fetch_add(1, std::memory_order_relaxed);
+  for (;;) {
+    std::uint32_t space = st.space.observe();
+    if (st.queue.push(b)) break;
+    st.space.wait(space);  // the detectors are behind: the writer waits, ingest pushes back
+  }
+  st.wake();
+}
+
+bool detector_stage::has_outputs() const noexcept {
+  return impl_->outputs_waiting.load(std::memory_order_acquire);
+}
+
+void detector_stage::take_outputs(std::vector<detector_output>* out) {
+  std::lock_guard lock(impl_->outputs_mu);
+  for (auto& o : impl_->outputs) out->push_back(std::move(o));
+  impl_->outputs.clear();
+  impl_->outputs_waiting.store(false, std::memory_order_release);
+}
+
+std::int64_t detector_stage::max_future_ms() const noexcept { return impl_->options.max_future_ms; }
+
+const detector_counters& detector_stage::counters() const noexcept { return impl_->counters; }
+
+std::size_t detector_stage::queue_depth() const noexcept {
+  return impl_->depth.load(std::memory_order_relaxed);
+}
+
+}  // namespace vigie::pipeline

@@ -1,0 +1,174 @@
+// detector_stage: the stateful stage after storage (DESIGN.md, "per-watch state"): every
+// stored watch hit goes, in commit order, to its watch's crisis detector (crisis.h) and
+// weak-signal detector (signals.h), which run on event time. What they find (alerts, signals)
+// comes back to the pipeline's writer as records to store and events to publish.
+//
+//   pipeline writer ──hits──> [bounded queue] ──> detector thread ──outputs──> writer
+//
+// Event time: a tenant's watermark is the latest created_at of its stored mentions minus
+// allowed_lateness; a bucket (crisis) or window (signals) is closed, and judged, once the
+// watermark passes its end. Mentions older than a closed bucket are still stored and counted
+// in series, but detectors do not see them. Replaying history at full speed therefore gives
+// the same alerts and signals, with the same detected_at, as living through it. A created_at
+// further than max_future_ms past its ingestion time moves no watermark: one wrong clock must
+// not close a year of buckets.
+//
+// State is checkpointed to the store (state table) every checkpoint_interval and at stop, and
+// loaded at start. After a crash (kill -9) the detectors resume from the last checkpoint: hits
+// stored since then are in storage and series but were not seen by the detectors.
+//
+// Thread safety: push(), take_outputs() and has_outputs() from the pipeline's writer thread;
+// start() and stop() from the thread that owns the pipeline.
+
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "pipeline/crisis.h"
+#include "pipeline/events.h"
+#include "pipeline/mention.h"
+#include "pipeline/signals.h"
+#include "storage/status.h"
+#include "storage/store.h"
+
+namespace vigie::pipeline {
+
+class watch_registry;
+
+struct detector_options {
+  crisis_options crisis;
+  signal_options signals;
+  // How late (event time) a mention may arrive and still be seen by the detectors. Larger
+  // tolerates more disorder in the feeds and delays every detection by as much.
+  std::int64_t allowed_lateness_ms = 60 * 1000;
+  // A created_at this far past its ingestion time does not move the watermark.
+  std::int64_t max_future_ms = 5 * 60 * 1000;
+  // Hit batches (one per group commit) waiting for the detector thread; when full the writer
+  // waits, and ingest pushes back.
+  std::size_t queue_batches = 64;
+  // Wall-clock period of state checkpoints; bounds what a crash makes the detectors miss.
+  std::chrono::milliseconds checkpoint_interval{60 * 1000};
+  // What an alert shows of its spike: top terms and sample mentions, taken from at most
+  // max_scanned stored mentions of the spike window (and as many before it, as baseline).
+  std::size_t top_terms = 8;
+  std::size_t sample_mentions = 5;
+  std::size_t max_scanned = 2000;
+};
+
+// One stored mention as one watch saw it.
+struct watch_hit {
+  std::uint32_t watch_offset, watch_size;  // into hit_batch::strings
+  std::uint32_t ref_offset, ref_size;      // "source/id"
+  std::uint32_t terms_begin, terms_end;    // into hit_batch::terms
+  std::int64_t created_at_ms;
+  sentiment sent;
+  std::uint64_t author_hash;
+};
+
+// The hits of one group commit, all tenants mixed, in commit order.
+struct hit_batch {
+  struct tenant_clock {
+    std::uint32_t tenant_offset, tenant_size;
+    std::int64_t max_created_at_ms;  // of its mentions whose time may move the watermark
+  };
+  struct hit_group {
+    std::uint32_t tenant_offset, tenant_size;
+    std::uint32_t hits_begin, hits_end;
+  };
+  struct packed_term {
+    std::uint64_t hash;
+    std::uint32_t text_offset, text_size;
+  };
+  std::string strings;
+  std::vector<tenant_clock> clocks;
+  std::vector<hit_group> groups;
+  std::vector<watch_hit> hits;
+  std::vector<packed_term> terms;
+
+  std::string_view str(std::uint32_t offset, std::uint32_t size) const {
+    return std::string_view(strings).substr(offset, size);
+  }
+  std::uint32_t add_string(std::string_view s) {
+    auto offset = static_cast<std::uint32_t>(strings.size());
+    strings.append(s);
+    return offset;
+  }
+  bool empty() const { return clocks.empty() && hits.empty(); }
+  void clear() {
+    strings.clear();
+    clocks.clear();
+    groups.clear();
+    hits.clear();
+    terms.clear();
+  }
+};
+
+// What the detectors give the writer: records to store and, maybe, an event to publish.
+struct detector_output {
+  struct record {
+    storage::record_table table;
+    std::string key, value;
+  };
+  std::string tenant;
+  std::vector<record> records;
+  bool has_event = false;
+  event_type type = event_type::alert;
+  std::string watches;
+  std::string data;  // JSON
+};
+
+struct detector_counters {
+  std::atomic<std::uint64_t> late_hits{0};       // hits older than their watch's closed buckets
+  std::atomic<std::uint64_t> alerts{0};          // alert transitions
+  std::atomic<std::uint64_t> signals{0};         // signals found or upgraded
+  std::atomic<std::uint64_t> watches{0};         // watches with detector state
+  std::atomic<std::uint64_t> state_bytes{0};     // their memory, as the detectors count it
+};
+
+class detector_stage {
+ public:
+  detector_stage(storage::store& db, const watch_registry* watches, detector_options options = {});
+  ~detector_stage();
+  detector_stage(const detector_stage&) = delete;
+  detector_stage& operator=(const detector_stage&) = delete;
+
+  // Loads checkpoints and open alerts, starts the thread. notify is called (from the detector
+  // thread) when outputs are waiting: it wakes the writer.
+  status start(std::function<void()> notify);
+  // Processes every pushed batch, checkpoints, and joins the thread. The outputs it leaves
+  // are for the caller to write.
+  void stop();
+
+  // Writer thread: a batch to fill and push, or to give back unused.
+  hit_batch* take_batch();
+  void recycle(hit_batch* b);
+  // Writer thread: hands over a filled batch; waits while the queue is full.
+  void push(hit_batch* b);
+  bool has_outputs() const noexcept;
+  void take_outputs(std::vector<detector_output>* out);
+
+  // Writer thread: a created_at further than this past its ingestion moves no watermark.
+  std::int64_t max_future_ms() const noexcept;
+
+  const detector_counters& counters() const noexcept;
+  std::size_t queue_depth() const noexcept;
+
+ private:
+  struct impl;
+  std::unique_ptr<impl> impl_;
+};
+
+// Alert ids: "<detected_at ms>-<kind>-<watch>", readable and the same in a replay. The alerts
+// table key is [detected_at:8][kind:1][watch], so a reverse scan lists newest first.
+std::string alert_id(std::int64_t detected_at_ms, alert_kind kind, std::string_view watch);
+bool alert_key_from_id(std::string_view id, std::string* key);
+// signals table key: [watch_len:1][watch][detected_at:8][level:1][term]
+void append_signal_prefix(std::string_view watch, std::string* out);
+
+}  // namespace vigie::pipeline

@@ -1,0 +1,3 @@
+#include "pipeline/signals.h"
+
+#include <gtest/gtest.h>

@@ -1,0 +1,91 @@
+// terms: the topic terms of a mention, as weak-signal detection counts them (signals.h).
+//
+// A term is one of four kinds, told apart by the form of its text:
+//   "word"       a word stem: folded (lower case, Latin accents removed), French and English
+//                stopwords removed, stemmed with Snowball (libstemmer) for lang "fr" or "en";
+//                words of other languages, and words shorter than four bytes, are not stemmed.
+//                "Grèves", "GREVE" and "grève" are all "grev".
+//   "word word"  two stems that follow each other in the text, stopwords skipped but never
+//                across punctuation, a number, a URL or a tag: "rappel de produits" gives
+//                "rappel produit". Bigrams catch new phrases made of old words.
+//   "#hashtag"   a hashtag, folded, whole: #BoycottBorel is "#boycottborel" (not split: the
+//                tag as people type it is the topic).
+//   "@handle"    an account named in the text, folded.
+// URLs (chunks starting with "www." or holding "://") are left out, and so are numbers
+// ("2024"; "4g" and "covid19" are words), single letters and so French elisions (l', j'),
+// the part of an e-mail address after its '@', and words longer than max_term_word_bytes
+// (garbage, not vocabulary).
+//
+//   vigie::pipeline::term_extractor extractor;                  // one per worker thread
+//   std::vector<vigie::pipeline::term> terms;
+//   extractor.extract("Grève SNCF : les trains à l'arrêt #greve", "fr", &terms);
+//   // "grev" "sncf" "grev sncf" "train" "arret" "train arret" "#greve"
+//   // (the ':' ends the phrase, so there is no "sncf train")
+//
+// Each term comes with term_hash() of its text, which is what signal_detector keys on.
+//
+// Thread safety: a term_extractor owns scratch buffers, a stem cache and two Snowball
+// stemmers: one per thread, never shared. term_hash() is a pure function.
+// Cost: extract() allocates nothing once its buffers have grown to the longest text seen; a
+// bounded word -> stem cache (stem_cache_entries) keeps Snowball out of the hot path.
+
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace vigie::pipeline {
+
+// Distinct terms extracted from one mention at most: bounds the work on a 10,000-word text.
+// Words past that point are not looked at (an article's topic is in its first paragraphs).
+inline constexpr std::size_t max_terms_per_mention = 256;
+// Longest word kept, folded, in bytes: longer runs of letters are garbage (base64, keyboard
+// mashing, CJK sentences without spaces), not topics.
+inline constexpr std::size_t max_term_word_bytes = 40;
+// Entries of the word -> stem cache (4-way set-associative, 32 bytes each: 2 MiB per
+// extractor). A Snowball call costs a microsecond or more, a cache hit tens of nanoseconds:
+// the cache holds a watch stream's working vocabulary of both languages, so that misses are
+// rare words.
+inline constexpr std::size_t stem_cache_entries = 65536;
+
+enum class term_kind : std::uint8_t {
+  word,     // "stem"
+  phrase,   // "stem stem"
+  hashtag,  // "#tag"
+  handle,   // "@handle"
+};
+
+struct term {
+  std::uint64_t hash = 0;   // term_hash(text)
+  std::string_view text;    // valid until the next extract()
+  term_kind kind = term_kind::word;  // also told by the text's form; here so that counting is cheap
+};
+
+// The hash that extract() gives a term of that text: words and tags hash their bytes; a
+// bigram "a b" combines the hashes of its two words, so that extract() never hashes twice.
+std::uint64_t term_hash(std::string_view term_text) noexcept;
+
+class term_extractor {
+ public:
+  term_extractor();
+  ~term_extractor();
+  term_extractor(const term_extractor&) = delete;
+  term_extractor& operator=(const term_extractor&) = delete;
+  term_extractor(term_extractor&&) noexcept;
+  term_extractor& operator=(term_extractor&&) noexcept;
+
+  // Appends the distinct terms of one mention to *out, in order of first appearance. lang:
+  // ISO 639-1 ("fr", "EN", "en-GB"); it only picks the stemmer. Never fails: invalid UTF-8
+  // bytes separate words.
+  void extract(std::string_view text, std::string_view lang, std::vector<term>* out);
+
+ private:
+  struct impl;
+  std::unique_ptr<impl> impl_;
+};
+
+}  // namespace vigie::pipeline

@@ -1,0 +1,128 @@
+#include "pipeline/terms.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+namespace vigie::pipeline {
+namespace {
+
+std::vector<std::string> texts(term_extractor& ex, std::string_view text, std::string_view lang) {
+  std::vector<term> terms;
+  ex.extract(text, lang, &terms);
+  std::vector<std::string> out;
+  for (const term& t : terms) {
+    EXPECT_EQ(t.hash, term_hash(t.text)) << t.text;
+    out.emplace_back(t.text);
+  }
+  return out;
+}
+
+using strings = std::vector<std::string>;
+
+TEST(TermExtractor, HeaderExample) {
+  term_extractor ex;
+  EXPECT_EQ(texts(ex, "Grève SNCF : les trains à l'arrêt #greve", "fr"),
+            (strings{"grev", "sncf", "grev sncf", "train", "arret", "train arret", "#greve"}));
+}
+
+TEST(TermExtractor, FoldsCaseAndAccentsThenStems) {
+  term_extractor ex;
+  EXPECT_EQ(texts(ex, "GRÈVES", "fr"), strings{"grev"});
+  EXPECT_EQ(texts(ex, "grève", "fr"), strings{"grev"});
+  EXPECT_EQ(texts(ex, "Pannes", "fr"), strings{"pann"});
+  EXPECT_EQ(texts(ex, "Outages", "en"), strings{"outag"});
+  EXPECT_EQ(texts(ex, "running", "en-GB"), strings{"run"});
+  // Combining accents are dropped like precomposed ones.
+  EXPECT_EQ(texts(ex, "cafe\xCC\x81", "de"), strings{"cafe"});
+}
+
+TEST(TermExtractor, OtherLanguagesAreFoldedNotStemmed) {
+  term_extractor ex;
+  EXPECT_EQ(texts(ex, "Pannes", "de"), strings{"pannes"});
+  EXPECT_EQ(texts(ex, "Pannes", ""), strings{"pannes"});
+}
+
+TEST(TermExtractor, DropsStopwordsOfBothLanguages) {
+  term_extractor ex;
+  EXPECT_EQ(texts(ex, "le service de la banque", "fr"), (strings{"servic", "banqu", "servic banqu"}));
+  EXPECT_EQ(texts(ex, "the bank is not what it was", "fr"), strings{"bank"});
+  EXPECT_TRUE(texts(ex, "et les the of", "en").empty());
+}
+
+TEST(TermExtractor, ElisionsAndApostrophes) {
+  term_extractor ex;
+  EXPECT_EQ(texts(ex, "j'adore l'arrêt d'urgence", "fr"), (strings{"ador", "arret", "ador arret", "urgenc", "arret urgenc"}));
+  // Typographic apostrophe too.
+  EXPECT_EQ(texts(ex, "l\xE2\x80\x99" "avion", "fr"), strings{"avion"});
+  EXPECT_EQ(texts(ex, "don't panic", "en"), strings{"panic"});
+}
+
+TEST(TermExtractor, HashtagsAndHandlesAreKeptWholeAndApart) {
+  term_extractor ex;
+  EXPECT_EQ(texts(ex, "#BoycottBorel @Borel_FR borel", "fr"), (strings{"#boycottborel", "@borel_fr", "borel"}));
+  EXPECT_EQ(texts(ex, "#Écologie", "fr"), strings{"#ecologie"});
+  // A tag ends a phrase: no bigram spans it.
+  EXPECT_EQ(texts(ex, "panne #reseau internet", "fr"), (strings{"pann", "#reseau", "internet"}));
+  // Not tags: a lone sigil, digits only, '#' glued to a word.
+  EXPECT_EQ(texts(ex, "# @ #2024 C#", "fr"), strings{});
+}
+
+TEST(TermExtractor, UrlsNumbersAndAddressesAreLeftOut) {
+  term_extractor ex;
+  EXPECT_EQ(texts(ex, "voir https://t.co/AbCd123 et www.example.com/page (http://x.y/z)", "fr"), strings{"voir"});
+  EXPECT_EQ(texts(ex, "2024 15 000 4g covid19", "fr"), (strings{"4g", "covid19", "4g covid19"}));
+  EXPECT_EQ(texts(ex, "écrivez à jean@example.com merci", "fr"), (strings{"ecrivez", "jean", "merc"}));
+}
+
+TEST(TermExtractor, BigramsSkipStopwordsButNotPunctuation) {
+  term_extractor ex;
+  EXPECT_EQ(texts(ex, "rappel de produits", "fr"), (strings{"rappel", "produit", "rappel produit"}));
+  EXPECT_EQ(texts(ex, "rappel. produits", "fr"), (strings{"rappel", "produit"}));
+  EXPECT_EQ(texts(ex, "rappel, produits", "fr"), (strings{"rappel", "produit"}));
+  EXPECT_EQ(texts(ex, "rappel 2024 produits", "fr"), (strings{"rappel", "produit"}));
+  EXPECT_EQ(texts(ex, "rappel\nproduits", "fr"), (strings{"rappel", "produit"}));
+}
+
+TEST(TermExtractor, TermsAreDistinct) {
+  term_extractor ex;
+  EXPECT_EQ(texts(ex, "panne panne PANNE pannes", "fr"), (strings{"pann", "pann pann"}));
+  EXPECT_EQ(texts(ex, "gel douche gel douche", "fr"), (strings{"gel", "douch", "gel douch", "douch gel"}));
+}
+
+TEST(TermExtractor, BoundedOnHugeTexts) {
+  term_extractor ex;
+  std::string text;
+  for (int i = 0; i < 10000; ++i) text += "mot" + std::to_string(i) + "x ";
+  std::vector<term> terms;
+  ex.extract(text, "fr", &terms);
+  EXPECT_EQ(terms.size(), max_terms_per_mention);
+  // One repeated word is one term, and its self-bigram.
+  std::string same;
+  for (int i = 0; i < 10000; ++i) same += "spam ";
+  EXPECT_EQ(texts(ex, same, "en"), (strings{"spam", "spam spam"}));
+  // Garbage: a very long run of letters, invalid UTF-8, control bytes.
+  EXPECT_TRUE(texts(ex, std::string(5000, 'a'), "fr").empty());
+  EXPECT_EQ(texts(ex, "\xFF\xFE panne \xC3", "fr"), strings{"pann"});
+  EXPECT_TRUE(texts(ex, std::string("\0\x01\x02", 3), "fr").empty());
+}
+
+TEST(TermExtractor, AppendsAndStaysValidUntilNextCall) {
+  term_extractor ex;
+  std::vector<term> terms;
+  ex.extract("panne", "fr", &terms);
+  ex.extract("réseau", "fr", &terms);  // appends; the first call's views are no longer valid
+  ASSERT_EQ(terms.size(), 2u);
+  EXPECT_EQ(terms[1].text, "reseau");
+  EXPECT_EQ(terms[0].hash, term_hash("pann"));
+}
+
+TEST(TermHash, BigramHashCombinesWordHashes) {
+  EXPECT_NE(term_hash("gel douch"), term_hash("douch gel"));
+  EXPECT_NE(term_hash("gel"), term_hash("#gel"));
+  EXPECT_NE(term_hash("gel"), term_hash("@gel"));
+}
+
+}  // namespace
+}  // namespace vigie::pipeline

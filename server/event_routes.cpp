@@ -1,0 +1,401 @@
+// What the detectors found and how it reaches people: GET /v1/alerts, GET /v1/alerts/{id},
+// POST /v1/alerts/{id}/ack, GET /v1/watches/{id}/signals, and the checks of GET /v1/stream
+// before its WebSocket upgrade.
+
+#include <boost/beast/http.hpp>
+#include <boost/beast/websocket/rfc6455.hpp>
+
+#include <simdjson.h>
+
+#include <charconv>
+#include <chrono>
+
+#include "pipeline/detector_stage.h"
+#include "pipeline/events.h"
+#include "pipeline/mention_json.h"
+#include "server/internal/responses.h"
+#include "server/router.h"
+#include "server/websocket_session.h"
+#include "storage/keys.h"
+
+namespace vigie::server {
+
+namespace http = boost::beast::http;
+using internal::bad_request;
+using internal::error_response;
+using internal::json_response;
+using internal::status_response;
+using pipeline::append_json_string;
+
+namespace {
+
+constexpr std::size_t default_alert_page = 50;
+constexpr std::size_t max_alert_page = 500;
+// A filtered alert or signal listing reads at most this many records per page.
+constexpr std::size_t max_records_scanned = 20000;
+// Acknowledgement fields are short texts.
+constexpr std::size_t max_ack_field_bytes = 2000;
+
+std::int64_t now_ms() {
+  using namespace std::chrono;
+  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+}
+
+result<std::uint64_t> parse_count(std::string_view name, std::string_view v, std::uint64_t max) {
+  std::uint64_t n = 0;
+  auto r = std::from_chars(v.data(), v.data() + v.size(), n);
+  if (r.ec != std::errc() || r.ptr != v.data() + v.size() || n > max) {
+    return invalid_argument("query parameter '" + std::string(name) + "' must be an integer from 0 to " +
+                            std::to_string(max));
+  }
+  return n;
+}
+
+// Splits "a,b" into its items; empty items are an error.
+bool split_list(std::string_view v, std::vector<std::string>* out) {
+  while (true) {
+    std::size_t comma = v.find(',');
+    std::string_view item = v.substr(0, comma);
+    if (item.empty()) return false;
+    out->emplace_back(item);
+    if (comma == std::string_view::npos) return true;
+    v.remove_prefix(comma + 1);
+  }
+}
+
+// The alert as stored, with its acknowledgement (if any) merged in.
+std::string with_ack(std::string alert, const result<std::string>& ack) {
+  if (!ack.ok() || alert.empty() || alert.back() != '}') return alert;
+  alert.pop_back();
+  alert.append(",\"acknowledgement\":");
+  alert.append(*ack);
+  alert.push_back('}');
+  return alert;
+}
+
+std::string ack_key(std::string_view alert_id) {
+  std::string key = "ack/";
+  key.append(alert_id);
+  return key;
+}
+
+// A field of a stored alert, for filtering (the record is our own JSON).
+std::string_view field_of(std::string_view json, std::string_view name) {
+  std::string needle = "\"" + std::string(name) + "\":\"";
+  auto at = json.find(needle);
+  if (at == std::string_view::npos) return {};
+  at += needle.size();
+  auto end = json.find('"', at);
+  return end == std::string_view::npos ? std::string_view() : json.substr(at, end - at);
+}
+
+}  // namespace
+
+http_response router::list_alerts(const http_request& req, std::string_view tenant) {
+  std::vector<std::pair<std::string, std::string>> params;
+  if (!internal::request_params(req, &params)) return bad_request(req, "malformed query string");
+  std::string watch, state, kind, cursor;
+  std::int64_t since = INT64_MIN;
+  std::size_t limit = default_alert_page;
+  for (const auto& [key, value] : params) {
+    if (key == "watch") {
+      if (!storage::valid_watch_id(value)) return bad_request(req, "invalid watch id '" + value + "'");
+      watch = value;
+    } else if (key == "state") {
+      if (value != "open" && value != "resolved") {
+        return bad_request(req, "state must be open or resolved, not '" + value + "'");
+      }
+      state = value;
+    } else if (key == "kind") {
+      if (value != "volume_spike" && value != "negative_spike" && value != "sentiment_shift") {
+        return bad_request(req, "kind must be volume_spike, negative_spike or sentiment_shift, not '" +
+                                    value + "'");
+      }
+      kind = value;
+    } else if (key == "since") {
+      auto t = internal::parse_time_param(key, value);
+      if (!t.ok()) return status_response(req, t.status());
+      since = *t;
+    } else if (key == "limit") {
+      auto n = parse_count(key, value, max_alert_page);
+      if (!n.ok()) return status_response(req, n.status());
+      if (*n == 0) return bad_request(req, "limit must be at least 1");
+      limit = *n;
+    } else if (key == "cursor") {
+      if (!base64url_decode(value, &cursor) || cursor.size() < 9) {
+        return bad_request(req, "malformed cursor");
+      }
+    } else {
+      return bad_request(req, "unknown query parameter '" + key + "'");
+    }
+  }
+  if (!watch.empty() && !ctx_.watches.contains(std::string(tenant), watch)) {
+    return internal::not_found_response(req, "no watch '" + watch + "'");
+  }
+
+  std::string body = "{\"alerts\":[";
+  std::size_t n = 0, scanned = 0;
+  std::string last_key;
+  bool more = false;
+  status s = ctx_.db.scan_records(
+      storage::record_table::alerts, tenant, {.prefix = {}, .reverse = true, .after_key = cursor},
+      [&](std::string_view key, std::string_view value) {
+        if (key.size() < 9) return true;
+        // Keys are [detected_at:8][kind:1][watch], newest first: past since, nothing more.
+        if (storage::decode_time(key.data()) < since) return false;
+        if (n == limit || ++scanned > max_records_scanned) {
+          more = true;
+          return false;
+        }
+        last_key.assign(key);
+        if (!watch.empty() && key.substr(9) != watch) return true;
+        if (!kind.empty() && field_of(value, "kind") != kind) return true;
+        if (!state.empty() && field_of(value, "state") != state) return true;
+        std::string alert(value);
+        auto id = field_of(value, "id");
+        alert = with_ack(std::move(alert),
+                         ctx_.db.get_record(storage::record_table::state, tenant, ack_key(id)));
+        if (n++) body.push_back(',');
+        body.append(alert);
+        return true;
+      });
+  if (!s.ok()) return status_response(req, s);
+  body.append("],\"next_cursor\":");
+  if (more && !last_key.empty()) {
+    append_json_string(base64url_encode(last_key), &body);
+  } else {
+    body.append("null");
+  }
+  body.push_back('}');
+  return json_response(req, 200, std::move(body));
+}
+
+http_response router::get_alert(const http_request& req, std::string_view tenant, std::string_view id) {
+  std::string key;
+  if (!pipeline::alert_key_from_id(id, &key)) {
+    return bad_request(req, "malformed alert id '" + std::string(id) +
+                                "' (expected <detected_at ms>-<kind>-<watch>)");
+  }
+  auto alert = ctx_.db.get_record(storage::record_table::alerts, tenant, key);
+  if (!alert.ok()) {
+    if (alert.status().code() == status_code::not_found) {
+      return internal::not_found_response(req, "no alert '" + std::string(id) + "'");
+    }
+    return status_response(req, alert.status());
+  }
+  auto ack = ctx_.db.get_record(storage::record_table::state, tenant, ack_key(id));
+  return json_response(req, 200, with_ack(std::move(*alert), ack));
+}
+
+http_response router::ack_alert(const http_request& req, std::string_view tenant, std::string_view id) {
+  std::string key;
+  if (!pipeline::alert_key_from_id(id, &key)) {
+    return bad_request(req, "malformed alert id '" + std::string(id) + "'");
+  }
+  auto alert = ctx_.db.get_record(storage::record_table::alerts, tenant, key);
+  if (!alert.ok()) {
+    if (alert.status().code() == status_code::not_found) {
+      return internal::not_found_response(req, "no alert '" + std::string(id) + "'");
+    }
+    return status_response(req, alert.status());
+  }
+  // {"by": "who acknowledges", "note": "...", "assignee": "who handles it"}
+  simdjson::dom::parser parser;
+  simdjson::dom::element doc;
+  simdjson::dom::object obj;
+  if (parser.parse(req.body().data(), req.body().size()).get(doc) || doc.get_object().get(obj)) {
+    return bad_request(req, "body must be a JSON object {\"by\", \"note\"?, \"assignee\"?}");
+  }
+  std::string by, note, assignee;
+  for (auto field : obj) {
+    std::string_view name = field.key;
+    std::string* target = name == "by" ? &by : name == "note" ? &note : name == "assignee" ? &assignee : nullptr;
+    if (!target) return bad_request(req, "unknown field '" + std::string(name) + "' (expected by, note, assignee)");
+    std::string_view v;
+    if (field.value.get_string().get(v)) {
+      return bad_request(req, "field '" + std::string(name) + "' must be a string");
+    }
+    if (v.size() > max_ack_field_bytes) {
+      return bad_request(req, "field '" + std::string(name) + "' is longer than " +
+                                  std::to_string(max_ack_field_bytes) + " bytes");
+    }
+    target->assign(v);
+  }
+  if (by.empty()) return bad_request(req, "field 'by' is required: who acknowledges the alert");
+  std::string ack = "{\"by\":";
+  append_json_string(by, &ack);
+  if (!note.empty()) {
+    ack.append(",\"note\":");
+    append_json_string(note, &ack);
+  }
+  if (!assignee.empty()) {
+    ack.append(",\"assignee\":");
+    append_json_string(assignee, &ack);
+  }
+  ack.append(",\"at\":\"");
+  pipeline::append_rfc3339_ms(now_ms(), &ack);
+  ack.push_back('"');
+  ack.push_back('}');
+  if (status s = ctx_.db.put_record(storage::record_table::state, tenant, ack_key(id), ack); !s.ok()) {
+    return status_response(req, s);
+  }
+  return json_response(req, 200, with_ack(std::move(*alert), result<std::string>(std::move(ack))));
+}
+
+http_response router::list_signals(const http_request& req, std::string_view tenant,
+                                   const std::string& watch) {
+  std::vector<std::pair<std::string, std::string>> params;
+  if (!internal::request_params(req, &params)) return bad_request(req, "malformed query string");
+  std::int64_t from = INT64_MIN, to = INT64_MAX;
+  int level = -1;
+  std::size_t limit = default_alert_page;
+  std::string cursor;
+  for (const auto& [key, value] : params) {
+    if (key == "from" || key == "to") {
+      auto t = internal::parse_time_param(key, value);
+      if (!t.ok()) return status_response(req, t.status());
+      (key == "from" ? from : to) = *t;
+    } else if (key == "level") {
+      if (value == "weak") level = 0;
+      else if (value == "emerging") level = 1;
+      else if (value == "trend") level = 2;
+      else return bad_request(req, "level must be weak, emerging or trend, not '" + value + "'");
+    } else if (key == "limit") {
+      auto n = parse_count(key, value, max_alert_page);
+      if (!n.ok()) return status_response(req, n.status());
+      if (*n == 0) return bad_request(req, "limit must be at least 1");
+      limit = *n;
+    } else if (key == "cursor") {
+      if (!base64url_decode(value, &cursor)) return bad_request(req, "malformed cursor");
+    } else {
+      return bad_request(req, "unknown query parameter '" + key + "'");
+    }
+  }
+  if (!ctx_.watches.contains(std::string(tenant), watch)) {
+    return internal::not_found_response(req, "no watch '" + watch + "'");
+  }
+  std::string prefix;
+  pipeline::append_signal_prefix(watch, &prefix);
+  std::string body = "{\"signals\":[";
+  std::size_t n = 0, scanned = 0;
+  std::string last_key;
+  bool more = false;
+  status s = ctx_.db.scan_records(
+      storage::record_table::signals, tenant, {.prefix = prefix, .reverse = true, .after_key = cursor},
+      [&](std::string_view key, std::string_view value) {
+        if (key.size() < prefix.size() + 9) return true;
+        const std::int64_t detected = storage::decode_time(key.data() + prefix.size());
+        if (detected < from) return false;  // newest first: nothing older qualifies
+        if (detected >= to) return true;
+        if (n == limit || ++scanned > max_records_scanned) {
+          more = true;
+          return false;
+        }
+        last_key.assign(key);
+        if (level >= 0 && static_cast<unsigned char>(key[prefix.size() + 8]) != level) return true;
+        if (n++) body.push_back(',');
+        body.append(value);
+        return true;
+      });
+  if (!s.ok()) return status_response(req, s);
+  body.append("],\"next_cursor\":");
+  if (more && !last_key.empty()) {
+    append_json_string(base64url_encode(last_key), &body);
+  } else {
+    body.append("null");
+  }
+  body.push_back('}');
+  return json_response(req, 200, std::move(body));
+}
+
+std::optional<http_response> router::accept_stream(http_request& req,
+                                                   boost::asio::ip::tcp::socket& socket) {
+  const auto start = std::chrono::steady_clock::now();
+  auto answer = [&](http_response res) {
+    ctx_.metrics.request("GET", "/v1/stream", res.result_int(),
+                         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+    res.keep_alive(false);
+    return res;
+  };
+  std::string_view target(req.target().data(), req.target().size());
+  std::string_view path = target.substr(0, target.find('?'));
+  if (path != "/v1/stream") {
+    return answer(error(404, "not_found", "no WebSocket route at " + std::string(path), req.version(), false));
+  }
+  if (req.method() != http::verb::get) {
+    return answer(error(405, "method_not_allowed", "GET only", req.version(), false));
+  }
+  std::vector<std::pair<std::string, std::string>> params;
+  if (!internal::request_params(req, &params)) return answer(bad_request(req, "malformed query string"));
+
+  // Browsers cannot set headers on a WebSocket: the key may come as access_token instead.
+  auto header = req[http::field::authorization];
+  std::string authorization(header.data(), header.size());
+  for (const auto& [key, value] : params) {
+    if (key == "access_token" && authorization.empty()) authorization = "Bearer " + value;
+  }
+  auto tenant = ctx_.auth.tenant_for(authorization);
+  if (!tenant) {
+    http_response res = error(401, "unauthorized",
+                              authorization.empty() ? "missing Authorization: Bearer <key> (or access_token=)"
+                                                    : "invalid API key",
+                              req.version(), false);
+    res.set(http::field::www_authenticate, "Bearer");
+    return answer(std::move(res));
+  }
+
+  stream_subscription sub;
+  sub.tenant = std::string(*tenant);
+  for (const auto& [key, value] : params) {
+    if (key == "access_token") continue;
+    if (key == "watches") {
+      if (!split_list(value, &sub.watches)) return answer(bad_request(req, "watches must be a comma-separated list of watch ids"));
+      for (const auto& w : sub.watches) {
+        if (!storage::valid_watch_id(w) || !ctx_.watches.contains(sub.tenant, w)) {
+          return answer(internal::not_found_response(req, "no watch '" + w + "'"));
+        }
+      }
+    } else if (key == "types") {
+      std::vector<std::string> types;
+      if (!split_list(value, &types)) return answer(bad_request(req, "types must be a comma-separated list"));
+      for (bool& t : sub.types) t = false;
+      for (const auto& t : types) {
+        pipeline::event_type type;
+        if (!pipeline::parse_event_type(t, &type)) {
+          return answer(bad_request(req, "unknown event type '" + t + "' (expected mention, alert, signal)"));
+        }
+        sub.types[static_cast<int>(type)] = true;
+      }
+    } else if (key == "since") {
+      auto n = parse_count(key, value, UINT64_MAX - 1);
+      if (!n.ok()) return answer(status_response(req, n.status()));
+      sub.since = *n;
+    } else {
+      return answer(bad_request(req, "unknown query parameter '" + key + "'"));
+    }
+  }
+  if (sub.since) {
+    auto first = ctx_.db.first_event_seq(sub.tenant);
+    auto last = ctx_.db.last_event_seq(sub.tenant);
+    if (!first.ok()) return answer(status_response(req, first.status()));
+    if (!last.ok()) return answer(status_response(req, last.status()));
+    if (*sub.since > *last) {
+      return answer(bad_request(req, "since=" + std::to_string(*sub.since) + " is beyond the last event (" +
+                                         std::to_string(*last) + ")"));
+    }
+    if (*first > 0 && *sub.since + 1 < *first) {
+      return answer(error_response(req, 410, "gone",
+                                   "events before " + std::to_string(*first) +
+                                       " are no longer kept; reconnect without since (and reload state "
+                                       "from the REST routes)"));
+    }
+  }
+  ctx_.metrics.request("GET", "/v1/stream", 101,
+                       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+  std::make_shared<websocket_session>(std::move(socket), std::move(sub), ctx_.db, ctx_.hub,
+                                      ctx_.cfg.stream, ctx_.metrics)
+      ->run(std::move(req));
+  return std::nullopt;
+}
+
+}  // namespace vigie::server

@@ -1,0 +1,364 @@
+#include "server/webhook_dispatcher.h"
+
+#include <boost/asio/post.hpp>
+
+#include <simdjson.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstring>
+
+#include "pipeline/events.h"
+#include "pipeline/mention_json.h"
+#include "pipeline/mention_parser.h"
+#include "server/log.h"
+#include "storage/keys.h"
+
+namespace vigie::server {
+
+namespace net = boost::asio;
+using pipeline::append_json_string;
+using pipeline::event_type;
+
+namespace {
+
+constexpr std::string_view hook_prefix = "webhook/";
+constexpr std::string_view cursor_prefix = "webhook_cursor/";
+// Alerts waiting in memory per webhook; past it the webhook reads them back from the log.
+constexpr std::size_t max_queued_alerts = 1000;
+// Events of the log read in one step of a catch-up, so that one webhook far behind does not
+// hold the dispatcher's thread for long.
+constexpr std::size_t catch_up_step_events = 100000;
+// A webhook filters on at most this many watches.
+constexpr std::size_t max_webhook_watches = 100;
+
+std::int64_t now_ms() {
+  using namespace std::chrono;
+  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+}
+
+std::string hook_key(std::string_view id) { return std::string(hook_prefix) + std::string(id); }
+std::string cursor_key(std::string_view id) { return std::string(cursor_prefix) + std::string(id); }
+
+bool concerns(const webhook& w, std::string_view watches) {
+  if (w.watches.empty()) return true;
+  bool any = false;
+  pipeline::for_each_watch(watches, [&](std::string_view id) {
+    if (std::find(w.watches.begin(), w.watches.end(), id) != w.watches.end()) any = true;
+  });
+  return any;
+}
+
+}  // namespace
+
+std::string webhook_json(const webhook& w) {
+  std::string out = "{\"id\":";
+  append_json_string(w.id, &out);
+  out.append(",\"url\":");
+  append_json_string(w.url, &out);
+  out.append(",\"format\":\"");
+  out.append(w.format == webhook_format::slack ? "slack" : "json");
+  out.append("\",\"watches\":[");
+  for (std::size_t i = 0; i < w.watches.size(); ++i) {
+    if (i) out.push_back(',');
+    append_json_string(w.watches[i], &out);
+  }
+  out.append("],\"created_at\":\"");
+  pipeline::append_rfc3339_ms(w.created_at_ms, &out);
+  out.push_back('"');
+  out.push_back('}');
+  return out;
+}
+
+result<webhook> parse_webhook_json(std::string_view json, std::string_view id) {
+  simdjson::dom::parser parser;
+  simdjson::dom::element doc;
+  simdjson::dom::object obj;
+  if (parser.parse(json.data(), json.size()).get(doc) || doc.get_object().get(obj)) {
+    return invalid_argument("body must be a JSON object {\"url\", \"format\"?, \"watches\"?}");
+  }
+  webhook w;
+  w.id = std::string(id);
+  for (auto field : obj) {
+    std::string_view name = field.key;
+    if (name == "id") {
+      std::string_view v;
+      if (field.value.get_string().get(v) || v != id) {
+        return invalid_argument("field 'id' must equal the id in the path");
+      }
+    } else if (name == "url") {
+      std::string_view v;
+      if (field.value.get_string().get(v)) return invalid_argument("field 'url' must be a string");
+      w.url = std::string(v);
+    } else if (name == "format") {
+      std::string_view v;
+      if (field.value.get_string().get(v) || (v != "json" && v != "slack")) {
+        return invalid_argument("field 'format' must be \"json\" or \"slack\"");
+      }
+      w.format = v == "slack" ? webhook_format::slack : webhook_format::json;
+    } else if (name == "watches") {
+      simdjson::dom::array list;
+      if (field.value.get_array().get(list)) {
+        return invalid_argument("field 'watches' must be an array of watch ids");
+      }
+      for (auto item : list) {
+        std::string_view v;
+        if (item.get_string().get(v) || !storage::valid_watch_id(v)) {
+          return invalid_argument("field 'watches' must hold watch ids ([A-Za-z0-9_.-], 1 to 128)");
+        }
+        if (w.watches.size() == max_webhook_watches) {
+          return invalid_argument("field 'watches' holds more than " +
+                                  std::to_string(max_webhook_watches) + " ids");
+        }
+        w.watches.emplace_back(v);
+      }
+    } else if (name == "created_at") {
+      // Kept by the server; a client echoing a GET back is not an error.
+      std::string_view v;
+      if (field.value.get_string().get(v)) return invalid_argument("field 'created_at' must be a string");
+      if (auto t = pipeline::parse_rfc3339_ms(v); t.ok()) w.created_at_ms = *t;
+    } else {
+      return invalid_argument("unknown field '" + std::string(name) +
+                              "' (expected url, format, watches)");
+    }
+  }
+  if (w.url.empty()) return invalid_argument("field 'url' is required");
+  if (auto u = parse_webhook_url(w.url); !u.ok()) return u.status();
+  return w;
+}
+
+struct webhook_dispatcher::hook_state {
+  webhook def;
+  std::uint64_t cursor = 0;  // every alert up to it is done with
+  std::deque<shared_event> queue;
+  bool needs_catch_up = true;
+  bool in_flight = false;
+};
+
+webhook_dispatcher::webhook_dispatcher(storage::store& db, const webhook_options& options,
+                                       server_metrics& metrics)
+    : db_(db), options_(options), metrics_(metrics) {}
+
+webhook_dispatcher::~webhook_dispatcher() { stop(); }
+
+status webhook_dispatcher::start() {
+  auto m = webhook_metrics::create(metrics_.mutable_registry());
+  if (!m.ok()) return m.status();
+  client_metrics_ = *m;
+  webhook_client_options o;
+  o.request_timeout = std::chrono::duration_cast<std::chrono::milliseconds>(options_.request_timeout);
+  o.connect_timeout = std::min(o.connect_timeout, o.request_timeout);
+  o.max_attempts = options_.max_attempts;
+  o.backoff_initial = options_.backoff_initial;
+  o.backoff_max = options_.backoff_max;
+  client_ = std::make_unique<webhook_client>(io_, o, &client_metrics_);
+
+  std::vector<std::pair<std::string, webhook>> loaded;
+  status s = db_.scan_all_records(
+      storage::record_table::state, hook_prefix,
+      [&](std::string_view tenant, std::string_view key, std::string_view value) {
+        std::string id(key.substr(hook_prefix.size()));
+        auto w = parse_webhook_json(value, id);
+        if (!w.ok()) {
+          log_warn("ignoring an unreadable webhook", {{"tenant", std::string(tenant)}, {"id", id}});
+          return true;
+        }
+        loaded.emplace_back(std::string(tenant), std::move(*w));
+        return true;
+      });
+  if (!s.ok()) return s;
+  for (auto& [tenant, w] : loaded) {
+    auto h = std::make_shared<hook_state>();
+    auto cursor = db_.get_record(storage::record_table::state, tenant, cursor_key(w.id));
+    if (cursor.ok() && cursor->size() == 8) {
+      std::memcpy(&h->cursor, cursor->data(), 8);
+    } else {
+      auto head = db_.last_event_seq(tenant);
+      h->cursor = head.ok() ? *head : 0;
+    }
+    h->def = std::move(w);
+    hooks_[{tenant, h->def.id}] = std::move(h);
+  }
+  work_.emplace(net::make_work_guard(io_));
+  thread_ = std::thread([this] { io_.run(); });
+  // Alerts stored while no dispatcher ran are read back from the log.
+  net::post(io_, [this] {
+    for (const auto& [k, h] : hooks_) pump(k);
+  });
+  return status::ok_status();
+}
+
+void webhook_dispatcher::stop() {
+  if (!thread_.joinable()) return;
+  // Deliveries cut short here are not done with: their cursors stay, and they go again at
+  // the next start (same Idempotency-Key).
+  net::post(io_, [this] { stopping_ = true; });
+  if (client_) client_->stop();
+  work_.reset();
+  thread_.join();
+  client_.reset();
+}
+
+status webhook_dispatcher::put(const std::string& tenant, webhook w) {
+  auto existing = db_.get_record(storage::record_table::state, tenant, hook_key(w.id));
+  if (existing.ok()) {
+    // A changed URL or filter keeps the webhook's place in the log and its creation time.
+    if (auto old = parse_webhook_json(*existing, w.id); old.ok()) w.created_at_ms = old->created_at_ms;
+  }
+  if (w.created_at_ms == 0) w.created_at_ms = now_ms();
+  std::uint64_t cursor = 0;
+  if (!existing.ok()) {
+    auto head = db_.last_event_seq(tenant);
+    if (!head.ok()) return head.status();
+    cursor = *head;  // a new webhook gets the alerts from now on, not the history
+    std::string bytes(8, '\0');
+    std::memcpy(bytes.data(), &cursor, 8);
+    if (status s = db_.put_record(storage::record_table::state, tenant, cursor_key(w.id), bytes); !s.ok()) {
+      return s;
+    }
+  }
+  if (status s = db_.put_record(storage::record_table::state, tenant, hook_key(w.id), webhook_json(w));
+      !s.ok()) {
+    return s;
+  }
+  net::post(io_, [this, tenant, w = std::move(w), fresh = !existing.ok(), cursor]() mutable {
+    key k{tenant, w.id};
+    auto& h = hooks_[k];
+    if (!h) {
+      h = std::make_shared<hook_state>();
+      h->cursor = cursor;
+      h->needs_catch_up = !fresh;
+    }
+    h->def = std::move(w);
+  });
+  return status::ok_status();
+}
+
+status webhook_dispatcher::remove(const std::string& tenant, const std::string& id) {
+  auto existing = db_.get_record(storage::record_table::state, tenant, hook_key(id));
+  if (!existing.ok()) return existing.status();
+  if (status s = db_.delete_record(storage::record_table::state, tenant, hook_key(id)); !s.ok()) return s;
+  (void)db_.delete_record(storage::record_table::state, tenant, cursor_key(id));
+  net::post(io_, [this, k = key{tenant, id}] { hooks_.erase(k); });
+  return status::ok_status();
+}
+
+result<webhook> webhook_dispatcher::get(const std::string& tenant, const std::string& id) const {
+  auto stored = db_.get_record(storage::record_table::state, tenant, hook_key(id));
+  if (!stored.ok()) {
+    if (stored.status().code() == status_code::not_found) return not_found("no webhook '" + id + "'");
+    return stored.status();
+  }
+  return parse_webhook_json(*stored, id);
+}
+
+std::vector<webhook> webhook_dispatcher::list(const std::string& tenant) const {
+  std::vector<webhook> out;
+  (void)db_.scan_records(storage::record_table::state, tenant, {.prefix = hook_prefix, .reverse = false, .after_key = {}},
+                         [&](std::string_view key, std::string_view value) {
+                           auto w = parse_webhook_json(value, key.substr(hook_prefix.size()));
+                           if (w.ok()) out.push_back(std::move(*w));
+                           return true;
+                         });
+  return out;
+}
+
+void webhook_dispatcher::deliver(std::span<const shared_event> events) {
+  std::vector<shared_event> alerts;
+  for (const auto& e : events) {
+    if (e->type == event_type::alert) alerts.push_back(e);
+  }
+  if (alerts.empty()) return;
+  net::post(io_, [this, alerts = std::move(alerts)] {
+    for (const auto& e : alerts) {
+      auto it = hooks_.lower_bound(key{e->tenant, std::string()});
+      for (; it != hooks_.end() && it->first.first == e->tenant; ++it) {
+        hook_state& h = *it->second;
+        if (e->seq <= h.cursor || !concerns(h.def, e->watches)) continue;
+        if (h.needs_catch_up) continue;  // the log has it; the catch-up will find it
+        if (!h.queue.empty() && e->seq <= h.queue.back()->seq) continue;
+        if (h.queue.size() >= max_queued_alerts) {
+          h.queue.clear();
+          h.needs_catch_up = true;
+          continue;
+        }
+        h.queue.push_back(e);
+      }
+    }
+    for (const auto& e : alerts) {
+      auto it = hooks_.lower_bound(key{e->tenant, std::string()});
+      for (; it != hooks_.end() && it->first.first == e->tenant; ++it) pump(it->first);
+    }
+  });
+}
+
+void webhook_dispatcher::catch_up(const key& k, hook_state& h) {
+  std::size_t read = 0;
+  const std::uint64_t after = h.queue.empty() ? h.cursor : h.queue.back()->seq;
+  status s = db_.read_events(k.first, after + 1, [&](std::uint64_t seq, std::string_view rec) {
+    ++read;
+    auto e = pipeline::decode_event_record(rec);
+    if (e.ok() && e->type == event_type::alert && concerns(h.def, e->watches)) {
+      h.queue.push_back(std::make_shared<const pipeline::stream_event>(pipeline::stream_event{
+          k.first, seq, e->type, std::string(e->watches), std::string(e->payload)}));
+    }
+    return h.queue.size() < max_queued_alerts && read < catch_up_step_events;
+  });
+  if (!s.ok()) {
+    log_warn("webhook catch-up cannot read the event log", {{"error", s.message()}});
+    return;
+  }
+  // Done when the log had nothing more to give within the bounds.
+  if (h.queue.size() < max_queued_alerts && read < catch_up_step_events) h.needs_catch_up = false;
+}
+
+void webhook_dispatcher::pump(const key& k) {
+  if (stopping_) return;
+  auto it = hooks_.find(k);
+  if (it == hooks_.end()) return;
+  auto h = it->second;
+  if (h->in_flight) return;
+  if (h->queue.empty() && h->needs_catch_up) {
+    catch_up(k, *h);
+    if (h->queue.empty() && h->needs_catch_up) {
+      net::post(io_, [this, k] { pump(k); });  // more of the log to read: later, in turn
+      return;
+    }
+  }
+  while (!h->queue.empty() && h->queue.front()->seq <= h->cursor) h->queue.pop_front();
+  if (h->queue.empty()) return;
+  shared_event e = h->queue.front();
+  webhook_delivery d;
+  d.url = h->def.url;
+  d.format = h->def.format;
+  d.idempotency_key = h->def.id + "-" + std::to_string(e->seq);
+  pipeline::append_event_json(e->seq, e->type, e->data, &d.event_json);
+  h->in_flight = true;
+  const std::uint64_t seq = e->seq;
+  bool queued = client_->deliver(std::move(d), [this, k, seq, h](delivery_outcome outcome, int) {
+    h->in_flight = false;
+    if (stopping_) return;
+    on_done(k, seq, outcome);
+  });
+  if (!queued) h->in_flight = false;
+}
+
+void webhook_dispatcher::on_done(const key& k, std::uint64_t seq, delivery_outcome outcome) {
+  auto it = hooks_.find(k);
+  if (it == hooks_.end()) return;  // removed meanwhile
+  hook_state& h = *it->second;
+  if (outcome == delivery_outcome::failed) {
+    log_warn("webhook alert given up after retries",
+             {{"tenant", k.first}, {"webhook", k.second}, log_field::number("seq", static_cast<long long>(seq))});
+  }
+  h.cursor = std::max(h.cursor, seq);
+  if (!h.queue.empty() && h.queue.front()->seq == seq) h.queue.pop_front();
+  std::string bytes(8, '\0');
+  std::memcpy(bytes.data(), &h.cursor, 8);
+  if (status s = db_.put_record(storage::record_table::state, k.first, cursor_key(k.second), bytes); !s.ok()) {
+    log_warn("cannot store a webhook cursor", {{"error", s.message()}});
+  }
+  pump(k);
+}
+
+}  // namespace vigie::server

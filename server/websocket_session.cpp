@@ -1,0 +1,256 @@
+#include "server/websocket_session.h"
+
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/beast/websocket.hpp>
+
+#include <algorithm>
+
+#include "pipeline/mention_codec.h"
+#include "pipeline/mention_json.h"
+
+namespace vigie::server {
+
+namespace beast = boost::beast;
+namespace websocket = beast::websocket;
+namespace net = boost::asio;
+using pipeline::event_type;
+
+namespace {
+
+// Frames queued for the socket at once. Events beyond wait in the live queue (bounded by
+// max_queued_events), where a slow client is detected.
+constexpr std::size_t max_frames_in_flight = 64;
+
+}  // namespace
+
+websocket_session::websocket_session(net::ip::tcp::socket&& socket, stream_subscription subscription,
+                                     storage::store& db, stream_hub& hub,
+                                     const stream_options& options, server_metrics& metrics)
+    : ws_(std::move(socket)),
+      sub_(std::move(subscription)),
+      db_(db),
+      hub_(hub),
+      options_(options),
+      metrics_(metrics) {
+  metrics_.stream_opened();
+}
+
+websocket_session::~websocket_session() {
+  if (subscribed_) hub_.unsubscribe(sub_.tenant, this);
+  metrics_.stream_closed();
+}
+
+void websocket_session::run(http_request upgrade) {
+  net::dispatch(ws_.get_executor(), [self = shared_from_this(), req = std::move(upgrade)]() mutable {
+    beast::get_lowest_layer(self->ws_).expires_never();  // the websocket's own timeouts rule
+    websocket::stream_base::timeout t;
+    t.handshake_timeout = std::chrono::seconds(30);
+    t.idle_timeout = self->options_.idle_timeout;
+    t.keep_alive_pings = true;  // a ping at half the idle timeout; no pong by its end: closed
+    self->ws_.set_option(t);
+    self->ws_.read_message_max(self->options_.max_message_bytes);
+    self->ws_.set_option(websocket::stream_base::decorator([](websocket::response_type& res) {
+      res.set(beast::http::field::server, "vigie");
+    }));
+    // Subscribe before the handshake completes so that nothing published from now on is
+    // missed; events wait in the bounded live queue meanwhile.
+    auto head = self->db_.last_event_seq(self->sub_.tenant);
+    self->hub_.subscribe(self->sub_.tenant, self);
+    self->subscribed_ = true;
+    if (self->sub_.since) {
+      self->last_seq_ = *self->sub_.since;
+      self->replaying_ = true;
+    } else {
+      self->last_seq_ = head.ok() ? *head : 0;
+    }
+    self->last_sent_ = self->last_seq_;
+    self->ws_.async_accept(req, beast::bind_front_handler(&websocket_session::on_accept, self));
+  });
+}
+
+void websocket_session::on_accept(beast::error_code ec) {
+  if (ec) return finish();
+  accepted_ = true;
+  do_read();
+  pump();
+}
+
+void websocket_session::do_read() {
+  ws_.async_read(read_buffer_, beast::bind_front_handler(&websocket_session::on_read, shared_from_this()));
+}
+
+void websocket_session::on_read(beast::error_code ec, std::size_t) {
+  if (ec) {
+    // closed by the peer, timed out (no pong), or a message over the limit: the session ends.
+    return finish();
+  }
+  read_buffer_.consume(read_buffer_.size());  // the feed takes no commands; ignore the text
+  do_read();
+}
+
+void websocket_session::deliver(std::span<const shared_event> events) {
+  bool post = false;
+  {
+    std::lock_guard lock(mu_);
+    if (overflow_) return;
+    for (const auto& e : events) live_.push_back(e);
+    if (live_.size() > options_.max_queued_events) {
+      overflow_ = true;
+      live_.clear();
+    }
+    if (!pump_posted_) {
+      pump_posted_ = true;
+      post = true;
+    }
+  }
+  if (post) {
+    net::post(ws_.get_executor(), [self = shared_from_this()] {
+      {
+        std::lock_guard lock(self->mu_);
+        self->pump_posted_ = false;
+      }
+      self->pump();
+    });
+  }
+}
+
+bool websocket_session::wanted(event_type type, std::string_view watches) const {
+  if (!sub_.types[static_cast<int>(type)]) return false;
+  if (sub_.watches.empty()) return true;
+  bool any = false;
+  pipeline::for_each_watch(watches, [&](std::string_view w) {
+    if (!any && std::find(sub_.watches.begin(), sub_.watches.end(), w) != sub_.watches.end()) any = true;
+  });
+  return any;
+}
+
+void websocket_session::handle(std::uint64_t seq, event_type type, std::string_view watches,
+                               std::string_view data, bool data_is_key) {
+  last_seq_ = seq;
+  if (!wanted(type, watches)) return;
+  std::string frame;
+  if (type == event_type::mention) {
+    // Mentions travel as records: rendered here, on the session's thread, only if wanted.
+    std::string record;
+    if (data_is_key) {
+      auto stored = db_.get_mention(sub_.tenant, data);
+      if (!stored.ok()) return;  // dropped by retention since: nothing to send
+      record = std::move(*stored);
+      data = record;
+    }
+    pipeline::mention_view m;
+    if (!pipeline::decode_mention(data, &m).ok()) return;
+    scratch_.clear();
+    pipeline::append_enriched_json(m, &scratch_);
+    pipeline::append_event_json(seq, type, scratch_, &frame);
+  } else {
+    pipeline::append_event_json(seq, type, data, &frame);
+  }
+  frames_.emplace_back(seq, std::move(frame));
+}
+
+// Reads the next events from the log; false once the log has nothing more.
+bool websocket_session::replay_chunk() {
+  std::size_t n = 0;
+  status s = db_.read_events(sub_.tenant, last_seq_ + 1, [&](std::uint64_t seq, std::string_view rec) {
+    auto e = pipeline::decode_event_record(rec);
+    if (e.ok()) {
+      handle(seq, e->type, e->watches, e->payload, /*data_is_key=*/true);
+    } else {
+      last_seq_ = seq;  // unreadable: skip it rather than stall the feed
+    }
+    return ++n < options_.replay_chunk_events;
+  });
+  if (!s.ok()) {
+    close_with(websocket::close_code::internal_error, "the event log cannot be read; retry with since");
+    return false;
+  }
+  return n == options_.replay_chunk_events;
+}
+
+void websocket_session::pump() {
+  if (!accepted_ || closing_) return;
+  {
+    std::lock_guard lock(mu_);
+    if (overflow_) {
+      overflow_ = false;
+      metrics_.stream_slow_consumer();
+      // The reason is at most 123 bytes: it names where to resume.
+      close_with(close_slow_consumer, "slow consumer: resume with since=" + std::to_string(last_sent_));
+      return;
+    }
+    for (auto& e : live_) taken_.push_back(std::move(e));
+    live_.clear();
+  }
+  while (frames_.size() < max_frames_in_flight && !closing_) {
+    if (replaying_) {
+      replaying_ = replay_chunk();
+      continue;
+    }
+    if (taken_.empty()) break;
+    shared_event e = std::move(taken_.front());
+    taken_.pop_front();
+    if (e->seq <= last_seq_) continue;  // already read from the log
+    if (e->seq > last_seq_ + 1) {
+      // Events this session did not get live (not published, or published before it
+      // subscribed): read them from the log, then this one again.
+      taken_.push_front(std::move(e));
+      replaying_ = true;
+      continue;
+    }
+    handle(e->seq, e->type, e->watches, e->data, /*data_is_key=*/false);
+  }
+  if (!writing_ && !frames_.empty()) do_write();
+}
+
+void websocket_session::do_write() {
+  writing_ = true;
+  ws_.text(true);
+  ws_.async_write(net::buffer(frames_.front().second),
+                  beast::bind_front_handler(&websocket_session::on_write, shared_from_this()));
+}
+
+void websocket_session::on_write(beast::error_code ec, std::size_t) {
+  writing_ = false;
+  if (ec) return finish();
+  last_sent_ = frames_.front().first;
+  frames_.pop_front();
+  metrics_.stream_event_sent();
+  if (close_after_write_) {
+    auto [code, reason] = std::move(*close_after_write_);
+    close_after_write_.reset();
+    closing_ = false;
+    return close_with(code, std::move(reason));
+  }
+  if (!frames_.empty()) return do_write();
+  pump();
+}
+
+void websocket_session::close_with(std::uint16_t code, std::string reason) {
+  if (closing_) return;
+  closing_ = true;
+  taken_.clear();
+  // The frame being written must outlive its write; the others are dropped.
+  while (frames_.size() > (writing_ ? 1u : 0u)) frames_.pop_back();
+  if (writing_) {
+    // One write at a time: close once the frame being written is out. A client that does
+    // not read at all never lets it out; its keep-alive ping then times out.
+    close_after_write_.emplace(code, std::move(reason));
+    return;
+  }
+  if (reason.size() > 123) reason.resize(123);
+  ws_.async_close(websocket::close_reason(static_cast<websocket::close_code>(code), reason),
+                  [self = shared_from_this()](beast::error_code) { self->finish(); });
+}
+
+void websocket_session::finish() {
+  if (subscribed_) {
+    hub_.unsubscribe(sub_.tenant, this);
+    subscribed_ = false;
+  }
+  beast::error_code ec;
+  beast::get_lowest_layer(ws_).socket().close(ec);
+}
+
+}  // namespace vigie::server

@@ -1,0 +1,1065 @@
+"""The live feed (GET /v1/stream, WebSocket) and crisis alerts over the real server: handshake
+errors, live and replayed events, filters, resumption without loss across reconnects, slow and
+dead consumers, the crisis and product-launch scenarios, the alert routes, determinism of a
+replay, and restarts."""
+
+import base64
+import datetime
+import json
+import os
+import random
+import re
+import socket
+import sys
+import threading
+import time
+import unittest
+
+import websocket
+
+sys.path.insert(0, os.path.dirname(__file__))
+import contracts  # noqa: E402
+from vigie_server import KEYS, Server  # noqa: E402
+
+SECOND = 1000
+MINUTE = 60 * SECOND
+HOUR = 60 * MINUTE
+DAY = 24 * HOUR
+BUCKET = 5 * MINUTE
+T0 = 1767225600000  # 2026-01-01T00:00:00Z, for tests that do not need the detectors
+
+
+# -- helpers shared with test_webhooks.py ---------------------------------------------------
+
+def rfc3339_ms(text):
+    """Epoch milliseconds of "2026-01-01T00:00:00.000Z"."""
+    d = datetime.datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=datetime.timezone.utc)
+    return int(d.timestamp() * 1000 + 0.5)
+
+
+def iso(ms):
+    d = datetime.datetime.fromtimestamp(ms / 1000, tz=datetime.timezone.utc)
+    return d.strftime("%Y-%m-%dT%H:%M:%S.") + f"{ms % 1000:03d}Z"
+
+
+def metrics(server):
+    """/metrics as {'name{labels}': value}."""
+    status, _, data = server.request("GET", "/metrics", key=None)
+    assert status == 200, status
+    out = {}
+    for line in data.decode().splitlines():
+        if line and not line.startswith("#"):
+            name, _, value = line.rpartition(" ")
+            out[name] = float(value)
+    return out
+
+
+def metric_families(server):
+    status, _, data = server.request("GET", "/metrics", key=None)
+    return {line.split()[2] for line in data.decode().splitlines() if line.startswith("# TYPE ")}
+
+
+def handshake(server, query="", key="acme", upgrade=True, extra_headers=None):
+    """A WebSocket upgrade request that the server is expected to refuse: (status, body)."""
+    headers = dict(extra_headers or {})
+    if upgrade:
+        headers.update({"Upgrade": "websocket", "Connection": "Upgrade", "Sec-WebSocket-Version": "13",
+                        "Sec-WebSocket-Key": base64.b64encode(os.urandom(16)).decode()})
+    status, _, data = server.request("GET", "/v1/stream" + (f"?{query}" if query else ""),
+                                     key=key, headers=headers)
+    assert status != 101, "the upgrade was accepted"
+    try:
+        return status, json.loads(data) if data else None
+    except ValueError:
+        raise AssertionError(f"{status}: not JSON: {data[:200]!r}")
+
+
+class Feed:
+    """One client of GET /v1/stream."""
+
+    def __init__(self, server, query="", key="acme", auth="header", timeout=10, sockopt=()):
+        url = f"ws://127.0.0.1:{server.port}/v1/stream"
+        headers = []
+        if auth == "header":
+            headers.append("Authorization: Bearer " + KEYS.get(key, key))
+        elif auth == "query":
+            query = (query + "&" if query else "") + "access_token=" + KEYS.get(key, key)
+        if query:
+            url += "?" + query
+        self.ws = websocket.create_connection(url, header=headers, timeout=timeout, sockopt=sockopt,
+                                              skip_utf8_validation=True)
+        self.close_code = None
+        self.close_reason = None
+        self.pings = 0
+
+    def next(self, timeout=10):
+        """The next event as a dict; None once the server closed the feed (see close_code).
+        Raises websocket.WebSocketTimeoutException when nothing comes within timeout."""
+        if self.close_code is not None:
+            return None
+        self.ws.settimeout(timeout)
+        while True:
+            try:
+                opcode, frame = self.ws.recv_data_frame(True)
+            except websocket.WebSocketConnectionClosedException:
+                self.close_code = self.close_code or -1
+                return None
+            if opcode == websocket.ABNF.OPCODE_TEXT:
+                return json.loads(frame.data)
+            if opcode == websocket.ABNF.OPCODE_CLOSE:
+                data = frame.data or b""
+                self.close_code = int.from_bytes(data[:2], "big") if len(data) >= 2 else 1005
+                self.close_reason = data[2:].decode("utf-8", "replace")
+                return None
+            if opcode == websocket.ABNF.OPCODE_PING:
+                self.pings += 1
+
+    def read_until(self, pred, timeout=20, limit=1000000):
+        """Events up to and including the first one for which pred is true."""
+        out = []
+        deadline = time.time() + timeout
+        while True:
+            left = deadline - time.time()
+            if left <= 0:
+                raise AssertionError(f"timed out after {len(out)} events; last: {out[-1:]}")
+            try:
+                e = self.next(timeout=left)
+            except websocket.WebSocketTimeoutException:
+                raise AssertionError(f"timed out after {len(out)} events; last: {out[-1:]}")
+            if e is None:
+                raise AssertionError(f"feed closed ({self.close_code} {self.close_reason!r}) "
+                                     f"after {len(out)} events")
+            out.append(e)
+            if pred(e) or len(out) >= limit:
+                return out
+
+    def quiet(self, seconds):
+        """Events that come within seconds (expecting none, usually)."""
+        out = []
+        deadline = time.time() + seconds
+        while time.time() < deadline:
+            try:
+                e = self.next(timeout=max(0.01, deadline - time.time()))
+            except websocket.WebSocketTimeoutException:
+                break
+            if e is None:
+                break
+            out.append(e)
+        return out
+
+    def close(self):
+        try:
+            self.ws.close(timeout=2)
+        except Exception:  # noqa: BLE001 - already closed by the server
+            pass
+
+    def abort(self):
+        """Drops the connection without a close frame."""
+        self.ws.shutdown()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+
+def is_mention(mention_id):
+    return lambda e: e["type"] == "mention" and e["data"]["id"] == mention_id
+
+
+def all_alerts(server, query=""):
+    out, cursor = [], None
+    while True:
+        path = "/v1/alerts?limit=500" + (f"&{query}" if query else "") + (f"&cursor={cursor}" if cursor else "")
+        status, body = server.json("GET", path)
+        assert status == 200, (status, body)
+        out += body["alerts"]
+        cursor = body["next_cursor"]
+        if not cursor:
+            return out
+
+
+def settle_alerts(server, timeout=25):
+    """Waits until the server's alerts stop changing and none is open (detectors run behind
+    ingest); returns them."""
+    deadline = time.time() + timeout
+    last = None
+    while True:
+        alerts = all_alerts(server)
+        if alerts and alerts == last and all(a["state"] == "resolved" for a in alerts):
+            return alerts
+        if time.time() > deadline:
+            return alerts
+        last = alerts
+        time.sleep(0.5)
+
+
+def ingest_all(server, mentions, batch, latencies=None):
+    conn = server.connection(timeout=60)
+    try:
+        for i in range(0, len(mentions), batch):
+            chunk = mentions[i:i + batch]
+            body = "".join(json.dumps(m) + "\n" for m in chunk)
+            start = time.time()
+            status, hdrs, data = server.request("POST", "/v1/mentions", body, conn=conn,
+                                                headers={"Content-Type": "application/x-ndjson"})
+            if latencies is not None:
+                latencies.append(time.time() - start)
+            assert status == 200, (status, data[:300])
+            result = json.loads(data)
+            assert result["accepted"] + result["duplicates"] == len(chunk), result
+    finally:
+        conn.close()
+
+
+# -- the crisis scenario -------------------------------------------------------------------
+#
+# Three days of steady background for two brands (3 to 6 mentions per 5-minute bucket each),
+# then on the fourth day a bad buzz on Borel (about x10 volume of mostly negative French and
+# English text for 45 minutes) and a product launch of Kelvio (x10 volume of positive text for
+# 45 minutes), then normal volume until 22:00 so that the alerts resolve. Event time is in the
+# past (the watermark ignores future times), the same for every server of a run.
+
+BASE = (int(time.time() * 1000) // DAY) * DAY - 4 * DAY
+SPIKE_START = BASE + 3 * DAY + 10 * HOUR
+SPIKE_END = SPIKE_START + 45 * MINUTE
+LAUNCH_START = BASE + 3 * DAY + 15 * HOUR
+LAUNCH_END = LAUNCH_START + 45 * MINUTE
+HISTORY_END = BASE + 3 * DAY + 22 * HOUR
+SPIKE_STEMS = ("scandal", "arnaq", "scam", "rembours", "refund", "boycott")
+
+BACKGROUND = {
+    "borel": ["Borel ouvre un nouveau magasin à Lyon", "J'adore Borel, super service",
+              "Borel is great, love their products", "Nouvelle pub Borel à la télé ce soir",
+              "Borel annonce ses résultats trimestriels", "Très bon accueil chez Borel aujourd'hui",
+              "Borel sponsors the local marathon this weekend", "Livraison Borel un peu lente cette semaine"],
+    "kelvio": ["Kelvio sort une mise à jour de son application", "Kelvio box works fine, good value",
+               "J'utilise Kelvio depuis un an, content", "Kelvio annonce un partenariat avec une banque",
+               "Kelvio en panne ce matin, nul"],
+}
+CRISIS = ["Scandale chez Borel, arnaque, remboursement refusé", "Borel is a scam, worst service ever",
+          "Arnaque Borel : remboursement refusé, scandale total", "Borel scam again, refund refused, disgusting",
+          "#BoycottBorel scandale, ils refusent le remboursement", "Quelle arnaque ce Borel, honteux, plus jamais"]
+LAUNCH = ["Great new Kelvio Box, love the launch", "Kelvio lance sa nouvelle box, génial, bravo !",
+          "J'adore la nouvelle Kelvio Box, au top !", "Kelvio launch is amazing, congrats to the team",
+          "La nouvelle Kelvio Box est superbe, excellent travail"]
+SOURCES = ["twitter", "news", "forum", "review", "blog", "mastodon"]
+
+
+def crisis_history(end=HISTORY_END):
+    """The scenario's mentions up to end (exclusive), in event-time order."""
+    rng = random.Random(20260101)
+    out = []
+
+    def add(prefix, text, t):
+        n = len(out)
+        out.append({"id": f"{prefix}-{n}", "text": text, "created_at": t, "source": SOURCES[n % len(SOURCES)],
+                    "author": {"id": f"u{n % 700}", "name": f"User {n % 700}",
+                               "followers": rng.randint(10, 5000)}})
+
+    for start in range(BASE, HISTORY_END, BUCKET):
+        for watch in ("borel", "kelvio"):
+            for _ in range(rng.randint(3, 6)):
+                add("bg", rng.choice(BACKGROUND[watch]), start + rng.randrange(BUCKET))
+        if SPIKE_START <= start < SPIKE_END:
+            for _ in range(rng.randint(38, 46)):
+                text = rng.choice(CRISIS) if rng.random() < 0.85 else rng.choice(BACKGROUND["borel"][:4])
+                add("spike", text, start + rng.randrange(BUCKET))
+        if LAUNCH_START <= start < LAUNCH_END:
+            for _ in range(rng.randint(38, 46)):
+                add("launch", rng.choice(LAUNCH), start + rng.randrange(BUCKET))
+    out.sort(key=lambda m: m["created_at"])
+    return [m for m in out if m["created_at"] < end]
+
+
+def put_watches(server, key="acme"):
+    for wid in ("borel", "kelvio"):
+        status, body = server.json("PUT", f"/v1/watches/{wid}",
+                                   json.dumps({"name": wid.title(), "query": wid}), key=key)
+        assert status in (200, 201), (status, body)
+
+
+def diagnosis(server, watch="borel", start=SPIKE_START, end=SPIKE_END):
+    """What the detectors saw around a window: the alerts and the 5-minute series."""
+    status, series = server.json(
+        "GET", f"/v1/watches/{watch}/series?interval=5m&from={start - HOUR}&to={end + 2 * HOUR}")
+    rows = [(b["start"][11:16], b["volume"], b.get("negative")) for b in (series or {}).get("buckets", [])]
+    return (f"\nalerts: {json.dumps(all_alerts(server), indent=1)}\nseries {watch} "
+            f"(start, volume, negative): {rows}\n")
+
+
+class Collector(threading.Thread):
+    """Reads a feed in the background, resuming after a close, until stopped."""
+
+    def __init__(self, server, query):
+        super().__init__(daemon=True)
+        self.server, self.query = server, query
+        self.events, self.closes = [], []
+        self.feed = Feed(server, query)
+        self.stopping = threading.Event()
+        self.start()
+
+    def run(self):
+        while not self.stopping.is_set():
+            try:
+                e = self.feed.next(timeout=0.2)
+            except websocket.WebSocketTimeoutException:
+                continue
+            except Exception as err:  # noqa: BLE001
+                self.closes.append(repr(err))
+                return
+            if e is None:
+                self.closes.append((self.feed.close_code, self.feed.close_reason))
+                since = self.events[-1]["seq"] if self.events else None
+                if since is None:
+                    return
+                self.feed = Feed(self.server, self.query + f"&since={since}")
+                continue
+            self.events.append(e)
+
+    def stop(self):
+        self.stopping.set()
+        self.join(10)
+        self.feed.close()
+        return self.events
+
+
+# -- the feed ------------------------------------------------------------------------------
+
+class stream_test(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.server = Server().start()
+        put_watches(cls.server)
+        cls.counter = 0
+
+    @classmethod
+    def tearDownClass(cls):
+        code = cls.server.stop()
+        cls.server.cleanup()
+        assert code == 0, f"vigie exited with {code} after SIGTERM"
+
+    def uid(self, prefix):
+        stream_test.counter += 1
+        return f"{prefix}-{stream_test.counter}"
+
+    def m(self, text, mid=None, t=None, **extra):
+        d = {"id": mid or self.uid("s"), "text": text, "created_at": t or T0 + stream_test.counter,
+             "source": "twitter"}
+        d.update(extra)
+        return d
+
+    def ingest(self, mentions):
+        status, body = self.server.ingest(mentions)
+        self.assertEqual(status, 200, body)
+        self.assertEqual(body["accepted"], len(mentions), body)
+
+    def head(self):
+        """The seq of the newest event, made known by a sentinel mention."""
+        with Feed(self.server) as f:
+            sentinel = self.m("borel sentinel")
+            self.ingest([sentinel])
+            return f.read_until(is_mention(sentinel["id"]))[-1]["seq"]
+
+    def full_log(self, until_id):
+        with Feed(self.server, "since=0") as f:
+            return f.read_until(is_mention(until_id), timeout=60)
+
+    # -- handshake ---------------------------------------------------------------------------
+
+    def test_handshake_errors(self):
+        srv = self.server
+        for key in (None, "not-a-key"):
+            status, body = handshake(srv, key=key)
+            self.assertEqual(status, 401, body)
+            contracts.check("Error", body)
+            self.assertEqual(body["error"]["code"], "unauthorized")
+        status, body = handshake(srv, "access_token=wrong", key=None)
+        self.assertEqual(status, 401, body)
+        with self.assertRaises(websocket.WebSocketBadStatusException) as ctx:
+            Feed(srv, auth=None)
+        self.assertEqual(ctx.exception.status_code, 401)
+        for query in ("types=bogus", "types=mention,,alert", "types=", "watches=", "foo=1",
+                      "since=abc", "since=-1", "since=1.5", "limit=3"):
+            status, body = handshake(srv, query)
+            self.assertEqual(status, 400, (query, body))
+            contracts.check("Error", body)
+        for query in ("watches=nope", "watches=borel,nope", "watches=borel&types=alert&watches=nope"):
+            status, body = handshake(srv, query)
+            self.assertEqual(status, 404, (query, body))
+            contracts.check("Error", body)
+        # Another tenant has no watch borel.
+        status, body = handshake(srv, "watches=borel", key="globex")
+        self.assertEqual(status, 404, body)
+        head = self.head()
+        status, body = handshake(srv, f"since={head + 1}")
+        self.assertEqual(status, 400, body)
+        contracts.check("Error", body)
+        status, body = handshake(srv, f"since={head + 1000000}")
+        self.assertEqual(status, 400, body)
+        # A plain GET (no Upgrade) is told to upgrade.
+        status, body = handshake(srv, upgrade=False)
+        self.assertEqual(status, 426, body)
+        contracts.check("Error", body)
+        # since=head is fine: nothing to replay yet.
+        with Feed(srv, f"since={head}", auth="query") as f:
+            self.assertEqual(f.quiet(0.3), [])
+        status, body = srv.json("GET", "/livez", key=None)
+        self.assertEqual(status, 200)
+
+    # -- live events -------------------------------------------------------------------------
+
+    def test_live_mentions_arrive_in_order_with_enriched_data(self):
+        old = self.m("Borel avant la connexion")
+        self.ingest([old])
+        with Feed(self.server) as f:
+            batch = [
+                self.m("Scandale chez Borel, arnaque, remboursement refusé", lang="fr",
+                       author={"id": "a1", "name": "Zoé", "followers": 120}),
+                self.m("Rien à voir avec les marques"),
+                self.m("Great new Kelvio Box, love the launch", source="review"),
+                self.m("Borel et Kelvio, même combat", t=iso(T0 + 5 * HOUR)),
+            ]
+            self.ingest(batch)
+            sentinel = self.m("borel sentinel")
+            self.ingest([sentinel])
+            events = f.read_until(is_mention(sentinel["id"]))
+        seqs = [e["seq"] for e in events]
+        self.assertEqual(seqs, list(range(seqs[0], seqs[0] + len(seqs))), "seq must grow by one, no gap")
+        self.assertEqual([e["type"] for e in events], ["mention"] * 4)
+        by_id = {e["data"]["id"]: e["data"] for e in events}
+        self.assertNotIn(old["id"], by_id, "a feed without since starts at the head")
+        self.assertNotIn(batch[1]["id"], by_id, "a mention that matches no watch is no event")
+        self.assertEqual([e["data"]["id"] for e in events],
+                         [batch[0]["id"], batch[2]["id"], batch[3]["id"], sentinel["id"]])
+        for e in events:
+            contracts.check("EnrichedMention", e["data"])
+        crisis = by_id[batch[0]["id"]]
+        self.assertEqual(crisis["text"], batch[0]["text"])
+        self.assertEqual(crisis["created_at"], iso(batch[0]["created_at"]))
+        self.assertEqual(crisis["source"], "twitter")
+        self.assertEqual(crisis["lang"], "fr")
+        self.assertEqual(crisis["sentiment"]["label"], "negative")
+        self.assertLess(crisis["sentiment"]["score"], 0)
+        self.assertEqual(crisis["watches"], ["borel"])
+        self.assertEqual(crisis["author"]["name"], "Zoé")
+        self.assertLess(abs(rfc3339_ms(crisis["ingested_at"]) - time.time() * 1000), 60000)
+        launch = by_id[batch[2]["id"]]
+        self.assertEqual((launch["source"], launch["sentiment"]["label"], launch["watches"]),
+                         ("review", "positive", ["kelvio"]))
+        both = by_id[batch[3]["id"]]
+        self.assertEqual(sorted(both["watches"]), ["borel", "kelvio"])
+        self.assertEqual(both["created_at"], iso(T0 + 5 * HOUR))
+
+    def test_duplicates_are_no_new_event(self):
+        first = self.m("Borel encore")
+        self.ingest([first])
+        with Feed(self.server) as f:
+            status, body = self.server.ingest([first, first])
+            self.assertEqual(body["duplicates"], 2, body)
+            sentinel = self.m("borel sentinel")
+            self.ingest([sentinel])
+            events = f.read_until(is_mention(sentinel["id"]))
+        self.assertEqual([e["data"]["id"] for e in events], [sentinel["id"]])
+
+    def test_filters_by_watch_and_type(self):
+        feeds = {
+            "kelvio": Feed(self.server, "watches=kelvio"),
+            "borel_mentions": Feed(self.server, "watches=borel&types=mention"),
+            "both": Feed(self.server, "watches=kelvio,borel"),
+            "findings": Feed(self.server, "types=alert,signal"),
+            "all": Feed(self.server, auth="query"),
+        }
+        try:
+            batch = [self.m("Borel seul"), self.m("Kelvio seul"), self.m("Borel et Kelvio"),
+                     self.m("Ni l'un ni l'autre"), self.m("borel, toujours"), self.m("kelvio, toujours")]
+            self.ingest(batch)
+            sentinel = self.m("Borel and Kelvio sentinel")
+            self.ingest([sentinel])
+            got = {name: f.read_until(is_mention(sentinel["id"]))
+                   for name, f in feeds.items() if name != "findings"}
+            findings = feeds["findings"].quiet(1.0)
+        finally:
+            for f in feeds.values():
+                f.close()
+        ids = lambda events: [e["data"]["id"] for e in events]  # noqa: E731
+        b = [m["id"] for m in batch]
+        self.assertEqual(ids(got["all"]), [b[0], b[1], b[2], b[4], b[5], sentinel["id"]])
+        self.assertEqual(ids(got["kelvio"]), [b[1], b[2], b[5], sentinel["id"]])
+        self.assertEqual(ids(got["borel_mentions"]), [b[0], b[2], b[4], sentinel["id"]])
+        self.assertEqual(ids(got["both"]), ids(got["all"]))
+        self.assertEqual([e for e in findings if e["type"] == "mention"], [],
+                         "types=alert,signal must not get mentions")
+        # seq is the event's number for every client: a filtered client sees a subsequence.
+        by_seq = {e["seq"]: e["data"]["id"] for e in got["all"]}
+        for name, events in got.items():
+            seqs = [e["seq"] for e in events]
+            self.assertEqual(seqs, sorted(set(seqs)), name)
+            for e in events:
+                self.assertEqual(by_seq.get(e["seq"]), e["data"]["id"], name)
+        for e in got["kelvio"]:
+            self.assertIn("kelvio", e["data"]["watches"])
+
+    # -- since ---------------------------------------------------------------------------------
+
+    def test_since_replays_exactly_the_missed_events(self):
+        h0 = self.head()
+        first = [self.m("Borel un"), self.m("Kelvio deux"), self.m("rien"), self.m("Borel Kelvio trois")]
+        self.ingest(first)
+        # A client reads part of the feed, then goes away.
+        with Feed(self.server, f"since={h0}") as f:
+            seen = f.read_until(lambda e: False, limit=2)
+        last = seen[-1]["seq"]
+        missed = [self.m(f"Borel manqué {i}") if i % 3 else self.m(f"Kelvio manqué {i}") for i in range(30)]
+        self.ingest(missed[:10])
+        self.ingest(missed[10:])
+        sentinel = self.m("borel sentinel")
+        self.ingest([sentinel])
+        with Feed(self.server, f"since={last}") as f:
+            resumed = f.read_until(is_mention(sentinel["id"]))
+        log = self.full_log(sentinel["id"])
+        self.assertEqual([e["seq"] for e in log], list(range(1, len(log) + 1)), "the log has gaps")
+        self.assertEqual(resumed, [e for e in log if e["seq"] > last])
+        self.assertEqual(seen, [e for e in log if h0 < e["seq"] <= last])
+        want = [m["id"] for m in first if m["text"] != "rien"] + [m["id"] for m in missed] + [sentinel["id"]]
+        self.assertEqual([e["data"]["id"] for e in log if e["seq"] > h0], want)
+        # Filters apply to the replay too.
+        with Feed(self.server, f"since={h0}&watches=kelvio&types=mention") as f:
+            kelvio = f.read_until(lambda e: e["data"]["id"] == missed[-3]["id"])
+        self.assertEqual(kelvio, [e for e in log if h0 < e["seq"] <= kelvio[-1]["seq"]
+                                  and "kelvio" in e["data"]["watches"]])
+        # Replayed, then live, on the same connection.
+        with Feed(self.server, f"since={last}") as f:
+            replayed = f.read_until(is_mention(sentinel["id"]))
+            more = self.m("Borel après le replay")
+            self.ingest([more])
+            live = f.read_until(is_mention(more["id"]))
+        self.assertEqual(replayed, resumed)
+        self.assertEqual([e["seq"] for e in live], [resumed[-1]["seq"] + 1])
+
+    def test_100_reconnects_lose_nothing(self):
+        """Acceptance: zero missed or duplicated events across 100 reconnects during ingest."""
+        h0 = self.head()
+        stop, sent, errors = threading.Event(), [], []
+
+        def writer():
+            conn = self.server.connection(timeout=30)
+            n = 0
+            try:
+                while not stop.is_set():
+                    batch = []
+                    for i in range(20):
+                        mid = f"rc-{n}"
+                        n += 1
+                        text = "Rien à signaler" if i % 4 == 3 else ("Borel" if i % 2 else "Kelvio") + f" numéro {n}"
+                        batch.append({"id": mid, "text": text, "created_at": T0 + n, "source": "forum"})
+                    body = "".join(json.dumps(x) + "\n" for x in batch)
+                    status, _, data = self.server.request("POST", "/v1/mentions", body, conn=conn,
+                                                          headers={"Content-Type": "application/x-ndjson"})
+                    if status != 200 or json.loads(data)["accepted"] != len(batch):
+                        errors.append((status, data[:200]))
+                        return
+                    sent.extend(x["id"] for x in batch if x["text"] != "Rien à signaler")
+                    time.sleep(0.002)
+            finally:
+                conn.close()
+
+        t = threading.Thread(target=writer)
+        t.start()
+        rng = random.Random(100)
+        received, since, styles = [], h0, {"close": 0, "abort": 0}
+        try:
+            for i in range(100):
+                f = Feed(self.server, f"since={since}")
+                want = rng.choice([0, 1, 3, 10, 40, 120])
+                got = f.read_until(lambda e: False, limit=want, timeout=20) if want else []
+                received += got
+                if got:
+                    since = got[-1]["seq"]
+                style = rng.choice(["close", "abort"])
+                styles[style] += 1
+                f.close() if style == "close" else f.abort()
+        finally:
+            stop.set()
+            t.join()
+        self.assertEqual(errors, [])
+        sentinel = self.m("borel sentinel")
+        self.ingest([sentinel])
+        with Feed(self.server, f"since={since}") as f:
+            received += f.read_until(is_mention(sentinel["id"]), timeout=60)
+        seqs = [e["seq"] for e in received]
+        self.assertEqual(len(seqs), len(set(seqs)), "an event was sent twice")
+        self.assertEqual(seqs, list(range(h0 + 1, seqs[-1] + 1)), "an event was missed")
+        got_ids = [e["data"]["id"] for e in received if e["data"]["id"].startswith("rc-")]
+        self.assertEqual(len(got_ids), len(set(got_ids)))
+        self.assertEqual(set(got_ids), set(sent))
+        self.assertGreater(len(sent), 500, "too little was ingested during the reconnects")
+        self.assertGreater(since, h0 + 200, "the reconnects did not follow the ingest")
+
+    # -- observability -------------------------------------------------------------------------
+
+    def test_metrics(self):
+        before = metrics(self.server)
+        with Feed(self.server) as f:
+            sessions = metrics(self.server).get("vigie_stream_sessions")
+            mentions = [self.m(f"Borel métrique {i}") for i in range(5)]
+            self.ingest(mentions)
+            f.read_until(is_mention(mentions[-1]["id"]))
+            after = metrics(self.server)
+        self.assertGreaterEqual(sessions, 1)
+        sent = "vigie_stream_events_sent_total"
+        self.assertGreaterEqual(after[sent] - before.get(sent, 0), 5)
+        families = metric_families(self.server)
+        for name in ("vigie_stream_sessions", "vigie_stream_events_sent_total",
+                     "vigie_stream_slow_consumer_closes_total", "vigie_alert_transitions_total",
+                     "vigie_signals_total", "vigie_webhook_deliveries_total", "vigie_webhook_retries_total",
+                     "vigie_webhook_pending"):
+            self.assertIn(name, families)
+        # The session closed: the gauge comes back down.
+        for _ in range(50):
+            if metrics(self.server)["vigie_stream_sessions"] < sessions:
+                break
+            time.sleep(0.05)
+        self.assertLess(metrics(self.server)["vigie_stream_sessions"], sessions)
+
+
+# -- slow consumers and retention -----------------------------------------------------------
+
+SLOW_CONFIG = """
+stream:
+  max_queued_events: 16
+pipeline:
+  event_retention: 1000
+"""
+
+
+class slow_consumer_test(unittest.TestCase):
+    """A client that stops reading while a burst of events goes out: it must not slow ingest
+    nor the other clients, and the server closes it with 4008 instead of queueing forever."""
+
+    BURST = 2000
+    BATCH = 8
+
+    @classmethod
+    def setUpClass(cls):
+        cls.server = Server(config=SLOW_CONFIG).start()
+        put_watches(cls.server)
+        srv = cls.server
+        # The slow client: a tiny receive buffer, and it does not read during the burst.
+        cls.slow = Feed(srv, sockopt=((socket.SOL_SOCKET, socket.SO_RCVBUF, 4096),))
+        # A healthy client, reading all along (and resuming if it is closed too).
+        cls.fast = Collector(srv, "types=mention,alert,signal")
+        mentions = [{"id": f"b{i}", "text": f"Borel rafale {i}" if i % 5 else f"rien {i}",
+                     "created_at": T0 + i, "source": "twitter"} for i in range(cls.BURST)]
+        cls.sentinel = {"id": "sentinel", "text": "Borel sentinel", "created_at": T0 + cls.BURST,
+                        "source": "twitter"}
+        cls.latencies = []
+        ingest_all(srv, mentions + [cls.sentinel], cls.BATCH, cls.latencies)
+        cls.matching = [m["id"] for m in mentions if m["text"].startswith("Borel")] + ["sentinel"]
+        deadline = time.time() + 30
+        while time.time() < deadline and not any(e["data"].get("id") == "sentinel" for e in cls.fast.events[-5:]):
+            time.sleep(0.1)
+        cls.fast.stop()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.slow.abort()
+        code = cls.server.stop()
+        cls.server.cleanup()
+        assert code == 0, f"vigie exited with {code} after SIGTERM"
+
+    def test_other_clients_get_everything_and_ingest_stays_fast(self):
+        events = self.fast.events
+        seqs = [e["seq"] for e in events]
+        self.assertEqual(seqs, sorted(set(seqs)), "duplicate or disordered events")
+        self.assertEqual(seqs, list(range(seqs[0], seqs[-1] + 1)), "missed events")
+        self.assertEqual([e["data"]["id"] for e in events if e["type"] == "mention"], self.matching)
+        lat = sorted(self.latencies)
+        self.assertLess(lat[len(lat) // 2], 0.25, f"median POST latency {lat[len(lat) // 2]:.3f}s")
+        self.assertLess(lat[-1], 2.0, f"slowest POST {lat[-1]:.3f}s")
+
+    def test_slow_consumer_is_closed_with_4008_and_resumes(self):
+        received = []
+        while True:
+            try:
+                e = self.slow.next(timeout=15)
+            except websocket.WebSocketTimeoutException:
+                self.fail(f"the slow client was never closed: got {len(received)} events, "
+                          f"last {received[-1:]} (expected close code 4008)")
+            if e is None:
+                break
+            received.append(e)
+        self.assertEqual(self.slow.close_code, 4008, (self.slow.close_reason, len(received)))
+        match = re.fullmatch(r"slow consumer: resume with since=(\d+)", self.slow.close_reason)
+        self.assertTrue(match, self.slow.close_reason)
+        since = int(match.group(1))
+        self.assertEqual(since, received[-1]["seq"] if received else since,
+                         "since= must name the last event the client was sent")
+        self.assertLess(len(received), len(self.matching), "it was not closed before the end of the burst")
+        with Feed(self.server, f"since={since}") as f:
+            received += f.read_until(is_mention("sentinel"), timeout=30)
+        seqs = [e["seq"] for e in received]
+        self.assertEqual(seqs, list(range(seqs[0], seqs[-1] + 1)))
+        self.assertEqual([e["data"]["id"] for e in received if e["type"] == "mention"], self.matching)
+        self.assertGreaterEqual(metrics(self.server)["vigie_stream_slow_consumer_closes_total"], 1)
+
+    def test_since_before_retention_is_gone(self):
+        srv = self.server
+        status, body = srv.json("PUT", "/v1/watches/w", json.dumps({"query": "globex"}), key="globex")
+        self.assertIn(status, (200, 201), body)
+        mentions = [{"id": f"g{i}", "text": f"Globex {i}", "created_at": T0 + i} for i in range(4200)]
+        for i in range(0, len(mentions), 1050):
+            status, body = srv.ingest(mentions[i:i + 1050], key="globex")
+            self.assertEqual(body["accepted"], 1050, body)
+        status, body = handshake(srv, "since=10", key="globex")
+        self.assertEqual(status, 410, body)
+        contracts.check("Error", body)
+        # Recent enough is fine, and replays from there.
+        with Feed(srv, "since=4190", key="globex") as f:
+            events = f.read_until(lambda e: e["data"]["id"] == "g4199")
+        self.assertEqual([e["seq"] for e in events], list(range(4191, 4201)))
+        self.assertEqual(events[0]["data"]["id"], "g4190")
+        # Retention is per tenant: acme's log is whole.
+        with Feed(srv, "since=0") as f:
+            first = f.read_until(lambda e: True, limit=1)
+        self.assertEqual(first[0]["seq"], 1)
+
+
+IDLE_CONFIG = """
+stream:
+  idle_timeout_seconds: 2
+"""
+
+
+class idle_timeout_test(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.server = Server(config=IDLE_CONFIG).start()
+        put_watches(cls.server)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.server.stop()
+        cls.server.cleanup()
+
+    def sessions(self, want):
+        """The vigie_stream_sessions gauge, once it reads want (or after 3 s)."""
+        for _ in range(60):
+            n = metrics(self.server)["vigie_stream_sessions"]
+            if n == want:
+                break
+            time.sleep(0.05)
+        return n
+
+    def test_dead_peer_is_closed_live_peer_is_kept(self):
+        srv = self.server
+        # A peer that completes the handshake and then never answers anything (no pong).
+        dead = socket.create_connection(("127.0.0.1", srv.port), timeout=10)
+        key = base64.b64encode(os.urandom(16)).decode()
+        dead.sendall((f"GET /v1/stream HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
+                      f"Connection: Upgrade\r\nSec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n"
+                      f"Authorization: Bearer {KEYS['acme']}\r\n\r\n").encode())
+        self.assertTrue(dead.recv(4096).startswith(b"HTTP/1.1 101"))
+        live = Feed(srv)
+        self.assertEqual(self.sessions(2), 2)
+        start = time.time()
+        self.assertEqual(live.quiet(5.0), [])  # answers the pings meanwhile
+        self.assertGreaterEqual(live.pings, 1, "no keep-alive ping in 5 s with a 2 s idle timeout")
+        # The dead peer was dropped; the live one was not.
+        dead.settimeout(max(0.1, 8 - (time.time() - start)))
+        data = b""
+        try:
+            while True:
+                chunk = dead.recv(4096)
+                if not chunk:
+                    break
+                data += chunk
+        except ConnectionResetError:
+            pass
+        except socket.timeout:
+            self.fail("the dead peer is still connected")
+        dead.close()
+        self.assertEqual(self.sessions(1), 1)
+        srv.ingest([{"id": "after-idle", "text": "Borel toujours là", "created_at": T0}])
+        self.assertEqual(live.read_until(is_mention("after-idle"))[-1]["data"]["id"], "after-idle")
+        live.close()
+
+
+# -- crisis alerts -----------------------------------------------------------------------------
+
+class crisis_test(unittest.TestCase):
+    """Three days of steady mentions, then a bad buzz on Borel and a product launch of Kelvio."""
+
+    BATCH = 1000
+
+    @classmethod
+    def setUpClass(cls):
+        cls.server = Server().start()
+        put_watches(cls.server)
+        cls.history = crisis_history()
+        cls.alerts_feed = Collector(cls.server, "types=alert,signal")
+        start = time.time()
+        ingest_all(cls.server, cls.history, cls.BATCH)
+        cls.ingest_seconds = time.time() - start
+        cls.alerts = settle_alerts(cls.server)
+        # Every alert's final state is on the feed too.
+        deadline = time.time() + 10
+        while time.time() < deadline:
+            last = {e["data"]["id"]: e["data"]["state"] for e in cls.alerts_feed.events if e["type"] == "alert"}
+            if all(last.get(a["id"]) == a["state"] for a in cls.alerts):
+                break
+            time.sleep(0.1)
+        cls.events = cls.alerts_feed.stop()
+        cls.stored_ids = {f"{m['source']}/{m['id']}" for m in cls.history}
+
+    @classmethod
+    def tearDownClass(cls):
+        code = cls.server.stop()
+        cls.server.cleanup()
+        assert code == 0, f"vigie exited with {code} after SIGTERM"
+
+    def alert_events(self, watch=None):
+        return [e for e in self.events if e["type"] == "alert" and (watch is None or e["data"]["watch"] == watch)]
+
+    def opened(self, watch):
+        return [e["data"] for e in self.alert_events(watch) if e["data"]["change"] == "opened"]
+
+    def check_alert_fields(self, a, watch, window):
+        start, end = window
+        self.assertEqual(a["watch"], watch)
+        self.assertIn(a["kind"], ("volume_spike", "negative_spike", "sentiment_shift"))
+        self.assertIn(a["severity"], ("warning", "critical"))
+        detected, started = rfc3339_ms(a["detected_at"]), rfc3339_ms(a["started_at"])
+        self.assertEqual(a["id"], f"{detected}-{a['kind']}-{watch}")
+        self.assertGreater(detected, start, a)
+        self.assertLessEqual(detected, end + 2 * BUCKET, f"detected too late: {a}")
+        self.assertGreaterEqual(started, start - BUCKET, a)
+        self.assertLessEqual(started, detected, a)
+        self.assertGreater(a["observed"], a["expected"], a)
+        self.assertGreater(a["score"], 0, a)
+        self.assertGreaterEqual(rfc3339_ms(a["updated_at"]), detected)
+        self.assertTrue(a["sample_mention_ids"], a)
+        for ref in a["sample_mention_ids"]:
+            self.assertRegex(ref, r"^[a-z]+/[a-z]+-\d+$")
+            self.assertIn(ref, self.stored_ids)
+
+    def test_crisis_opens_alerts_on_the_stream(self):
+        opened = self.opened("borel")
+        kinds = {a["kind"] for a in opened}
+        self.assertTrue(kinds & {"negative_spike", "volume_spike"},
+                        "no crisis alert on the stream" + diagnosis(self.server))
+        self.assertIn("negative_spike", kinds, diagnosis(self.server))
+        for a in opened:
+            self.check_alert_fields(a, "borel", (SPIKE_START, SPIKE_END))
+            self.assertEqual(a["state"], "open")
+            self.assertNotIn("resolved_at", a)
+            self.assertTrue(a["top_terms"], a)
+            self.assertTrue(any(stem in term for term in a["top_terms"] for stem in SPIKE_STEMS), a["top_terms"])
+            if a["kind"] == "negative_spike":
+                for ref in a["sample_mention_ids"]:
+                    self.assertIn("/spike-", ref, "a negative spike's samples are its negative mentions")
+        # Each alert appears in the listing and by id, as the stream last showed it.
+        listed = {a["id"]: a for a in self.alerts}
+        last = {e["data"]["id"]: e["data"] for e in self.alert_events()}
+        for a in opened:
+            self.assertIn(a["id"], listed)
+            status, body = self.server.json("GET", f"/v1/alerts/{a['id']}")
+            self.assertEqual(status, 200, body)
+            body.pop("acknowledgement", None)
+            self.assertEqual(body, last[a["id"]])
+
+    def test_no_alert_outside_the_spikes(self):
+        for a in self.alerts:
+            window = (SPIKE_START, SPIKE_END) if a["watch"] == "borel" else (LAUNCH_START, LAUNCH_END)
+            detected = rfc3339_ms(a["detected_at"])
+            self.assertTrue(window[0] < detected <= window[1] + 2 * BUCKET,
+                            f"false alert {a['id']}" + diagnosis(self.server, a["watch"], *window))
+
+    def test_crisis_alerts_resolve_after_the_spike(self):
+        self.assertTrue(self.alerts, diagnosis(self.server))
+        by_id = {}
+        for e in self.alert_events():
+            by_id.setdefault(e["data"]["id"], []).append(e)
+        for a in self.alerts:
+            self.assertEqual(a["state"], "resolved", "still open at the end of the history" + diagnosis(self.server))
+            history = by_id.get(a["id"], [])
+            self.assertTrue(history, a)
+            changes = [e["data"]["change"] for e in history]
+            self.assertEqual(changes[0], "opened", changes)
+            self.assertEqual(changes[-1], "resolved", changes)
+            self.assertTrue(set(changes[1:-1]) <= {"escalated"}, changes)
+            self.assertEqual([e["data"]["state"] for e in history], ["open"] * (len(history) - 1) + ["resolved"])
+            seqs = [e["seq"] for e in history]
+            self.assertEqual(seqs, sorted(seqs))
+            final = history[-1]["data"]
+            resolved = rfc3339_ms(final["resolved_at"])
+            self.assertGreater(resolved, rfc3339_ms(final["detected_at"]))
+            self.assertLessEqual(resolved, HISTORY_END)
+            self.assertEqual(final["detected_at"], history[0]["data"]["detected_at"])
+            self.assertEqual(final["id"], history[0]["data"]["id"])
+
+    def test_product_launch_is_a_volume_spike_not_a_crisis(self):
+        opened = self.opened("kelvio")
+        kinds = [a["kind"] for a in opened]
+        self.assertIn("volume_spike", kinds, diagnosis(self.server, "kelvio", LAUNCH_START, LAUNCH_END))
+        self.assertNotIn("negative_spike", kinds)
+        self.assertNotIn("sentiment_shift", kinds)
+        for a in opened:
+            self.check_alert_fields(a, "kelvio", (LAUNCH_START, LAUNCH_END))
+
+    def test_alert_listing_filters_and_errors(self):
+        srv = self.server
+        alerts = all_alerts(srv)
+        self.assertTrue(alerts)
+        detected = [rfc3339_ms(a["detected_at"]) for a in alerts]
+        self.assertEqual(detected, sorted(detected, reverse=True), "newest first")
+        self.assertEqual({a["watch"] for a in all_alerts(srv, "watch=kelvio")}, {"kelvio"})
+        self.assertEqual(len(all_alerts(srv, "watch=borel")) + len(all_alerts(srv, "watch=kelvio")), len(alerts))
+        vol = all_alerts(srv, "kind=volume_spike")
+        self.assertEqual(vol, [a for a in alerts if a["kind"] == "volume_spike"])
+        self.assertEqual(all_alerts(srv, "state=resolved"), [a for a in alerts if a["state"] == "resolved"])
+        self.assertEqual(all_alerts(srv, "state=open"), [a for a in alerts if a["state"] == "open"])
+        self.assertEqual(all_alerts(srv, f"since={LAUNCH_START}"),
+                         [a for a in alerts if rfc3339_ms(a["detected_at"]) >= LAUNCH_START])
+        self.assertEqual(all_alerts(srv, f"since={iso(HISTORY_END)}"), [])
+        # Pages of one, following the cursor, give the same list.
+        paged, cursor = [], None
+        while True:
+            status, body = srv.json("GET", "/v1/alerts?limit=1" + (f"&cursor={cursor}" if cursor else ""))
+            self.assertEqual(status, 200, body)
+            self.assertLessEqual(len(body["alerts"]), 1)
+            paged += body["alerts"]
+            cursor = body["next_cursor"]
+            if not cursor:
+                break
+        self.assertEqual(paged, alerts)
+        for query in ("state=bogus", "kind=bogus", "limit=0", "limit=abc", "limit=100000", "since=yesterday",
+                      "cursor=%%%", "foo=1", "watch=a%2Fb"):
+            status, body = srv.json("GET", f"/v1/alerts?{query}")
+            self.assertEqual(status, 400, (query, body))
+            contracts.check("Error", body)
+        status, body = srv.json("GET", "/v1/alerts?watch=nope")
+        self.assertEqual(status, 404, body)
+        contracts.check("Error", body)
+        for bad in ("abc", "123-nokind-borel", "x-volume_spike-borel"):
+            status, body = srv.json("GET", f"/v1/alerts/{bad}")
+            self.assertEqual(status, 400, (bad, body))
+            contracts.check("Error", body)
+        status, body = srv.json("GET", f"/v1/alerts/{T0}-volume_spike-borel")
+        self.assertEqual(status, 404, body)
+        contracts.check("Error", body)
+        # Tenants are isolated.
+        status, body = srv.json("GET", "/v1/alerts", key="globex")
+        self.assertEqual((status, body["alerts"]), (200, []))
+        status, body = srv.json("GET", f"/v1/alerts/{alerts[0]['id']}", key="globex")
+        self.assertEqual(status, 404, body)
+
+    def test_ack_workflow(self):
+        srv = self.server
+        alert = self.alerts[-1]
+        path = f"/v1/alerts/{alert['id']}/ack"
+        for body in ({"note": "no by"}, {"by": "alice", "priority": "high"}, {"by": 3}, {"by": ""}):
+            status, res = srv.json("POST", path, json.dumps(body))
+            self.assertEqual(status, 400, (body, res))
+            contracts.check("Error", res)
+        status, res = srv.json("POST", path, "not json")
+        self.assertEqual(status, 400, res)
+        status, res = srv.json("POST", f"/v1/alerts/{T0}-negative_spike-borel/ack", json.dumps({"by": "alice"}))
+        self.assertEqual(status, 404, res)
+        status, res = srv.json("POST", path, json.dumps({"by": "alice"}), key="globex")
+        self.assertEqual(status, 404, res)
+        status, got = srv.json("GET", f"/v1/alerts/{alert['id']}")
+        self.assertNotIn("acknowledgement", got, "a refused ack left a trace")
+
+        status, res = srv.json("POST", path, json.dumps({"by": "alice", "note": "on it", "assignee": "bob"}))
+        self.assertEqual(status, 200, res)
+        ack = res.pop("acknowledgement")
+        self.assertEqual(res, alert)
+        self.assertEqual((ack["by"], ack["note"], ack["assignee"]), ("alice", "on it", "bob"))
+        self.assertLess(abs(rfc3339_ms(ack["at"]) - time.time() * 1000), 60000, "ack time is wall-clock time")
+        status, got = srv.json("GET", f"/v1/alerts/{alert['id']}")
+        self.assertEqual(got["acknowledgement"], ack)
+        listed = {a["id"]: a for a in all_alerts(srv)}
+        self.assertEqual(listed[alert["id"]].get("acknowledgement"), ack)
+        for other in self.alerts[:-1]:
+            self.assertNotIn("acknowledgement", listed[other["id"]])
+        # A second ack replaces the first.
+        status, res = srv.json("POST", path, json.dumps({"by": "carol"}))
+        self.assertEqual(status, 200, res)
+        self.assertEqual(res["acknowledgement"]["by"], "carol")
+        self.assertNotIn("note", res["acknowledgement"])
+
+    def test_signals_route(self):
+        srv = self.server
+        status, body = srv.json("GET", "/v1/watches/borel/signals")
+        self.assertEqual(status, 200, body)
+        self.assertIsInstance(body["signals"], list)
+        self.assertIn("next_cursor", body)
+        signals = body["signals"]
+        for s in signals:
+            self.assertEqual(s["watch"], "borel")
+            self.assertIn(s["level"], ("weak", "emerging", "trend"))
+            for field in ("term", "first_seen", "detected_at", "count", "growth", "score", "sample_mention_ids"):
+                self.assertIn(field, s)
+        for level in ("weak", "emerging", "trend"):
+            status, body = srv.json("GET", f"/v1/watches/borel/signals?level={level}&limit=500")
+            self.assertEqual(status, 200, body)
+            self.assertTrue(all(s["level"] == level for s in body["signals"]))
+        status, body = srv.json("GET", f"/v1/watches/borel/signals?from={iso(HISTORY_END)}")
+        self.assertEqual((status, body["signals"]), (200, []))
+        for query in ("level=strong", "limit=0", "limit=x", "from=never", "to=x", "bogus=1"):
+            status, body = srv.json("GET", f"/v1/watches/borel/signals?{query}")
+            self.assertEqual(status, 400, (query, body))
+            contracts.check("Error", body)
+        status, body = srv.json("GET", "/v1/watches/nope/signals")
+        self.assertEqual(status, 404, body)
+        status, body = srv.json("GET", "/v1/watches/borel/signals", key="globex")
+        self.assertEqual(status, 404, body)
+        # Signals on the feed are in the route too.
+        on_feed = {(e["data"]["term"], e["data"]["level"], e["data"]["detected_at"])
+                   for e in self.events if e["type"] == "signal" and e["data"]["watch"] == "borel"}
+        status, body = srv.json("GET", "/v1/watches/borel/signals?limit=500")
+        listed = {(s["term"], s["level"], s["detected_at"]) for s in body["signals"]}
+        self.assertLessEqual(on_feed, listed)
+
+    def test_replay_gives_the_same_alerts(self):
+        """Determinism: the same history, in small batches, into a fresh server."""
+        def key(alerts):
+            return sorted((a["id"], a["kind"], a["started_at"], a["detected_at"], a["state"], a.get("resolved_at"))
+                          for a in alerts)
+        with Server() as other:
+            put_watches(other)
+            ingest_all(other, self.history, 64)
+            replayed = settle_alerts(other)
+            self.assertEqual(key(replayed), key(self.alerts),
+                             "first run:" + diagnosis(self.server) + "replay:" + diagnosis(other))
+
+    def test_restart_keeps_alerts_and_the_log(self):
+        srv = self.server
+        before = all_alerts(srv)
+        first_alert = min(e["seq"] for e in self.alert_events())
+        with Feed(srv, f"since={first_alert - 1}&types=alert") as f:
+            replay_before = f.read_until(lambda e: e["seq"] == self.alert_events()[-1]["seq"])
+        with Feed(srv) as f:
+            srv.ingest([{"id": "pre-restart", "text": "Borel avant", "created_at": HISTORY_END - MINUTE}])
+            head = f.read_until(is_mention("pre-restart"))[-1]["seq"]
+        self.assertEqual(srv.stop(), 0)
+        srv.start()
+        self.assertEqual(all_alerts(srv), before)
+        for a in before:
+            status, body = srv.json("GET", f"/v1/alerts/{a['id']}")
+            self.assertEqual((status, body), (200, a))
+        with Feed(srv, f"since={first_alert - 1}&types=alert") as f:
+            replay_after = f.read_until(lambda e: e["seq"] == replay_before[-1]["seq"])
+        self.assertEqual(replay_after, replay_before)
+        self.assertEqual(replay_before, self.alert_events())
+        # Numbering goes on where it stopped.
+        with Feed(srv, f"since={head}") as f:
+            srv.ingest([{"id": "post-restart", "text": "Borel après", "created_at": HISTORY_END}])
+            events = f.read_until(is_mention("post-restart"))
+        self.assertEqual([e["seq"] for e in events], [head + 1])
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
