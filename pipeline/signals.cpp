@@ -903,7 +903,7 @@ void signal_detector::save(std::string* out) const {
     w.put(c.authors[0]);
     w.put(c.authors[1]);
     w.text(c.text);
-    for (const std::string& s : c.samples) w.text(s);
+    for (std::size_t k = 0; k < c.sample_count; ++k) w.text(c.samples[k]);
   }
   w.put(static_cast<std::uint32_t>(st.free_candidates.size()));
   w.bytes(st.free_candidates.data(), st.free_candidates.size() * sizeof(std::uint16_t));
@@ -965,9 +965,10 @@ result<signal_detector> signal_detector::load(std::string_view bytes, const sign
         !r.get(&c.parts[0]) || !r.get(&c.parts[1]) || !r.get(&c.growth) || !r.get(&c.raw_recent) || !r.get(&c.count) || !r.get(&c.authors[0]) ||
         !r.get(&c.authors[1]) || !r.text(&c.text, st->opt.max_term_bytes))
       return bad("bad candidate");
-    for (std::string& s : c.samples)
-      if (!r.text(&s, st->opt.max_sample_id_bytes)) return bad("bad candidate sample");
-    if (c.slot >= slot_count || c.sample_count > max_samples || c.sample_next >= max_samples ||
+    if (c.sample_count > max_samples) return bad("bad candidate sample");
+    for (std::size_t k = 0; k < c.sample_count; ++k)
+      if (!r.text(&c.samples[k], st->opt.max_sample_id_bytes)) return bad("bad candidate sample");
+    if (c.slot >= slot_count || c.sample_next >= max_samples ||
         !std::isfinite(c.raw_recent) || c.raw_recent < 0 || std::isnan(c.growth) ||
         (st->slots[c.slot].flags & candidate_mask) != i + 1 || st->slots[c.slot].hash != c.hash)
       return bad("inconsistent candidate");

@@ -399,9 +399,9 @@ void term_extractor::impl::extract(std::string_view text, std::string_view lang,
       }
       if (a < 0x80) break;
       const internal::code_point cp = internal::decode(text, e);
-      const char_class k = classify(cp.cp);
-      if (k == char_class::separator) break;
-      if (k == char_class::letter) {
+      const char_class cls = classify(cp.cp);
+      if (cls == char_class::separator) break;
+      if (cls == char_class::letter) {
         digits_only = false;
         if (size + cp.size <= max_raw_word_bytes) size += internal::fold_to(text.substr(e, cp.size), folded + size);
         else fits = false;

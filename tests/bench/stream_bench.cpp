@@ -838,8 +838,8 @@ int main(int argc, char** argv) {
   }
   const std::size_t load_tick0 = static_cast<std::size_t>(idle_buckets * ticks_per_bucket);
 
-  std::printf("stream_bench: %zu watches (tenant %s), %zu days of history, event time %.3g buckets (%lld s) per "
-              "wall second, a bench POST every %.0f ms, idle %.0f s + load %.0f s, filler batches of %zu over %d "
+  std::printf("stream_bench: %zu watches (tenant %s), %zu days of history, event time advancing %.3g x %lld s "
+              "per wall second, a bench POST every %.0f ms, idle %.0f s + load %.0f s, filler batches of %zu over %d "
               "connections, spikes x%zu, seed %llu, %u hardware threads\n",
               watches.size(), std::string(k_bench_tenant).c_str(), o.history_days, o.pace,
               static_cast<long long>(k_bucket_ms / 1000), std::chrono::duration<double, std::milli>(tick_period).count(),
@@ -882,7 +882,6 @@ int main(int argc, char** argv) {
   feed alerts(port, k_bench_key, "/v1/stream?types=alert");
 
   // --- warm-up -------------------------------------------------------------------------------
-  t_start = clock_type::now();
   auto warm = vigie::bench::post_batches(port, k_bench_key, k_user_agent, history_batches, 1);
   const double warm_s = warm.seconds;
   if (!warm.failure.empty()) die("warm-up: " + warm.failure + " (server log: " + server.log_path() + ")");

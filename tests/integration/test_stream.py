@@ -97,8 +97,12 @@ class Feed:
         Raises websocket.WebSocketTimeoutException when nothing comes within timeout."""
         if self.close_code is not None:
             return None
-        self.ws.settimeout(timeout)
+        deadline = time.time() + timeout
         while True:
+            left = deadline - time.time()
+            if left <= 0:
+                raise websocket.WebSocketTimeoutException("timed out")
+            self.ws.settimeout(left)
             try:
                 opcode, frame = self.ws.recv_data_frame(True)
             except websocket.WebSocketConnectionClosedException:
@@ -174,6 +178,7 @@ def all_alerts(server, query=""):
         path = "/v1/alerts?limit=500" + (f"&{query}" if query else "") + (f"&cursor={cursor}" if cursor else "")
         status, body = server.json("GET", path)
         assert status == 200, (status, body)
+        contracts.check("AlertPage", body)
         out += body["alerts"]
         cursor = body["next_cursor"]
         if not cursor:
@@ -233,7 +238,8 @@ BACKGROUND = {
     "borel": ["Borel ouvre un nouveau magasin à Lyon", "J'adore Borel, super service",
               "Borel is great, love their products", "Nouvelle pub Borel à la télé ce soir",
               "Borel annonce ses résultats trimestriels", "Très bon accueil chez Borel aujourd'hui",
-              "Borel sponsors the local marathon this weekend", "Livraison Borel un peu lente cette semaine"],
+              "Borel sponsors the local marathon this weekend",
+              "Livraison Borel un peu lente cette semaine"],  # negative: last
     "kelvio": ["Kelvio sort une mise à jour de son application", "Kelvio box works fine, good value",
                "J'utilise Kelvio depuis un an, content", "Kelvio annonce un partenariat avec une banque",
                "Kelvio en panne ce matin, nul"],
@@ -259,9 +265,12 @@ def crisis_history(end=HISTORY_END):
                                "followers": rng.randint(10, 5000)}})
 
     for start in range(BASE, HISTORY_END, BUCKET):
+        # No negative background in the two hours before the bad buzz: the anomaly starts with it.
+        calm = SPIKE_START - 2 * HOUR <= start < SPIKE_START
         for watch in ("borel", "kelvio"):
+            texts = BACKGROUND[watch][:-1] if calm else BACKGROUND[watch]
             for _ in range(rng.randint(3, 6)):
-                add("bg", rng.choice(BACKGROUND[watch]), start + rng.randrange(BUCKET))
+                add("bg", rng.choice(texts), start + rng.randrange(BUCKET))
         if SPIKE_START <= start < SPIKE_END:
             for _ in range(rng.randint(38, 46)):
                 text = rng.choice(CRISIS) if rng.random() < 0.85 else rng.choice(BACKGROUND["borel"][:4])
@@ -434,6 +443,7 @@ class stream_test(unittest.TestCase):
         self.assertEqual([e["data"]["id"] for e in events],
                          [batch[0]["id"], batch[2]["id"], batch[3]["id"], sentinel["id"]])
         for e in events:
+            contracts.check("StreamEvent", e)
             contracts.check("EnrichedMention", e["data"])
         crisis = by_id[batch[0]["id"]]
         self.assertEqual(crisis["text"], batch[0]["text"])
@@ -638,7 +648,7 @@ class slow_consumer_test(unittest.TestCase):
     """A client that stops reading while a burst of events goes out: it must not slow ingest
     nor the other clients, and the server closes it with 4008 instead of queueing forever."""
 
-    BURST = 2000
+    BURST = 3000
     BATCH = 8
 
     @classmethod
@@ -650,7 +660,10 @@ class slow_consumer_test(unittest.TestCase):
         cls.slow = Feed(srv, sockopt=((socket.SOL_SOCKET, socket.SO_RCVBUF, 4096),))
         # A healthy client, reading all along (and resuming if it is closed too).
         cls.fast = Collector(srv, "types=mention,alert,signal")
-        mentions = [{"id": f"b{i}", "text": f"Borel rafale {i}" if i % 5 else f"rien {i}",
+        # Big events (about 3 KB each, 7 MB in all), so that the burst is more than the kernel's
+        # socket buffers can hide (4 MB at most for the server's send buffer).
+        filler = " ".join(f"mot{i}" for i in range(500))
+        mentions = [{"id": f"b{i}", "text": (f"Borel rafale {i} " if i % 5 else f"rien {i} ") + filler,
                      "created_at": T0 + i, "source": "twitter"} for i in range(cls.BURST)]
         cls.sentinel = {"id": "sentinel", "text": "Borel sentinel", "created_at": T0 + cls.BURST,
                         "source": "twitter"}
@@ -676,8 +689,8 @@ class slow_consumer_test(unittest.TestCase):
         self.assertEqual(seqs, list(range(seqs[0], seqs[-1] + 1)), "missed events")
         self.assertEqual([e["data"]["id"] for e in events if e["type"] == "mention"], self.matching)
         lat = sorted(self.latencies)
-        self.assertLess(lat[len(lat) // 2], 0.25, f"median POST latency {lat[len(lat) // 2]:.3f}s")
-        self.assertLess(lat[-1], 2.0, f"slowest POST {lat[-1]:.3f}s")
+        self.assertLess(lat[len(lat) // 2], 0.5, f"median POST latency {lat[len(lat) // 2]:.3f}s")
+        self.assertLess(lat[-1], 5.0, f"slowest POST {lat[-1]:.3f}s")
 
     def test_slow_consumer_is_closed_with_4008_and_resumes(self):
         received = []
@@ -845,6 +858,8 @@ class crisis_test(unittest.TestCase):
             self.assertIn(ref, self.stored_ids)
 
     def test_crisis_opens_alerts_on_the_stream(self):
+        for e in self.events:
+            contracts.check("StreamEvent", e)
         opened = self.opened("borel")
         kinds = {a["kind"] for a in opened}
         self.assertTrue(kinds & {"negative_spike", "volume_spike"},
@@ -866,6 +881,7 @@ class crisis_test(unittest.TestCase):
             self.assertIn(a["id"], listed)
             status, body = self.server.json("GET", f"/v1/alerts/{a['id']}")
             self.assertEqual(status, 200, body)
+            contracts.check("Alert", body)
             body.pop("acknowledgement", None)
             self.assertEqual(body, last[a["id"]])
 
@@ -974,6 +990,7 @@ class crisis_test(unittest.TestCase):
 
         status, res = srv.json("POST", path, json.dumps({"by": "alice", "note": "on it", "assignee": "bob"}))
         self.assertEqual(status, 200, res)
+        contracts.check("Alert", res)
         ack = res.pop("acknowledgement")
         self.assertEqual(res, alert)
         self.assertEqual((ack["by"], ack["note"], ack["assignee"]), ("alice", "on it", "bob"))
@@ -994,6 +1011,7 @@ class crisis_test(unittest.TestCase):
         srv = self.server
         status, body = srv.json("GET", "/v1/watches/borel/signals")
         self.assertEqual(status, 200, body)
+        contracts.check("SignalPage", body)
         self.assertIsInstance(body["signals"], list)
         self.assertIn("next_cursor", body)
         signals = body["signals"]
@@ -1005,6 +1023,7 @@ class crisis_test(unittest.TestCase):
         for level in ("weak", "emerging", "trend"):
             status, body = srv.json("GET", f"/v1/watches/borel/signals?level={level}&limit=500")
             self.assertEqual(status, 200, body)
+            contracts.check("SignalPage", body)
             self.assertTrue(all(s["level"] == level for s in body["signals"]))
         status, body = srv.json("GET", f"/v1/watches/borel/signals?from={iso(HISTORY_END)}")
         self.assertEqual((status, body["signals"]), (200, []))

@@ -184,6 +184,7 @@ class webhooks_test(unittest.TestCase):
         srv, url = self.server, self.eps["crud"].url("/crud")
         status, body = srv.json("PUT", "/v1/webhooks/crud-1", json.dumps({"url": url, "format": "json"}))
         self.assertEqual(status, 200, body)
+        contracts.check("Webhook", body)
         self.assertEqual({k: body[k] for k in ("id", "url", "format", "watches")},
                          {"id": "crud-1", "url": url, "format": "json", "watches": []})
         created = rfc3339_ms(body["created_at"])
@@ -198,6 +199,7 @@ class webhooks_test(unittest.TestCase):
         self.assertEqual((status, body3["format"]), (200, "slack"))
         status, listing = srv.json("GET", "/v1/webhooks")
         self.assertEqual(status, 200)
+        contracts.check("WebhookList", listing)
         ids = [w["id"] for w in listing["webhooks"]]
         self.assertLessEqual({"crud-1", "crud-2", "crud-3", "ops-json", "late"}, set(ids))
         self.assertNotIn("gone", ids)
@@ -207,8 +209,13 @@ class webhooks_test(unittest.TestCase):
         status, upd = srv.json("PUT", "/v1/webhooks/crud-1", json.dumps({"url": url + "/v2", "format": "slack"}))
         self.assertEqual(status, 200, upd)
         self.assertEqual((upd["url"], upd["format"], upd["created_at"]), (url + "/v2", "slack", body["created_at"]))
+        # https is accepted (certificates are checked at delivery).
+        status, res = srv.json("PUT", "/v1/webhooks/crud-tls", json.dumps({"url": "https://hooks.example.com/x?t=1"}))
+        self.assertEqual((status, res.get("url")), (200, "https://hooks.example.com/x?t=1"), res)
+        status, _, _ = srv.request("DELETE", "/v1/webhooks/crud-tls")
+        self.assertEqual(status, 204)
         # Bad input.
-        for spec in ({"url": "https://127.0.0.1/x"}, {"url": "garbage"}, {"url": "ftp://127.0.0.1/x"},
+        for spec in ({"url": "garbage"}, {"url": "ftp://127.0.0.1/x"},
                      {"url": "http://user:pw@127.0.0.1/x"}, {"url": "http://127.0.0.1/x#frag"}, {"url": ""},
                      {"format": "json"}, {"url": url, "format": "xml"}, {"url": url, "color": "red"},
                      {"url": url, "watches": "borel"}, {"url": url, "watches": [3]}, {"url": 42}):
@@ -257,6 +264,7 @@ class webhooks_test(unittest.TestCase):
                          "each borel alert event once, in order, as on the feed")
         for r in reqs:
             event = json.loads(r["body"])
+            contracts.check("StreamEvent", event)
             self.assertEqual(r["path"], "/json")
             self.assertEqual(r["key"], f"ops-json-{event['seq']}")
             self.assertTrue(r["headers"]["content-type"].startswith("application/json"), r["headers"])
