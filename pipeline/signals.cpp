@@ -54,8 +54,9 @@ constexpr std::size_t decay_table_size = 64;
 // must not cost time proportional to its distance.
 constexpr std::int64_t restart_gap_windows = 4096;
 
-// Slot flags: candidate index + 1 (0: none), excluded (a query word: never a candidate),
-// highest level reported so far (0: none, 1 weak, 2 emerging, 3 trend).
+// Slot flags: candidate index + 1 (0: none), excluded (a query word, or a phrase around a
+// word already reported: never a candidate), highest level reported so far (0: none, 1 weak,
+// 2 emerging, 3 trend).
 constexpr std::uint16_t candidate_mask = 0x0FFF;
 constexpr std::uint16_t excluded_flag = 0x1000;
 constexpr int reported_shift = 13;
@@ -65,7 +66,8 @@ constexpr std::uint16_t reported_mask = 0x6000;
 // insertion picks its victim from it alone.
 struct bucket_header {
   std::uint32_t fp[bucket_slots];     // fingerprint(hash); 0: empty slot
-  std::uint16_t value[bucket_slots];  // value_key() of the slot's long-run count, at stamp
+  std::uint16_t value[bucket_slots];  // value_key() of the slot's recent count R, at stamp:
+                                      // the least used lately leaves first
   std::uint16_t stamp[bucket_slots];  // low 16 bits of the window value was set in
 };
 static_assert(sizeof(bucket_header) == 64);
@@ -149,6 +151,7 @@ struct candidate {
   float raw_recent = 0;           // decayed sum of unclipped counts: the term's share
   std::uint64_t count = 0;
   std::uint64_t authors[2] = {};  // this generation, previous one
+  std::uint32_t mentions[2] = {}; // mentions in the same two generations
   std::string text;
   std::array<std::string, max_samples> samples;
 };
@@ -355,9 +358,13 @@ void signal_detector::state::allocate_table(std::size_t slot_count) {
   slots.assign(slot_count, term_slot{});
   bucket_mask = slot_count / bucket_slots - 1;
   history.assign(slot_count * history_cells_per_slot * history_rows, 0);
-  const std::size_t cells = slot_count * doorkeeper_cells_per_slot;
-  doorkeeper.assign(cells / 32, 0);
-  doorkeeper_shift = 64 - std::countr_zero(cells);
+  // The doorkeeper is sized for the largest table from the start: a small one would fill up
+  // with a busy watch's single-use terms, let them all in, and so grow the table for nothing.
+  if (doorkeeper.empty()) {
+    const std::size_t cells = opt.max_terms * doorkeeper_cells_per_slot;
+    doorkeeper.assign(cells / 32, 0);
+    doorkeeper_shift = 64 - std::countr_zero(cells);
+  }
 }
 
 term_slot* signal_detector::state::find(std::uint64_t hash, std::uint32_t* index) noexcept {
@@ -566,6 +573,7 @@ void signal_detector::state::consider(term_slot& s, std::uint32_t index, const t
   k.raw_recent = s.recent;
   k.count = static_cast<std::uint64_t>(std::llround(s.baseline));
   k.authors[0] = k.authors[1] = 0;
+  k.mentions[0] = k.mentions[1] = 0;
   k.text.assign(t.text);
   ++live_candidates;
   s.flags = static_cast<std::uint16_t>((s.flags & ~candidate_mask) | (c + 1u));
@@ -601,6 +609,7 @@ void signal_detector::state::count_mention(term_slot& s, std::uint64_t author_ha
   if (c == 0) return;
   candidate& k = candidates[c - 1u];
   ++k.count;
+  if (k.mentions[0] < 0xFFFFFFFF) ++k.mentions[0];
   k.last_active = std::max(k.last_active, window);
   const std::uint64_t author_bit = std::uint64_t{1} << ((author_hash * 0xD6E8FEB86659FD93ull) >> 58);
   if (((k.authors[0] | k.authors[1]) & author_bit) == 0 && mention_id.size() <= opt.max_sample_id_bytes) {
@@ -620,8 +629,9 @@ void signal_detector::state::evaluate(candidate& c, std::uint32_t window, std::v
   const double score = std::isfinite(mu) && r > mu ? r * std::log(r / mu) - (r - mu) : 0.0;
   c.growth = static_cast<float>(growth);
   const double authors = distinct_authors(c.authors[0] | c.authors[1]);
-  // Enough distinct accounts, and not a few accounts coming back window after window.
-  const bool diverse = authors >= opt.min_authors && r <= opt.max_mentions_per_author * authors;
+  // Enough distinct accounts, and not a few accounts posting it again and again.
+  const bool diverse = authors >= opt.min_authors &&
+                       static_cast<double>(c.mentions[0]) + c.mentions[1] <= opt.max_mentions_per_author * authors;
   const bool alive = std::uint64_t{c.last_active} + 1 >= window;
   const bool warm = closed >= static_cast<std::uint64_t>(opt.warmup_windows);
   const bool passes = warm && alive && diverse && r >= opt.min_recent_count &&
@@ -723,6 +733,8 @@ void signal_detector::state::close_window(std::vector<weak_signal>* out) {
     for (candidate& c : candidates) {
       c.authors[1] = c.authors[0];
       c.authors[0] = 0;
+      c.mentions[1] = c.mentions[0];
+      c.mentions[0] = 0;
     }
   for (candidate& c : candidates) {
     if (!c.live) continue;
@@ -880,6 +892,7 @@ void signal_detector::save(std::string* out) const {
   w.put(static_cast<std::uint32_t>(st.slots.size()));
   w.bytes(st.headers.data(), st.headers.size() * sizeof(bucket_header));
   w.bytes(st.slots.data(), st.slots.size() * sizeof(term_slot));
+  w.put(static_cast<std::uint32_t>(st.doorkeeper.size()));
   w.bytes(st.doorkeeper.data(), st.doorkeeper.size() * sizeof(std::uint64_t));
   w.put(st.history_epoch);
   w.bytes(st.history.data(), st.history.size() * sizeof(std::uint16_t));
@@ -902,6 +915,8 @@ void signal_detector::save(std::string* out) const {
     w.put(c.count);
     w.put(c.authors[0]);
     w.put(c.authors[1]);
+    w.put(c.mentions[0]);
+    w.put(c.mentions[1]);
     w.text(c.text);
     for (std::size_t k = 0; k < c.sample_count; ++k) w.text(c.samples[k]);
   }
@@ -947,8 +962,13 @@ result<signal_detector> signal_detector::load(std::string_view bytes, const sign
   if (slot_count > st->opt.max_terms) return invalid_argument("signal snapshot: more terms than max_terms");
   st->allocate_table(slot_count);
   if (!r.bytes(st->headers.data(), st->headers.size() * sizeof(bucket_header)) ||
-      !r.bytes(st->slots.data(), st->slots.size() * sizeof(term_slot)) ||
-      !r.bytes(st->doorkeeper.data(), st->doorkeeper.size() * sizeof(std::uint64_t)) ||
+      !r.bytes(st->slots.data(), st->slots.size() * sizeof(term_slot)))
+    return bad("truncated table");
+  std::uint32_t doorkeeper_words;
+  if (!r.get(&doorkeeper_words)) return bad("truncated table");
+  if (doorkeeper_words != st->doorkeeper.size())
+    return invalid_argument("signal snapshot: taken with another max_terms");
+  if (!r.bytes(st->doorkeeper.data(), st->doorkeeper.size() * sizeof(std::uint64_t)) ||
       !r.get(&st->history_epoch) || !r.bytes(st->history.data(), st->history.size() * sizeof(std::uint16_t)))
     return bad("truncated table");
   std::uint32_t candidate_count;
@@ -963,7 +983,7 @@ result<signal_detector> signal_detector::load(std::string_view bytes, const sign
     if (c.live != 1 || !r.get(&c.hash) || !r.get(&c.slot) || !r.get(&c.promoted) || !r.get(&c.last_active) ||
         !r.get(&c.reported_at) || !r.get(&c.qualified) || !r.get(&c.sample_count) || !r.get(&c.sample_next) ||
         !r.get(&c.parts[0]) || !r.get(&c.parts[1]) || !r.get(&c.growth) || !r.get(&c.raw_recent) || !r.get(&c.count) || !r.get(&c.authors[0]) ||
-        !r.get(&c.authors[1]) || !r.text(&c.text, st->opt.max_term_bytes))
+        !r.get(&c.authors[1]) || !r.get(&c.mentions[0]) || !r.get(&c.mentions[1]) || !r.text(&c.text, st->opt.max_term_bytes))
       return bad("bad candidate");
     if (c.sample_count > max_samples) return bad("bad candidate sample");
     for (std::size_t k = 0; k < c.sample_count; ++k)

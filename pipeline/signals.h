@@ -19,14 +19,21 @@
 //   expected = (L - R + prior_count) x volume_R / (volume_L - volume_R)
 //   growth   = R / expected                     (1 for a steady term; large for a new one)
 //   score    = R ln(R / expected) - R + expected  (Poisson surprise of R, in nats)
+//   A bigram "a b" is expected at least as often as its two words meet by chance,
+//   kappa x R_a x R_b / volume_R (kappa = bigrams per mention / (words per mention)^2, measured
+//   on the watch): "customer X" is not news because X or "customer" is frequent, nor a
+//   phrase around a word that is itself growing.
 // - A term is a weak signal when growth >= min_growth, score >= min_score, R >= min_recent_count,
 //   it was seen in >= min_active_windows recent windows (decayed count of windows with a
 //   mention: a 1-2 hour spike cannot reach it), by >= min_authors distinct authors over the
-//   last 12 to 24 windows with no more than max_mentions_per_author recent mentions each
-//   (1 to 3 accounts are spam, not a signal), and in the window that just closed or the one
-//   before. A daily-cycle term ("breakfast" each morning) stays near growth 2 at its peak: a
-//   full day of history is in its baseline. A bigram one of whose words was already reported
-//   is not reported: same topic.
+//   last 12 to 24 windows with no more than max_mentions_per_author mentions each over the
+//   same period (1 to 3 accounts, or a few spam campaigns in a row, are not a signal), and in
+//   the window that just closed or the one before. A daily-cycle term ("breakfast" each
+//   morning) stays near growth 2 at its peak: a full day of history is in its baseline. A
+//   bigram one of whose words was already reported is not reported: same topic. This is in
+//   the family of Kleinberg's burst detection (a rate well above the term's own past, for
+//   several windows) and Yoon's degree of diffusion (distinct authors, growth weighted towards
+//   recent windows), with shares of the watch's volume as the unit.
 // - Levels, from the term's recent share of the watch's mentions (unclipped): trend at
 //   trend_share and above, emerging at emerging_share, weak below. A term is reported once per
 //   level, only upwards (weak, then emerging, then trend; or emerging directly); after its
@@ -37,9 +44,11 @@
 // max_terms slots (it starts at initial_terms and doubles as the watch's vocabulary needs);
 // a term enters it on its second sighting within doorkeeper_windows (a 2-bit-per-cell
 // "doorkeeper" sketch absorbs the flood of words seen once: unique hashtags, typos); when a
-// bucket is full the term with the smallest decayed long-run count leaves, so established
-// vocabulary is not pushed out by junk. Only max_candidates terms at a time get the detailed
-// follow-up (raw counts, authors over a day, sample mention ids).
+// bucket is full the term least used lately leaves, and its long-run count L goes to a
+// history sketch (count-min style, largest value per cell) from which it comes back with
+// the term: a returning term is not taken for a new one, and collisions only make a past
+// look bigger (a later signal, never a false one). Only max_candidates terms at a time get
+// the detailed follow-up (raw counts, authors over a day, sample mention ids).
 //
 //   vigie::pipeline::signal_options options;                  // hourly windows
 //   std::vector<std::string> query_words = {"Borel", "Mistrale Telecom"};
@@ -70,7 +79,6 @@
 
 #pragma once
 
-#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -93,11 +101,13 @@ struct signal_options {
   std::int64_t window_ms = 60 * 60 * 1000;
 
   // --- memory: bounds whatever the input (max_memory_bytes() gives the total) ---
-  // Most terms followed per watch: slots of the term table, a power of two, 42 bytes each
-  // (slot, bucket header, doorkeeper cells). A watch of 2,000 mentions an hour has some
-  // 15,000 terms worth remembering (its vocabulary, its frequent phrases); fewer slots and
-  // the rarest of them are forgotten and come back as "new", a source of false signals.
-  std::size_t max_terms = 32768;
+  // Most terms followed per watch: slots of the term table, a power of two, 58 bytes each
+  // (slot 32, bucket header 8, history sketch 16, doorkeeper 2): 3.7 MiB at the default.
+  // A busy watch (1,000-2,000 mentions an hour) has tens of thousands of words and phrases
+  // in use; with fewer slots its rarer terms are forgotten between two uses and come back
+  // looking new, the main source of false signals (on tests/eval/signals_eval's tuning
+  // streams, term-level precision 0.90 at 65536 slots, 0.63 at 32768).
+  std::size_t max_terms = 65536;
   // Slots a new detector starts with; the table doubles at a window close when more terms
   // entered it during the window than 1/16 of its slots (it turns over too fast to keep the
   // history of terms that come back every few hours). Quiet watches stay small.
@@ -132,8 +142,10 @@ struct signal_options {
   int doorkeeper_windows = 12;
 
   // --- evidence for a weak signal (see above) ---
-  double min_growth = 4.0;
-  double min_score = 10.0;
+  // Tuned on tests/eval/signals_eval (--seeds tune). min_score also absorbs the multiple
+  // testing of thousands of terms an hour: a looser one reports chance clusters of rare words.
+  double min_growth = 6.0;
+  double min_score = 14.0;
   double min_recent_count = 5.0;
   double min_active_windows = 2.5;
   // Distinct authors over the last 12 to 24 windows (a 64-bit sketch: exact for a handful,

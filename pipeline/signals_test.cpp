@@ -215,8 +215,7 @@ TEST(SignalDetector, MemoryStaysBoundedUnderAFloodOfUniqueHashtags) {
   }
   EXPECT_LE(peak, max_memory_bytes(options));
   EXPECT_LE(peak, 2u << 20);  // a watch of this size: under 2 MiB
-  EXPECT_TRUE(s.signals().empty());
-  for (const weak_signal& x : s.signals()) ADD_FAILURE() << x.term << " " << x.detected_at_ms / hour_ms - 472222 << " " << x.growth << " " << x.score << " " << x.count;
+  for (const weak_signal& x : s.signals()) ADD_FAILURE() << "unexpected signal: " << x.term;
 }
 
 TEST(SignalDetector, BadInputStaysBoundedAndQuiet) {

@@ -180,8 +180,12 @@ void websocket_session::pump() {
       close_with(close_slow_consumer, "slow consumer: resume with since=" + std::to_string(last_sent_));
       return;
     }
-    for (auto& e : live_) taken_.push_back(std::move(e));
-    live_.clear();
+    // Take only what this side can hold; the rest stays in live_, where deliver() counts it
+    // against max_queued_events, so a client that stops reading is detected and closed.
+    while (!live_.empty() && taken_.size() < max_frames_in_flight) {
+      taken_.push_back(std::move(live_.front()));
+      live_.pop_front();
+    }
   }
   while (frames_.size() < max_frames_in_flight && !closing_) {
     if (replaying_) {

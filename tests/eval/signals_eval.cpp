@@ -262,6 +262,13 @@ struct lexicon {
   }
 };
 
+// '#' + body (a helper rather than operator+, which trips a false -Wrestrict in GCC 12).
+std::string hashtag(std::string_view body) {
+  std::string s(1, '#');
+  s += body;
+  return s;
+}
+
 std::string camel(std::string_view a, std::string_view b) {
   std::string s(a);
   s += b;
@@ -365,7 +372,7 @@ class watch_stream {
         burst b;
         const double kind = r_.uniform();
         b.surface = kind < 0.5 ? fresh.fresh(r_, ex)
-                    : kind < 0.75 ? "#" + camel(fresh.fresh(r_, ex), fresh.fresh(r_, ex))
+                    : kind < 0.75 ? new_tag(fresh, ex)
                                   : word(1 - (r_.chance(fr_share_) ? 1 : 0), 5000 + r_.below(10000));
         b.start_h = h;
         b.end_h = h + 1 + static_cast<int>(r_.below(2));
@@ -375,7 +382,7 @@ class watch_stream {
       }
       if (r_.chance(1.0 / 24)) {
         burst b;
-        b.surface = r_.chance(0.6) ? fresh.fresh(r_, ex) : "#" + camel(fresh.fresh(r_, ex), fresh.fresh(r_, ex));
+        b.surface = r_.chance(0.6) ? fresh.fresh(r_, ex) : new_tag(fresh, ex);
         b.start_h = h;
         b.end_h = std::min(hours, h + 2 + static_cast<int>(r_.below(11)));
         b.rate = r_.uniform(10, 80);
@@ -397,10 +404,11 @@ class watch_stream {
         e.surface = fresh.fresh(r_, ex);
       } else if (kind < 0.6) {
         e.kind = "hashtag";
-        e.surface = "#" + camel(fresh.fresh(r_, ex), fresh.fresh(r_, ex));
+        e.surface = new_tag(fresh, ex);
       } else if (kind < 0.85) {
         e.kind = "bigram";
-        e.surface = word(lang, 100 + r_.below(1900)) + " " + word(lang, 100 + r_.below(1900));
+        const std::size_t first = 100 + r_.below(1900), second = 100 + r_.below(1900);
+        e.surface = word(lang, first) + " " + word(lang, second);
       } else {
         e.kind = "rare word";
         e.surface = word(lang, 5000 + r_.below(10000));
@@ -460,6 +468,12 @@ class watch_stream {
   static constexpr double drift_tau_h = 168;
   static constexpr const char* spam_template = "Gagnez gratuit ! Cliquez vite, offre exclusive";
 
+  // A new CamelCase hashtag of two fresh words (drawn in this order: arguments would not be).
+  std::string new_tag(lexicon& fresh, term_extractor& ex) {
+    const std::string first = fresh.fresh(r_, ex);
+    const std::string second = fresh.fresh(r_, ex);
+    return hashtag(camel(first, second));
+  }
   const std::string& word(int lang, std::size_t rank) const {
     return lex_.words[lang][order_[lang][std::min(rank, vocabulary_size - 1)]];
   }
@@ -491,7 +505,7 @@ class watch_stream {
   void stamp(int h, mention_record& m) {
     m.t_ms = epoch_ms + h * hour_ms + static_cast<std::int64_t>(r_.below(hour_ms));
     m.arrival_ms = m.t_ms + static_cast<std::int64_t>(r_.below(60000));
-    m.id = "m" + std::to_string(seq_++);
+    m.id.assign("m").append(std::to_string(seq_++));
   }
   void emit(int h, std::string_view insert, std::vector<mention_record>* out) {
     mention_record m;
@@ -510,7 +524,8 @@ class watch_stream {
     for (std::size_t i = 0; i < length; ++i) {
       if (i == brand_at) {
         const double k = r_.uniform();
-        s += k < 0.75 ? brand_ : k < 0.9 ? "#" + brand_ : "@" + brand_;
+        if (k >= 0.75) s += k < 0.9 ? '#' : '@';
+        s += brand_;
         s += ' ';
       }
       if (i == insert_at && !insert.empty()) {
@@ -574,7 +589,7 @@ struct totals {
   std::vector<double> delays;
   std::map<std::string, std::pair<int, int>> recall_by_kind;   // detected, total
   std::map<std::string, std::pair<int, int>> recall_by_speed;
-  std::size_t max_memory = 0;
+  std::size_t max_memory = 0, min_memory = std::numeric_limits<std::size_t>::max();
   double sum_memory = 0;
 };
 
@@ -682,6 +697,7 @@ void run_watch(lexicon& lex, term_extractor& ex, std::uint64_t seed, int days, c
   ++t->watches;
   t->watch_days += total_days - options.warmup_windows / 24.0;
   t->max_memory = std::max(t->max_memory, detector.memory_bytes());
+  t->min_memory = std::min(t->min_memory, detector.memory_bytes());
   t->sum_memory += static_cast<double>(detector.memory_bytes());
 }
 
@@ -933,8 +949,10 @@ int main(int argc, char** argv) {
               static_cast<double>(t.false_by_kind[2]) / t.watch_days, static_cast<double>(t.false_by_kind[3]) / t.watch_days);
   std::printf("first reports          weak %zu, emerging %zu, trend %zu; level upgrades %zu\n", t.first_levels[0],
               t.first_levels[1], t.first_levels[2], t.upgrades);
-  std::printf("memory per watch       max %.0f KiB, mean %.0f KiB, bound %.0f KiB (max_terms %zu, max_candidates %zu)\n",
-              static_cast<double>(t.max_memory) / 1024, t.sum_memory / static_cast<double>(t.watches) / 1024,
+  std::printf("memory per watch       min %.0f KiB, mean %.0f KiB, max %.0f KiB; bound %.0f KiB (max_terms %zu,"
+              " max_candidates %zu)\n",
+              static_cast<double>(t.min_memory) / 1024, t.sum_memory / static_cast<double>(t.watches) / 1024,
+              static_cast<double>(t.max_memory) / 1024,
               static_cast<double>(vigie::pipeline::max_memory_bytes(options)) / 1024, options.max_terms,
               options.max_candidates);
   std::printf("cost per mention       extract %.0f ns, observe+advance %.0f ns, together %.0f ns"
