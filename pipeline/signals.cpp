@@ -43,6 +43,7 @@ constexpr std::uint32_t generation_windows = 12;
 // A candidate without a mention for this many windows is dropped: its topic is over.
 constexpr std::uint32_t stale_windows = 24;
 constexpr std::size_t max_samples = 5;
+constexpr std::uint32_t no_slot = 0xFFFFFFFF;
 // Words and forms excluded from one watch's query at most: bounds the exclusion list.
 constexpr std::size_t max_excluded = 4096;
 // A candidate index takes 12 bits of the slot flags.
@@ -283,8 +284,8 @@ struct signal_detector::state {
   std::uint64_t late = 0, future = 0, dropped = 0;
   std::vector<std::uint64_t> volume;  // mentions per open window, ring by relative window
   double volume_recent = 0, volume_base = 0;
-  // Word and phrase terms of the mentions, in open windows and decayed (long half-life): how
-  // often two given words meet by chance (see expected()).
+  // Single-word terms (words, tags) and phrases of the mentions, in open windows and decayed
+  // (long half-life): how often two given words meet by chance (see expected()).
   std::uint64_t words_open = 0, phrases_open = 0;
   double words_base = 0, phrases_base = 0;
 
@@ -303,6 +304,8 @@ struct signal_detector::state {
   std::vector<std::uint16_t> history;
   std::uint32_t history_epoch = 0;
 
+  std::vector<std::uint32_t> found;  // observe()'s scratch: the slot of each term, or no_slot
+
   std::vector<candidate> candidates;
   std::vector<std::uint16_t> free_candidates;
   std::size_t live_candidates = 0;
@@ -318,6 +321,7 @@ signal_detector::state::state(const signal_options& o, std::span<const std::stri
   }
   value_decay = std::max(1, static_cast<std::int32_t>(std::lround(16 * 128 / opt.recent_half_life)));
   volume.assign(static_cast<std::size_t>(opt.future_windows) + 1, 0);
+  found.reserve(max_terms_per_mention);
   allocate_table(opt.initial_terms);
 
   // The query's words in every form a mention's terms can take: folded (no stemmer), stemmed
@@ -526,9 +530,7 @@ void signal_detector::state::consider(term_slot& s, std::uint32_t index, const t
   if (!(s.recent >= opt.promote_growth * expected(s, nullptr, window))) return;
   if (t.text.empty() || t.text.size() > opt.max_term_bytes) return;
   std::uint64_t parts[2] = {};
-  if (t.kind == term_kind::phrase) {
-    const std::size_t space = t.text.find(' ');
-    if (space == std::string_view::npos) return;
+  if (const std::size_t space = t.text.find(' '); space != std::string_view::npos) {
     parts[0] = term_hash(t.text.substr(0, space));
     parts[1] = term_hash(t.text.substr(space + 1));
   }
@@ -795,15 +797,26 @@ void signal_detector::observe(std::int64_t t_ms, std::span<const term> terms, st
   ++st.volume[window % st.volume.size()];
   const std::size_t n = std::min(terms.size(), max_terms_per_mention);
   for (std::size_t i = 0; i < n; ++i) {
-    st.words_open += terms[i].kind == term_kind::word;
-    st.phrases_open += terms[i].kind == term_kind::phrase;
+    const bool phrase = is_phrase(terms[i].hash);
+    st.words_open += !phrase;
+    st.phrases_open += phrase;
   }
-  // The buckets are independent random accesses: start them all before using any.
+  // The buckets, then the slots, are independent random accesses into megabytes: start them
+  // all before using any, so that their cache misses overlap.
   for (std::size_t i = 0; i < n; ++i) __builtin_prefetch(&st.headers[terms[i].hash & st.bucket_mask]);
+  st.found.clear();
+  for (std::size_t i = 0; i < n; ++i) {
+    std::uint32_t index = no_slot;
+    if (st.find(terms[i].hash, &index) != nullptr) __builtin_prefetch(&st.slots[index]);
+    st.found.push_back(index);
+  }
   for (std::size_t i = 0; i < n; ++i) {
     const term& t = terms[i];
-    std::uint32_t index;
-    term_slot* s = st.find(t.hash, &index);
+    std::uint32_t index = st.found[i];
+    term_slot* s = nullptr;
+    // An admission earlier in this loop may have moved another term out.
+    if (index != no_slot && st.slots[index].hash == t.hash) s = &st.slots[index];
+    if (s == nullptr) s = st.find(t.hash, &index);
     if (s == nullptr && (s = st.admit(t.hash, window, &index)) == nullptr) continue;
     if (s->window < window) {
       st.fold(*s, window);
@@ -838,6 +851,7 @@ std::size_t signal_detector::memory_bytes() const noexcept {
   n += st.doorkeeper.capacity() * sizeof(std::uint64_t) + st.volume.capacity() * sizeof(std::uint64_t);
   n += st.history.capacity() * sizeof(std::uint16_t);
   n += st.excluded.capacity() * sizeof(std::uint64_t) + st.free_candidates.capacity() * sizeof(std::uint16_t);
+  n += st.found.capacity() * sizeof(std::uint32_t);
   n += st.excluded_prefixes.capacity() * sizeof(std::string);
   for (const std::string& p : st.excluded_prefixes) n += heap(p);
   n += st.candidates.capacity() * sizeof(candidate);
@@ -854,6 +868,7 @@ std::size_t max_memory_bytes(const signal_options& options) noexcept {
   n += o.max_terms * (sizeof(term_slot) + sizeof(bucket_header) / bucket_slots + doorkeeper_cells_per_slot / 4 +
                       history_rows * history_cells_per_slot * sizeof(std::uint16_t));
   n += (static_cast<std::size_t>(o.future_windows) + 1) * sizeof(std::uint64_t);
+  n += max_terms_per_mention * sizeof(std::uint32_t);
   // Exclusions: hashes, and wildcard prefixes (one extracted word each).
   n += max_excluded * (2 * sizeof(std::uint64_t) + sizeof(std::string) + max_term_word_bytes + 1);
   // Candidates: vectors grow to at most twice their bound, strings to at most twice the

@@ -16,8 +16,11 @@ using internal::hash_term;
 
 constexpr std::uint64_t bigram_seed = 0x452821E638D01377ull;
 
+// The hash of a word, stem or tag (term_hash() of it).
+std::uint64_t word_hash(std::string_view s) noexcept { return hash_term(s) & ~phrase_hash_bit; }
+
 std::uint64_t bigram_hash(std::uint64_t first, std::uint64_t second) noexcept {
-  return internal::hash_final(internal::hash_mix(internal::hash_mix(bigram_seed, first), second));
+  return internal::hash_final(internal::hash_mix(internal::hash_mix(bigram_seed, first), second)) | phrase_hash_bit;
 }
 
 // Folded (accent-free) function words of French and English. Both lists apply to every
@@ -65,7 +68,7 @@ class stopword_set {
  public:
   stopword_set() {
     for (std::string_view w : stopword_list) {
-      std::uint64_t h = hash_term(w);
+      std::uint64_t h = word_hash(w);
       std::size_t i = h & mask;
       while (slots_[i] != 0 && slots_[i] != h) i = (i + 1) & mask;
       slots_[i] = h;
@@ -168,6 +171,11 @@ stem_language language_of(std::string_view lang) noexcept {
 // Raw bytes of a word looked at: a word longer than this cannot fold to max_term_word_bytes
 // (folding at most quarters a 4-byte code point), so it is skipped without folding.
 constexpr std::size_t max_raw_word_bytes = 4 * max_term_word_bytes;
+// Shorter words are their own stems in both Snowball algorithms but for rare plurals; not
+// stemming them keeps the cache for the words that need it.
+constexpr std::size_t min_stemmed_bytes = 4;
+// Words and tags looked at per mention (stopwords included): bounds the work on huge texts.
+constexpr std::size_t max_scan_items = 4 * max_terms_per_mention;
 // Stems cached inline up to this size; longer ones (rare) are stemmed every time.
 constexpr std::size_t cached_stem_bytes = 15;
 // Room per term in the output buffer: a bigram of two longest words and its space.
@@ -175,7 +183,7 @@ constexpr std::size_t max_term_bytes = 2 * max_term_word_bytes + 2;
 
 struct stem_entry {
   std::uint64_t key = 0;        // hash of the folded word, salted by language; 0: empty
-  std::uint64_t stem_hash = 0;  // hash_term(stem)
+  std::uint64_t stem_hash = 0;  // word_hash(stem)
   std::uint8_t size = 0;
   char text[cached_stem_bytes] = {};
 };
@@ -187,16 +195,23 @@ constexpr std::size_t stem_ways = 4;
 
 std::uint64_t term_hash(std::string_view text) noexcept {
   const std::size_t space = text.find(' ');
-  if (space == std::string_view::npos) return hash_term(text);
-  return bigram_hash(hash_term(text.substr(0, space)), hash_term(text.substr(space + 1)));
+  if (space == std::string_view::npos) return word_hash(text);
+  return bigram_hash(word_hash(text.substr(0, space)), word_hash(text.substr(space + 1)));
 }
 
 struct term_extractor::impl {
   struct pending {
     std::uint64_t hash;
     std::uint32_t offset;
-    std::uint16_t size;
-    term_kind kind;
+    std::uint32_t size;
+  };
+  // A word or tag found by the first pass of extract(), folded into `scan`.
+  struct item {
+    std::uint64_t hash;          // word_hash of the folded form
+    std::uint32_t offset;
+    std::uint8_t size;
+    bool tag;                    // a hashtag or handle (else a word, to stem)
+    bool phrase_break;           // punctuation, a number, a URL or a tag came before this word
   };
   struct seen_slot {
     std::uint64_t hash = 0;
@@ -209,6 +224,7 @@ struct term_extractor::impl {
   impl() : stems(stem_cache_entries), seen(seen_mask + 1) {
     buffer.resize(max_terms_per_mention * max_term_bytes);
     pending_terms.reserve(max_terms_per_mention);
+    items.reserve(max_scan_items);
     french = sb_stemmer_new("french", "UTF_8");
     english = sb_stemmer_new("english", "UTF_8");
   }
@@ -219,7 +235,7 @@ struct term_extractor::impl {
 
   // Adds the term unless this mention already has it; false when it was there or the
   // mention is full.
-  bool add(std::uint64_t hash, term_kind kind, std::string_view a, std::string_view b = {}) {
+  bool add(std::uint64_t hash, std::string_view a, std::string_view b = {}) {
     if (pending_terms.size() >= max_terms_per_mention) return false;
     for (std::size_t i = hash & seen_mask;; i = (i + 1) & seen_mask) {
       if (seen[i].stamp != stamp) {
@@ -236,21 +252,26 @@ struct term_extractor::impl {
       std::memcpy(out + size, b.data(), b.size());
       size += b.size();
     }
-    pending_terms.push_back({hash, static_cast<std::uint32_t>(used), static_cast<std::uint16_t>(size), kind});
+    pending_terms.push_back({hash, static_cast<std::uint32_t>(used), static_cast<std::uint32_t>(size)});
     used += size;
     return true;
   }
 
+  static std::uint64_t stem_key(std::uint64_t h, stem_language lang) noexcept {
+    return (h ^ (lang == stem_language::french ? 0x13198A2E03707344ull : 0xA4093822299F31D0ull)) | 1;
+  }
+  stem_entry* stem_set(std::uint64_t h, stem_language lang) noexcept {
+    return &stems[(stem_key(h, lang) & (stem_cache_entries / stem_ways - 1)) * stem_ways];
+  }
+
   // The stem of the folded word w (hash h): cached, or from Snowball. Sets *stem_hash.
   std::string_view stem(std::string_view w, std::uint64_t h, stem_language lang, std::uint64_t* stem_hash) {
-    // Short words are their own stems in both Snowball algorithms but for rare plurals; not
-    // stemming them keeps the cache for the words that need it.
-    if (lang == stem_language::none || w.size() < 4) {
+    if (lang == stem_language::none || w.size() < min_stemmed_bytes) {
       *stem_hash = h;
       return w;
     }
-    const std::uint64_t key = (h ^ (lang == stem_language::french ? 0x13198A2E03707344ull : 0xA4093822299F31D0ull)) | 1;
-    stem_entry* set = &stems[(key & (stem_cache_entries / stem_ways - 1)) * stem_ways];
+    const std::uint64_t key = stem_key(h, lang);
+    stem_entry* set = stem_set(h, lang);
     for (std::size_t k = 0; k < stem_ways; ++k)
       if (set[k].key == key) {
         *stem_hash = set[k].stem_hash;
@@ -268,7 +289,7 @@ struct term_extractor::impl {
       return w;
     }
     std::string_view result(reinterpret_cast<const char*>(out), static_cast<std::size_t>(size));
-    *stem_hash = hash_term(result);
+    *stem_hash = word_hash(result);
     if (result.size() <= cached_stem_bytes) {
       // Newest first: the oldest entry of the set leaves (two hot words sharing a set both stay).
       std::memmove(set + 1, set, (stem_ways - 1) * sizeof(stem_entry));
@@ -290,12 +311,13 @@ struct term_extractor::impl {
   std::size_t used = 0;
   std::vector<pending> pending_terms;
   std::vector<stem_entry> stems;
+  std::vector<item> items;
+  std::string scan;  // folded words and tags of the mention: grows to the longest text, then stays
   std::vector<seen_slot> seen;
   std::uint32_t stamp = 0;
   const stopword_set& stopwords = shared_stopwords();
   sb_stemmer* french = nullptr;
   sb_stemmer* english = nullptr;
-  char folded[max_raw_word_bytes];
   char previous[max_term_word_bytes];  // the stem before the current one: first half of a bigram
   char long_stem[max_term_word_bytes];
 
@@ -306,22 +328,22 @@ struct term_extractor::impl {
 };
 
 void term_extractor::impl::extract(std::string_view text, std::string_view lang, std::vector<term>* out) {
-  pending_terms.clear();
-  used = 0;
-  if (++stamp == 0) {  // wrapped: old stamps would look current
-    for (seen_slot& s : seen) s.stamp = 0;
-    stamp = 1;
-  }
+  // Two passes: the first splits and folds the words and starts loading their stem-cache
+  // sets, the second stems them. The cache is megabytes: fetched one word at a time, its
+  // misses would be paid one after the other.
+  items.clear();
   const stem_language language = language_of(lang);
   const std::size_t n = text.size();
-  std::size_t previous_size = 0;  // 0: no stem to pair with
-  std::uint64_t previous_hash = 0;
+  if (scan.size() < n + max_raw_word_bytes) scan.resize(n + max_raw_word_bytes);
+  char* const folded = scan.data();
+  std::size_t used_scan = 0;
+  bool pending_break = false;
   bool chunk_start = true;
   std::size_t i = 0;
-  while (i < n && pending_terms.size() < max_terms_per_mention) {
+  while (i < n && items.size() < max_scan_items) {
     const unsigned char c = static_cast<unsigned char>(text[i]);
     if (is_space(c)) {
-      if (c == '\n' || c == '\r') previous_size = 0;
+      if (c == '\n' || c == '\r') pending_break = true;
       chunk_start = true;
       ++i;
       continue;
@@ -334,7 +356,7 @@ void term_extractor::impl::extract(std::string_view text, std::string_view lang,
         while (end < n && !is_space(static_cast<unsigned char>(text[end]))) ++end;
         const std::string_view chunk = text.substr(i, end - i);
         if (starts_with_icase(chunk, "www.") || chunk.find("://") != std::string_view::npos) {
-          previous_size = 0;
+          pending_break = true;
           i = end;
           continue;
         }
@@ -345,15 +367,16 @@ void term_extractor::impl::extract(std::string_view text, std::string_view lang,
                                  static_cast<unsigned char>(text[i - 1]) >= 0x80);
     if ((c == '#' || c == '@') && !glued && i + 1 < n) {
       // A tag: '#' or '@' then letters, digits and '_', with at least one letter.
+      char* const tag = folded + used_scan;
       std::size_t e = i + 1, size = 1;
       bool letter = false, fits = true;
-      folded[0] = static_cast<char>(c);
+      tag[0] = static_cast<char>(c);
       while (e < n) {
         const unsigned char a = static_cast<unsigned char>(text[e]);
         if (a < 0x80) {
           if (!is_ascii_alnum(a) && a != '_') break;
           letter = letter || (a > '9' && a != '_');
-          if (size < max_raw_word_bytes) folded[size++] = ascii_lower[a];
+          if (size < max_raw_word_bytes) tag[size++] = ascii_lower[a];
           else fits = false;
           ++e;
           continue;
@@ -363,17 +386,18 @@ void term_extractor::impl::extract(std::string_view text, std::string_view lang,
         if (k == char_class::separator) break;
         if (k == char_class::letter) {
           letter = true;
-          if (size + cp.size <= max_raw_word_bytes) size += internal::fold_to(text.substr(e, cp.size), folded + size);
+          if (size + cp.size <= max_raw_word_bytes) size += internal::fold_to(text.substr(e, cp.size), tag + size);
           else fits = false;
         }
         e += cp.size;
       }
       if (e > i + 1) {
         if (letter && fits && size <= max_term_word_bytes + 1) {
-          const std::string_view tag(folded, size);
-          add(hash_term(tag), c == '#' ? term_kind::hashtag : term_kind::handle, tag);
+          items.push_back({word_hash(std::string_view(tag, size)), static_cast<std::uint32_t>(used_scan),
+                           static_cast<std::uint8_t>(size), true, false});
+          used_scan += size;
         }
-        previous_size = 0;
+        pending_break = true;  // no phrase spans a tag
         i = e;
         continue;
       }
@@ -381,10 +405,11 @@ void term_extractor::impl::extract(std::string_view text, std::string_view lang,
     if (c == '@' && glued) {
       // An e-mail address: the rest of the chunk is not words.
       while (i < n && !is_space(static_cast<unsigned char>(text[i]))) ++i;
-      previous_size = 0;
+      pending_break = true;
       continue;
     }
     // A word: letters, digits and combining marks, folded as it is scanned.
+    char* const word = folded + used_scan;
     std::size_t e = i, size = 0;
     bool digits_only = true, fits = true;
     while (e < n) {
@@ -392,7 +417,7 @@ void term_extractor::impl::extract(std::string_view text, std::string_view lang,
       const std::uint8_t k = byte_class[a];
       if (k & byte_alnum) {
         digits_only = digits_only && (k & byte_digit);
-        if (size < max_raw_word_bytes) folded[size++] = ascii_lower[a];
+        if (size < max_raw_word_bytes) word[size++] = ascii_lower[a];
         else fits = false;
         ++e;
         continue;
@@ -403,37 +428,58 @@ void term_extractor::impl::extract(std::string_view text, std::string_view lang,
       if (cls == char_class::separator) break;
       if (cls == char_class::letter) {
         digits_only = false;
-        if (size + cp.size <= max_raw_word_bytes) size += internal::fold_to(text.substr(e, cp.size), folded + size);
+        if (size + cp.size <= max_raw_word_bytes) size += internal::fold_to(text.substr(e, cp.size), word + size);
         else fits = false;
       }
       e += cp.size;
     }
     if (e == i) {  // a separator
       const internal::code_point cp = c < 0x80 ? internal::code_point{c, 1} : internal::decode(text, i);
-      if (breaks_phrase(cp.cp)) previous_size = 0;
+      if (breaks_phrase(cp.cp)) pending_break = true;
       i += cp.size;
       continue;
     }
     i = e;
     if (size == 0) continue;  // only combining marks
     if (!fits || size > max_term_word_bytes || digits_only) {
-      previous_size = 0;  // garbage and numbers end a phrase
+      pending_break = true;  // garbage and numbers end a phrase
       continue;
     }
     if (size < 2) continue;  // single letters, elided l' j' d'
-    const std::string_view word(folded, size);
-    const std::uint64_t h = hash_term(word);
+    const std::uint64_t h = word_hash(std::string_view(word, size));
     if (stopwords.contains(h)) continue;  // phrases skip stopwords: "rappel de produit"
+    if (language != stem_language::none && size >= min_stemmed_bytes) __builtin_prefetch(stem_set(h, language));
+    items.push_back({h, static_cast<std::uint32_t>(used_scan), static_cast<std::uint8_t>(size), false, pending_break});
+    pending_break = false;
+    used_scan += size;
+  }
+
+  pending_terms.clear();
+  used = 0;
+  if (++stamp == 0) {  // wrapped: old stamps would look current
+    for (seen_slot& s : seen) s.stamp = 0;
+    stamp = 1;
+  }
+  std::size_t previous_size = 0;  // 0: no stem to pair with
+  std::uint64_t previous_hash = 0;
+  for (const item& it : items) {
+    if (pending_terms.size() >= max_terms_per_mention) break;
+    const std::string_view form(folded + it.offset, it.size);
+    if (it.tag) {
+      add(it.hash, form);
+      previous_size = 0;
+      continue;
+    }
+    if (it.phrase_break) previous_size = 0;
     std::uint64_t sh;
-    const std::string_view s = stem(word, h, language, &sh);
-    add(sh, term_kind::word, s);
-    if (previous_size != 0)
-      add(bigram_hash(previous_hash, sh), term_kind::phrase, std::string_view(previous, previous_size), s);
+    const std::string_view s = stem(form, it.hash, language, &sh);
+    add(sh, s);
+    if (previous_size != 0) add(bigram_hash(previous_hash, sh), std::string_view(previous, previous_size), s);
     std::memcpy(previous, s.data(), s.size());
     previous_size = s.size();
     previous_hash = sh;
   }
-  for (const pending& p : pending_terms) out->push_back({p.hash, std::string_view(buffer.data() + p.offset, p.size), p.kind});
+  for (const pending& p : pending_terms) out->push_back({p.hash, std::string_view(buffer.data() + p.offset, p.size)});
 }
 
 term_extractor::term_extractor() : impl_(std::make_unique<impl>()) {}

@@ -40,8 +40,9 @@
 
 namespace vigie::pipeline {
 
-// Distinct terms extracted from one mention at most: bounds the work on a 10,000-word text.
-// Words past that point are not looked at (an article's topic is in its first paragraphs).
+// Distinct terms extracted from one mention at most. With the first 1,024 words and tags
+// looked at (stopwords included), this bounds the work on a 10,000-word text: an article's
+// topic is in its first paragraphs.
 inline constexpr std::size_t max_terms_per_mention = 256;
 // Longest word kept, folded, in bytes: longer runs of letters are garbage (base64, keyboard
 // mashing, CJK sentences without spaces), not topics.
@@ -52,21 +53,19 @@ inline constexpr std::size_t max_term_word_bytes = 40;
 // rare words.
 inline constexpr std::size_t stem_cache_entries = 65536;
 
-enum class term_kind : std::uint8_t {
-  word,     // "stem"
-  phrase,   // "stem stem"
-  hashtag,  // "#tag"
-  handle,   // "@handle"
-};
-
 struct term {
   std::uint64_t hash = 0;   // term_hash(text)
   std::string_view text;    // valid until the next extract()
-  term_kind kind = term_kind::word;  // also told by the text's form; here so that counting is cheap
 };
+
+// term_hash() sets this bit for phrases ("word word") and clears it for the other kinds, so
+// that a phrase is known from its hash alone.
+inline constexpr std::uint64_t phrase_hash_bit = std::uint64_t{1} << 63;
+inline bool is_phrase(std::uint64_t term_hash) noexcept { return (term_hash & phrase_hash_bit) != 0; }
 
 // The hash that extract() gives a term of that text: words and tags hash their bytes; a
 // bigram "a b" combines the hashes of its two words, so that extract() never hashes twice.
+// Phrases have phrase_hash_bit set, the other kinds not.
 std::uint64_t term_hash(std::string_view term_text) noexcept;
 
 class term_extractor {

@@ -94,7 +94,11 @@ TEST(TermExtractor, TermsAreDistinct) {
 TEST(TermExtractor, BoundedOnHugeTexts) {
   term_extractor ex;
   std::string text;
-  for (int i = 0; i < 10000; ++i) text += "mot" + std::to_string(i) + "x ";
+  for (int i = 0; i < 10000; ++i) {
+    text += "mot";
+    text += std::to_string(i);
+    text += "x ";
+  }
   std::vector<term> terms;
   ex.extract(text, "fr", &terms);
   EXPECT_EQ(terms.size(), max_terms_per_mention);
@@ -119,6 +123,15 @@ TEST(TermExtractor, AppendsAndStaysValidUntilNextCall) {
 }
 
 TEST(TermHash, BigramHashCombinesWordHashes) {
+  EXPECT_TRUE(is_phrase(term_hash("gel douch")));
+  EXPECT_FALSE(is_phrase(term_hash("gel")));
+  EXPECT_FALSE(is_phrase(term_hash("#gel")));
+  term_extractor ex;
+  std::vector<term> terms;
+  ex.extract("gel douche #promo", "fr", &terms);
+  ASSERT_EQ(terms.size(), 4u);
+  EXPECT_EQ(is_phrase(terms[2].hash), true);  // "gel douch"
+  EXPECT_EQ(is_phrase(terms[0].hash) || is_phrase(terms[1].hash) || is_phrase(terms[3].hash), false);
   EXPECT_NE(term_hash("gel douch"), term_hash("douch gel"));
   EXPECT_NE(term_hash("gel"), term_hash("#gel"));
   EXPECT_NE(term_hash("gel"), term_hash("@gel"));
