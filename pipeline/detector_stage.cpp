@@ -229,6 +229,24 @@ std::vector<std::string> query_words(std::string_view query) {
   return words;
 }
 
+// Mentions of a time window of one watch, for describing a spike: document frequency of their
+// terms, and (for the spike itself) a reference to each.
+struct doc_terms {
+  std::unordered_map<std::uint64_t, std::pair<std::string, std::uint32_t>> df;
+  std::uint32_t docs = 0;
+};
+struct spike_sample {
+  float score;
+  std::int64_t reach;
+  std::string ref;
+};
+struct spike_window {
+  std::string tenant, watch;
+  std::int64_t from = 0, to = 0;
+  doc_terms in, before;
+  std::vector<spike_sample> samples;
+};
+
 }  // namespace
 
 std::string alert_id(std::int64_t detected_at_ms, alert_kind kind, std::string_view watch) {
@@ -306,6 +324,7 @@ struct detector_stage::impl {
   std::vector<alert_transition> transitions;
   std::vector<weak_signal> found;
   std::vector<detector_output> pending;  // made by this thread, handed over in one go
+  std::optional<spike_window> spike;      // the window describe_spike() read last
   std::chrono::steady_clock::time_point last_checkpoint = std::chrono::steady_clock::now();
 
   status load();
@@ -319,6 +338,8 @@ struct detector_stage::impl {
                      const alert_transition& tr);
   void describe_spike(const std::string& tenant, const std::string& watch, const watch_state& w,
                       alert_state* a);
+  void count_window(const std::string& tenant, const std::string& watch, std::int64_t from,
+                    std::int64_t to, doc_terms* out, std::vector<spike_sample>* samples);
   void on_signal(const std::string& tenant, const std::string& watch, const weak_signal& s);
   void checkpoint(bool all);
   void hand_over();
@@ -483,6 +504,7 @@ void detector_stage::impl::advance(const std::string& tenant, tenant_state& t) {
     if (!found.empty()) w.dirty = true;
     ++it;
   }
+  spike.reset();  // its mentions' terms are only worth keeping across the kinds of one close
 }
 
 void detector_stage::impl::close_bucket(const std::string& tenant, const std::string& watch,
@@ -539,44 +561,22 @@ void detector_stage::impl::on_transition(const std::string& tenant, const std::s
 // and a few of its mentions, the most negative first for negative kinds, then by reach.
 void detector_stage::impl::describe_spike(const std::string& tenant, const std::string& watch,
                                           const watch_state& w, alert_state* a) {
-  struct doc_terms {
-    std::unordered_map<std::uint64_t, std::pair<std::string, std::uint32_t>> df;
-    std::uint32_t docs = 0;
-  };
   const bool negative_kind = a->kind != alert_kind::volume_spike;
-  struct sample {
-    float score;
-    std::int64_t reach;
-    std::string ref;
-  };
-  std::vector<sample> samples;
-  auto count_window = [&](std::int64_t from, std::int64_t to, doc_terms* out, bool keep_samples) {
-    std::size_t scanned = 0;
-    (void)db.scan_watch_mentions(
-        storage::mention_scan{.tenant = tenant, .from_ms = from, .to_ms = to, .after_suffix = {}}, watch,
-        [&](std::string_view, std::string_view record) {
-          mention_view m;
-          if (!decode_mention(record, &m).ok()) return true;
-          term_scratch.clear();
-          extractor.extract(m.text, m.lang, &term_scratch);
-          for (const term& t : term_scratch) {
-            auto& entry = out->df[t.hash];
-            if (entry.second++ == 0) entry.first.assign(t.text);
-          }
-          ++out->docs;
-          if (keep_samples) {
-            std::string ref(m.source);
-            ref.push_back('/');
-            ref.append(m.id);
-            samples.push_back({m.sent.score, effective_reach(m), std::move(ref)});
-          }
-          return ++scanned < options.max_scanned;
-        });
-  };
-  doc_terms spike, base;
-  const std::int64_t end = a->updated_at;
-  count_window(a->started_at, end, &spike, true);
-  count_window(a->started_at - 24 * 3600 * 1000, a->started_at, &base, false);
+  // The kinds a spike opens at once (volume and negative) describe the same window: read it
+  // from storage once.
+  if (!spike || spike->tenant != tenant || spike->watch != watch ||
+      spike->from != a->started_at || spike->to != a->updated_at) {
+    spike.emplace();
+    spike->tenant = tenant;
+    spike->watch = watch;
+    spike->from = a->started_at;
+    spike->to = a->updated_at;
+    count_window(tenant, watch, a->started_at, a->updated_at, &spike->in, &spike->samples);
+    count_window(tenant, watch, a->started_at - 24 * 3600 * 1000, a->started_at, &spike->before, nullptr);
+  }
+  const doc_terms& in = spike->in;
+  const doc_terms& before = spike->before;
+  std::vector<spike_sample> samples = spike->samples;
 
   std::vector<std::uint64_t> excluded;
   for (const auto& word : w.excluded) {
@@ -589,12 +589,12 @@ void detector_stage::impl::describe_spike(const std::string& tenant, const std::
     const std::string* text;
   };
   std::vector<scored> ranked;
-  const double spike_docs = spike.docs + 1.0, base_docs = base.docs + 1.0;
-  for (const auto& [hash, entry] : spike.df) {
+  const double spike_docs = in.docs + 1.0, base_docs = before.docs + 1.0;
+  for (const auto& [hash, entry] : in.df) {
     if (entry.second < 2) continue;  // one mention is an anecdote
     if (std::find(excluded.begin(), excluded.end(), hash) != excluded.end()) continue;
-    auto b = base.df.find(hash);
-    const double base_share = ((b == base.df.end() ? 0 : b->second.second) + 0.5) / base_docs;
+    auto b = before.df.find(hash);
+    const double base_share = ((b == before.df.end() ? 0 : b->second.second) + 0.5) / base_docs;
     const double spike_share = (entry.second + 0.5) / spike_docs;
     const double lift = spike_share / base_share;
     if (lift < 1.5) continue;  // as common before the spike: not what it is about
@@ -607,7 +607,7 @@ void detector_stage::impl::describe_spike(const std::string& tenant, const std::
   for (std::size_t i = 0; i < ranked.size() && i < options.top_terms; ++i) {
     a->top_terms.push_back(*ranked[i].text);
   }
-  std::sort(samples.begin(), samples.end(), [&](const sample& x, const sample& y) {
+  std::sort(samples.begin(), samples.end(), [&](const spike_sample& x, const spike_sample& y) {
     if (negative_kind && x.score != y.score) return x.score < y.score;
     if (x.reach != y.reach) return x.reach > y.reach;
     return x.ref < y.ref;
@@ -616,6 +616,32 @@ void detector_stage::impl::describe_spike(const std::string& tenant, const std::
   for (std::size_t i = 0; i < samples.size() && i < options.sample_mentions; ++i) {
     a->samples.push_back(std::move(samples[i].ref));
   }
+}
+
+void detector_stage::impl::count_window(const std::string& tenant, const std::string& watch,
+                                        std::int64_t from, std::int64_t to, doc_terms* out,
+                                        std::vector<spike_sample>* samples) {
+  std::size_t scanned = 0;
+  (void)db.scan_watch_mentions(
+      storage::mention_scan{.tenant = tenant, .from_ms = from, .to_ms = to, .after_suffix = {}}, watch,
+      [&](std::string_view, std::string_view record) {
+        mention_view m;
+        if (!decode_mention(record, &m).ok()) return true;
+        term_scratch.clear();
+        extractor.extract(m.text, m.lang, &term_scratch);
+        for (const term& t : term_scratch) {
+          auto& entry = out->df[t.hash];
+          if (entry.second++ == 0) entry.first.assign(t.text);
+        }
+        ++out->docs;
+        if (samples) {
+          std::string ref(m.source);
+          ref.push_back('/');
+          ref.append(m.id);
+          samples->push_back({m.sent.score, effective_reach(m), std::move(ref)});
+        }
+        return ++scanned < options.max_scanned;
+      });
 }
 
 void detector_stage::impl::on_signal(const std::string& tenant, const std::string& watch,

@@ -94,7 +94,8 @@ std::string_view field_of(std::string_view json, std::string_view name) {
 http_response router::list_alerts(const http_request& req, std::string_view tenant) {
   std::vector<std::pair<std::string, std::string>> params;
   if (!internal::request_params(req, &params)) return bad_request(req, "malformed query string");
-  std::string watch, state, kind, cursor;
+  std::string watch, state, cursor;
+  int kind_byte = -1;  // the alerts key holds the kind (pipeline::alert_kind) after the time
   std::int64_t since = INT64_MIN;
   std::size_t limit = default_alert_page;
   for (const auto& [key, value] : params) {
@@ -107,11 +108,14 @@ http_response router::list_alerts(const http_request& req, std::string_view tena
       }
       state = value;
     } else if (key == "kind") {
-      if (value != "volume_spike" && value != "negative_spike" && value != "sentiment_shift") {
+      for (auto k : {pipeline::alert_kind::volume_spike, pipeline::alert_kind::negative_spike,
+                     pipeline::alert_kind::sentiment_shift}) {
+        if (value == pipeline::to_string(k)) kind_byte = static_cast<int>(k);
+      }
+      if (kind_byte < 0) {
         return bad_request(req, "kind must be volume_spike, negative_spike or sentiment_shift, not '" +
                                     value + "'");
       }
-      kind = value;
     } else if (key == "since") {
       auto t = internal::parse_time_param(key, value);
       if (!t.ok()) return status_response(req, t.status());
@@ -149,7 +153,7 @@ http_response router::list_alerts(const http_request& req, std::string_view tena
         }
         last_key.assign(key);
         if (!watch.empty() && key.substr(9) != watch) return true;
-        if (!kind.empty() && field_of(value, "kind") != kind) return true;
+        if (kind_byte >= 0 && static_cast<unsigned char>(key[8]) != kind_byte) return true;
         if (!state.empty() && field_of(value, "state") != state) return true;
         std::string alert(value);
         auto id = field_of(value, "id");

@@ -1,6 +1,7 @@
 #include "server/stream_hub.h"
 
 #include <algorithm>
+#include <unordered_map>
 
 namespace vigie::server {
 
@@ -9,7 +10,6 @@ void stream_hub::subscribe(const std::string& tenant, const std::shared_ptr<stre
   const bool mentions = s->wants_mentions();
   by_tenant_[tenant].push_back(entry{s, s.get(), mentions});
   if (mentions) ++mention_listeners_[tenant];
-  ++count_;
 }
 
 void stream_hub::unsubscribe(const std::string& tenant, const stream_subscriber* s) {
@@ -20,7 +20,6 @@ void stream_hub::unsubscribe(const std::string& tenant, const stream_subscriber*
   auto found = std::find_if(subs.begin(), subs.end(), [&](const entry& e) { return e.address == s; });
   if (found == subs.end()) return;
   if (found->mentions && --mention_listeners_[tenant] <= 0) mention_listeners_.erase(tenant);
-  --count_;
   subs.erase(found);
   if (subs.empty()) by_tenant_.erase(it);
 }
@@ -43,23 +42,15 @@ void stream_hub::publish(std::vector<pipeline::stream_event>& events) {
     }
     if (!findings.empty()) all_->deliver(findings);
   }
-  // Events come grouped by commit, not by tenant: deliver each tenant's run in order.
+  // A commit mixes tenants: deliver each tenant's events, in order, to its subscribers.
+  std::unordered_map<std::string_view, std::vector<shared_event>> by_tenant;
+  for (const auto& e : shared) by_tenant[e->tenant].push_back(e);
   std::vector<std::shared_ptr<stream_subscriber>> targets;
-  std::size_t begin = 0;
-  while (begin < shared.size()) {
-    const std::string tenant = shared[begin]->tenant;
-    std::vector<shared_event> mine;
-    for (std::size_t i = begin; i < shared.size(); ++i) {
-      if (shared[i]->tenant == tenant) mine.push_back(shared[i]);
-    }
-    // Move the tenant's events out of the way so each tenant is handled once.
-    auto rest = std::stable_partition(shared.begin() + begin, shared.end(),
-                                      [&](const shared_event& e) { return e->tenant == tenant; });
-    begin = static_cast<std::size_t>(rest - shared.begin());
+  for (const auto& [tenant, mine] : by_tenant) {
     targets.clear();
     {
       std::lock_guard lock(mu_);
-      auto it = by_tenant_.find(tenant);
+      auto it = by_tenant_.find(std::string(tenant));
       if (it == by_tenant_.end()) continue;
       for (const auto& e : it->second) {
         if (auto p = e.subscriber.lock()) targets.push_back(std::move(p));
@@ -68,11 +59,6 @@ void stream_hub::publish(std::vector<pipeline::stream_event>& events) {
     for (const auto& t : targets) t->deliver(mine);
   }
   events.clear();
-}
-
-std::size_t stream_hub::subscribers() const {
-  std::lock_guard lock(mu_);
-  return count_;
 }
 
 }  // namespace vigie::server

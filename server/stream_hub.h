@@ -49,8 +49,6 @@ class stream_hub : public pipeline::event_sink {
   bool wants_mentions(std::string_view tenant) const override;
   void publish(std::vector<pipeline::stream_event>& events) override;
 
-  std::size_t subscribers() const;
-
  private:
   mutable std::mutex mu_;
   struct entry {
@@ -60,7 +58,6 @@ class stream_hub : public pipeline::event_sink {
   };
   std::unordered_map<std::string, std::vector<entry>> by_tenant_;
   std::unordered_map<std::string, int> mention_listeners_;
-  std::size_t count_ = 0;
   stream_subscriber* all_ = nullptr;
 };
 

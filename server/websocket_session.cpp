@@ -176,8 +176,9 @@ void websocket_session::pump() {
     if (overflow_) {
       overflow_ = false;
       metrics_.stream_slow_consumer();
-      // The reason is at most 123 bytes: it names where to resume.
-      close_with(close_slow_consumer, "slow consumer: resume with since=" + std::to_string(last_sent_));
+      // The reason, which names where to resume, is written at the close itself: a frame
+      // being written now is still received.
+      close_with(close_slow_consumer, {});
       return;
     }
     // Take only what this side can hold; the rest stays in live_, where deliver() counts it
@@ -243,7 +244,10 @@ void websocket_session::close_with(std::uint16_t code, std::string reason) {
     close_after_write_.emplace(code, std::move(reason));
     return;
   }
-  if (reason.size() > 123) reason.resize(123);
+  if (code == close_slow_consumer && reason.empty()) {
+    reason = "slow consumer: resume with since=" + std::to_string(last_sent_);
+  }
+  if (reason.size() > 123) reason.resize(123);  // the protocol's limit
   ws_.async_close(websocket::close_reason(static_cast<websocket::close_code>(code), reason),
                   [self = shared_from_this()](beast::error_code) { self->finish(); });
 }
