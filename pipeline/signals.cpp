@@ -166,7 +166,9 @@ class writer {
     static_assert(std::is_trivially_copyable_v<T>);
     out_->append(reinterpret_cast<const char*>(&v), sizeof(T));
   }
-  void bytes(const void* p, std::size_t n) { out_->append(static_cast<const char*>(p), n); }
+  void bytes(const void* p, std::size_t n) {
+    if (n != 0) out_->append(static_cast<const char*>(p), n);
+  }
   void text(std::string_view s) {
     put(static_cast<std::uint32_t>(s.size()));
     out_->append(s);
@@ -189,6 +191,7 @@ class reader {
   }
   bool bytes(void* p, std::size_t n) {
     if (in_.size() - pos_ < n) return false;
+    if (n == 0) return true;  // an empty vector's data() may be null
     std::memcpy(p, in_.data() + pos_, n);
     pos_ += n;
     return true;
