@@ -766,7 +766,9 @@ void detector_stage::impl::run() {
       process(*b);
       b->clear();
       if (!pool.push(b)) delete b;
-      if (!queue.empty()) continue;  // hand over once the backlog is done
+      // Alerts and signals go to the writer as soon as a batch made them; other batches are
+      // worked through first.
+      if (!queue.empty() && pending.empty()) continue;
     }
     hand_over();
     if (std::chrono::steady_clock::now() - last_checkpoint >= options.checkpoint_interval) {
