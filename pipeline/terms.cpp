@@ -3,7 +3,12 @@
 #include <libstemmer.h>
 
 #include <array>
+#include <bit>
 #include <cstring>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "pipeline/internal/lexicon_hash.h"
 #include "pipeline/internal/tokenizer.h"
@@ -16,8 +21,33 @@ using internal::hash_term;
 
 constexpr std::uint64_t bigram_seed = 0x452821E638D01377ull;
 
+// Bytes readable past the end of every buffer the hot loops read (the padded copy of the
+// text, the folded words, the stems): they load 8 or 16 bytes at a time and copy terms in
+// fixed 48-byte moves instead of calling memcpy for a few bytes.
+constexpr std::size_t slack_bytes = 64;
+// Fixed-size copy of a term piece: at most max_term_word_bytes + 1 (a tag's sigil).
+constexpr std::size_t piece_copy_bytes = 48;
+static_assert(max_term_word_bytes + 1 <= piece_copy_bytes && piece_copy_bytes <= slack_bytes);
+
+std::uint64_t load64(const char* p) noexcept {
+  std::uint64_t w;
+  std::memcpy(&w, p, 8);
+  return w;
+}
+
+// hash_term() of the n bytes at p, which must be followed by 8 readable bytes: the last word
+// is one masked load instead of a byte loop.
+std::uint64_t hash_padded(const char* p, std::size_t n) noexcept {
+  std::uint64_t h = internal::hash_seed ^ n;
+  std::size_t i = 0;
+  for (; i + 8 <= n; i += 8) h = internal::hash_mix(h, load64(p + i));
+  if (i < n) h = internal::hash_mix(h, load64(p + i) & (~std::uint64_t{0} >> (64 - 8 * (n - i))));
+  return internal::hash_final(h);
+}
+
 // The hash of a word, stem or tag (term_hash() of it).
 std::uint64_t word_hash(std::string_view s) noexcept { return hash_term(s) & ~phrase_hash_bit; }
+std::uint64_t word_hash_padded(const char* p, std::size_t n) noexcept { return hash_padded(p, n) & ~phrase_hash_bit; }
 
 std::uint64_t bigram_hash(std::uint64_t first, std::uint64_t second) noexcept {
   return internal::hash_final(internal::hash_mix(internal::hash_mix(bigram_seed, first), second)) | phrase_hash_bit;
@@ -62,6 +92,7 @@ constexpr std::string_view stopword_list[] = {
     "via", "amp", "rt", "gonna", "wanna",
 };
 
+
 // Open addressing over the hashes of the list: one probe, no string compare (a 64-bit hash
 // collision with a real word is not a practical concern).
 class stopword_set {
@@ -88,14 +119,15 @@ class stopword_set {
 
 enum class char_class : std::uint8_t { separator, letter, mark };
 
-// Byte classes, one table look-up per byte on the hot loops.
-enum : std::uint8_t { byte_alnum = 1, byte_digit = 2, byte_space = 4 };
+// Byte classes, one table look-up per byte on the slow paths.
+enum : std::uint8_t { byte_alnum = 1, byte_digit = 2, byte_space = 4, byte_newline = 8 };
 constexpr std::array<std::uint8_t, 256> byte_class = [] {
   std::array<std::uint8_t, 256> t{};
   for (int c = 'a'; c <= 'z'; ++c) t[c] = byte_alnum;
   for (int c = 'A'; c <= 'Z'; ++c) t[c] = byte_alnum;
   for (int c = '0'; c <= '9'; ++c) t[c] = byte_alnum | byte_digit;
-  for (char c : {' ', '\t', '\n', '\r', '\f', '\v'}) t[static_cast<unsigned char>(c)] = byte_space;
+  for (char c : {' ', '\t', '\f', '\v'}) t[static_cast<unsigned char>(c)] = byte_space;
+  for (char c : {'\n', '\r'}) t[static_cast<unsigned char>(c)] = byte_space | byte_newline;
   return t;
 }();
 constexpr std::array<char, 256> ascii_lower = [] {
@@ -105,6 +137,7 @@ constexpr std::array<char, 256> ascii_lower = [] {
 }();
 
 bool is_ascii_alnum(unsigned char c) noexcept { return byte_class[c] & byte_alnum; }
+bool is_space(unsigned char c) noexcept { return byte_class[c] & byte_space; }
 
 // Letters of the scripts people write in; combining marks are dropped inside a word
 // ("cafe\u0301" is "cafe"); punctuation, symbols and emoji separate words.
@@ -134,6 +167,28 @@ char_class classify(char32_t c) noexcept {
   return char_class::letter;
 }
 
+// U+00C0..U+00FF, the accented letters of French and the other Latin-1 languages (UTF-8
+// C3 80..C3 BF), folded inline: what classify() and internal::fold_to() make of them (the
+// tests check every one against those), without a decode and a call per letter. size 0:
+// a separator (x and ÷); otherwise 1 or 2 bytes (æ -> "ae", ß -> "ss", þ stays þ).
+struct latin1_fold {
+  char bytes[2];
+  std::uint8_t size;
+};
+constexpr std::array<latin1_fold, 64> latin1_folds = [] {
+  constexpr const char* base = "aaaaaaAceeeeiiiidnooooo_ouuuuyTSaaaaaaAceeeeiiiidnooooo_ouuuuyty";
+  std::array<latin1_fold, 64> t{};
+  for (int k = 0; k < 64; ++k) {
+    const char b = base[k];
+    if (b == '_') t[k] = {{0, 0}, 0};
+    else if (b == 'A') t[k] = {{'a', 'e'}, 2};
+    else if (b == 'S') t[k] = {{'s', 's'}, 2};
+    else if (b == 'T' || (k == 62)) t[k] = {{static_cast<char>(0xC3), static_cast<char>(0x80 + k)}, 2};
+    else t[k] = {{b, 0}, 1};
+  }
+  return t;
+}();
+
 // Punctuation that ends a phrase: no bigram spans it.
 bool breaks_phrase(char32_t c) noexcept {
   switch (c) {
@@ -146,8 +201,6 @@ bool breaks_phrase(char32_t c) noexcept {
   }
 }
 
-bool is_space(unsigned char c) noexcept { return byte_class[c] & byte_space; }
-
 bool starts_with_icase(std::string_view s, std::string_view prefix) noexcept {
   if (s.size() < prefix.size()) return false;
   for (std::size_t k = 0; k < prefix.size(); ++k) {
@@ -157,6 +210,74 @@ bool starts_with_icase(std::string_view s, std::string_view prefix) noexcept {
   }
   return true;
 }
+
+// The first whitespace byte at or after i in p[0, n), or n. p is padded (slack_bytes).
+std::size_t chunk_end(const char* p, std::size_t i, std::size_t n) noexcept {
+#if defined(__SSE2__)
+  for (; i < n; i += 16) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i));
+    const __m128i space = _mm_or_si128(
+        _mm_cmpeq_epi8(v, _mm_set1_epi8(' ')),
+        _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8('\t' - 1)), _mm_cmplt_epi8(v, _mm_set1_epi8('\r' + 1))));
+    const unsigned m = static_cast<unsigned>(_mm_movemask_epi8(space));
+    if (m != 0) return std::min(n, i + static_cast<std::size_t>(std::countr_zero(m)));
+  }
+  return n;
+#else
+  while (i < n && !is_space(static_cast<unsigned char>(p[i]))) ++i;
+  return i;
+#endif
+}
+
+// Whether p[i, end) holds "://". p is padded, and p[end] is not '/' (whitespace or padding).
+bool has_scheme(const char* p, std::size_t i, std::size_t end) noexcept {
+  for (; i < end; ++i)
+    if (p[i] == ':' && p[i + 1] == '/' && p[i + 2] == '/') return true;
+  return false;
+}
+
+// The run of ASCII letters and digits at p (padded: the run ends at the padding at the
+// latest), folded to out while *out_size < fold_limit: ASCII letters and digits fold to
+// themselves | 0x20 (digits have that bit already). Returns its length; clears *digits_only
+// when a byte of it is not a digit.
+constexpr std::size_t fold_limit = 48;  // past max_term_word_bytes a word is dropped anyway
+std::size_t ascii_run(const char* p, char* out, std::size_t* out_size, bool* digits_only) noexcept {
+  std::size_t len = 0;
+#if defined(__SSE2__)
+  for (;; len += 16) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + len));
+    const __m128i lower = _mm_or_si128(v, _mm_set1_epi8(0x20));
+    // Signed compares: bytes >= 0x80 are negative, never in range.
+    const __m128i letter = _mm_and_si128(_mm_cmpgt_epi8(lower, _mm_set1_epi8('a' - 1)),
+                                         _mm_cmplt_epi8(lower, _mm_set1_epi8('z' + 1)));
+    const __m128i digit = _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8('0' - 1)),
+                                        _mm_cmplt_epi8(v, _mm_set1_epi8('9' + 1)));
+    const unsigned alnum = static_cast<unsigned>(_mm_movemask_epi8(_mm_or_si128(letter, digit)));
+    const unsigned digits = static_cast<unsigned>(_mm_movemask_epi8(digit));
+    if (*out_size + len < fold_limit) _mm_storeu_si128(reinterpret_cast<__m128i*>(out + len), lower);
+    if (alnum != 0xFFFF) {
+      const unsigned run = static_cast<unsigned>(std::countr_zero(~alnum));
+      const unsigned in_run = (1u << run) - 1;
+      if ((digits & in_run) != in_run) *digits_only = false;
+      len += run;
+      break;
+    }
+    if (digits != 0xFFFF) *digits_only = false;
+  }
+#else
+  for (;; ++len) {
+    const unsigned char a = static_cast<unsigned char>(p[len]);
+    const std::uint8_t k = byte_class[a];
+    if (!(k & byte_alnum)) break;
+    if (!(k & byte_digit)) *digits_only = false;
+    if (*out_size + len < fold_limit) out[len] = ascii_lower[a];
+  }
+#endif
+  *out_size += len;
+  return len;
+}
+
+void copy_piece(char* to, const char* from) noexcept { std::memcpy(to, from, piece_copy_bytes); }
 
 enum class stem_language : std::uint8_t { none, french, english };
 
@@ -176,20 +297,25 @@ constexpr std::size_t max_raw_word_bytes = 4 * max_term_word_bytes;
 constexpr std::size_t min_stemmed_bytes = 4;
 // Words and tags looked at per mention (stopwords included): bounds the work on huge texts.
 constexpr std::size_t max_scan_items = 4 * max_terms_per_mention;
-// Stems cached inline up to this size; longer ones (rare) are stemmed every time.
-constexpr std::size_t cached_stem_bytes = 15;
 // Room per term in the output buffer: a bigram of two longest words and its space.
 constexpr std::size_t max_term_bytes = 2 * max_term_word_bytes + 2;
 
+// A cached stem, as an edit of the word: Snowball's French and English stems are the word's
+// first bytes and then a short ending at most ("chevaux" -> "cheval", "happy" -> "happi"),
+// so 16 bytes hold nearly every stem, four entries share a cache line, and a look-up reads
+// one line. Stems that end with more than stem_tail_bytes new bytes are not cached.
+constexpr std::size_t stem_tail_bytes = 8;
 struct stem_entry {
-  std::uint64_t key = 0;        // hash of the folded word, salted by language; 0: empty
-  std::uint64_t stem_hash = 0;  // word_hash(stem)
-  std::uint8_t size = 0;
-  char text[cached_stem_bytes] = {};
+  // Key bits 16..63 (the set is chosen by bits 0..13), then keep and tail size; 0: empty.
+  std::uint64_t meta = 0;
+  char tail[stem_tail_bytes] = {};
 };
-static_assert(sizeof(stem_entry) == 32);
-// Entries per set of the stem cache: two cache lines.
+static_assert(sizeof(stem_entry) == 16);
+constexpr std::uint64_t check_mask = 0x0000FFFFFFFFFFFFull;
+// Entries per set of the stem cache: one cache line, kept in least-recently-used order.
 constexpr std::size_t stem_ways = 4;
+constexpr std::size_t stem_sets = stem_cache_entries / stem_ways;
+static_assert(std::has_single_bit(stem_sets) && stem_sets <= (std::size_t{1} << 16));
 
 }  // namespace
 
@@ -200,11 +326,6 @@ std::uint64_t term_hash(std::string_view text) noexcept {
 }
 
 struct term_extractor::impl {
-  struct pending {
-    std::uint64_t hash;
-    std::uint32_t offset;
-    std::uint32_t size;
-  };
   // A word or tag found by the first pass of extract(), folded into `scan`.
   struct item {
     std::uint64_t hash;          // word_hash of the folded form
@@ -222,8 +343,7 @@ struct term_extractor::impl {
   static constexpr std::size_t seen_mask = 4 * max_terms_per_mention - 1;
 
   impl() : stems(stem_cache_entries), seen(seen_mask + 1) {
-    buffer.resize(max_terms_per_mention * max_term_bytes);
-    pending_terms.reserve(max_terms_per_mention);
+    buffer.resize(max_terms_per_mention * max_term_bytes + slack_bytes);
     items.reserve(max_scan_items);
     french = sb_stemmer_new("french", "UTF_8");
     english = sb_stemmer_new("english", "UTF_8");
@@ -233,93 +353,129 @@ struct term_extractor::impl {
     if (english != nullptr) sb_stemmer_delete(english);
   }
 
-  // Adds the term unless this mention already has it; false when it was there or the
-  // mention is full.
-  bool add(std::uint64_t hash, std::string_view a, std::string_view b = {}) {
-    if (pending_terms.size() >= max_terms_per_mention) return false;
+  // Adds the term a, or the phrase "a b", unless this mention already has it. The pieces
+  // must have piece_copy_bytes readable bytes.
+  void add(std::uint64_t hash, const char* a, std::size_t a_size, const char* b = nullptr, std::size_t b_size = 0) {
+    if (added >= max_terms_per_mention) return;
     for (std::size_t i = hash & seen_mask;; i = (i + 1) & seen_mask) {
       if (seen[i].stamp != stamp) {
         seen[i] = {hash, stamp};
         break;
       }
-      if (seen[i].hash == hash) return false;
+      if (seen[i].hash == hash) return;
     }
-    char* out = buffer.data() + used;
-    std::memcpy(out, a.data(), a.size());
-    std::size_t size = a.size();
-    if (!b.empty()) {
-      out[size++] = ' ';
-      std::memcpy(out + size, b.data(), b.size());
-      size += b.size();
+    char* const to = buffer.data() + used;
+    copy_piece(to, a);
+    std::size_t size = a_size;
+    if (b != nullptr) {
+      to[size++] = ' ';
+      copy_piece(to + size, b);
+      size += b_size;
     }
-    pending_terms.push_back({hash, static_cast<std::uint32_t>(used), static_cast<std::uint32_t>(size)});
+    out->push_back({hash, std::string_view(to, size)});
     used += size;
-    return true;
+    ++added;
   }
 
   static std::uint64_t stem_key(std::uint64_t h, stem_language lang) noexcept {
-    return (h ^ (lang == stem_language::french ? 0x13198A2E03707344ull : 0xA4093822299F31D0ull)) | 1;
+    const std::uint64_t k = h ^ (lang == stem_language::french ? 0x13198A2E03707344ull : 0xA4093822299F31D0ull);
+    return k ^ (k >> 32);  // the set comes from the low bits: fold the high ones in
   }
-  stem_entry* stem_set(std::uint64_t h, stem_language lang) noexcept {
-    return &stems[(stem_key(h, lang) & (stem_cache_entries / stem_ways - 1)) * stem_ways];
-  }
+  stem_entry* stem_set(std::uint64_t key) noexcept { return &stems[(key & (stem_sets - 1)) * stem_ways]; }
 
-  // The stem of the folded word w (hash h): cached, or from Snowball. Sets *stem_hash.
-  std::string_view stem(std::string_view w, std::uint64_t h, stem_language lang, std::uint64_t* stem_hash) {
-    if (lang == stem_language::none || w.size() < min_stemmed_bytes) {
+  // The stem of the folded word w (hash h): w itself, or written to stem_text. Sets *size
+  // and *stem_hash.
+  const char* stem(const char* w, std::size_t w_size, std::uint64_t h, stem_language lang, std::size_t* size,
+                   std::uint64_t* stem_hash) {
+    if (lang == stem_language::none || w_size < min_stemmed_bytes) {
+      *size = w_size;
       *stem_hash = h;
       return w;
     }
     const std::uint64_t key = stem_key(h, lang);
-    stem_entry* set = stem_set(h, lang);
-    for (std::size_t k = 0; k < stem_ways; ++k)
-      if (set[k].key == key) {
-        *stem_hash = set[k].stem_hash;
-        return std::string_view(set[k].text, set[k].size);
+    const std::uint64_t check = ((key >> 16) & check_mask) | 1;
+    stem_entry* const set = stem_set(key);
+    std::size_t k = 0;
+    while (k < stem_ways && (set[k].meta & check_mask) != check) ++k;
+    if (k == stem_ways) {
+      if (!stem_miss(w, w_size, lang, check, set)) {  // not cacheable: in stem_text already
+        *size = long_size;
+        *stem_hash = word_hash_padded(stem_text, long_size);
+        return stem_text;
       }
+      k = 0;
+    } else if (k != 0) {
+      // Most recently used first: the word least used lately leaves when the set is full.
+      const stem_entry hit = set[k];
+      for (; k > 0; --k) set[k] = set[k - 1];
+      set[0] = hit;
+    }
+    const stem_entry& e = set[0];
+    const std::size_t keep = (e.meta >> 48) & 0xFF, tail = e.meta >> 56;
+    if (keep == w_size && tail == 0) {  // the word is its own stem
+      *size = w_size;
+      *stem_hash = h;
+      return w;
+    }
+    copy_piece(stem_text, w);
+    std::memcpy(stem_text + keep, e.tail, stem_tail_bytes);
+    *size = keep + tail;
+    *stem_hash = word_hash_padded(stem_text, *size);
+    return stem_text;
+  }
+
+  // Runs Snowball on w. Returns true with the stem cached as set[0], or false with the stem
+  // in stem_text (long_size bytes) when it does not fit an entry.
+  bool stem_miss(const char* w, std::size_t w_size, stem_language lang, std::uint64_t check, stem_entry* set) {
     sb_stemmer* s = lang == stem_language::french ? french : english;
-    if (s == nullptr) {  // libstemmer without this algorithm: no stemming
-      *stem_hash = h;
-      return w;
+    const sb_symbol* out = nullptr;
+    int result_size = 0;
+    if (s != nullptr) {  // else libstemmer without this algorithm: no stemming
+      out = sb_stemmer_stem(s, reinterpret_cast<const sb_symbol*>(w), static_cast<int>(w_size));
+      result_size = sb_stemmer_length(s);
     }
-    const sb_symbol* out = sb_stemmer_stem(s, reinterpret_cast<const sb_symbol*>(w.data()), static_cast<int>(w.size()));
-    const int size = sb_stemmer_length(s);
-    if (out == nullptr || size <= 0 || static_cast<std::size_t>(size) > max_term_word_bytes) {
-      *stem_hash = h;
-      return w;
+    const char* r = w;
+    std::size_t r_size = w_size;
+    if (out != nullptr && result_size > 0 && static_cast<std::size_t>(result_size) <= max_term_word_bytes) {
+      r = reinterpret_cast<const char*>(out);
+      r_size = static_cast<std::size_t>(result_size);
     }
-    std::string_view result(reinterpret_cast<const char*>(out), static_cast<std::size_t>(size));
-    *stem_hash = word_hash(result);
-    if (result.size() <= cached_stem_bytes) {
-      // Newest first: the oldest entry of the set leaves (two hot words sharing a set both stay).
-      std::memmove(set + 1, set, (stem_ways - 1) * sizeof(stem_entry));
-      stem_entry& e = set[0];
-      e.key = key;
-      e.stem_hash = *stem_hash;
-      e.size = static_cast<std::uint8_t>(result.size());
-      std::memcpy(e.text, result.data(), result.size());
-      return std::string_view(e.text, e.size);
+    std::size_t keep = 0;
+    const std::size_t common = std::min(r_size, w_size);
+    while (keep < common && r[keep] == w[keep]) ++keep;
+    if (r_size - keep > stem_tail_bytes) {
+      std::memcpy(stem_text, r, r_size);  // Snowball's buffer lives until its next call
+      long_size = r_size;
+      return false;
     }
-    // Snowball's buffer lives until its next call: copy it out of the way.
-    std::memcpy(long_stem, result.data(), result.size());
-    return std::string_view(long_stem, result.size());
+    for (std::size_t k = stem_ways - 1; k > 0; --k) set[k] = set[k - 1];
+    stem_entry& e = set[0];
+    e.meta = check | (std::uint64_t{keep} << 48) | (std::uint64_t{r_size - keep} << 56);
+    std::memset(e.tail, 0, stem_tail_bytes);
+    if (r_size != keep) std::memcpy(e.tail, r + keep, r_size - keep);
+    return true;
   }
 
   void extract(std::string_view text, std::string_view lang, std::vector<term>* out);
+  void scan_text(std::string_view text, stem_language language);
 
   std::string buffer;  // the texts of this mention's terms; sized for the worst case once
   std::size_t used = 0;
-  std::vector<pending> pending_terms;
+  std::size_t added = 0;
+  std::vector<term>* out = nullptr;
   std::vector<stem_entry> stems;
   std::vector<item> items;
-  std::string scan;  // folded words and tags of the mention: grows to the longest text, then stays
+  std::string padded;  // the mention's text, then slack_bytes of zeros
+  std::string scan;    // folded words and tags of the mention: grows to the longest text, then stays
   std::vector<seen_slot> seen;
   std::uint32_t stamp = 0;
   const stopword_set& stopwords = shared_stopwords();
   sb_stemmer* french = nullptr;
   sb_stemmer* english = nullptr;
-  char previous[max_term_word_bytes];  // the stem before the current one: first half of a bigram
-  char long_stem[max_term_word_bytes];
+  // Stems written out: the current one, and the one before it (first half of a bigram).
+  char stem_text[max_term_word_bytes + slack_bytes];
+  char previous[max_term_word_bytes + slack_bytes];
+  std::size_t long_size = 0;
 
   static const stopword_set& shared_stopwords() {
     static const stopword_set set;
@@ -327,23 +483,28 @@ struct term_extractor::impl {
   }
 };
 
-void term_extractor::impl::extract(std::string_view text, std::string_view lang, std::vector<term>* out) {
-  // Two passes: the first splits and folds the words and starts loading their stem-cache
-  // sets, the second stems them. The cache is megabytes: fetched one word at a time, its
-  // misses would be paid one after the other.
+// First pass: splits the text into words and tags, folded into `scan`, drops stopwords,
+// and starts loading the stem-cache sets of the words. The cache is a megabyte: fetched
+// one word at a time, its misses would be paid one after the other.
+void term_extractor::impl::scan_text(std::string_view text, stem_language language) {
   items.clear();
-  const stem_language language = language_of(lang);
   const std::size_t n = text.size();
-  if (scan.size() < n + max_raw_word_bytes) scan.resize(n + max_raw_word_bytes);
+  if (padded.size() < n + slack_bytes) padded.resize(n + slack_bytes);
+  char* const p = padded.data();
+  if (n != 0) std::memcpy(p, text.data(), n);  // an empty view's data() may be null
+  std::memset(p + n, 0, slack_bytes);
+  const std::string_view t(p, n);
+  if (scan.size() < n + 2 * slack_bytes) scan.resize(n + 2 * slack_bytes);
   char* const folded = scan.data();
   std::size_t used_scan = 0;
   bool pending_break = false;
   bool chunk_start = true;
   std::size_t i = 0;
   while (i < n && items.size() < max_scan_items) {
-    const unsigned char c = static_cast<unsigned char>(text[i]);
-    if (is_space(c)) {
-      if (c == '\n' || c == '\r') pending_break = true;
+    const unsigned char c = static_cast<unsigned char>(p[i]);
+    const std::uint8_t cls = byte_class[c];
+    if (cls & byte_space) {
+      if (cls & byte_newline) pending_break = true;
       chunk_start = true;
       ++i;
       continue;
@@ -351,135 +512,148 @@ void term_extractor::impl::extract(std::string_view text, std::string_view lang,
     if (chunk_start) {
       chunk_start = false;
       // URLs are links, not topics. Only chunks that can start one are measured.
-      if (c == 'h' || c == 'H' || c == 'w' || c == 'W' || !is_ascii_alnum(c)) {
-        std::size_t end = i;
-        while (end < n && !is_space(static_cast<unsigned char>(text[end]))) ++end;
-        const std::string_view chunk = text.substr(i, end - i);
-        if (starts_with_icase(chunk, "www.") || chunk.find("://") != std::string_view::npos) {
+      if ((c | 0x20) == 'h' || (c | 0x20) == 'w' || !(cls & byte_alnum)) {
+        const std::size_t end = chunk_end(p, i, n);
+        if (starts_with_icase(t.substr(i, end - i), "www.") || has_scheme(p, i, end)) {
           pending_break = true;
           i = end;
           continue;
         }
       }
     }
-    // A '#' or '@' glued to a word ("C#", "jean@example.com") does not start a tag.
-    const bool glued = i > 0 && (is_ascii_alnum(static_cast<unsigned char>(text[i - 1])) ||
-                                 static_cast<unsigned char>(text[i - 1]) >= 0x80);
-    if ((c == '#' || c == '@') && !glued && i + 1 < n) {
-      // A tag: '#' or '@' then letters, digits and '_', with at least one letter.
-      char* const tag = folded + used_scan;
-      std::size_t e = i + 1, size = 1;
-      bool letter = false, fits = true;
-      tag[0] = static_cast<char>(c);
-      while (e < n) {
-        const unsigned char a = static_cast<unsigned char>(text[e]);
-        if (a < 0x80) {
-          if (!is_ascii_alnum(a) && a != '_') break;
-          letter = letter || (a > '9' && a != '_');
-          if (size < max_raw_word_bytes) tag[size++] = ascii_lower[a];
-          else fits = false;
-          ++e;
+    if (!(cls & byte_alnum)) {
+      // A '#' or '@' glued to a word ("C#", "jean@example.com") does not start a tag.
+      const bool glued = i > 0 && (is_ascii_alnum(static_cast<unsigned char>(p[i - 1])) ||
+                                   static_cast<unsigned char>(p[i - 1]) >= 0x80);
+      if ((c == '#' || c == '@') && !glued && i + 1 < n) {
+        // A tag: '#' or '@' then letters, digits and '_', with at least one letter.
+        char* const tag = folded + used_scan;
+        std::size_t e = i + 1, size = 1;
+        bool letter = false, fits = true;
+        tag[0] = static_cast<char>(c);
+        while (e < n) {
+          const unsigned char a = static_cast<unsigned char>(p[e]);
+          if (a < 0x80) {
+            if (!is_ascii_alnum(a) && a != '_') break;
+            letter = letter || (a > '9' && a != '_');
+            if (size < max_raw_word_bytes) tag[size++] = ascii_lower[a];
+            else fits = false;
+            ++e;
+            continue;
+          }
+          const internal::code_point cp = internal::decode(t, e);
+          const char_class k = classify(cp.cp);
+          if (k == char_class::separator) break;
+          if (k == char_class::letter) {
+            letter = true;
+            if (size + cp.size <= max_raw_word_bytes) size += internal::fold_to(t.substr(e, cp.size), tag + size);
+            else fits = false;
+          }
+          e += cp.size;
+        }
+        if (e > i + 1) {
+          if (letter && fits && size <= max_term_word_bytes + 1) {
+            items.push_back({word_hash_padded(tag, size), static_cast<std::uint32_t>(used_scan),
+                             static_cast<std::uint8_t>(size), true, false});
+            used_scan += size;
+          }
+          pending_break = true;  // no phrase spans a tag
+          i = e;
           continue;
         }
-        const internal::code_point cp = internal::decode(text, e);
-        const char_class k = classify(cp.cp);
-        if (k == char_class::separator) break;
-        if (k == char_class::letter) {
-          letter = true;
-          if (size + cp.size <= max_raw_word_bytes) size += internal::fold_to(text.substr(e, cp.size), tag + size);
-          else fits = false;
-        }
-        e += cp.size;
       }
-      if (e > i + 1) {
-        if (letter && fits && size <= max_term_word_bytes + 1) {
-          items.push_back({word_hash(std::string_view(tag, size)), static_cast<std::uint32_t>(used_scan),
-                           static_cast<std::uint8_t>(size), true, false});
-          used_scan += size;
-        }
-        pending_break = true;  // no phrase spans a tag
-        i = e;
+      if (c == '@' && glued) {
+        // An e-mail address: the rest of the chunk is not words.
+        i = chunk_end(p, i, n);
+        pending_break = true;
         continue;
       }
     }
-    if (c == '@' && glued) {
-      // An e-mail address: the rest of the chunk is not words.
-      while (i < n && !is_space(static_cast<unsigned char>(text[i]))) ++i;
-      pending_break = true;
-      continue;
-    }
-    // A word: letters, digits and combining marks, folded as it is scanned.
+    // A word: letters, digits and combining marks, folded as it is scanned. The folded size
+    // is counted in full, but bytes are written only up to fold_limit: past
+    // max_term_word_bytes the word is dropped.
     char* const word = folded + used_scan;
     std::size_t e = i, size = 0;
-    bool digits_only = true, fits = true;
-    while (e < n) {
-      const unsigned char a = static_cast<unsigned char>(text[e]);
-      const std::uint8_t k = byte_class[a];
-      if (k & byte_alnum) {
-        digits_only = digits_only && (k & byte_digit);
-        if (size < max_raw_word_bytes) word[size++] = ascii_lower[a];
-        else fits = false;
-        ++e;
+    bool digits_only = true;
+    for (;;) {
+      e += ascii_run(p + e, word + size, &size, &digits_only);
+      const unsigned char a = static_cast<unsigned char>(p[e]);
+      if (a < 0x80 || e >= n) break;
+      const unsigned char next = static_cast<unsigned char>(p[e + 1]);  // padding past the end
+      if (a == 0xC3 && (next & 0xC0) == 0x80) {
+        const latin1_fold& f = latin1_folds[next & 0x3F];
+        if (f.size == 0) break;  // x and ÷
+        if (size < fold_limit) std::memcpy(word + size, f.bytes, 2);
+        size += f.size;
+        digits_only = false;
+        e += 2;
         continue;
       }
-      if (a < 0x80) break;
-      const internal::code_point cp = internal::decode(text, e);
-      const char_class cls = classify(cp.cp);
-      if (cls == char_class::separator) break;
-      if (cls == char_class::letter) {
+      const internal::code_point cp = internal::decode(t, e);
+      const char_class k = classify(cp.cp);
+      if (k == char_class::separator) break;
+      if (k == char_class::letter) {
         digits_only = false;
-        if (size + cp.size <= max_raw_word_bytes) size += internal::fold_to(text.substr(e, cp.size), word + size);
-        else fits = false;
+        if (size < fold_limit) size += internal::fold_to(t.substr(e, cp.size), word + size);
+        else size += 1;  // dropped anyway; only the count matters
       }
       e += cp.size;
     }
     if (e == i) {  // a separator
-      const internal::code_point cp = c < 0x80 ? internal::code_point{c, 1} : internal::decode(text, i);
+      const internal::code_point cp = c < 0x80 ? internal::code_point{c, 1} : internal::decode(t, i);
       if (breaks_phrase(cp.cp)) pending_break = true;
       i += cp.size;
       continue;
     }
     i = e;
     if (size == 0) continue;  // only combining marks
-    if (!fits || size > max_term_word_bytes || digits_only) {
+    if (size > max_term_word_bytes || digits_only) {
       pending_break = true;  // garbage and numbers end a phrase
       continue;
     }
     if (size < 2) continue;  // single letters, elided l' j' d'
-    const std::uint64_t h = word_hash(std::string_view(word, size));
+    const std::uint64_t h = word_hash_padded(word, size);
     if (stopwords.contains(h)) continue;  // phrases skip stopwords: "rappel de produit"
-    if (language != stem_language::none && size >= min_stemmed_bytes) __builtin_prefetch(stem_set(h, language));
+    if (language != stem_language::none && size >= min_stemmed_bytes) __builtin_prefetch(stem_set(stem_key(h, language)));
     items.push_back({h, static_cast<std::uint32_t>(used_scan), static_cast<std::uint8_t>(size), false, pending_break});
     pending_break = false;
     used_scan += size;
   }
+}
 
-  pending_terms.clear();
+void term_extractor::impl::extract(std::string_view text, std::string_view lang, std::vector<term>* terms) {
+  const stem_language language = language_of(lang);
+  scan_text(text, language);
+  // Second pass: stems, then the terms in order of first appearance.
+  out = terms;
   used = 0;
+  added = 0;
   if (++stamp == 0) {  // wrapped: old stamps would look current
     for (seen_slot& s : seen) s.stamp = 0;
     stamp = 1;
   }
+  const char* const folded = scan.data();
   std::size_t previous_size = 0;  // 0: no stem to pair with
   std::uint64_t previous_hash = 0;
   for (const item& it : items) {
-    if (pending_terms.size() >= max_terms_per_mention) break;
-    const std::string_view form(folded + it.offset, it.size);
+    if (added >= max_terms_per_mention) break;
+    const char* const form = folded + it.offset;
     if (it.tag) {
-      add(it.hash, form);
+      add(it.hash, form, it.size);
       previous_size = 0;
       continue;
     }
     if (it.phrase_break) previous_size = 0;
     std::uint64_t sh;
-    const std::string_view s = stem(form, it.hash, language, &sh);
-    add(sh, s);
-    if (previous_size != 0) add(bigram_hash(previous_hash, sh), std::string_view(previous, previous_size), s);
-    std::memcpy(previous, s.data(), s.size());
-    previous_size = s.size();
+    std::size_t size;
+    const char* const s = stem(form, it.size, it.hash, language, &size, &sh);
+    add(sh, s, size);
+    if (previous_size != 0) add(bigram_hash(previous_hash, sh), previous, previous_size, s, size);
+    copy_piece(previous, s);
+    previous_size = size;
     previous_hash = sh;
   }
-  for (const pending& p : pending_terms) out->push_back({p.hash, std::string_view(buffer.data() + p.offset, p.size)});
+  out = nullptr;
 }
 
 term_extractor::term_extractor() : impl_(std::make_unique<impl>()) {}

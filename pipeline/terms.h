@@ -47,10 +47,10 @@ inline constexpr std::size_t max_terms_per_mention = 256;
 // Longest word kept, folded, in bytes: longer runs of letters are garbage (base64, keyboard
 // mashing, CJK sentences without spaces), not topics.
 inline constexpr std::size_t max_term_word_bytes = 40;
-// Entries of the word -> stem cache (4-way set-associative, 32 bytes each: 2 MiB per
-// extractor). A Snowball call costs a microsecond or more, a cache hit tens of nanoseconds:
-// the cache holds a watch stream's working vocabulary of both languages, so that misses are
-// rare words.
+// Entries of the word -> stem cache (4-way set-associative, one 64-byte line per set, 16
+// bytes an entry: 1 MiB per extractor). A Snowball call costs a few hundred nanoseconds, a
+// cache hit a few: the cache holds a watch stream's working vocabulary of both languages, so
+// that misses are rare words.
 inline constexpr std::size_t stem_cache_entries = 65536;
 
 struct term {

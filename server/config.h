@@ -42,8 +42,9 @@ struct http_options {
   std::chrono::seconds write_timeout{30};
   // A keep-alive connection idle this long between requests is closed.
   std::chrono::seconds idle_timeout{60};
-  // Connections beyond this number are accepted and closed at once with 503.
-  std::uint32_t max_connections = 10000;
+  // Connections (HTTP and live feed) beyond this number are accepted and closed at once with
+  // 503. Lowered at start-up to the open-file limit minus 1,024 when that is smaller.
+  std::uint32_t max_connections = 20000;
   // Answers to an overloaded ingest carry Retry-After with this many seconds.
   std::uint32_t retry_after_seconds = 1;
 };

@@ -5,6 +5,8 @@
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/bind_handler.hpp>
 
+#include <chrono>
+
 #include "server/http_session.h"
 #include "server/log.h"
 
@@ -18,6 +20,7 @@ listener::listener(net::io_context& ioc, tcp::endpoint endpoint, router& r,
                    const http_options& options, server_metrics& metrics)
     : ioc_(ioc),
       acceptor_(net::make_strand(ioc)),
+      retry_(acceptor_.get_executor()),
       endpoint_(endpoint),
       router_(r),
       options_(options),
@@ -53,6 +56,7 @@ void listener::stop() {
   net::post(acceptor_.get_executor(), [self = shared_from_this()] {
     beast::error_code ec;
     self->acceptor_.close(ec);
+    self->retry_.cancel();
   });
 }
 
@@ -65,8 +69,14 @@ void listener::do_accept() {
 void listener::on_accept(beast::error_code ec, tcp::socket socket) {
   if (ec == net::error::operation_aborted || !acceptor_.is_open()) return;  // stopped
   if (ec) {
-    // Out of file descriptors and the like: log and keep accepting.
-    log_warn("accept failed", {{"error", ec.message()}});
+    // Out of file descriptors and the like. The pending connection stays in the backlog, so
+    // accepting again at once fails again at once: wait a little, and log once per wait.
+    log_warn("accept failed: retrying in 100 ms", {{"error", ec.message()}});
+    retry_.expires_after(std::chrono::milliseconds(100));
+    retry_.async_wait([self = shared_from_this()](beast::error_code wec) {
+      if (!wec && self->acceptor_.is_open()) self->do_accept();
+    });
+    return;
   } else if (metrics_.open_connections() >= options_.max_connections) {
     // Refuse without reading: a fixed answer, written synchronously on a fresh socket.
     static constexpr std::string_view busy =

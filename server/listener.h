@@ -4,8 +4,10 @@
 //   if (auto s = l->open(); !s.ok()) ...;
 //   l->run();      // accepts until stop()
 //
-// Past http_options::max_connections, a new connection is answered 503 and closed at once, so
-// a flood of idle sockets cannot exhaust file descriptors.
+// Past http_options::max_connections (HTTP connections and live-feed sessions together), a new
+// connection is answered 503 and closed at once, so a flood of idle sockets cannot exhaust
+// file descriptors. Should accept fail anyway (out of descriptors), it is retried after 100 ms
+// rather than in a busy loop.
 //
 // Thread safety: run() once; stop() from any thread.
 
@@ -13,6 +15,7 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
 
 #include <memory>
 
@@ -38,6 +41,7 @@ class listener : public std::enable_shared_from_this<listener> {
 
   boost::asio::io_context& ioc_;
   boost::asio::ip::tcp::acceptor acceptor_;
+  boost::asio::steady_timer retry_;  // after a failed accept (out of descriptors)
   boost::asio::ip::tcp::endpoint endpoint_;
   router& router_;
   const http_options& options_;

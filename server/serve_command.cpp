@@ -35,9 +35,26 @@ int run_serve(const config& cfg) {
   log_info("starting vigie", {log_field::raw_json("config", describe(cfg))});
   // Each HTTP or WebSocket client holds a file descriptor; the usual soft limit (1024) is far
   // below max_connections. Raise it to what the system allows.
-  if (rlimit fds{}; getrlimit(RLIMIT_NOFILE, &fds) == 0 && fds.rlim_cur < fds.rlim_max) {
-    fds.rlim_cur = fds.rlim_max;
-    (void)setrlimit(RLIMIT_NOFILE, &fds);
+  // Past it, sockets would take the descriptors RocksDB needs for its files (a failed open
+  // there stops writes): connections are capped below the limit, with a reserve.
+  http_options http = cfg.http;
+  if (rlimit fds{}; getrlimit(RLIMIT_NOFILE, &fds) == 0) {
+    if (fds.rlim_cur < fds.rlim_max) {
+      fds.rlim_cur = fds.rlim_max;
+      (void)setrlimit(RLIMIT_NOFILE, &fds);
+      (void)getrlimit(RLIMIT_NOFILE, &fds);
+    }
+    constexpr rlim_t reserved_descriptors = 1024;
+    const rlim_t room = fds.rlim_cur > 2 * reserved_descriptors ? fds.rlim_cur - reserved_descriptors
+                                                                 : fds.rlim_cur / 2;
+    if (fds.rlim_cur != RLIM_INFINITY && http.max_connections > room) {
+      log_warn("http.max_connections is above what the open-file limit allows: lowered",
+               {{"max_connections", std::to_string(http.max_connections)},
+                {"open_file_limit", std::to_string(fds.rlim_cur)},
+                {"effective", std::to_string(room)},
+                {"hint", "raise the limit (ulimit -n, LimitNOFILE=) or lower http.max_connections"}});
+      http.max_connections = static_cast<std::uint32_t>(room);
+    }
   }
   if (cfg.keys.empty()) {
     log_warn("no API keys configured: every /v1 route will answer 401",
@@ -103,7 +120,7 @@ int run_serve(const config& cfg) {
     return 1;
   }
   auto l = std::make_shared<listener>(ioc, net::ip::tcp::endpoint(address, cfg.http.port), routes,
-                                      cfg.http, *metrics);
+                                      http, *metrics);
   if (auto s = l->open(); !s.ok()) {
     log_error("cannot listen", {{"error", s.message()}});
     return 1;

@@ -41,6 +41,8 @@ class server_metrics : public pipeline::pipeline_observer {
     open_connections_.fetch_sub(1, std::memory_order_relaxed);
     connections_->sub(1);
   }
+  // HTTP connections and live-feed sessions: what holds a socket, and what
+  // http_options::max_connections bounds.
   std::uint32_t open_connections() const noexcept {
     return open_connections_.load(std::memory_order_relaxed);
   }
@@ -53,8 +55,14 @@ class server_metrics : public pipeline::pipeline_observer {
   }
 
   // The live feed (GET /v1/stream).
-  void stream_opened() { streams_->add(1); }
-  void stream_closed() { streams_->sub(1); }
+  void stream_opened() {
+    open_connections_.fetch_add(1, std::memory_order_relaxed);
+    streams_->add(1);
+  }
+  void stream_closed() {
+    open_connections_.fetch_sub(1, std::memory_order_relaxed);
+    streams_->sub(1);
+  }
   void stream_event_sent() { stream_events_->inc(); }
   void stream_slow_consumer() { stream_slow_->inc(); }
 
