@@ -10,6 +10,8 @@
 #   4. watch_bench         ingest with 10,000 watches vs 10, series latency under ingest
 #   5. matcher_bench       watch matching per mention on one core, 10,000 vs 10 watches
 #   6. stream_bench        live feed: ingest-to-alert latency, idle and at half the max ingest rate
+#   7. crisis_eval         crisis detector: precision, recall, delay on synthetic streams
+#   8. signals_eval        weak signals: precision, recall, delay, false signals, memory, cost
 #
 # Environment:
 #   VIGIE_SENTIMENT_DATA  folder of the English human-rated sets
@@ -55,6 +57,17 @@ find_binary() {
   return 1
 }
 
+run_built() {  # run_built NAME BINARY ARGS...: runs it, or counts it as failed when not built
+  local name="$1" binary="$2"
+  shift 2
+  if ! find_binary "$binary" >/dev/null; then
+    echo "run.sh: $name not built in $BUILD_DIR" >&2
+    failed+=("$name (not built)")
+    return
+  fi
+  run "$name" "$binary" "$@"
+}
+
 run() {  # run NAME COMMAND...
   local name="$1"
   shift
@@ -66,7 +79,7 @@ run() {  # run NAME COMMAND...
   [[ $rc -eq 0 ]] || failed+=("$name (exit $rc)")
 }
 
-section "1/6 ingest: end-to-end vs raw RocksDB ceiling, overload (tests/bench/ingest_bench.cpp)"
+section "1/8 ingest: end-to-end vs raw RocksDB ceiling, overload (tests/bench/ingest_bench.cpp)"
 VIGIE="$BUILD_DIR/server/vigie"
 if ! INGEST="$(find_binary "$BUILD_DIR/tests/bench/ingest_bench" "$BUILD_DIR/tests/ingest_bench" \
                            "$BUILD_DIR/ingest_bench")"; then
@@ -80,7 +93,7 @@ else
   run ingest_bench "$INGEST" --vigie "$VIGIE" --lexicons "$BUILD_DIR/lexicons" ${INGEST_BENCH_ARGS:-}
 fi
 
-section "2/6 sentiment accuracy (tests/accuracy/sentiment_accuracy.cpp)"
+section "2/8 sentiment accuracy (tests/accuracy/sentiment_accuracy.cpp)"
 if ! ACCURACY="$(find_binary "$BUILD_DIR/tests/accuracy/sentiment_accuracy")"; then
   echo "run.sh: sentiment_accuracy not built in $BUILD_DIR" >&2
   failed+=("sentiment_accuracy (not built)")
@@ -94,11 +107,11 @@ else
   run sentiment_accuracy "$ACCURACY" "${args[@]}"
 fi
 
-section "3/6 sentiment throughput vs npm peers (tests/bench/peers/run.sh, runs sentiment_bench)"
+section "3/8 sentiment throughput vs npm peers (tests/bench/peers/run.sh, runs sentiment_bench)"
 run peers env VIGIE_BUILD_DIR="$BUILD_DIR" VIGIE_SENTIMENT_DATA="$DATA_DIR" \
   bash "$REPO_ROOT/tests/bench/peers/run.sh" "$BUILD_DIR/bench-peers"
 
-section "4/6 watches: 10,000 vs 10 watches, series latency under ingest (tests/bench/watch_bench.cpp)"
+section "4/8 watches: 10,000 vs 10 watches, series latency under ingest (tests/bench/watch_bench.cpp)"
 if ! WATCH="$(find_binary "$BUILD_DIR/tests/bench/watch_bench" "$BUILD_DIR/tests/watch_bench" \
                           "$BUILD_DIR/watch_bench")"; then
   echo "run.sh: watch_bench not built in $BUILD_DIR" >&2
@@ -111,15 +124,10 @@ else
   run watch_bench "$WATCH" --vigie "$VIGIE" --lexicons "$BUILD_DIR/lexicons" ${WATCH_BENCH_ARGS:-}
 fi
 
-section "5/6 watch matching per mention, one core (tests/bench/matcher_bench.cpp)"
-if ! MATCHER="$(find_binary "$BUILD_DIR/tests/bench/matcher_bench")"; then
-  echo "run.sh: matcher_bench not built in $BUILD_DIR" >&2
-  failed+=("matcher_bench (not built)")
-else
-  run matcher_bench "$MATCHER"
-fi
+section "5/8 watch matching per mention, one core (tests/bench/matcher_bench.cpp)"
+run_built matcher_bench "$BUILD_DIR/tests/bench/matcher_bench"
 
-section "6/6 live feed: ingest-to-alert latency at half the max ingest rate (tests/bench/stream_bench.cpp)"
+section "6/8 live feed: ingest-to-alert latency at half the max ingest rate (tests/bench/stream_bench.cpp)"
 if ! STREAM="$(find_binary "$BUILD_DIR/tests/bench/stream_bench")"; then
   echo "run.sh: stream_bench not built in $BUILD_DIR" >&2
   failed+=("stream_bench (not built)")
@@ -130,6 +138,12 @@ else
   # shellcheck disable=SC2086  # STREAM_BENCH_ARGS is a list of words
   run stream_bench "$STREAM" --vigie "$VIGIE" ${STREAM_BENCH_ARGS:-}
 fi
+
+section "7/8 crisis detection on synthetic streams (tests/eval/crisis_eval.cpp)"
+run_built crisis_eval "$BUILD_DIR/tests/eval/crisis_eval"
+
+section "8/8 weak signals on synthetic streams, memory and cost per mention (tests/eval/signals_eval.cpp)"
+run_built signals_eval "$BUILD_DIR/tests/eval/signals_eval"
 
 echo
 if [[ ${#failed[@]} -ne 0 ]]; then
