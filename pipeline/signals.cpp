@@ -88,6 +88,22 @@ static_assert(sizeof(term_slot) == 32);
 
 std::uint32_t fingerprint(std::uint64_t hash) noexcept { return static_cast<std::uint32_t>(hash >> 32) | 1u; }
 
+// Bits set in x. std::popcount is a call into libgcc on baseline x86-64 (no POPCNT
+// instruction assumed): this is a dozen inline instructions.
+int popcount32(std::uint32_t x) noexcept {
+  x = x - ((x >> 1) & 0x55555555u);
+  x = (x & 0x33333333u) + ((x >> 2) & 0x33333333u);
+  x = (x + (x >> 4)) & 0x0F0F0F0Fu;
+  return static_cast<int>((x * 0x01010101u) >> 24);
+}
+
+// The first slot k of the bucket with fp[k] == fp, or bucket_slots.
+std::size_t first_match(const bucket_header& h, std::uint32_t fp) noexcept {
+  for (std::size_t k = 0; k < bucket_slots; ++k)
+    if (h.fp[k] == fp) return k;
+  return bucket_slots;
+}
+
 // Log-scale protection value of a count: the top 16 bits of a positive float grow with
 // log2(x), 128 steps per doubling, so ageing by k windows is an integer subtraction.
 constexpr std::uint32_t key_offset = (std::bit_cast<std::uint32_t>(1.0f / 64) >> 16) - 1;
@@ -242,7 +258,29 @@ struct signal_detector::state {
   void spill(const term_slot& s, std::uint32_t window) noexcept;
   float recall(std::uint64_t hash, std::uint32_t window) noexcept;
   term_slot* find(std::uint64_t hash, std::uint32_t* index) noexcept;
+  const std::uint64_t* doorkeeper_word(std::uint64_t hash, int* shift) const noexcept {
+    const std::size_t cell = (hash * 0x9E3779B97F4A7C15ull) >> doorkeeper_shift;
+    *shift = static_cast<int>(cell & 31) * 2;
+    return &doorkeeper[cell >> 5];
+  }
   term_slot* admit(std::uint64_t hash, std::uint32_t window, std::uint32_t* index) noexcept;
+  // The slot of the bucket a newcomer takes: an empty one, else the one least used lately
+  // that is not a candidate; -1 when all are candidates.
+  int pick_victim(const bucket_header& h, std::uint32_t window) const noexcept {
+    int victim = -1;
+    std::int64_t lowest = std::numeric_limits<std::int64_t>::max();
+    for (std::size_t k = 0; k < bucket_slots; ++k) {
+      if (h.fp[k] == 0) return static_cast<int>(k);
+      if (h.value[k] == pinned_value) continue;
+      const std::uint32_t age = (window - h.stamp[k]) & 0xFFFF;
+      const std::int64_t aged = std::int64_t{h.value[k]} * 16 - std::int64_t{age} * value_decay;
+      if (aged < lowest) {
+        lowest = aged;
+        victim = static_cast<int>(k);
+      }
+    }
+    return victim;
+  }
   void fold(term_slot& s, std::uint32_t target) noexcept;
   void set_value(std::uint32_t index, float x, std::uint32_t window) noexcept;
   void maybe_grow();
@@ -312,6 +350,12 @@ struct signal_detector::state {
   std::vector<candidate> candidates;
   std::vector<std::uint16_t> free_candidates;
   std::size_t live_candidates = 0;
+  // consider()'s weakest candidate not yet reported (index, -1: none), while weakest_valid:
+  // when the candidates are full, terms keep asking for a place, and a scan of every
+  // candidate each time costs more than the rest of observe(). Any change to a candidate's
+  // live, qualified or growth clears weakest_valid.
+  std::int32_t weakest = -1;
+  bool weakest_valid = false;
 };
 
 signal_detector::state::state(const signal_options& o, std::span<const std::string> excluded_words)
@@ -391,30 +435,15 @@ term_slot* signal_detector::state::find(std::uint64_t hash, std::uint32_t* index
 
 term_slot* signal_detector::state::admit(std::uint64_t hash, std::uint32_t window, std::uint32_t* index) noexcept {
   // First sighting within the doorkeeper's memory: remembered in 2 bits, not in the table.
-  const std::size_t cell = (hash * 0x9E3779B97F4A7C15ull) >> doorkeeper_shift;
-  std::uint64_t& word = doorkeeper[cell >> 5];
-  const int shift = static_cast<int>(cell & 31) * 2;
+  int shift;
+  std::uint64_t& word = *const_cast<std::uint64_t*>(doorkeeper_word(hash, &shift));
   if (((word >> shift) & 3) == 0) {
     word |= std::uint64_t{1} << shift;
     return nullptr;
   }
   const std::size_t b = hash & bucket_mask;
   bucket_header& h = headers[b];
-  int victim = -1;
-  std::int64_t lowest = std::numeric_limits<std::int64_t>::max();
-  for (std::size_t k = 0; k < bucket_slots; ++k) {
-    if (h.fp[k] == 0) {
-      victim = static_cast<int>(k);
-      break;
-    }
-    if (h.value[k] == pinned_value) continue;
-    const std::uint32_t age = (window - h.stamp[k]) & 0xFFFF;
-    const std::int64_t aged = std::int64_t{h.value[k]} * 16 - std::int64_t{age} * value_decay;
-    if (aged < lowest) {
-      lowest = aged;
-      victim = static_cast<int>(k);
-    }
-  }
+  const int victim = pick_victim(h, window);
   if (victim < 0) {  // a bucket of candidates only
     ++dropped;
     return nullptr;
@@ -554,11 +583,17 @@ void signal_detector::state::consider(term_slot& s, std::uint32_t index, const t
     candidates.emplace_back();
   } else {
     // Full: give up the weakest candidate not yet reported, if it is weaker than this term.
-    candidate* weakest = nullptr;
-    for (candidate& k : candidates)
-      if (k.live && !k.qualified && (weakest == nullptr || k.growth < weakest->growth)) weakest = &k;
-    if (weakest == nullptr || weakest->growth >= growth) return;
-    release(*weakest);
+    if (!weakest_valid) {
+      weakest = -1;
+      for (std::size_t i = 0; i < candidates.size(); ++i) {
+        const candidate& k = candidates[i];
+        if (k.live && !k.qualified && (weakest < 0 || k.growth < candidates[weakest].growth))
+          weakest = static_cast<std::int32_t>(i);
+      }
+      weakest_valid = true;
+    }
+    if (weakest < 0 || candidates[weakest].growth >= growth) return;
+    release(candidates[weakest]);
     c = free_candidates.back();
     free_candidates.pop_back();
   }
@@ -581,6 +616,7 @@ void signal_detector::state::consider(term_slot& s, std::uint32_t index, const t
   k.mentions[0] = k.mentions[1] = 0;
   k.text.assign(t.text);
   ++live_candidates;
+  weakest_valid = false;
   s.flags = static_cast<std::uint16_t>((s.flags & ~candidate_mask) | (c + 1u));
   headers[index / bucket_slots].value[index % bucket_slots] = pinned_value;
 }
@@ -592,6 +628,7 @@ void signal_detector::state::release(candidate& c) noexcept {
   set_value(c.slot, s.recent, s.window);
   c.live = 0;
   --live_candidates;
+  weakest_valid = false;
   free_candidates.push_back(static_cast<std::uint16_t>(&c - candidates.data()));
 }
 
@@ -605,7 +642,7 @@ void signal_detector::state::count_mention(term_slot& s, std::uint64_t author_ha
   s.authors |= bit;
   // Past 16 bits set, the term has ~19 or more authors this window: no longer a handful of
   // accounts, and every mention counts.
-  if ((new_author || std::popcount(s.authors) >= 16) && s.count < 0xFFFF) {
+  if ((new_author || popcount32(s.authors) >= 16) && s.count < 0xFFFF) {
     ++s.count;
     // Keep a fast-rising new term's eviction value current (at powers of two: cheap).
     if ((s.count & (s.count - 1)) == 0) set_value(static_cast<std::uint32_t>(&s - slots.data()), s.recent + s.count, window);
@@ -633,6 +670,7 @@ void signal_detector::state::evaluate(candidate& c, std::uint32_t window, std::v
   const double growth = std::isfinite(mu) ? r / mu : 0.0;
   const double score = std::isfinite(mu) && r > mu ? r * std::log(r / mu) - (r - mu) : 0.0;
   c.growth = static_cast<float>(growth);
+  weakest_valid = false;
   const double authors = distinct_authors(c.authors[0] | c.authors[1]);
   // Enough distinct accounts, and not a few accounts posting it again and again.
   const bool diverse = authors >= opt.min_authors &&
@@ -805,12 +843,24 @@ void signal_detector::observe(std::int64_t t_ms, std::span<const term> terms, st
     st.phrases_open += phrase;
   }
   // The buckets, then the slots, are independent random accesses into megabytes: start them
-  // all before using any, so that their cache misses overlap.
+  // all before using any, so that their cache misses overlap. The second pass reads only
+  // the bucket headers: the slot a fingerprint points at is checked in the third, once its
+  // line has come (a fingerprint match with another hash is rare: the third pass then looks
+  // again). A term not in the table will read the doorkeeper instead.
   for (std::size_t i = 0; i < n; ++i) __builtin_prefetch(&st.headers[terms[i].hash & st.bucket_mask]);
   st.found.clear();
   for (std::size_t i = 0; i < n; ++i) {
+    const std::uint64_t hash = terms[i].hash;
+    const std::size_t b = hash & st.bucket_mask;
+    const std::size_t k = first_match(st.headers[b], fingerprint(hash));
     std::uint32_t index = no_slot;
-    if (st.find(terms[i].hash, &index) != nullptr) __builtin_prefetch(&st.slots[index]);
+    if (k != bucket_slots) {
+      index = static_cast<std::uint32_t>(b * bucket_slots + k);
+      __builtin_prefetch(&st.slots[index]);
+    } else {
+      int shift;
+      __builtin_prefetch(st.doorkeeper_word(hash, &shift));
+    }
     st.found.push_back(index);
   }
   for (std::size_t i = 0; i < n; ++i) {

@@ -93,28 +93,45 @@ constexpr std::string_view stopword_list[] = {
 };
 
 
-// Open addressing over the hashes of the list: one probe, no string compare (a 64-bit hash
-// collision with a real word is not a practical concern).
+// Cuckoo hashing over the hashes of the list: a word is in one of two slots, so a look-up
+// is two loads and no branch (four in ten words of a mention are stopwords: a probe loop's
+// exit would be mispredicted every few words). No string compare: a 64-bit hash collision
+// with a real word is not a practical concern.
 class stopword_set {
  public:
   stopword_set() {
-    for (std::string_view w : stopword_list) {
-      std::uint64_t h = word_hash(w);
-      std::size_t i = h & mask;
-      while (slots_[i] != 0 && slots_[i] != h) i = (i + 1) & mask;
-      slots_[i] = h;
-    }
+    for (std::string_view w : stopword_list) insert(word_hash(w));
   }
   bool contains(std::uint64_t h) const noexcept {
-    for (std::size_t i = h & mask;; i = (i + 1) & mask) {
-      if (slots_[i] == h) return true;
-      if (slots_[i] == 0) return false;
-    }
+    bool found = (slots_[first(h)] == h) | (slots_[second(h)] == h);
+    for (std::size_t k = 0; k < overflow_size_; ++k) found |= overflow_[k] == h;
+    return found;
   }
 
  private:
-  static constexpr std::size_t mask = 1023;  // at most half full
+  static constexpr std::size_t mask = 1023;  // a third full: insertions practically never fail
+  static std::size_t first(std::uint64_t h) noexcept { return h & mask; }
+  static std::size_t second(std::uint64_t h) noexcept { return (h >> 32) & mask; }
+  void insert(std::uint64_t h) {
+    if (contains(h)) return;
+    for (int kicks = 0; kicks < 64; ++kicks) {
+      std::uint64_t& a = slots_[first(h)];
+      if (a == 0) {
+        a = h;
+        return;
+      }
+      std::uint64_t& b = slots_[second(h)];
+      if (b == 0) {
+        b = h;
+        return;
+      }
+      std::swap(h, (kicks & 1) ? b : a);  // h's place, and the word there moves to its other
+    }
+    if (overflow_size_ < overflow_.size()) overflow_[overflow_size_++] = h;
+  }
   std::array<std::uint64_t, mask + 1> slots_{};
+  std::array<std::uint64_t, 8> overflow_{};
+  std::size_t overflow_size_ = 0;
 };
 
 enum class char_class : std::uint8_t { separator, letter, mark };
@@ -137,7 +154,6 @@ constexpr std::array<char, 256> ascii_lower = [] {
 }();
 
 bool is_ascii_alnum(unsigned char c) noexcept { return byte_class[c] & byte_alnum; }
-bool is_space(unsigned char c) noexcept { return byte_class[c] & byte_space; }
 
 // Letters of the scripts people write in; combining marks are dropped inside a word
 // ("cafe\u0301" is "cafe"); punctuation, symbols and emoji separate words.
@@ -224,7 +240,7 @@ std::size_t chunk_end(const char* p, std::size_t i, std::size_t n) noexcept {
   }
   return n;
 #else
-  while (i < n && !is_space(static_cast<unsigned char>(p[i]))) ++i;
+  while (i < n && !(byte_class[static_cast<unsigned char>(p[i])] & byte_space)) ++i;
   return i;
 #endif
 }
@@ -344,7 +360,7 @@ struct term_extractor::impl {
 
   impl() : stems(stem_cache_entries), seen(seen_mask + 1) {
     buffer.resize(max_terms_per_mention * max_term_bytes + slack_bytes);
-    items.reserve(max_scan_items);
+    items.resize(max_scan_items);
     french = sb_stemmer_new("french", "UTF_8");
     english = sb_stemmer_new("english", "UTF_8");
   }
@@ -464,7 +480,8 @@ struct term_extractor::impl {
   std::size_t added = 0;
   std::vector<term>* out = nullptr;
   std::vector<stem_entry> stems;
-  std::vector<item> items;
+  std::vector<item> items;  // max_scan_items, the first item_count in use
+  std::size_t item_count = 0;
   std::string padded;  // the mention's text, then slack_bytes of zeros
   std::string scan;    // folded words and tags of the mention: grows to the longest text, then stays
   std::vector<seen_slot> seen;
@@ -487,7 +504,7 @@ struct term_extractor::impl {
 // and starts loading the stem-cache sets of the words. The cache is a megabyte: fetched
 // one word at a time, its misses would be paid one after the other.
 void term_extractor::impl::scan_text(std::string_view text, stem_language language) {
-  items.clear();
+  item_count = 0;
   const std::size_t n = text.size();
   if (padded.size() < n + slack_bytes) padded.resize(n + slack_bytes);
   char* const p = padded.data();
@@ -500,7 +517,7 @@ void term_extractor::impl::scan_text(std::string_view text, stem_language langua
   bool pending_break = false;
   bool chunk_start = true;
   std::size_t i = 0;
-  while (i < n && items.size() < max_scan_items) {
+  while (i < n && item_count < max_scan_items) {
     const unsigned char c = static_cast<unsigned char>(p[i]);
     const std::uint8_t cls = byte_class[c];
     if (cls & byte_space) {
@@ -553,8 +570,8 @@ void term_extractor::impl::scan_text(std::string_view text, stem_language langua
         }
         if (e > i + 1) {
           if (letter && fits && size <= max_term_word_bytes + 1) {
-            items.push_back({word_hash_padded(tag, size), static_cast<std::uint32_t>(used_scan),
-                             static_cast<std::uint8_t>(size), true, false});
+            items[item_count++] = {word_hash_padded(tag, size), static_cast<std::uint32_t>(used_scan),
+                                   static_cast<std::uint8_t>(size), true, false};
             used_scan += size;
           }
           pending_break = true;  // no phrase spans a tag
@@ -613,11 +630,14 @@ void term_extractor::impl::scan_text(std::string_view text, stem_language langua
     }
     if (size < 2) continue;  // single letters, elided l' j' d'
     const std::uint64_t h = word_hash_padded(word, size);
-    if (stopwords.contains(h)) continue;  // phrases skip stopwords: "rappel de produit"
     if (language != stem_language::none && size >= min_stemmed_bytes) __builtin_prefetch(stem_set(stem_key(h, language)));
-    items.push_back({h, static_cast<std::uint32_t>(used_scan), static_cast<std::uint8_t>(size), false, pending_break});
-    pending_break = false;
-    used_scan += size;
+    // Written always, kept unless a stopword: phrases skip stopwords ("rappel de produit").
+    // No branch: whether a word is a stopword is a coin toss for the branch predictor.
+    const bool keep = !stopwords.contains(h);
+    items[item_count] = {h, static_cast<std::uint32_t>(used_scan), static_cast<std::uint8_t>(size), false, pending_break};
+    item_count += keep;
+    pending_break = pending_break && !keep;
+    used_scan += keep ? size : 0;
   }
 }
 
@@ -635,7 +655,8 @@ void term_extractor::impl::extract(std::string_view text, std::string_view lang,
   const char* const folded = scan.data();
   std::size_t previous_size = 0;  // 0: no stem to pair with
   std::uint64_t previous_hash = 0;
-  for (const item& it : items) {
+  for (std::size_t k = 0; k < item_count; ++k) {
+    const item& it = items[k];
     if (added >= max_terms_per_mention) break;
     const char* const form = folded + it.offset;
     if (it.tag) {

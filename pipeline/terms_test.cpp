@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "pipeline/internal/tokenizer.h"
+
 #include <string>
 #include <vector>
 
@@ -120,6 +122,50 @@ TEST(TermExtractor, AppendsAndStaysValidUntilNextCall) {
   ASSERT_EQ(terms.size(), 2u);
   EXPECT_EQ(terms[1].text, "reseau");
   EXPECT_EQ(terms[0].hash, term_hash("pann"));
+}
+
+// The scanner folds U+00C0..U+00FF inline; the other letters go through internal::fold_to().
+// Both must agree, and × and ÷ separate words.
+TEST(TermExtractor, LatinOneLettersFoldLikeTheTokenizer) {
+  term_extractor ex;
+  for (unsigned cp = 0xC0; cp <= 0xFF; ++cp) {
+    const std::string letter = {static_cast<char>(0xC0 | (cp >> 6)), static_cast<char>(0x80 | (cp & 0x3F))};
+    const std::vector<std::string> got = texts(ex, "ab" + letter + "cd ZZ" + letter, "");
+    if (cp == 0xD7 || cp == 0xF7) {
+      EXPECT_EQ(got, (strings{"ab", "cd", "ab cd", "zz", "cd zz"})) << cp;
+      continue;
+    }
+    char folded[8];
+    const std::string f(folded, internal::fold_to(letter, folded));
+    EXPECT_EQ(got, (strings{"ab" + f + "cd", "zz" + f, "ab" + f + "cd zz" + f})) << cp;
+  }
+}
+
+// Stems come from Snowball on a word's first sighting, from the cache (kept bytes of the
+// word and a new ending) after that, and from Snowball again once a flood of other words has
+// evicted them: always the same.
+TEST(TermExtractor, CachedStemsAreSnowballStems) {
+  const std::vector<std::string> words = {"chevaux", "nationaux", "yeux", "généralement", "anticonstitutionnellement",
+                                          "happy", "generously", "responsibilities", "internationalization",
+                                          "running", "Grèves", "skies"};
+  for (const char* lang : {"fr", "en"}) {
+    std::vector<std::vector<std::string>> expected;
+    for (const std::string& w : words) {
+      term_extractor fresh;
+      expected.push_back(texts(fresh, w, lang));
+    }
+    term_extractor ex;
+    for (int round = 0; round < 3; ++round) {
+      for (std::size_t i = 0; i < words.size(); ++i) EXPECT_EQ(texts(ex, words[i], lang), expected[i]) << words[i];
+      if (round == 1) {
+        std::vector<term> terms;
+        for (std::size_t k = 0; k < stem_cache_entries + stem_cache_entries / 4; ++k) {
+          terms.clear();
+          ex.extract("flood" + std::to_string(k) + "ing", lang, &terms);
+        }
+      }
+    }
+  }
 }
 
 TEST(TermHash, BigramHashCombinesWordHashes) {
