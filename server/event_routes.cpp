@@ -89,6 +89,18 @@ std::string_view field_of(std::string_view json, std::string_view name) {
   return end == std::string_view::npos ? std::string_view() : json.substr(at, end - at);
 }
 
+// Ends a page of records opened as {"...":[ with its cursor: the last key read when more
+// follow, else null.
+void close_page(bool more, std::string_view last_key, std::string* body) {
+  body->append("],\"next_cursor\":");
+  if (more && !last_key.empty()) {
+    append_json_string(base64url_encode(last_key), body);
+  } else {
+    body->append("null");
+  }
+  body->push_back('}');
+}
+
 }  // namespace
 
 http_response router::list_alerts(const http_request& req, std::string_view tenant) {
@@ -164,13 +176,7 @@ http_response router::list_alerts(const http_request& req, std::string_view tena
         return true;
       });
   if (!s.ok()) return status_response(req, s);
-  body.append("],\"next_cursor\":");
-  if (more && !last_key.empty()) {
-    append_json_string(base64url_encode(last_key), &body);
-  } else {
-    body.append("null");
-  }
-  body.push_back('}');
+  close_page(more, last_key, &body);
   return json_response(req, 200, std::move(body));
 }
 
@@ -302,13 +308,7 @@ http_response router::list_signals(const http_request& req, std::string_view ten
         return true;
       });
   if (!s.ok()) return status_response(req, s);
-  body.append("],\"next_cursor\":");
-  if (more && !last_key.empty()) {
-    append_json_string(base64url_encode(last_key), &body);
-  } else {
-    body.append("null");
-  }
-  body.push_back('}');
+  close_page(more, last_key, &body);
   return json_response(req, 200, std::move(body));
 }
 
