@@ -5,6 +5,9 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/websocket/rfc6455.hpp>
 
+#include <algorithm>
+#include <cstdint>
+
 #include "server/log.h"
 
 namespace vigie::server {
@@ -26,7 +29,19 @@ void http_session::run() {
   net::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->do_read(); });
 }
 
+namespace {
+
+// Beast reads a body in pieces no larger than the buffer's free space (and never more than
+// 64 KiB at once). A buffer left at its header size would take a large batch in ~512-byte
+// reads, each a recvmsg, an epoll wait and two timer updates; a large body gets a buffer of
+// this size instead, given back once the request is read so that idle connections stay small.
+constexpr std::size_t body_read_bytes = 64 * 1024;
+constexpr std::size_t idle_buffer_bytes = 16 * 1024;
+
+}  // namespace
+
 void http_session::do_read() {
+  if (buffer_.capacity() > idle_buffer_bytes) buffer_.shrink_to_fit();
   parser_.emplace();
   parser_->header_limit(options_.header_limit_bytes);
   parser_->body_limit(options_.body_limit_bytes);
@@ -41,6 +56,8 @@ void http_session::on_header(beast::error_code ec, std::size_t) {
   if (ec) return fail_request(ec);
   // The body must arrive within read_timeout of the headers.
   stream_.expires_after(options_.read_timeout);
+  if (auto length = parser_->content_length(); length && *length > buffer_.size())
+    buffer_.reserve(std::min<std::uint64_t>(*length, body_read_bytes));
   http::async_read(stream_, buffer_, *parser_,
                    beast::bind_front_handler(&http_session::on_read, shared_from_this()));
 }
