@@ -4,8 +4,8 @@
 #include <cld2/public/encodings.h>
 
 #include <array>
+#include <cstdint>
 #include <cstring>
-#include <unordered_map>
 
 namespace vigie::pipeline {
 
@@ -27,7 +27,7 @@ constexpr std::array<std::string_view, 48> english_words = {
     "has",  "just",  "what",  "so",    "but",  "at",   "from",  "they",  "we",   "your",
     "don",  "can",   "will",  "would", "about", "very", "get",  "got",   "an",   "or",
     "if",   "all",   "out",   "when",  "there", "their", "been", "its"};
-constexpr std::array<std::string_view, 58> other_words = {
+constexpr std::array<std::string_view, 56> other_words = {
     // es
     "el", "los", "las", "y", "por", "con", "para", "muy", "pero", "está", "del", "como", "más",
     "gracias", "una", "es",
@@ -41,57 +41,80 @@ constexpr std::array<std::string_view, 58> other_words = {
     // nl
     "het", "een", "niet", "ik", "van", "zijn"};
 
-enum word_class : std::uint8_t { french, english, other };
+enum word_class : std::uint8_t { none, french, english, other };
 
-// One hash lookup per word of the text.
-const std::unordered_map<std::string_view, word_class>& function_words() {
-  static const auto* words = [] {
-    auto* m = new std::unordered_map<std::string_view, word_class>();
-    for (auto w : french_words) m->emplace(w, french);
-    for (auto w : english_words) m->emplace(w, english);
-    for (auto w : other_words) m->emplace(w, other);
-    return m;
-  }();
-  return *words;
-}
+// The function words above, each packed into a 64-bit integer (its bytes, lowest first: every
+// one of them is at most 8 bytes long), in an open-addressing table of 512 slots: a word of
+// the text is looked up with one multiply and, most often, one compare.
+class function_word_table {
+ public:
+  static constexpr std::size_t max_word_bytes = 8;
+
+  constexpr function_word_table() {
+    for (auto w : french_words) add(w, french);
+    for (auto w : english_words) add(w, english);
+    for (auto w : other_words) add(w, other);
+  }
+
+  static constexpr std::uint64_t pack(std::string_view word) {
+    std::uint64_t key = 0;
+    for (std::size_t i = 0; i < word.size(); ++i) {
+      key |= std::uint64_t{static_cast<unsigned char>(word[i])} << (8 * i);
+    }
+    return key;
+  }
+
+  // The class of the packed word (never 0: the empty word is not looked up).
+  constexpr word_class find(std::uint64_t key) const {
+    for (std::size_t i = slot(key);; i = (i + 1) % slots) {
+      if (keys_[i] == key) return classes_[i];
+      if (keys_[i] == 0) return none;
+    }
+  }
+
+ private:
+  static constexpr std::size_t slots = 512;  // a power of two, over three times the words
+  static constexpr std::size_t slot(std::uint64_t key) {
+    return static_cast<std::size_t>((key * 0x9E3779B97F4A7C15ull) >> 55);  // top 9 bits
+  }
+  constexpr void add(std::string_view word, word_class c) {
+    if (word.empty() || word.size() > max_word_bytes) throw "function word longer than 8 bytes";
+    const std::uint64_t key = pack(word);
+    std::size_t i = slot(key);
+    while (keys_[i] != 0 && keys_[i] != key) i = (i + 1) % slots;
+    keys_[i] = key;
+    classes_[i] = c;
+  }
+
+  std::array<std::uint64_t, slots> keys_{};
+  std::array<word_class, slots> classes_{};
+};
+
+constexpr function_word_table function_words;
 
 // A cheap first opinion from function words: "fr" or "en" when the text clearly is, else "".
 // CLD2 costs tens of thousands of instructions a call; most French and English mentions are
 // told apart here, and anything in doubt (few function words, mixed, another language) still
 // goes to CLD2.
 std::string_view function_word_guess(std::string_view text) noexcept {
-  const auto& words = function_words();
-  int fr = 0, en = 0, others = 0;
-  char word[16];
-  std::size_t len = 0;
-  bool too_long = false;
-  auto end_word = [&] {
-    if (len > 0 && !too_long) {
-      auto it = words.find(std::string_view(word, len));
-      if (it != words.end()) {
-        int& count = it->second == french ? fr : it->second == english ? en : others;
-        ++count;
-      }
-    }
-    len = 0;
-    too_long = false;
-  };
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    auto c = static_cast<unsigned char>(text[i]);
+  int counts[4] = {};
+  std::uint64_t key = 0;  // the word's bytes so far, lower-cased, packed as in the table
+  std::size_t len = 0;    // its length; past max_word_bytes it is no function word
+  for (std::size_t i = 0; i <= text.size(); ++i) {
+    unsigned char c = i < text.size() ? static_cast<unsigned char>(text[i]) : 0;
     const bool letter = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c >= 0x80;
     if (!letter) {
-      end_word();
+      if (len > 0 && len <= function_word_table::max_word_bytes) ++counts[function_words.find(key)];
+      key = 0;
+      len = 0;
       continue;
     }
     if (c >= 'A' && c <= 'Z') c = static_cast<unsigned char>(c - 'A' + 'a');
-    if (len == sizeof word) {
-      too_long = true;
-    } else {
-      word[len++] = static_cast<char>(c);
-    }
+    if (len < function_word_table::max_word_bytes) key |= std::uint64_t{c} << (8 * len);
+    ++len;
   }
-  end_word();
-  if (others > 0) return {};
+  const int fr = counts[french], en = counts[english];
+  if (counts[other] > 0) return {};
   if (fr >= 2 && fr >= 2 * en + 1) return "fr";
   if (en >= 2 && en >= 2 * fr + 1) return "en";
   return {};
