@@ -110,9 +110,19 @@ status lexicon_builder::add_file(std::string_view lang, std::string_view file_na
       role = role_contrast;
       if (!(value >= 1.0f && value <= max_contrast))
         return invalid_argument(where(file_name, line_no) + "contrast weight must be in [1, 4]");
+    } else if (role_name == "scope_break") {
+      role = role_scope_break;
+    } else if (role_name == "irrealis") {
+      role = role_irrealis;
+      if (!(value > 0.0f && value <= 1.0f))
+        return invalid_argument(where(file_name, line_no) + "irrealis weight must be in (0, 1]");
+    } else if (role_name == "irony") {
+      role = role_irony;
+      if (!(value < 0.0f && value >= min_irony))
+        return invalid_argument(where(file_name, line_no) + "irony multiplier must be in [-2, 0)");
     } else {
       return invalid_argument(where(file_name, line_no) + "unknown role '" + std::string(role_name) +
-                              "' (valence, booster, negator, contrast)");
+                              "' (valence, booster, negator, contrast, scope_break, irrealis, irony)");
     }
 
     // Fold the term exactly as text will be folded, so that lookups match byte for byte.
@@ -121,6 +131,7 @@ status lexicon_builder::add_file(std::string_view lang, std::string_view file_na
     key.clear();
     std::size_t words = 0;
     bool lossy = false;
+    std::size_t covered = 0;  // bytes of the term inside its words, emoji and emoticons
     for (const auto& t : impl_->tok.tokens()) {
       using internal::token_kind;
       if (t.kind != token_kind::word && t.kind != token_kind::emoticon && t.kind != token_kind::emoji) {
@@ -129,7 +140,12 @@ status lexicon_builder::add_file(std::string_view lang, std::string_view file_na
       }
       if (words++) key.push_back(' ');
       key.append(impl_->tok.folded(t));
+      covered += t.raw.size();
     }
+    // A one-word term that loses bytes the tokenizer drops silently ("=" of the face "d=",
+    // "\\o/") would give its valence to a bare letter too. Between the words of a phrase they
+    // are separators, as in text ("j/k" matches "j/k").
+    if (words == 1 && covered < term.size()) lossy = true;
     // Terms with no word ("$:" is punctuation to our tokenizer) can never match, and a term
     // the tokenizer splits into words and punctuation ("d:" -> "d" ":", "0_o" -> "0" "o") would
     // give its valence to a bare letter: skip both, they are emoticons we cannot see.
@@ -147,6 +163,8 @@ status lexicon_builder::add_file(std::string_view lang, std::string_view file_na
       case role_booster: e.booster = l.value; break;
       case role_negator: e.negator = l.value; break;
       case role_contrast: e.contrast = l.value; break;
+      case role_irrealis: e.irrealis = l.value; break;
+      case role_irony: e.irony = l.value; break;
     }
     if (l.words > 1) {
       lexicon_entry& start = table[l.key.substr(0, l.key.find(' '))];

@@ -6,6 +6,9 @@
 //   booster   intensifier (> 0: "very", "trop") or downtoner (< 0: "un peu"), in [-2, 2]
 //   negator   flips and damps the valence of the next words: the multiplier, in [-2, 0)
 //   contrast  "but", "mais": the clause after it weighs this much, the clause before less
+//   scope_break  "and", "et": ends the scope of a negator before it, as a comma does
+//   irrealis  "would", "if": the words after it in its clause are hypothetical and weigh this
+//   irony     "🙃": marks its text as ironic; its positive words are multiplied by this
 // A term of several words ("pas mal", "could have been better") is a set phrase; it wins over
 // its words.
 //
@@ -20,6 +23,9 @@
 //   very<TAB>0.293<TAB>booster
 //   not<TAB>-0.74<TAB>negator
 //   but<TAB>1.5<TAB>contrast
+//   and<TAB>1<TAB>scope_break
+//   would<TAB>0.6<TAB>irrealis
+//   🙃<TAB>-0.74<TAB>irony
 //   pas mal<TAB>1.5               a set phrase: words separated by single spaces
 //
 //   auto lex = vigie::pipeline::load_lexicons("build/lexicons");
@@ -49,6 +55,7 @@ inline constexpr float max_abs_valence = 4.0f;
 inline constexpr float max_abs_booster = 2.0f;
 inline constexpr float min_negator = -2.0f;
 inline constexpr float max_contrast = 4.0f;
+inline constexpr float min_irony = -2.0f;
 
 enum lexicon_role : std::uint8_t {
   role_valence = 1,
@@ -56,6 +63,9 @@ enum lexicon_role : std::uint8_t {
   role_negator = 4,
   role_contrast = 8,
   role_phrase_start = 16,  // first word of at least one set phrase: try the phrase lookup
+  role_scope_break = 32,
+  role_irrealis = 64,
+  role_irony = 128,
 };
 
 struct lexicon_entry {
@@ -63,6 +73,8 @@ struct lexicon_entry {
   float booster = 0.0f;
   float negator = 0.0f;
   float contrast = 0.0f;
+  float irrealis = 0.0f;  // weight in (0, 1] of the words after it in its clause
+  float irony = 0.0f;     // multiplier in [-2, 0) of the positive words of its text
   std::uint8_t roles = 0;
   // With role_phrase_start: words in the longest set phrase it starts (2..max_phrase_words),
   // so that the engine tries only the lengths that exist.

@@ -49,6 +49,34 @@ TEST(lexicon, terms_split_into_punctuation_are_skipped) {
   EXPECT_EQ(en.find("can't")->phrase_words, 3);
 }
 
+TEST(lexicon, faces_the_tokenizer_cannot_see_are_skipped_and_new_roles_load) {
+  lexicon_builder b;
+  ASSERT_TRUE(b.add_file("en", "en.test",
+                         "d=\t-3.0\n\\o/\t2.0\nj/k\t0.4\nrip-off\t-2.6\nand\t1\tscope_break\n"
+                         "would\t0.6\tirrealis\n🙃\t-0.74\tirony\n")
+                  .ok());
+  ASSERT_TRUE(b.add_file("fr", "fr.test", "n'\t-0.74\tnegator\n").ok());
+  auto set = b.finish();
+  const lexicon& en = set->en();
+  // "d=" (the face "D=") would otherwise give -3 to every "d", "\o/" its valence to "o".
+  EXPECT_EQ(en.find("d"), nullptr);
+  EXPECT_EQ(en.find("o"), nullptr);
+  // Between the words of a phrase, dropped bytes separate, as they do in text.
+  ASSERT_NE(en.find("j k"), nullptr);
+  ASSERT_NE(en.find("rip off"), nullptr);
+  EXPECT_TRUE(en.find("and")->roles & role_scope_break);
+  EXPECT_FLOAT_EQ(en.find("would")->irrealis, 0.6f);
+  EXPECT_FLOAT_EQ(en.find("🙃")->irony, -0.74f);
+  // The French elided negator is found as the tokenizer folds it in text.
+  ASSERT_NE(set->fr().find("n'"), nullptr);
+  EXPECT_FLOAT_EQ(set->fr().find("n'")->negator, -0.74f);
+  lexicon_builder c;
+  EXPECT_EQ(c.add_file("en", "f", "if\t1.5\tirrealis\n").message(),
+            "f:1: irrealis weight must be in (0, 1]");
+  EXPECT_EQ(c.add_file("en", "f", "x\t0.5\tirony\n").message(),
+            "f:1: irony multiplier must be in [-2, 0)");
+}
+
 TEST(lexicon, errors_name_file_line_and_reason) {
   lexicon_builder b;
   auto st = b.add_file("en", "en.9-x.lex", "good\t1.9\nbad\tminus two\n");
@@ -56,7 +84,7 @@ TEST(lexicon, errors_name_file_line_and_reason) {
   EXPECT_EQ(st.message(), "en.9-x.lex:2: value 'minus two' is not a number");
   EXPECT_EQ(b.add_file("en", "f", "great\t9\n").message(), "f:1: valence out of [-4, 4]");
   EXPECT_EQ(b.add_file("en", "f", "x\t1\tshouting\n").message(),
-            "f:1: unknown role 'shouting' (valence, booster, negator, contrast)");
+            "f:1: unknown role 'shouting' (valence, booster, negator, contrast, scope_break, irrealis, irony)");
   EXPECT_EQ(b.add_file("en", "f", "not\t0.5\tnegator\n").message(),
             "f:1: negator multiplier must be in [-2, 0)");
   EXPECT_EQ(b.add_file("en", "f", "lonely\n").message(), "f:1: expected TERM<TAB>VALUE[<TAB>ROLE]");

@@ -16,6 +16,9 @@ namespace {
 
 enum class unit_kind : std::uint8_t { word, emoji, emoticon, clause_break, sentence_break };
 
+// Rules that re-weigh a unit after it was scored, when a later token tells more about it.
+enum : std::uint8_t { late_contrast = 1, late_question = 2 };
+
 // Fallback when a negator is recognised by form, not by the lexicon ("shouldn't" in a text
 // whose lexicon lacks it): VADER's negation multiplier.
 constexpr float default_negator = -0.74f;
@@ -33,6 +36,28 @@ bool is_french_post_negator(std::string_view folded) noexcept {
   return folded == "pas" || folded == "jamais";
 }
 
+// "never been so happy", "jamais été aussi bien": after "never", a degree word turns the
+// negation into emphasis (VADER's "never so/this" rule, with the French equivalents).
+bool is_never(std::string_view folded) noexcept { return folded == "never" || folded == "jamais"; }
+bool is_degree_after_never(std::string_view folded) noexcept {
+  return folded == "so" || folded == "this" || folded == "such" || folded == "as" ||
+         folded == "aussi" || folded == "si" || folded == "autant" || folded == "tellement";
+}
+
+// "ne ... que" restricts ("ce n'est que du bonheur": nothing but happiness), it does not negate.
+bool is_french_ne(std::string_view folded) noexcept { return folded == "ne" || folded == "n'"; }
+bool is_french_que(std::string_view folded) noexcept { return folded == "que" || folded == "qu'"; }
+
+// A capital letter opening a word: ASCII, or Latin-1 upper case in UTF-8 ("Électra").
+bool starts_upper(std::string_view raw) noexcept {
+  if (raw.empty()) return false;
+  const auto c = static_cast<unsigned char>(raw[0]);
+  if (c >= 'A' && c <= 'Z') return true;
+  if (c != 0xC3 || raw.size() < 2) return false;
+  const auto d = static_cast<unsigned char>(raw[1]);
+  return d >= 0x80 && d <= 0x9E && d != 0x97;  // U+00C0..U+00DE but U+00D7
+}
+
 }  // namespace
 
 struct sentiment_analyzer::unit {
@@ -42,7 +67,11 @@ struct sentiment_analyzer::unit {
   std::uint16_t tok_end = 0;             // one past
   unit_kind kind = unit_kind::word;
   std::uint8_t flags = 0;                // token flags of the (first) token
-  bool phrase = false;
+  // Bit-fields keep a unit at 24 bytes: pass 1 writes one per token.
+  bool phrase : 1 = false;
+  bool holds_negation : 1 = false;       // a set phrase that starts with a negator: "pas mal"
+  bool spent : 1 = false;                // a negator that has negated a word already
+  std::uint8_t late : 2 = 0;             // late_* rules that changed contribution afterwards
   float contribution = 0.0f;             // to the raw sum, after rules; 0 without valence
 };
 
@@ -51,6 +80,7 @@ sentiment_analyzer::sentiment_analyzer(std::shared_ptr<const lexicon_set> lexico
     : lexicons_(std::move(lexicons)),
       options_(options),
       tokenizer_(std::make_unique<internal::tokenizer>()) {
+  static_assert(sizeof(void*) != 8 || sizeof(unit) == 24, "pass 1 writes a unit per token: keep it small");
   units_.resize(256);
   scratch_.reserve(256);
   if (options_.scope_words < 0) options_.scope_words = 0;
@@ -95,6 +125,7 @@ sentiment sentiment_analyzer::run(std::string_view text, std::string_view lang, 
   unit* const units = units_.data();
   std::size_t unit_count = 0;
   int exclamations = 0, questions = 0;
+  float irony = 0.0f;  // the multiplier of an irony marker of the text ("🙃"), or 0
   int length = 0;  // words, pictographs, numbers, URLs, @mentions: for length scaling
   for (std::size_t i = 0; i < tokens.size(); ++i) {
     const token& t = tokens[i];
@@ -102,7 +133,10 @@ sentiment sentiment_analyzer::run(std::string_view text, std::string_view lang, 
                   token_kind::clause_break > token_kind::number && token_kind::sentence_break > token_kind::number,
                   "length counts the kinds up to number");
     if (t.kind <= token_kind::number) ++length;
-    unit u;
+    // Written in place, committed by ++unit_count: copying a unit from the stack costs a
+    // store-forwarding stall per token.
+    unit& u = units[unit_count];
+    u = unit{};
     u.tok_begin = static_cast<std::uint16_t>(i);
     u.tok_end = static_cast<std::uint16_t>(i + 1);
     u.flags = t.flags;
@@ -114,20 +148,20 @@ sentiment sentiment_analyzer::run(std::string_view text, std::string_view lang, 
       case token_kind::exclamation:
         exclamations += t.count;
         u.kind = unit_kind::sentence_break;
-        units[unit_count++] = u;
+        ++unit_count;
         continue;
       case token_kind::question:
         questions += t.count;
         u.kind = unit_kind::sentence_break;
-        units[unit_count++] = u;
+        ++unit_count;
         continue;
       case token_kind::clause_break:
         u.kind = unit_kind::clause_break;
-        units[unit_count++] = u;
+        ++unit_count;
         continue;
       case token_kind::sentence_break:
         u.kind = unit_kind::sentence_break;
-        units[unit_count++] = u;
+        ++unit_count;
         continue;
       case token_kind::emoji: u.kind = unit_kind::emoji; break;
       case token_kind::emoticon: u.kind = unit_kind::emoticon; break;
@@ -135,6 +169,13 @@ sentiment sentiment_analyzer::run(std::string_view text, std::string_view lang, 
     }
     std::string_view w = tok.folded(t);
     const lexicon_entry* e = lex->find(w, t.hash);
+    if (e == nullptr && t.kind == token_kind::emoticon && w.size() > 2 && w.back() == w[w.size() - 2]) {
+      // A repeated mouth is the same face, said louder: ":)))" -> ":)", ":DDD" -> ":D".
+      std::size_t keep = w.size() - 1;
+      while (keep > 1 && w[keep - 1] == w.back()) --keep;
+      scratch_.assign(w.substr(0, keep + 1));
+      e = lex->find(scratch_);
+    }
     if (e == nullptr && (t.flags & internal::flag_elongated)) {
       // "gooood" -> "good", "sooooo" -> "so", "géniaaal" -> "genial": try 2 then 1 of a run.
       internal::collapse_runs(w, 2, scratch_);
@@ -164,6 +205,9 @@ sentiment sentiment_analyzer::run(std::string_view text, std::string_view lang, 
       for (std::size_t len = avail; len >= 2; --len) {
         const std::string_view key(scratch_.data(), ends[len]);
         if (const lexicon_entry* pe = lex->find(key); pe != nullptr && pe->roles != role_phrase_start) {
+          // "pas mal", "not bad": the phrase holds its negation; a "ne" before it is the same
+          // negation ("ce n'est pas mal"), not a second one.
+          u.holds_negation = (e->roles & role_negator) != 0;
           e = pe;
           u.phrase = true;
           u.tok_end = static_cast<std::uint16_t>(i + len);
@@ -173,9 +217,10 @@ sentiment sentiment_analyzer::run(std::string_view text, std::string_view lang, 
       }
     }
     u.entry = e;
+    if (e != nullptr && (e->roles & role_irony)) irony = e->irony;
     if (e != nullptr && (e->roles & role_negator)) u.negator = e->negator;
     else if (!french && u.kind == unit_kind::word && ends_with_nt(w)) u.negator = default_negator;
-    units[unit_count++] = u;
+    ++unit_count;
   }
 
   // Pass 2: valence of each unit after boosters, negation, emphasis.
@@ -183,6 +228,9 @@ sentiment sentiment_analyzer::run(std::string_view text, std::string_view lang, 
   float sum = 0.0f;
   std::size_t contrast_at = SIZE_MAX;  // unit index of the last contrast word
   std::size_t post_negator_at = SIZE_MAX;  // French "pas" already spent on the word before it
+  std::size_t sentence_at = 0;         // first unit of the current sentence
+  const unit* irrealis_by = nullptr;   // "would", "if" earlier in the current clause
+  bool discounted = false;             // a name, question or irrealis rule weakened evidence
   float after_weight = 1.0f;
   std::vector<std::size_t> item_units;  // explain only: the unit of each item
   auto span_of = [&](const unit& u) {
@@ -190,11 +238,44 @@ sentiment sentiment_analyzer::run(std::string_view text, std::string_view lang, 
     const token& last = tokens[u.tok_end - 1];
     return std::string_view(b, static_cast<std::size_t>(last.raw.data() + last.raw.size() - b));
   };
+  auto folded_of = [&](const unit& u) { return tok.folded(tokens[u.tok_begin]); };
+  // First word of a sentence: after a break, an emoji or emoticon (tweets end sentences with
+  // them), or the retweet mark "RT".
+  auto sentence_initial = [&](std::size_t ui) {
+    if (ui == 0) return true;
+    const unit& p = units[ui - 1];
+    return p.kind == unit_kind::sentence_break || p.kind == unit_kind::emoji ||
+           p.kind == unit_kind::emoticon || (p.kind == unit_kind::word && folded_of(p) == "rt");
+  };
+  // A capitalised word (not ALL CAPS, not in a hashtag) that does not open a sentence.
+  auto capitalised = [&](std::size_t ui) {
+    const unit& u = units[ui];
+    return !(u.flags & (internal::flag_all_caps | internal::flag_hashtag)) &&
+           starts_upper(tokens[u.tok_begin].raw) && !sentence_initial(ui);
+  };
 
   for (std::size_t ui = 0; ui < unit_count; ++ui) {
     const unit& u = units[ui];
     const lexicon_entry* e = u.entry;
+    if (u.kind == unit_kind::clause_break || u.kind == unit_kind::sentence_break) {
+      irrealis_by = nullptr;
+      if (u.kind == unit_kind::clause_break) continue;
+      // A question asks more than it asserts ("is it any good?"): its words weigh less.
+      if (tokens[u.tok_begin].kind == token_kind::question && options_.question_weight != 1.0f) {
+        for (std::size_t k = sentence_at; k < ui; ++k) {
+          if (units[k].contribution == 0.0f) continue;
+          const float now = units[k].contribution * options_.question_weight;
+          sum += now - units[k].contribution;
+          units[k].contribution = now;
+          units[k].late |= late_question;
+          discounted = true;
+        }
+      }
+      sentence_at = ui + 1;
+      continue;
+    }
     if (e == nullptr) continue;
+    if (e->roles & role_irrealis) irrealis_by = &u;
     if ((e->roles & role_contrast) && u.kind == unit_kind::word) {
       // What came before (since the previous contrast) weighs less, what follows more.
       std::size_t from = contrast_at == SIZE_MAX ? 0 : contrast_at;
@@ -204,6 +285,7 @@ sentiment sentiment_analyzer::run(std::string_view text, std::string_view lang, 
         float now = before * options_.before_contrast_weight;
         sum += now - units[k].contribution;
         units[k].contribution = now;
+        units[k].late |= late_contrast;
       }
       contrast_at = ui;
       after_weight = e->contrast;
@@ -238,6 +320,7 @@ sentiment sentiment_analyzer::run(std::string_view text, std::string_view lang, 
       if (out) mods += "elongated; ";
     }
     const unit* negated_by = nullptr;
+    int negated_at = 0;  // distance of negated_by, before the word
     for (int d = 1; d <= scope && static_cast<std::size_t>(d) <= ui; ++d) {
       const unit& p = units[ui - d];
       if (p.kind == unit_kind::clause_break || p.kind == unit_kind::sentence_break) break;
@@ -247,23 +330,63 @@ sentiment sentiment_analyzer::run(std::string_view text, std::string_view lang, 
         v += sign_of(v) * b;
         if (out) mods += (b > 0 ? "boosted by '" : "damped by '") + std::string(span_of(p)) + "'; ";
       }
-      // "no no no": a negator's own valence is not negated by the one before it.
+      // "and", "et" close the negation as a comma does: "not big and ugly" is not "pretty".
+      if (negated_by == nullptr && p.entry != nullptr && (p.entry->roles & role_scope_break)) break;
+      // "no no no": a negator's own valence is not negated by the one before it. A negator
+      // negates one word ("aren't good at dirty talk": not "clean talk"), and a phrase that holds
+      // its negation is not negated again.
       if (p.negator != 0.0f && negated_by == nullptr && !pictograph && u.negator == 0.0f &&
-          ui - d != post_negator_at)
+          !u.holds_negation && !p.spent && ui - d != post_negator_at) {
         negated_by = &p;
+        negated_at = d;
+      }
+    }
+    if (negated_by != nullptr && is_never(folded_of(*negated_by))) {
+      for (int d = 1; d < negated_at; ++d)
+        if (is_degree_after_never(folded_of(units[ui - d]))) {
+          negated_by = nullptr;
+          if (out) mods += "emphasised by 'never ... " + std::string(span_of(units[ui - d])) + "'; ";
+          break;
+        }
+    }
+    if (negated_by != nullptr && french && is_french_ne(folded_of(*negated_by))) {
+      for (int d = 0; d < negated_at; ++d)
+        if (is_french_que(folded_of(units[ui - d]))) {
+          negated_by = nullptr;
+          break;
+        }
     }
     if (french && negated_by == nullptr && !pictograph && u.negator == 0.0f &&
         ui + 1 < unit_count) {
       const unit& next = units[ui + 1];
       if (next.kind == unit_kind::word && next.negator != 0.0f && !next.phrase &&
-          is_french_post_negator(tok.folded(tokens[next.tok_begin]))) {
+          is_french_post_negator(folded_of(next))) {
         negated_by = &next;
         post_negator_at = ui + 1;
       }
     }
     if (negated_by != nullptr) {
-      v *= negated_by->negator;
+      // Negating a negative word says less than negating a positive one: "not bad" is mildly
+      // good, "not good" is bad.
+      v *= negated_by->negator * (v < 0.0f ? options_.negated_negative_weight : 1.0f);
+      units[negated_by - units].spent = true;
       if (out) mods += "negated by '" + std::string(span_of(*negated_by)) + "'; ";
+    }
+    if (irrealis_by != nullptr && irrealis_by != &u) {
+      v *= irrealis_by->entry->irrealis;
+      discounted = true;
+      if (out) mods += "hypothetical after '" + std::string(span_of(*irrealis_by)) + "'; ";
+    }
+    if (!pictograph && options_.name_weight != 1.0f && capitalised(ui)) {
+      // A capital inside a sentence marks a name or a title ("Happy Feet", "Best Buy",
+      // "Banque Aurore"), not the writer's opinion.
+      v *= options_.name_weight;
+      discounted = true;
+      if (out) mods += "capitalised: part of a name; ";
+    }
+    if (irony != 0.0f && v > 0.0f && !(e->roles & role_irony)) {
+      v *= irony;
+      if (out) mods += "ironic text; ";
     }
     if (contrast_at != SIZE_MAX) {
       v *= after_weight;
@@ -287,15 +410,18 @@ sentiment sentiment_analyzer::run(std::string_view text, std::string_view lang, 
     }
   }
 
-  // Contrast re-weighting of earlier items is reflected in the explanation afterwards.
-  if (out != nullptr && contrast_at != SIZE_MAX) {
+  // Re-weighting of earlier items (contrast, question) is reflected in the explanation here.
+  if (out != nullptr) {
     for (std::size_t k = 0; k < out->items.size() && k < item_units.size(); ++k) {
       auto& item = out->items[k];
-      const float now = units[item_units[k]].contribution;
-      if (item.rule == "contrast" || item.contribution == now) continue;
-      item.contribution = now;
-      if (!item.modifiers.empty()) item.modifiers += "; ";
-      item.modifiers += "before contrast";
+      const unit& iu = units[item_units[k]];
+      if (item.rule == "contrast" || item.contribution == iu.contribution) continue;
+      item.contribution = iu.contribution;
+      for (auto [flag, what] : {std::pair{late_contrast, "before contrast"}, std::pair{late_question, "in a question"}}) {
+        if (!(iu.late & flag)) continue;
+        if (!item.modifiers.empty()) item.modifiers += "; ";
+        item.modifiers += what;
+      }
     }
   }
 
@@ -319,7 +445,20 @@ sentiment sentiment_analyzer::run(std::string_view text, std::string_view lang, 
     }
   }
 
+  // Evidence that the rules discounted (a name, a question, a hypothetical) and that stays
+  // weak is no opinion: "Happy Feet is on tonight", "any good tips?".
   float s = sum;
+  if (discounted && std::fabs(s) < options_.discounted_floor) {
+    s = 0.0f;
+    if (out != nullptr) {
+      explanation_item item;
+      item.rule = "weak evidence";
+      item.contribution = -sum;
+      item.modifiers = "discounted evidence below " + std::to_string(options_.discounted_floor).substr(0, 4) +
+                       ": neutral";
+      out->items.push_back(std::move(item));
+    }
+  }
   const float dead_zone = french ? options_.fr_dead_zone : options_.dead_zone;
   const float alpha = french ? options_.fr_normalization_alpha : options_.normalization_alpha;
   if (dead_zone > 0.0f)

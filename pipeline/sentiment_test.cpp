@@ -13,13 +13,15 @@ std::shared_ptr<const lexicon_set> test_lexicons() {
   EXPECT_TRUE(b.add_file("en", "en.test",
                          "good\t1.9\nbad\t-2.5\ngreat\t3.1\nrefund\t-0.8\n"
                          "not\t-0.74\tnegator\nvery\t0.293\tbooster\nbut\t1.5\tcontrast\n"
-                         "not bad\t1.5\n:)\t2.0\n")
+                         "not bad\t1.5\n:)\t2.0\n<3\t1.9\nnever\t-0.74\tnegator\n"
+                         "so\t0.293\tbooster\nand\t1\tscope_break\nwould\t0.6\tirrealis\n"
+                         "🙃\t-1.0\n🙃\t-0.74\tirony\n")
                   .ok());
   EXPECT_TRUE(b.add_file("fr", "fr.test",
                          "bon\t2.0\nnul\t-2.3\nsuper\t2.3\nsuper\t0.35\tbooster\nbien\t1.5\n"
                          "ne\t-0.74\tnegator\nn'\t-0.74\tnegator\npas\t-0.74\tnegator\n"
                          "mais\t1.5\tcontrast\ntrop\t0.293\tbooster\npas mal\t1.5\n"
-                         "arnaque\t-3.0\n😡\t-2.8\n")
+                         "arnaque\t-3.0\n😡\t-2.8\nque du bonheur\t3.0\n")
                   .ok());
   return b.finish();
 }
@@ -87,6 +89,66 @@ TEST(sentiment, the_clause_after_a_contrast_weighs_more) {
   EXPECT_GT(a.score("c'est nul mais super bon", "fr").score, 0.0f);
 }
 
+TEST(sentiment, negation_is_asymmetric_and_negates_one_word) {
+  sentiment_analyzer a(test_lexicons());
+  // A negated negative word is mildly positive, less than a negated positive is negative.
+  const float not_bad = a.score("not a bad day", "en").score;
+  EXPECT_GT(not_bad, 0.0f);
+  EXPECT_LT(not_bad, -a.score("not a good day", "en").score);
+  sentiment_options symmetric;
+  symmetric.negated_negative_weight = 1.0f;
+  EXPECT_GT(sentiment_analyzer(test_lexicons(), symmetric).score("not a bad day", "en").score, not_bad);
+  // "aren't good at bad jokes": the negator is spent on "good"; "bad" stays bad.
+  EXPECT_LT(a.score("you aren't good at bad jokes", "en").score,
+            a.score("you aren't good at jokes", "en").score);
+  // "and" ends the negation's scope, as a comma does.
+  EXPECT_LT(a.score("not big and bad", "en").score, 0.0f);
+  // "never ... so": emphasis, not negation.
+  EXPECT_GT(a.score("never been so good", "en").score, 0.0f);
+  EXPECT_LT(a.score("never good", "en").score, 0.0f);
+  // French: "ne ... que" restricts; a phrase that holds its negation is not negated again.
+  EXPECT_GT(a.score("ce n'est que du bonheur", "fr").score, 0.0f);
+  EXPECT_GT(a.score("ce n'est pas mal", "fr").score, 0.0f);
+  EXPECT_LT(a.score("ce n'est pas bon", "fr").score, 0.0f);
+  EXPECT_LT(a.score("il n'est bon", "fr").score, 0.0f);  // "n'" alone negates too
+}
+
+TEST(sentiment, questions_names_hypotheticals_and_irony_are_not_plain_opinion) {
+  sentiment_analyzer a(test_lexicons());
+  const float plain = a.score("it is good.", "en").score;
+  const float question = a.score("is it good?", "en").score;
+  EXPECT_GT(question, 0.0f);
+  EXPECT_LT(question, plain);
+  const float hypothetical = a.score("it would be good", "en").score;
+  EXPECT_GT(hypothetical, 0.0f);
+  EXPECT_LT(hypothetical, a.score("it will be good", "en").score);
+  // A capitalised word inside a sentence is a name or a title; alone, it is no opinion.
+  EXPECT_EQ(a.score("we watched Good Will Hunting", "en").label, sentiment_label::neutral);
+  EXPECT_EQ(a.score("we watched a good film", "en").label, sentiment_label::positive);
+  EXPECT_EQ(a.score("Good film", "en").label, sentiment_label::positive);        // first word
+  EXPECT_EQ(a.score("we watched a GOOD film", "en").label, sentiment_label::positive);  // shouting
+  EXPECT_EQ(a.score("done :) Good film", "en").label, sentiment_label::positive);  // after a face
+  sentiment_options no_names;
+  no_names.name_weight = 1.0f;
+  EXPECT_EQ(sentiment_analyzer(test_lexicons(), no_names).score("we watched Good Will Hunting", "en").label,
+            sentiment_label::positive);
+  // An irony marker turns the praise of its text around.
+  EXPECT_LT(a.score("great service 🙃", "en").score, 0.0f);
+  EXPECT_GT(a.score("great service", "en").score, 0.0f);
+  explanation e;
+  a.explain("is it good?", "en", &e);
+  ASSERT_FALSE(e.items.empty());
+  EXPECT_EQ(e.items[0].modifiers, "in a question");
+  EXPECT_FLOAT_EQ(e.items[0].contribution, 1.9f * 0.5f);
+}
+
+TEST(sentiment, repeated_mouths_and_html_escapes_are_the_same_faces) {
+  sentiment_analyzer a(test_lexicons());
+  EXPECT_FLOAT_EQ(a.score("done :)))", "en").score, a.score("done :)", "en").score);
+  EXPECT_GT(a.score("I &lt;3 it", "en").score, 0.0f);
+  EXPECT_EQ(a.score("Tom &amp; Jerry &gt; all", "en").score, 0.0f);
+}
+
 TEST(sentiment, unsupported_language_is_neutral_not_an_error) {
   sentiment_analyzer a(test_lexicons());
   EXPECT_FALSE(a.supports("de"));
@@ -148,6 +210,16 @@ TEST(sentiment, shipped_lexicons_score_e_reputation_mentions) {
   EXPECT_EQ(label("Lost my phone again D: D:", "en"), neg);
   EXPECT_EQ(label("I don't like the new update", "en"), neg);
   EXPECT_EQ(a.score("Looks like rain tomorrow", "en").label, sentiment_label::neutral);
+  // Irony, restriction, negation inside a set phrase, emoticons in French, escaped hearts.
+  EXPECT_EQ(label("Merci pour les 3 heures d'attente au téléphone, vraiment top 🙃", "fr"), neg);
+  EXPECT_EQ(label("Ce n'est que du bonheur", "fr"), pos);
+  EXPECT_EQ(label("Ce n'est pas mal du tout", "fr"), pos);
+  EXPECT_EQ(label("La box ne marche jamais, aucune solution", "fr"), neg);
+  EXPECT_EQ(label("livré en retard :(", "fr"), neg);
+  EXPECT_EQ(label("I &lt;3 this phone", "en"), pos);
+  EXPECT_EQ(label("Never been so happy with a purchase", "en"), pos);
+  EXPECT_EQ(label("The support isn't helpful and rude", "en"), neg);
+  EXPECT_EQ(a.score("Watching Happy Feet tonight", "en").label, sentiment_label::neutral);
   // Prepositions that pattern's adjective lexicon scored ("sur" folds like "sûr").
   EXPECT_EQ(a.score("Le colis est sur la table depuis lundi", "fr").score, 0.0f);
 }
@@ -172,6 +244,9 @@ TEST(sentiment, survives_hostile_input) {
       std::string(100000, 'a'),
       ":) :( :-) D: o_O ^^ <3 xD",
       "#######@@@@@ #_ @ # ",
+      "&lt;&lt;3&amp;&#39;& &lt; &lt;3",             // HTML escapes, cut short at the end
+      "n' j' qu' l'",                               // lone elisions
+      "Good? Bad? ? Great Good Good 🙃 :DDDD :((((",
   };
   for (const auto& text : cases) {
     for (const char* lang : {"en", "fr", "de", ""}) {

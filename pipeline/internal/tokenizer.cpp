@@ -35,11 +35,11 @@ constexpr std::array<std::uint8_t, 256> ascii_class = [] {
   for (char c : {':', ';', '_', '.', '='}) t[static_cast<unsigned char>(c)] |= c_face;
   // Printable ASCII and controls that are not letters, digits, spaces, nor a byte the general
   // path acts on: '#' '@' (hashtags, mentions), '<' ':' ';' '=' (glued emoticons), '!' '?',
-  // '.' ',' '-' (breaks).
+  // '.' ',' '-' (breaks), '&' (HTML entities).
   for (int c = 0; c < 0x80; ++c)
     if (t[c] == 0 || t[c] == c_face)
       t[c] |= c_inert;
-  for (char c : {'#', '@', '<', ':', ';', '=', '!', '?', '.', ',', '-'})
+  for (char c : {'#', '@', '<', ':', ';', '=', '!', '?', '.', ',', '-', '&'})
     t[static_cast<unsigned char>(c)] &= static_cast<std::uint8_t>(~c_inert);
   return t;
 }();
@@ -165,10 +165,27 @@ std::size_t glued_emoticon(std::string_view s, std::size_t i) noexcept {
                m == 'S' || m == '$';
   if (!mouth) return 0;
   ++k;
+  // A repeated mouth is the same face, said louder: ":)))", ":DDD", ":((".
+  if (m == ')' || m == '(' || m == 'D' || m == 'P' || m == 'p')
+    while (k < s.size() && s[k] == m) ++k;
   // ":Paris" is not ":P" + "aris".
   if (k < s.size() && m != ')' && m != '(' && is_letter(decode(s, k).cp)) return 0;
-  while (k < s.size() && (s[k] == m) && (m == ')' || m == '(')) ++k;  // ":)))"
   return k - i;
+}
+
+// Text from web APIs often keeps its HTML escapes: "&amp;", "&lt;3" (a heart), "&gt;". The
+// length of the entity at s[i] (a '&'), or 0; *less_than tells "&lt;" apart.
+std::size_t html_entity(std::string_view s, std::size_t i, bool* less_than) noexcept {
+  static constexpr std::string_view entities[] = {"&amp;", "&lt;", "&gt;", "&quot;", "&apos;",
+                                                  "&#39;", "&nbsp;"};
+  const std::string_view rest = s.substr(i, 7);
+  for (std::string_view e : entities) {
+    if (rest.starts_with(e)) {
+      *less_than = e == "&lt;";
+      return e.size();
+    }
+  }
+  return 0;
 }
 
 }  // namespace
@@ -266,6 +283,21 @@ void tokenizer::add(std::string_view raw, token_kind kind, std::uint8_t flags) {
   }
   t->fold_size = static_cast<std::uint32_t>(size);
   fold_size_ += size;
+}
+
+void tokenizer::add_as(std::string_view raw, token_kind kind, std::string_view folded) {
+  // folded is no longer than raw: the buffer bound of tokenize() holds.
+  token* t = next_token();
+  if (t == nullptr) return;
+  t->raw = raw;
+  t->kind = kind;
+  t->flags = 0;
+  t->count = 1;
+  t->fold_begin = static_cast<std::uint32_t>(fold_size_);
+  std::memcpy(folded_.data() + fold_size_, folded.data(), folded.size());
+  t->fold_size = static_cast<std::uint32_t>(folded.size());
+  t->hash = hash_term(folded);
+  fold_size_ += folded.size();
 }
 
 void tokenizer::add_word(std::string_view raw, std::uint8_t flags) {
@@ -505,9 +537,16 @@ void tokenizer::tokenize(std::string_view s, bool french) {
           e += l2;
           continue;
         }
+        // An elision before a space or at the end ("j' aime", the lexicon's "n'") is the same
+        // elided word.
+        if (is_apostrophe(c2) && french && (e + l2 == n || is_space(s[e + l2])) &&
+            is_elision_prefix(s.substr(b, e - b))) {
+          add(s.substr(b, e + l2 - b), token_kind::word, flag_elision);
+          b = e = e + l2;
+        }
         break;
       }
-      add_word(s.substr(b, e - b), 0);
+      if (e > b) add_word(s.substr(b, e - b), 0);
       i = e;
       continue;
     }
@@ -525,6 +564,20 @@ void tokenizer::tokenize(std::string_view s, bool french) {
         if (c == '#') add_hashtag(s.substr(i + 1, e - i - 1));
         else add(s.substr(i, e - i), token_kind::user_mention, 0);
         i = e;
+        continue;
+      }
+    }
+    if (c == '&') {
+      bool less_than = false;
+      if (std::size_t el = html_entity(s, i, &less_than)) {
+        // "&lt;3" is the heart "<3"; other entities are punctuation to us.
+        if (less_than && i + el < n && s[i + el] == '3' &&
+            (i + el + 1 >= n || !is_digit(static_cast<unsigned char>(s[i + el + 1])))) {
+          add_as(s.substr(i, el + 1), token_kind::emoticon, "<3");
+          i += el + 1;
+        } else {
+          i += el;
+        }
         continue;
       }
     }

@@ -4,7 +4,9 @@
 // #BoycottBorel -> boycott, borel), numbers and the punctuation that matters to sentiment
 // (! ? and clause/sentence breaks). Each word is folded (lowercase, accents removed, ’ -> ')
 // into one reused buffer so that lexicon lookups compare plain bytes. French elisions
-// (j', l', qu', c', n', d', m', t', s') become their own tokens ("n'" is a negator).
+// (j', l', qu', c', n', d', m', t', s') become their own tokens ("n'" is a negator), also before
+// a space or at the end. HTML escapes that web APIs leave in text are punctuation ("&amp;"),
+// except "&lt;3", the heart "<3".
 //
 //   vigie::pipeline::internal::tokenizer tok;
 //   tok.tokenize("Pas mal du tout #BoycottBorel :)", /*french=*/true);
@@ -85,6 +87,8 @@ class tokenizer {
   // The word at s[i], when it is plain ASCII letters and digits: adds it, advances i, true.
   bool ascii_word(std::string_view s, std::size_t& i);
   void add(std::string_view raw, token_kind kind, std::uint8_t flags);
+  // A token whose folded form is given (at most raw.size() bytes): "&lt;3" is "<3".
+  void add_as(std::string_view raw, token_kind kind, std::string_view folded);
   void add_word(std::string_view raw, std::uint8_t flags);
   void add_hashtag(std::string_view body);
 

@@ -50,6 +50,20 @@ TEST(tokenizer, emoji_emoticons_and_punctuation) {
   EXPECT_EQ(folded_words(t, "at 10:30", false), (std::vector<std::string>{"at"}));
 }
 
+TEST(tokenizer, html_escapes_repeated_mouths_and_lone_elisions) {
+  tokenizer t;
+  // Web APIs keep HTML escapes: "&lt;3" is a heart, the other entities are punctuation.
+  EXPECT_EQ(folded_words(t, "Tom &amp; Jerry &gt; all, I &lt;3 it &lt;30 & co", false),
+            (std::vector<std::string>{"tom", "jerry", "all", "i", "<3", "it", "co"}));
+  // A repeated mouth stays one face.
+  EXPECT_EQ(folded_words(t, "yes :DDD no :((( ok :PP", false),
+            (std::vector<std::string>{"yes", ":ddd", "no", ":(((", "ok", ":pp"}));
+  EXPECT_EQ(folded_words(t, ":Paris", false), (std::vector<std::string>{"paris"}));
+  // An elision before a space or at the end is still the elided word ("n'" in a lexicon).
+  EXPECT_EQ(folded_words(t, "j' aime n'", true), (std::vector<std::string>{"j'", "aime", "n'"}));
+  EXPECT_EQ(folded_words(t, "rock n' roll", false), (std::vector<std::string>{"rock", "n", "roll"}));
+}
+
 TEST(tokenizer, flags_caps_and_elongation) {
   tokenizer t;
   t.tokenize("this is HORRIBLE and sooooo bad", false);

@@ -95,8 +95,12 @@
 😿	-2.0
 👿	-2.3
 😈	-0.5
-# The upside-down face marks irony far more often than joy in complaints.
+# The upside-down face marks irony far more often than joy in complaints, and so does the eye
+# roll: their text's praise is ironic ("Merci pour les 3 h d'attente 🙃"), turned around as by
+# a negator (VADER's -0.74).
 🙃	-1.0
+🙃	-0.74	irony
+🙄	-0.74	irony
 🫠	-0.8
 🥲	-0.5
 😶	-0.3
@@ -128,3 +132,45 @@
 😏	0.3
 😳	-0.5
 🥺	-0.5
+# Emoticons, for every language (en.0-vader.lex, loaded after this file, rates its own for
+# English). A repeated mouth is the same face: ":)))" is looked up as ":)".
+:)	2.0
+:-)	2.0
+=)	2.0
+(:	2.0
+:]	1.8
+:D	2.3
+:-D	2.3
+=D	2.3
+xD	2.2
+;)	1.5
+;-)	1.5
+:P	1.3
+:-P	1.3
+;P	1.3
+^^	1.8
+^_^	2.0
+<3	2.5
+:*	2.0
+:-*	2.0
+:')	2.0
+:o	-0.3
+:(	-2.0
+:-(	-2.0
+=(	-2.0
+):	-2.0
+:[	-1.8
+:'(	-2.3
+:'-(	-2.3
+:/	-1.2
+:-/	-1.2
+=/	-1.2
+:\	-1.2
+:|	-0.8
+:-|	-0.8
+:S	-1.2
+-_-	-1.2
+T_T	-2.2
+</3	-2.5
+>:(	-2.8
+o_O	-0.5

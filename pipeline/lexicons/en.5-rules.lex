@@ -103,6 +103,32 @@ a bit	-0.293	booster
 a little	-0.293	booster
 a little bit	-0.293	booster
 just enough	-0.293	booster
+# Scope breaks: end the scope of a negator before them, as a comma does ("not home and bored").
+# Not "or", which more often joins two words under one negation ("not fast or cheap").
+and	1	scope_break
+# Irrealis: the words after them in their clause are hypothetical and weigh x value ("would
+# be nice", "if it works"). "could"/"should" also carry the n't forms, negators by rule.
+if	0.6	irrealis
+unless	0.6	irrealis
+whether	0.6	irrealis
+would	0.6	irrealis
+could	0.6	irrealis
+should	0.6	irrealis
+might	0.6	irrealis
+may	0.6	irrealis
+wouldn't	0.6	irrealis
+couldn't	0.6	irrealis
+shouldn't	0.6	irrealis
+wouldnt	0.6	irrealis
+couldnt	0.6	irrealis
+shouldnt	0.6	irrealis
+i'd	0.6	irrealis
+you'd	0.6	irrealis
+we'd	0.6	irrealis
+they'd	0.6	irrealis
+he'd	0.6	irrealis
+she'd	0.6	irrealis
+it'd	0.6	irrealis
 # Contrast: the clause after weighs x value, the clause before x0.5 (engine option).
 but	1.5	contrast
 however	1.5	contrast

@@ -52,6 +52,21 @@ presque	-0.2	booster
 quasiment	-0.2	booster
 un brin	-0.293	booster
 à peine	-0.4	booster
+# Fins de portée : arrêtent la négation qui les précède, comme une virgule ("sans prévenir et
+# impossible de joindre quelqu'un" : "impossible" n'est pas nié). Pas "ou", qui relie plus
+# souvent deux mots sous une même négation ("jamais rapide ou fiable").
+et	1	scope_break
+# Irréel : les mots qui suivent dans la proposition sont hypothétiques et pèsent x valeur
+# ("ce serait bien", "ça pourrait être mieux"). "si" est aussi un intensifieur ("si bon") : absent.
+serait	0.6	irrealis
+seraient	0.6	irrealis
+pourrait	0.6	irrealis
+pourraient	0.6	irrealis
+devrait	0.6	irrealis
+devraient	0.6	irrealis
+aurait	0.6	irrealis
+auraient	0.6	irrealis
+faudrait	0.6	irrealis
 # Contraste : la proposition après pèse x valeur, celle d'avant x0,5.
 mais	1.5	contrast
 pourtant	1.5	contrast

@@ -281,6 +281,14 @@ haut	0
 bas	0
 grand	0.3
 grande	0.3
+# Homographes nés du pliage des accents : "équipe" (l'équipe) tombe sur "équipé", "après" sur
+# "âpres", "mur" sur "mûr", "prêt" (le prêt immobilier) est bien plus souvent un nom.
+équipe	0
+équipes	0
+après	0
+mur	0
+murs	0
+prêt	0
 # Verbes et noms de la plainte et de l'éloge, fréquents en ligne (pattern n'en a pas).
 plante	-1.8
 plantage	-2.0
@@ -347,3 +355,153 @@ fluide	1.5
 rapidement	1.0
 intact	0.8
 intacte	0.8
+# Formes fléchies des adjectifs ci-dessus : pattern note de la même façon toutes les formes d'un
+# adjectif ; nos corrections doivent les couvrir toutes, sinon "excellent" vaut 3,0 et
+# "excellentes" 1,5.
+abusifs	-2.2
+abusives	-2.2
+adorables	2.5
+agréables	2.0
+aimables	2.0
+aimée	2.0
+aimées	2.0
+aimés	2.0
+beaux	2.2
+belles	2.2
+bienveillante	2.2
+bienveillantes	2.2
+bienveillants	2.2
+bonnes	2.0
+bons	2.0
+cassées	-2.0
+cassés	-2.0
+chouettes	2.2
+contentes	2.0
+dangereuse	-2.3
+dangereuses	-2.3
+dégueulasses	-3.0
+déçues	-2.0
+efficaces	2.0
+ennuyeuse	-1.8
+ennuyeuses	-1.8
+excellentes	3.0
+excellents	3.0
+exorbitante	-2.0
+exorbitantes	-2.0
+exorbitants	-2.0
+furieuses	-2.5
+gentils	2.0
+gentilles	2.0
+grandes	0.3
+grands	0.3
+graves	-1.2
+géniales	3.0
+heureuses	2.5
+honteuses	-2.6
+horribles	-3.0
+idéales	2.3
+idéals	2.3
+idéaux	2.3
+ignorées	-1.8
+ignorés	-1.8
+impeccables	2.8
+incroyables	2.5
+inutiles	-1.8
+lamentables	-2.8
+lentes	-1.2
+lents	-1.2
+magnifiques	3.0
+mauvaises	-2.2
+meilleures	2.2
+meilleurs	2.2
+mensongers	-2.5
+mensongère	-2.5
+mensongères	-2.5
+merveilleuses	3.0
+minables	-2.5
+moyenne	-0.8
+moyennes	-0.8
+méprisante	-2.5
+méprisantes	-2.5
+méprisants	-2.5
+parfaites	2.8
+parfaits	2.8
+pires	-2.8
+pourries	-2.5
+pourris	-2.5
+pratiques	1.2
+professionnelles	1.8
+professionnels	1.8
+rapides	1.5
+ratées	-2.0
+ratés	-2.0
+recommandée	2.0
+recommandées	2.0
+recommandés	2.0
+réussies	2.0
+réussis	2.0
+satisfaites	2.0
+scandaleuses	-2.8
+solides	1.5
+sublimes	3.0
+sympas	2.0
+tristes	-1.8
+# Plainte et éloge courants en ligne, absents de pattern (qui n'a que des adjectifs).
+vénère	-2.0
+vener	-2.0
+rage	-1.8
+à bout	-2.0
+mouais	-0.8
+beurk	-2.0
+berk	-2.0
+jpp	-1.8
+ptn	-1.5
+coupure	-1.5
+coupures	-1.5
+erreur	-1.0
+fan	1.5
+fans	1.5
+accro	1.5
+merveille	3.0
+génie	2.0
+génies	2.0
+compréhensif	2.0
+compréhensive	2.0
+respect	1.5
+wow	2.3
+waouh	2.3
+miam	2.0
+stylé	2.0
+stylée	2.0
+hilarant	2.0
+hilarante	2.0
+rigolo	1.5
+# Le service rendu, légèrement positif : sa négation est une plainte ("ne fonctionne jamais").
+fonctionne	1.0
+fonctionnent	1.0
+# Expressions figées courantes.
+plus jamais	-2.2
+pas normal	-1.8
+sert à rien	-2.0
+servent à rien	-2.0
+rien à signaler	0.8
+du lourd	2.3
+ça déchire	2.5
+rien reçu	-2.0
+aucun retour	-1.5
+aucune solution	-1.8
+sans réponse	-1.8
+sans nouvelles	-1.5
+répond pas	-2.0
+répondent pas	-2.0
+ne répond pas	-2.0
+ne répondent pas	-2.0
+répond jamais	-2.0
+répondent jamais	-2.0
+ne répond jamais	-2.0
+ne répondent jamais	-2.0
+personne ne répond	-2.2
+aucun souci	1.2
+aucun problème	1.2
+non merci	-1.0
+bien sûr	0.0
