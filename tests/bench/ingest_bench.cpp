@@ -22,10 +22,13 @@
 //    to the last acknowledgement. Checks sum(accepted) == N, reads VmHWM, SIGTERMs the server
 //    and checks exit status 0.
 //    Steps 2 and 3 alternate --runs times; medians and the ratio e2e / ceiling are printed.
-// 4. Overload: restarts the server with a tiny ingest queue (4 batches, 8 MiB in flight), fires
-//    every batch once over --overload-connections connections without waiting or retrying,
-//    counts 200 and 503 answers, samples VmRSS every 100 ms, then pages GET /v1/mentions to
-//    check that exactly the acknowledged mentions are stored, each once.
+// 4. Overload: restarts the server with a tiny ingest queue (4 batches, 8 MiB in flight) and
+//    fires the batches over --overload-connections connections without waiting: a refused
+//    batch goes back in line and is sent again when its turn comes (never after Retry-After),
+//    until every batch is acknowledged or 3 s have passed. Counts 200 and 503 answers, samples
+//    VmRSS every 20 ms, then pages GET /v1/mentions to check that exactly the acknowledged
+//    mentions are stored, each once (a 503 that stored anything shows as a mention stored
+//    without acknowledgement, or as duplicates when its batch is acknowledged later).
 //
 // Thread safety: a program; each client thread owns its connection.
 
@@ -38,6 +41,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <memory>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -75,8 +79,9 @@ using namespace std::chrono_literals;
 // The tenant and key the bench gives the server through VIGIE_API_KEYS.
 constexpr std::string_view k_tenant = "bench";
 constexpr std::string_view k_api_key = "bench-key";
-// RSS sampling period during the overload phase.
-constexpr auto k_rss_period = 100ms;
+// RSS sampling period during the overload phase, and the phase's longest duration.
+constexpr auto k_rss_period = 20ms;
+constexpr auto k_overload_duration = 3s;
 // Largest page GET /v1/mentions serves (server/router.h, max_page_size).
 constexpr std::size_t k_page_size = 1000;
 // Overload phase server settings: far below the defaults, so that 16 eager clients overflow
@@ -340,6 +345,7 @@ struct overload_result {
   double seconds = 0;
   std::size_t answers_200 = 0, answers_503 = 0, answers_other = 0, network_errors = 0;
   std::size_t accepted = 0;
+  std::size_t duplicates = 0;  // in 200 answers: lines a 503 must not have stored
   std::vector<double> rss_mb;
   double rss_before_mb = 0;
   std::uint64_t hwm_kb = 0;
@@ -357,8 +363,14 @@ overload_result run_overload(const options& o, const workload& w) {
     server_process server(o, dir, yaml);
     out.rss_before_mb = proc_status_kb(server.pid(), "VmRSS").value_or(0) / 1024.0;
 
-    std::vector<std::uint8_t> acked(w.batches.size(), 0);
-    std::atomic<std::size_t> next{0}, ok{0}, busy{0}, other{0}, neterr{0}, accepted{0};
+    const std::size_t n = w.batches.size();
+    // Per batch: waiting to be sent, being sent by one client, or acknowledged. A batch is
+    // never sent by two clients at once, so that a duplicate in an answer can only come from
+    // a refused attempt that stored something.
+    enum : std::uint8_t { waiting, sending, acknowledged };
+    std::unique_ptr<std::atomic<std::uint8_t>[]> state(new std::atomic<std::uint8_t>[n]);
+    for (std::size_t b = 0; b < n; ++b) state[b] = waiting;
+    std::atomic<std::size_t> next{0}, ok{0}, busy{0}, other{0}, neterr{0}, accepted{0}, duplicates{0}, remaining{n};
     std::atomic<bool> done{false};
 
     std::thread sampler([&] {
@@ -368,17 +380,33 @@ overload_result run_overload(const options& o, const workload& w) {
       }
     });
 
+    const auto deadline = clock_type::now() + k_overload_duration;
     auto client = [&] {
       http_client c(server.port());
+      std::size_t misses = 0;
       for (;;) {
-        std::size_t b = next.fetch_add(1);
-        if (b >= w.batches.size()) return;
+        if (remaining.load() == 0 || clock_type::now() >= deadline) return;
+        const std::size_t k = next.fetch_add(1);
+        const std::size_t b = k % n;
+        std::uint8_t expected = waiting;
+        if (!state[b].compare_exchange_strong(expected, sending)) {
+          // Every batch left is being sent by another client: wait instead of spinning.
+          if (++misses >= n) {
+            misses = 0;
+            std::this_thread::sleep_for(1ms);
+          }
+          continue;
+        }
+        misses = 0;
+        std::uint8_t after = waiting;
         try {
           auto res = c.request(http::verb::post, "/v1/mentions", w.batches[b]);
           if (res.result_int() == 200) {
             ++ok;
             accepted += json_count(res.body(), "accepted");
-            acked[b] = 1;
+            duplicates += json_count(res.body(), "duplicates");
+            after = acknowledged;
+            --remaining;
           } else if (res.result_int() == 503) {
             ++busy;
           } else {
@@ -387,6 +415,7 @@ overload_result run_overload(const options& o, const workload& w) {
         } catch (const std::exception&) {
           ++neterr;
         }
+        state[b] = after;
       }
     };
     auto t0 = clock_type::now();
@@ -398,6 +427,7 @@ overload_result run_overload(const options& o, const workload& w) {
     sampler.join();
     out.answers_200 = ok;
     out.answers_503 = busy;
+    out.duplicates = duplicates;
     out.answers_other = other;
     out.network_errors = neterr;
     out.accepted = accepted;
@@ -443,8 +473,9 @@ overload_result run_overload(const options& o, const workload& w) {
       const std::size_t first = b * o.batch, last = std::min(first + o.batch, w.entries.size());
       for (std::size_t i = first; i < last; ++i) {
         bool is_stored = stored.count(w.identity(w.entries[i])) != 0;
-        if (acked[b] && !is_stored) ++out.acked_missing;
-        if (!acked[b] && is_stored) ++out.unacked_stored;
+        const bool acked = state[b].load() == acknowledged;
+        if (acked && !is_stored) ++out.acked_missing;
+        if (!acked && is_stored) ++out.unacked_stored;
       }
     }
     out.hwm_kb = proc_status_kb(server.pid(), "VmHWM").value_or(0);
@@ -563,14 +594,16 @@ int main(int argc, char** argv) {
   std::sort(rss.begin(), rss.end());
   const std::size_t offered = ov.answers_200 + ov.answers_503 + ov.answers_other + ov.network_errors;
   std::printf("\noverload: ingest_queue_batches %zu, max_inflight_bytes %zu, %d connections firing without "
-              "retry\n",
+              "waiting (a refused batch goes back in line, never after Retry-After)\n",
               k_overload_queue_batches, k_overload_inflight_bytes, o.overload_connections);
-  std::printf("  %zu requests in %.2f s (%.0f req/s): %zu x 200, %zu x 503, %zu other, %zu network errors\n",
-              offered, ov.seconds, offered / ov.seconds, ov.answers_200, ov.answers_503, ov.answers_other,
-              ov.network_errors);
-  std::printf("  accepted %zu mentions (%.0f mentions/s under overload)\n", ov.accepted, ov.accepted / ov.seconds);
+  std::printf("  %zu requests for %zu batches in %.2f s (%.0f req/s): %zu x 200, %zu x 503, %zu other, "
+              "%zu network errors\n",
+              offered, w.batches.size(), ov.seconds, offered / ov.seconds, ov.answers_200, ov.answers_503,
+              ov.answers_other, ov.network_errors);
+  std::printf("  accepted %zu mentions (%.0f mentions/s under overload), %zu duplicates in the answers\n", ov.accepted,
+              ov.accepted / ov.seconds, ov.duplicates);
   if (!rss.empty()) {
-    std::printf("  server VmRSS: %.0f MB before; during (%zu samples every 100 ms) min %.0f / median %.0f / "
+    std::printf("  server VmRSS: %.0f MB before; during (%zu samples every 20 ms) min %.0f / median %.0f / "
                 "max %.0f MB; VmHWM %.0f MB\n",
                 ov.rss_before_mb, rss.size(), rss.front(), median(rss), rss.back(), ov.hwm_kb / 1024.0);
   }
@@ -578,7 +611,7 @@ int main(int argc, char** argv) {
               "%zu stored without acknowledgement; SIGTERM->exit %d\n",
               ov.pages, ov.verify_seconds, ov.stored, ov.stored_twice, ov.acked_missing, ov.unacked_stored,
               ov.exit_status);
-  const bool lossless = ov.stored == ov.accepted && ov.stored_twice == 0 && ov.acked_missing == 0 &&
+  const bool lossless = ov.stored == ov.accepted && ov.duplicates == 0 && ov.stored_twice == 0 && ov.acked_missing == 0 &&
                         ov.unacked_stored == 0 && ov.answers_other == 0 && ov.network_errors == 0;
   std::printf("  %s\n", lossless ? "OK: every acknowledged mention is stored exactly once, nothing else"
                                  : "FAILED: stored mentions do not match the acknowledged ones");
