@@ -7,6 +7,10 @@
 #include <limits>
 #include <memory>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include "pipeline/internal/lexicon_hash.h"
 
 namespace vigie::pipeline {
@@ -97,11 +101,27 @@ int popcount32(std::uint32_t x) noexcept {
   return static_cast<int>((x * 0x01010101u) >> 24);
 }
 
+// Bit k set when fp[k] == fp. Two SSE2 compares rather than a loop whose exit, at a
+// different slot for each term, the branch predictor cannot learn.
+unsigned match_mask(const bucket_header& h, std::uint32_t fp) noexcept {
+#if defined(__SSE2__)
+  static_assert(bucket_slots == 8);
+  const __m128i key = _mm_set1_epi32(static_cast<int>(fp));
+  const __m128i lo = _mm_loadu_si128(reinterpret_cast<const __m128i*>(h.fp));
+  const __m128i hi = _mm_loadu_si128(reinterpret_cast<const __m128i*>(h.fp + 4));
+  return static_cast<unsigned>(_mm_movemask_ps(_mm_castsi128_ps(_mm_cmpeq_epi32(lo, key)))) |
+         static_cast<unsigned>(_mm_movemask_ps(_mm_castsi128_ps(_mm_cmpeq_epi32(hi, key)))) << 4;
+#else
+  unsigned m = 0;
+  for (std::size_t k = 0; k < bucket_slots; ++k) m |= static_cast<unsigned>(h.fp[k] == fp) << k;
+  return m;
+#endif
+}
+
 // The first slot k of the bucket with fp[k] == fp, or bucket_slots.
 std::size_t first_match(const bucket_header& h, std::uint32_t fp) noexcept {
-  for (std::size_t k = 0; k < bucket_slots; ++k)
-    if (h.fp[k] == fp) return k;
-  return bucket_slots;
+  const unsigned m = match_mask(h, fp);
+  return m == 0 ? bucket_slots : static_cast<std::size_t>(std::countr_zero(m));
 }
 
 // Log-scale protection value of a count: the top 16 bits of a positive float grow with
@@ -368,7 +388,7 @@ signal_detector::state::state(const signal_options& o, std::span<const std::stri
   }
   value_decay = std::max(1, static_cast<std::int32_t>(std::lround(16 * 128 / opt.recent_half_life)));
   volume.assign(static_cast<std::size_t>(opt.future_windows) + 1, 0);
-  found.reserve(max_terms_per_mention);
+  found.resize(max_terms_per_mention);
   allocate_table(opt.initial_terms);
 
   // The query's words in every form a mention's terms can take: folded (no stemmer), stemmed
@@ -420,10 +440,8 @@ void signal_detector::state::allocate_table(std::size_t slot_count) {
 
 term_slot* signal_detector::state::find(std::uint64_t hash, std::uint32_t* index) noexcept {
   const std::size_t b = hash & bucket_mask;
-  const std::uint32_t fp = fingerprint(hash);
-  const bucket_header& h = headers[b];
-  for (std::size_t k = 0; k < bucket_slots; ++k) {
-    if (h.fp[k] != fp) continue;
+  for (unsigned m = match_mask(headers[b], fingerprint(hash)); m != 0; m &= m - 1) {
+    const std::size_t k = static_cast<std::size_t>(std::countr_zero(m));
     term_slot& s = slots[b * bucket_slots + k];
     if (s.hash == hash) {
       *index = static_cast<std::uint32_t>(b * bucket_slots + k);
@@ -787,7 +805,9 @@ void signal_detector::state::close_window(std::vector<weak_signal>* out) {
   }
   if (next - history_epoch >= history_epoch_windows) {
     const std::int32_t age = history_age(next);
-    for (std::uint16_t& cell : history) cell = static_cast<std::uint16_t>(std::max<std::int32_t>(0, cell - age));
+    // Saturating 16-bit subtraction: the compiler vectorises this form.
+    const std::uint16_t a = static_cast<std::uint16_t>(std::clamp<std::int32_t>(age, 0, 0xFFFF));
+    for (std::uint16_t& cell : history) cell = static_cast<std::uint16_t>(cell > a ? cell - a : 0);
     history_epoch = next;
   }
   if (next % static_cast<std::uint32_t>(opt.doorkeeper_windows) == 0)
@@ -837,18 +857,19 @@ void signal_detector::observe(std::int64_t t_ms, std::span<const term> terms, st
   const std::uint32_t window = static_cast<std::uint32_t>(w - st.origin);
   ++st.volume[window % st.volume.size()];
   const std::size_t n = std::min(terms.size(), max_terms_per_mention);
-  for (std::size_t i = 0; i < n; ++i) {
-    const bool phrase = is_phrase(terms[i].hash);
-    st.words_open += !phrase;
-    st.phrases_open += phrase;
-  }
   // The buckets, then the slots, are independent random accesses into megabytes: start them
   // all before using any, so that their cache misses overlap. The second pass reads only
   // the bucket headers: the slot a fingerprint points at is checked in the third, once its
   // line has come (a fingerprint match with another hash is rare: the third pass then looks
   // again). A term not in the table will read the doorkeeper instead.
-  for (std::size_t i = 0; i < n; ++i) __builtin_prefetch(&st.headers[terms[i].hash & st.bucket_mask]);
-  st.found.clear();
+  std::uint64_t phrases = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    __builtin_prefetch(&st.headers[terms[i].hash & st.bucket_mask]);
+    phrases += is_phrase(terms[i].hash);
+  }
+  st.words_open += n - phrases;
+  st.phrases_open += phrases;
+  std::uint32_t* const found = st.found.data();
   for (std::size_t i = 0; i < n; ++i) {
     const std::uint64_t hash = terms[i].hash;
     const std::size_t b = hash & st.bucket_mask;
@@ -861,16 +882,27 @@ void signal_detector::observe(std::int64_t t_ms, std::span<const term> terms, st
       int shift;
       __builtin_prefetch(st.doorkeeper_word(hash, &shift));
     }
-    st.found.push_back(index);
+    found[i] = index;
   }
+  // Buckets an admission changed during this call, one bit per bucket number mod 64: only
+  // there can the second pass's answer be out of date.
+  std::uint64_t changed = 0;
   for (std::size_t i = 0; i < n; ++i) {
     const term& t = terms[i];
-    std::uint32_t index = st.found[i];
+    std::uint32_t index = found[i];
     term_slot* s = nullptr;
-    // An admission earlier in this loop may have moved another term out.
-    if (index != no_slot && st.slots[index].hash == t.hash) s = &st.slots[index];
-    if (s == nullptr) s = st.find(t.hash, &index);
-    if (s == nullptr && (s = st.admit(t.hash, window, &index)) == nullptr) continue;
+    const std::uint64_t bucket_bit = std::uint64_t{1} << (t.hash & st.bucket_mask & 63);
+    if (index != no_slot && st.slots[index].hash == t.hash) {
+      s = &st.slots[index];
+    } else if (index != no_slot || (changed & bucket_bit) != 0) {
+      // Another term with the same fingerprint, or an admission moved this one or let it
+      // in (when the caller repeats a term).
+      s = st.find(t.hash, &index);
+    }
+    if (s == nullptr) {
+      if ((s = st.admit(t.hash, window, &index)) == nullptr) continue;
+      changed |= bucket_bit;
+    }
     if (s->window < window) {
       st.fold(*s, window);
       st.consider(*s, index, t, window);

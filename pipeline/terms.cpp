@@ -3,6 +3,7 @@
 #include <libstemmer.h>
 
 #include <array>
+#include <cassert>
 #include <bit>
 #include <cstring>
 
@@ -35,9 +36,25 @@ std::uint64_t load64(const char* p) noexcept {
   return w;
 }
 
+// The first 16 bytes of a term piece, held in registers.
+using u128 = unsigned __int128;
+u128 load128(const char* p) noexcept { return load64(p) | static_cast<u128>(load64(p + 8)) << 64; }
+
+// hash_term() of n bytes, 1 <= n <= 16, given as two little-endian words (bytes past n are
+// ignored): nearly every word, without the branches of a loop (a word's length is a coin
+// toss for the branch predictor).
+[[gnu::always_inline]] inline std::uint64_t hash_16(std::uint64_t lo, std::uint64_t hi, std::size_t n) noexcept {
+  const std::size_t first = n < 8 ? n : 8, second = n - first;  // bytes in each word
+  const std::uint64_t a = lo & (~std::uint64_t{0} >> (64 - 8 * first));
+  const std::uint64_t b = hi & ((std::uint64_t{1} << (4 * second) << (4 * second)) - 1);  // no shift by 64
+  const std::uint64_t one = internal::hash_mix(internal::hash_seed ^ n, a);
+  return internal::hash_final(second != 0 ? internal::hash_mix(one, b) : one);
+}
+
 // hash_term() of the n bytes at p, which must be followed by 8 readable bytes: the last word
 // is one masked load instead of a byte loop.
-std::uint64_t hash_padded(const char* p, std::size_t n) noexcept {
+[[gnu::always_inline]] inline std::uint64_t hash_padded(const char* p, std::size_t n) noexcept {
+  if (n - 1 < 16) return hash_16(load64(p), load64(p + 8), n);
   std::uint64_t h = internal::hash_seed ^ n;
   std::size_t i = 0;
   for (; i + 8 <= n; i += 8) h = internal::hash_mix(h, load64(p + i));
@@ -101,10 +118,12 @@ class stopword_set {
  public:
   stopword_set() {
     for (std::string_view w : stopword_list) insert(word_hash(w));
+    assert(overflow_size_ == 0);  // debug builds (the unit tests) check the claim below
   }
   bool contains(std::uint64_t h) const noexcept {
-    bool found = (slots_[first(h)] == h) | (slots_[second(h)] == h);
-    for (std::size_t k = 0; k < overflow_size_; ++k) found |= overflow_[k] == h;
+    const bool found = (slots_[first(h)] == h) | (slots_[second(h)] == h);
+    // Never taken with this list: a predicted branch rather than a loop on every word.
+    if (overflow_size_ != 0) [[unlikely]] return found || in_overflow(h);
     return found;
   }
 
@@ -112,20 +131,27 @@ class stopword_set {
   static constexpr std::size_t mask = 1023;  // a third full: insertions practically never fail
   static std::size_t first(std::uint64_t h) noexcept { return h & mask; }
   static std::size_t second(std::uint64_t h) noexcept { return (h >> 32) & mask; }
+  bool in_overflow(std::uint64_t h) const noexcept {
+    for (std::size_t k = 0; k < overflow_size_; ++k)
+      if (overflow_[k] == h) return true;
+    return false;
+  }
   void insert(std::uint64_t h) {
     if (contains(h)) return;
+    // The classic cuckoo walk: h takes a slot, the word there moves to its other slot, and
+    // so on. (Kicking from a fixed side instead sends two words back and forth.)
+    std::size_t at = first(h);
     for (int kicks = 0; kicks < 64; ++kicks) {
-      std::uint64_t& a = slots_[first(h)];
-      if (a == 0) {
-        a = h;
+      if (slots_[first(h)] == 0) {
+        slots_[first(h)] = h;
         return;
       }
-      std::uint64_t& b = slots_[second(h)];
-      if (b == 0) {
-        b = h;
+      if (slots_[second(h)] == 0) {
+        slots_[second(h)] = h;
         return;
       }
-      std::swap(h, (kicks & 1) ? b : a);  // h's place, and the word there moves to its other
+      std::swap(h, slots_[at]);
+      at = at == first(h) ? second(h) : first(h);
     }
     if (overflow_size_ < overflow_.size()) overflow_[overflow_size_++] = h;
   }
@@ -247,6 +273,14 @@ std::size_t chunk_end(const char* p, std::size_t i, std::size_t n) noexcept {
 
 // Whether p[i, end) holds "://". p is padded, and p[end] is not '/' (whitespace or padding).
 bool has_scheme(const char* p, std::size_t i, std::size_t end) noexcept {
+#if defined(__SSE2__)
+  // Most chunks have no ':' in their first 16 bytes: one compare instead of a byte loop.
+  if (end - i <= 16) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i));
+    const unsigned colons = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8(':'))));
+    if ((colons & ((1u << (end - i)) - 1)) == 0) return false;
+  }
+#endif
   for (; i < end; ++i)
     if (p[i] == ':' && p[i + 1] == '/' && p[i + 2] == '/') return true;
   return false;
@@ -294,6 +328,13 @@ std::size_t ascii_run(const char* p, char* out, std::size_t* out_size, bool* dig
 }
 
 void copy_piece(char* to, const char* from) noexcept { std::memcpy(to, from, piece_copy_bytes); }
+// copy_piece() for ranges that may overlap: loads it all, then stores (GCC calls libc for a
+// fixed-size memmove).
+void move_piece(char* to, const char* from) noexcept {
+  char piece[piece_copy_bytes];
+  std::memcpy(piece, from, piece_copy_bytes);
+  std::memcpy(to, piece, piece_copy_bytes);
+}
 
 enum class stem_language : std::uint8_t { none, french, english };
 
@@ -353,6 +394,7 @@ struct term_extractor::impl {
   struct seen_slot {
     std::uint64_t hash = 0;
     std::uint32_t stamp = 0;
+    std::uint32_t offset = 0;  // of the term's text in `buffer`
   };
   // Dedupe set of one mention's terms, cleared in O(1) by bumping the stamp; four times
   // max_terms_per_mention keeps probes short.
@@ -369,28 +411,26 @@ struct term_extractor::impl {
     if (english != nullptr) sb_stemmer_delete(english);
   }
 
-  // Adds the term a, or the phrase "a b", unless this mention already has it. The pieces
-  // must have piece_copy_bytes readable bytes.
-  void add(std::uint64_t hash, const char* a, std::size_t a_size, const char* b = nullptr, std::size_t b_size = 0) {
-    if (added >= max_terms_per_mention) return;
+  // Terms are written at next() first, then committed, unless this mention already has
+  // them: the text is copied once, and then only when it is not already where it goes.
+  char* next() noexcept { return buffer.data() + used; }
+  // Commits the term of that hash whose size bytes are at next(), unless this mention already
+  // has it. Returns the offset in `buffer` of the term's text, new or earlier. The caller
+  // stops before max_terms_per_mention.
+  [[gnu::always_inline]] std::uint32_t commit(std::uint64_t hash, std::size_t size) {
     for (std::size_t i = hash & seen_mask;; i = (i + 1) & seen_mask) {
-      if (seen[i].stamp != stamp) {
-        seen[i] = {hash, stamp};
+      seen_slot& slot = seen[i];
+      if (slot.stamp != stamp) {
+        slot = {hash, stamp, static_cast<std::uint32_t>(used)};
         break;
       }
-      if (seen[i].hash == hash) return;
+      if (slot.hash == hash) return slot.offset;
     }
-    char* const to = buffer.data() + used;
-    copy_piece(to, a);
-    std::size_t size = a_size;
-    if (b != nullptr) {
-      to[size++] = ' ';
-      copy_piece(to + size, b);
-      size += b_size;
-    }
-    out->push_back({hash, std::string_view(to, size)});
+    out->push_back({hash, std::string_view(buffer.data() + used, size)});
+    const std::uint32_t offset = static_cast<std::uint32_t>(used);
     used += size;
     ++added;
+    return offset;
   }
 
   static std::uint64_t stem_key(std::uint64_t h, stem_language lang) noexcept {
@@ -399,25 +439,29 @@ struct term_extractor::impl {
   }
   stem_entry* stem_set(std::uint64_t key) noexcept { return &stems[(key & (stem_sets - 1)) * stem_ways]; }
 
-  // The stem of the folded word w (hash h): w itself, or written to stem_text. Sets *size
-  // and *stem_hash.
-  const char* stem(const char* w, std::size_t w_size, std::uint64_t h, stem_language lang, std::size_t* size,
-                   std::uint64_t* stem_hash) {
-    if (lang == stem_language::none || w_size < min_stemmed_bytes) {
-      *size = w_size;
-      *stem_hash = h;
-      return w;
-    }
+  // Writes the stem of the folded word w (hash h) to `to` (piece_copy_bytes of room), and
+  // returns its hash; sets *size, and *first to its first 16 bytes.
+  std::uint64_t stem(char* to, const char* w, std::size_t w_size, std::uint64_t h, stem_language lang,
+                     std::size_t* size, u128* first) {
+    copy_piece(to, w);
+    *size = w_size;
+    *first = load128(w);
+    if (lang == stem_language::none || w_size < min_stemmed_bytes) return h;
     const std::uint64_t key = stem_key(h, lang);
     const std::uint64_t check = ((key >> 16) & check_mask) | 1;
     stem_entry* const set = stem_set(key);
-    std::size_t k = 0;
-    while (k < stem_ways && (set[k].meta & check_mask) != check) ++k;
+    static_assert(stem_ways == 4);
+    const unsigned ways = static_cast<unsigned>((set[0].meta & check_mask) == check) |
+                          static_cast<unsigned>((set[1].meta & check_mask) == check) << 1 |
+                          static_cast<unsigned>((set[2].meta & check_mask) == check) << 2 |
+                          static_cast<unsigned>((set[3].meta & check_mask) == check) << 3;
+    std::size_t k = ways == 0 ? stem_ways : static_cast<std::size_t>(std::countr_zero(ways));
     if (k == stem_ways) {
       if (!stem_miss(w, w_size, lang, check, set)) {  // not cacheable: in stem_text already
+        copy_piece(to, stem_text);
         *size = long_size;
-        *stem_hash = word_hash_padded(stem_text, long_size);
-        return stem_text;
+        *first = load128(stem_text);
+        return word_hash_padded(to, long_size);
       }
       k = 0;
     } else if (k != 0) {
@@ -428,16 +472,21 @@ struct term_extractor::impl {
     }
     const stem_entry& e = set[0];
     const std::size_t keep = (e.meta >> 48) & 0xFF, tail = e.meta >> 56;
-    if (keep == w_size && tail == 0) {  // the word is its own stem
-      *size = w_size;
-      *stem_hash = h;
-      return w;
-    }
-    copy_piece(stem_text, w);
-    std::memcpy(stem_text + keep, e.tail, stem_tail_bytes);
     *size = keep + tail;
-    *stem_hash = word_hash_padded(stem_text, *size);
-    return stem_text;
+    if (*size <= 16 && keep < 16) {
+      // Nearly every stem: edited in registers, stored in one 16-byte write, and hashed from
+      // the registers. Writing the tail over the copy and reading the stem back to hash it
+      // would stall: a load from several recent stores cannot be forwarded from them. Also
+      // when the word is its own stem (an empty tail, and the hash h): testing for it would
+      // be a mispredicted branch one word in three.
+      const u128 stem = (*first & ((u128{1} << (8 * keep)) - 1)) | static_cast<u128>(load64(e.tail)) << (8 * keep);
+      std::memcpy(to, &stem, 16);
+      *first = stem;
+      return hash_16(static_cast<std::uint64_t>(stem), static_cast<std::uint64_t>(stem >> 64), *size) & ~phrase_hash_bit;
+    }
+    std::memcpy(to + keep, e.tail, stem_tail_bytes);
+    *first = load128(to);
+    return word_hash_padded(to, *size);
   }
 
   // Runs Snowball on w. Returns true with the stem cached as set[0], or false with the stem
@@ -489,9 +538,8 @@ struct term_extractor::impl {
   const stopword_set& stopwords = shared_stopwords();
   sb_stemmer* french = nullptr;
   sb_stemmer* english = nullptr;
-  // Stems written out: the current one, and the one before it (first half of a bigram).
+  // Snowball's stems that do not fit a cache entry.
   char stem_text[max_term_word_bytes + slack_bytes];
-  char previous[max_term_word_bytes + slack_bytes];
   std::size_t long_size = 0;
 
   static const stopword_set& shared_stopwords() {
@@ -630,14 +678,19 @@ void term_extractor::impl::scan_text(std::string_view text, stem_language langua
     }
     if (size < 2) continue;  // single letters, elided l' j' d'
     const std::uint64_t h = word_hash_padded(word, size);
-    if (language != stem_language::none && size >= min_stemmed_bytes) __builtin_prefetch(stem_set(stem_key(h, language)));
+    // A select, not a branch (short words are not stemmed): the prefetch of a word that is
+    // not stemmed goes to the stem cache's first set, in cache already.
+    const bool stemmed = language != stem_language::none && size >= min_stemmed_bytes;
+    __builtin_prefetch(stem_set(stemmed ? stem_key(h, language) : 0));
     // Written always, kept unless a stopword: phrases skip stopwords ("rappel de produit").
     // No branch: whether a word is a stopword is a coin toss for the branch predictor.
     const bool keep = !stopwords.contains(h);
     items[item_count] = {h, static_cast<std::uint32_t>(used_scan), static_cast<std::uint8_t>(size), false, pending_break};
     item_count += keep;
     pending_break = pending_break && !keep;
-    used_scan += keep ? size : 0;
+    // A stopword's bytes stay in `scan` too (it is sized for every word): where the next word
+    // is folded must not wait for the stopword look-up of this one.
+    used_scan += size;
   }
 }
 
@@ -653,26 +706,49 @@ void term_extractor::impl::extract(std::string_view text, std::string_view lang,
     stamp = 1;
   }
   const char* const folded = scan.data();
-  std::size_t previous_size = 0;  // 0: no stem to pair with
+  // The previous stem (first word of a bigram), in `buffer` and its first 16 bytes in
+  // `previous_first`; size 0: none to pair with.
+  std::size_t previous_size = 0;
+  std::uint32_t previous_offset = 0;
   std::uint64_t previous_hash = 0;
+  u128 previous_first = 0;
   for (std::size_t k = 0; k < item_count; ++k) {
     const item& it = items[k];
     if (added >= max_terms_per_mention) break;
     const char* const form = folded + it.offset;
     if (it.tag) {
-      add(it.hash, form, it.size);
+      copy_piece(next(), form);
+      commit(it.hash, it.size);
       previous_size = 0;
       continue;
     }
     if (it.phrase_break) previous_size = 0;
-    std::uint64_t sh;
     std::size_t size;
-    const char* const s = stem(form, it.size, it.hash, language, &size, &sh);
-    add(sh, s, size);
-    if (previous_size != 0) add(bigram_hash(previous_hash, sh), previous, previous_size, s, size);
-    copy_piece(previous, s);
+    u128 first;
+    const std::uint64_t sh = stem(next(), form, it.size, it.hash, language, &size, &first);
+    const std::uint32_t offset = commit(sh, size);
+    if (previous_size != 0 && added < max_terms_per_mention) {
+      // "previous stem". Nearly always both fit 16 bytes, and are written from registers:
+      // reading back stems written a moment ago, from several stores, would stall.
+      char* const to = next();
+      if (previous_size <= 16 && size <= 16) {
+        std::memcpy(to, &previous_first, 16);
+        to[previous_size] = ' ';
+        std::memcpy(to + previous_size + 1, &first, 16);
+      } else {
+        // Both pieces are already in the buffer, before next(). They may overlap their
+        // copies: the fixed-size copy of the stem just committed reads bytes the first
+        // copy wrote.
+        move_piece(to, buffer.data() + previous_offset);
+        to[previous_size] = ' ';
+        move_piece(to + previous_size + 1, buffer.data() + offset);
+      }
+      commit(bigram_hash(previous_hash, sh), previous_size + 1 + size);
+    }
+    previous_offset = offset;
     previous_size = size;
     previous_hash = sh;
+    previous_first = first;
   }
   out = nullptr;
 }

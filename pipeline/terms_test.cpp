@@ -168,6 +168,21 @@ TEST(TermExtractor, CachedStemsAreSnowballStems) {
   }
 }
 
+TEST(TermExtractor, PhrasesOfLongStemsAndRepeatedTerms) {
+  term_extractor ex;
+  // Stems over 16 bytes take the slow path of phrase forming; their text and hash must
+  // still agree (texts() checks term_hash of every text).
+  EXPECT_EQ(texts(ex, "anticonstitutionnellement extraordinairement gel", "fr"),
+            (strings{"anticonstitutionnel", "extraordinair", "anticonstitutionnel extraordinair", "gel",
+                     "extraordinair gel"}));
+  EXPECT_EQ(texts(ex, "gel internationalisations internationalisations gel", "en"),
+            (strings{"gel", "internationalis", "gel internationalis", "internationalis internationalis",
+                     "internationalis gel"}));
+  // A repeated word is one term, and so is a repeated phrase; the phrase after a repeat
+  // pairs the right words.
+  EXPECT_EQ(texts(ex, "gel douche gel douche gel", "fr"), (strings{"gel", "douch", "gel douch", "douch gel"}));
+}
+
 TEST(TermHash, BigramHashCombinesWordHashes) {
   EXPECT_TRUE(is_phrase(term_hash("gel douch")));
   EXPECT_FALSE(is_phrase(term_hash("gel")));
