@@ -287,22 +287,30 @@ struct signal_detector::state {
   // The slot of the bucket a newcomer takes: an empty one, else the one least used lately
   // that is not a candidate; -1 when all are candidates.
   int pick_victim(const bucket_header& h, std::uint32_t window) const noexcept {
-    int victim = -1;
-    std::int64_t lowest = std::numeric_limits<std::int64_t>::max();
+    if (const unsigned empty = match_mask(h, 0)) return std::countr_zero(empty);
+    // The lowest aged value, first slot on a tie: aged x 8 + k orders both at once, and a
+    // running minimum compiles to conditional moves. A loop that branched on each
+    // comparison mispredicted on most admissions (the victim is anywhere in the bucket).
+    constexpr std::int64_t none = std::numeric_limits<std::int64_t>::max();
+    std::int64_t lowest = none;
     for (std::size_t k = 0; k < bucket_slots; ++k) {
-      if (h.fp[k] == 0) return static_cast<int>(k);
-      if (h.value[k] == pinned_value) continue;
       const std::uint32_t age = (window - h.stamp[k]) & 0xFFFF;
       const std::int64_t aged = std::int64_t{h.value[k]} * 16 - std::int64_t{age} * value_decay;
-      if (aged < lowest) {
-        lowest = aged;
-        victim = static_cast<int>(k);
-      }
+      const std::int64_t key = h.value[k] == pinned_value ? none : aged * 8 + static_cast<std::int64_t>(k);
+      lowest = std::min(lowest, key);
     }
-    return victim;
+    return lowest == none ? -1 : static_cast<int>(lowest & 7);
   }
-  void fold(term_slot& s, std::uint32_t target) noexcept;
-  void set_value(std::uint32_t index, float x, std::uint32_t window) noexcept;
+  // Brings s up to window target. Sets its eviction value too unless the caller is about to
+  // (observe() counts a mention right after, which sets it again from count 1).
+  void fold(term_slot& s, std::uint32_t target, bool set_eviction_value = true) noexcept;
+  void set_value(std::uint32_t index, float x, std::uint32_t window) noexcept {
+    bucket_header& h = headers[index / bucket_slots];
+    const std::size_t k = index % bucket_slots;
+    if (h.value[k] == pinned_value) return;
+    h.value[k] = value_key(x);
+    h.stamp[k] = static_cast<std::uint16_t>(window & 0xFFFF);
+  }
   void maybe_grow();
   void allocate_table(std::size_t slot_count);
 
@@ -504,34 +512,30 @@ float signal_detector::state::recall(std::uint64_t hash, std::uint32_t window) n
   return past >= history_min_count ? past : 0.0f;
 }
 
-void signal_detector::state::set_value(std::uint32_t index, float x, std::uint32_t window) noexcept {
-  bucket_header& h = headers[index / bucket_slots];
-  const std::size_t k = index % bucket_slots;
-  if (h.value[k] == pinned_value) return;
-  h.value[k] = value_key(x);
-  h.stamp[k] = static_cast<std::uint16_t>(window & 0xFFFF);
-}
-
-void signal_detector::state::fold(term_slot& s, std::uint32_t target) noexcept {
+void signal_detector::state::fold(term_slot& s, std::uint32_t target, bool set_eviction_value) noexcept {
   const float recent_rate = s.recent * static_cast<float>(1 - d_recent);
+  // Kept in double: a float clip rounds differently near whole counts, and signals change.
   const float clipped = std::min(static_cast<float>(s.count),
                                  static_cast<float>(opt.clip_floor + opt.clip_ratio * recent_rate));
   const std::uint64_t gap = std::uint64_t{target} - s.window - 1;
-  const float fr = static_cast<float>(d_recent) * decay(pow_recent, d_recent, gap);
-  const float fb = static_cast<float>(d_base) * decay(pow_base, d_base, gap);
+  // d^gap, looked up (or computed) once per kernel rather than at each use.
+  const float kr = decay(pow_recent, d_recent, gap);
+  const float kb = decay(pow_base, d_base, gap);
+  const float fr = static_cast<float>(d_recent) * kr;
+  const float fb = static_cast<float>(d_base) * kb;
   // The window's values enter first, then age through the empty windows up to target.
-  s.recent = s.recent * fr + clipped * decay(pow_recent, d_recent, gap);
-  s.baseline = s.baseline * fb + clipped * decay(pow_base, d_base, gap);
-  const float active = s.active / 256.0f * fr + (s.count > 0 ? decay(pow_recent, d_recent, gap) : 0.0f);
+  s.recent = s.recent * fr + clipped * kr;
+  s.baseline = s.baseline * fb + clipped * kb;
+  const float active = s.active / 256.0f * fr + (s.count > 0 ? kr : 0.0f);
   s.active = static_cast<std::uint16_t>(std::min(65535.0f, active * 256.0f + 0.5f));
   if (const std::uint16_t c = s.flags & candidate_mask) {
     candidate& cand = candidates[c - 1u];
-    cand.raw_recent = cand.raw_recent * fr + s.count * decay(pow_recent, d_recent, gap);
+    cand.raw_recent = cand.raw_recent * fr + s.count * kr;
   }
   s.count = 0;
   s.authors = 0;
   s.window = target;
-  set_value(static_cast<std::uint32_t>(&s - slots.data()), s.recent, target);
+  if (set_eviction_value) set_value(static_cast<std::uint32_t>(&s - slots.data()), s.recent, target);
 }
 
 float signal_detector::state::recent_of(std::uint64_t hash, std::uint32_t window) noexcept {
@@ -904,7 +908,9 @@ void signal_detector::observe(std::int64_t t_ms, std::span<const term> terms, st
       changed |= bucket_bit;
     }
     if (s->window < window) {
-      st.fold(*s, window);
+      // count_mention() below sets the slot's eviction value from count 1 on: fold()'s would
+      // be overwritten before anything reads it.
+      st.fold(*s, window, /*set_eviction_value=*/false);
       st.consider(*s, index, t, window);
     }
     st.count_mention(*s, author_hash, mention_id, window);
