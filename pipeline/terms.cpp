@@ -110,50 +110,67 @@ constexpr std::string_view stopword_list[] = {
 };
 
 
-// Cuckoo hashing over the hashes of the list: a word is in one of two slots, so a look-up
-// is two loads and no branch (four in ten words of a mention are stopwords: a probe loop's
-// exit would be mispredicted every few words). No string compare: a 64-bit hash collision
-// with a real word is not a practical concern.
+// The longest stopword, in bytes: a word of up to 8 bytes is one 64-bit register (its bytes,
+// zeros above), so a stopword is told by comparing that register, not by a hash of it.
+constexpr std::size_t max_stopword_bytes = 8;
+static_assert([] {
+  for (std::string_view w : stopword_list)
+    if (w.size() > max_stopword_bytes) return false;
+  return true;
+}());
+
+// Cuckoo hashing over the words of the list, each as its 64-bit register: a word is in one of
+// two slots, so a look-up is two loads and no branch (four in ten words of a mention are
+// stopwords: a probe loop's exit would be mispredicted every few words). The first pass asks
+// before any hash of the word exists: the slots come from one multiply of its register. The
+// compare is exact (folded words hold no zero byte, so the register names the word).
 class stopword_set {
  public:
   stopword_set() {
-    for (std::string_view w : stopword_list) insert(word_hash(w));
+    for (std::string_view w : stopword_list) {
+      std::uint64_t key = 0;
+      std::memcpy(&key, w.data(), w.size());
+      insert(key);
+    }
     assert(overflow_size_ == 0);  // debug builds (the unit tests) check the claim below
   }
-  bool contains(std::uint64_t h) const noexcept {
-    const bool found = (slots_[first(h)] == h) | (slots_[second(h)] == h);
+  // word: the first 8 bytes of a folded word of `size` bytes, zeros above it.
+  bool contains(std::uint64_t word, std::size_t size) const noexcept {
+    const bool found = (size <= max_stopword_bytes) & ((slots_[first(word)] == word) | (slots_[second(word)] == word));
     // Never taken with this list: a predicted branch rather than a loop on every word.
-    if (overflow_size_ != 0) [[unlikely]] return found || in_overflow(h);
+    if (overflow_size_ != 0) [[unlikely]] return found || (size <= max_stopword_bytes && in_overflow(word));
     return found;
   }
 
  private:
   static constexpr std::size_t mask = 1023;  // a third full: insertions practically never fail
-  static std::size_t first(std::uint64_t h) noexcept { return h & mask; }
-  static std::size_t second(std::uint64_t h) noexcept { return (h >> 32) & mask; }
-  bool in_overflow(std::uint64_t h) const noexcept {
+  // The top bits of a multiply depend on every byte of the word.
+  static std::uint64_t mix(std::uint64_t w) noexcept { return w * 0x9E3779B97F4A7C15ull; }
+  static std::size_t first(std::uint64_t w) noexcept { return mix(w) >> 54; }
+  static std::size_t second(std::uint64_t w) noexcept { return (mix(w) >> 40) & mask; }
+  bool in_overflow(std::uint64_t w) const noexcept {
     for (std::size_t k = 0; k < overflow_size_; ++k)
-      if (overflow_[k] == h) return true;
+      if (overflow_[k] == w) return true;
     return false;
   }
-  void insert(std::uint64_t h) {
-    if (contains(h)) return;
-    // The classic cuckoo walk: h takes a slot, the word there moves to its other slot, and
+  void insert(std::uint64_t w) {
+    if (contains(w, max_stopword_bytes)) return;
+    // The classic cuckoo walk: w takes a slot, the word there moves to its other slot, and
     // so on. (Kicking from a fixed side instead sends two words back and forth.)
-    std::size_t at = first(h);
+    std::size_t at = first(w);
     for (int kicks = 0; kicks < 64; ++kicks) {
-      if (slots_[first(h)] == 0) {
-        slots_[first(h)] = h;
+      if (slots_[first(w)] == 0) {
+        slots_[first(w)] = w;
         return;
       }
-      if (slots_[second(h)] == 0) {
-        slots_[second(h)] = h;
+      if (slots_[second(w)] == 0) {
+        slots_[second(w)] = w;
         return;
       }
-      std::swap(h, slots_[at]);
-      at = at == first(h) ? second(h) : first(h);
+      std::swap(w, slots_[at]);
+      at = at == first(w) ? second(w) : first(w);
     }
-    if (overflow_size_ < overflow_.size()) overflow_[overflow_size_++] = h;
+    if (overflow_size_ < overflow_.size()) overflow_[overflow_size_++] = w;
   }
   std::array<std::uint64_t, mask + 1> slots_{};
   std::array<std::uint64_t, 8> overflow_{};
@@ -357,22 +374,33 @@ constexpr std::size_t max_scan_items = 4 * max_terms_per_mention;
 // Room per term in the output buffer: a bigram of two longest words and its space.
 constexpr std::size_t max_term_bytes = 2 * max_term_word_bytes + 2;
 
-// A cached stem, as an edit of the word: Snowball's French and English stems are the word's
-// first bytes and then a short ending at most ("chevaux" -> "cheval", "happy" -> "happi"),
-// so 16 bytes hold nearly every stem, four entries share a cache line, and a look-up reads
-// one line. Stems that end with more than stem_tail_bytes new bytes are not cached.
-constexpr std::size_t stem_tail_bytes = 8;
+// The stem cache maps a folded word straight to its stem and the stem's hash, so that a word
+// seen before costs one look-up: no hash of the word, no Snowball, no hash of the stem.
+// Snowball's French and English stems are the word's first bytes and then a short ending at
+// most ("chevaux" -> "cheval", "happy" -> "happi"), so an entry holds the stem as an edit of
+// the word: how many bytes to keep, and up to stem_tail_bytes new ones. Stems with a longer
+// ending are not cached (Snowball runs each time; none in the test corpora).
+constexpr std::size_t stem_tail_bytes = 6;
+// Words of up to this many bytes are their own key (two 64-bit registers, the top byte free
+// for size and language): a hit is told by comparing them, and the set is found with one
+// multiply instead of a hash. Longer words, rare, are keyed by their hash.
+constexpr std::size_t max_inline_word_bytes = 15;
 struct stem_entry {
-  // Key bits 16..63 (the set is chosen by bits 0..13), then keep and tail size; 0: empty.
-  std::uint64_t meta = 0;
-  char tail[stem_tail_bytes] = {};
+  std::uint64_t lo = 0;    // an inline word's bytes 0..7; a longer word's hash
+  std::uint64_t hi = 0;    // see word_key(); 0: empty (every key is non-zero)
+  std::uint64_t stem_hash = 0;
+  std::uint64_t edit = 0;  // byte 0: bytes of the word kept; byte 1: tail size; then the tail
 };
-static_assert(sizeof(stem_entry) == 16);
-constexpr std::uint64_t check_mask = 0x0000FFFFFFFFFFFFull;
-// Entries per set of the stem cache: one cache line, kept in least-recently-used order.
-constexpr std::size_t stem_ways = 4;
+static_assert(sizeof(stem_entry) == 32);
+// Entries per set of the stem cache: one cache line, most recently used first.
+constexpr std::size_t stem_ways = 2;
+struct alignas(64) stem_set_line {
+  std::array<stem_entry, stem_ways> ways;
+};
+static_assert(sizeof(stem_set_line) == 64);
 constexpr std::size_t stem_sets = stem_cache_entries / stem_ways;
-static_assert(std::has_single_bit(stem_sets) && stem_sets <= (std::size_t{1} << 16));
+constexpr int stem_set_bits = std::countr_zero(stem_sets);
+static_assert(std::has_single_bit(stem_sets) && stem_set_bits > 0);
 
 }  // namespace
 
@@ -385,7 +413,7 @@ std::uint64_t term_hash(std::string_view text) noexcept {
 struct term_extractor::impl {
   // A word or tag found by the first pass of extract(), folded into `scan`.
   struct item {
-    std::uint64_t hash;          // word_hash of the folded form
+    std::uint64_t hash;          // a tag: its word_hash; a word: its stem-cache mix (see stem())
     std::uint32_t offset;
     std::uint8_t size;
     bool tag;                    // a hashtag or handle (else a word, to stem)
@@ -400,7 +428,7 @@ struct term_extractor::impl {
   // max_terms_per_mention keeps probes short.
   static constexpr std::size_t seen_mask = 4 * max_terms_per_mention - 1;
 
-  impl() : stems(stem_cache_entries), seen(seen_mask + 1) {
+  impl() : stems(stem_sets), seen(seen_mask + 1) {
     buffer.resize(max_terms_per_mention * max_term_bytes + slack_bytes);
     items.resize(max_scan_items);
     french = sb_stemmer_new("french", "UTF_8");
@@ -433,91 +461,122 @@ struct term_extractor::impl {
     return offset;
   }
 
-  static std::uint64_t stem_key(std::uint64_t h, stem_language lang) noexcept {
-    const std::uint64_t k = h ^ (lang == stem_language::french ? 0x13198A2E03707344ull : 0xA4093822299F31D0ull);
-    return k ^ (k >> 32);  // the set comes from the low bits: fold the high ones in
+  // Short words are their own stems in every language: one cache entry serves them all.
+  static stem_language key_language(std::size_t size, stem_language lang) noexcept {
+    return size >= min_stemmed_bytes ? lang : stem_language::none;
   }
-  stem_entry* stem_set(std::uint64_t key) noexcept { return &stems[(key & (stem_sets - 1)) * stem_ways]; }
+  // The bytes of a folded word of 1..16 bytes as two registers, zeros above its size (the
+  // bytes after a word in `scan` are the next ones, folded or not).
+  [[gnu::always_inline]] static void split(const char* w, std::size_t size, std::uint64_t* a, std::uint64_t* b) noexcept {
+    const std::size_t first = size < 8 ? size : 8, second = size - first;
+    *a = load64(w) & (~std::uint64_t{0} >> (64 - 8 * first));
+    *b = load64(w + 8) & ((std::uint64_t{1} << (4 * second) << (4 * second)) - 1);
+  }
+  // The second half of an inline word's key: its bytes 8..14, then size and language in the
+  // top byte (non-zero: size >= 2).
+  static std::uint64_t inline_key(std::uint64_t b, std::size_t size, stem_language lang) noexcept {
+    return b | (std::uint64_t{size} | std::uint64_t{static_cast<std::uint8_t>(lang)} << 4) << 56;
+  }
+  // The second half of a longer word's key (its hash is the first): bit 63 tells it from an
+  // inline key.
+  static std::uint64_t long_key(std::size_t size, stem_language lang) noexcept {
+    return (std::uint64_t{0x80} | std::uint64_t{static_cast<std::uint8_t>(lang)} << 4) << 56 | size;
+  }
+  // What picks an inline word's set (its top bits): two multiplies rather than a full hash.
+  static std::uint64_t inline_mix(std::uint64_t a, std::uint64_t key_hi) noexcept {
+    return (a * 0x9E3779B97F4A7C15ull) ^ (key_hi * 0xBF58476D1CE4E5B9ull);
+  }
+  stem_entry* stem_set(std::uint64_t mix) noexcept { return stems[mix >> (64 - stem_set_bits)].ways.data(); }
 
-  // Writes the stem of the folded word w (hash h) to `to` (piece_copy_bytes of room), and
-  // returns its hash; sets *size, and *first to its first 16 bytes.
-  std::uint64_t stem(char* to, const char* w, std::size_t w_size, std::uint64_t h, stem_language lang,
-                     std::size_t* size, u128* first) {
-    copy_piece(to, w);
-    *size = w_size;
-    *first = load128(w);
-    if (lang == stem_language::none || w_size < min_stemmed_bytes) return h;
-    const std::uint64_t key = stem_key(h, lang);
-    const std::uint64_t check = ((key >> 16) & check_mask) | 1;
-    stem_entry* const set = stem_set(key);
-    static_assert(stem_ways == 4);
-    const unsigned ways = static_cast<unsigned>((set[0].meta & check_mask) == check) |
-                          static_cast<unsigned>((set[1].meta & check_mask) == check) << 1 |
-                          static_cast<unsigned>((set[2].meta & check_mask) == check) << 2 |
-                          static_cast<unsigned>((set[3].meta & check_mask) == check) << 3;
-    std::size_t k = ways == 0 ? stem_ways : static_cast<std::size_t>(std::countr_zero(ways));
-    if (k == stem_ways) {
-      if (!stem_miss(w, w_size, lang, check, set)) {  // not cacheable: in stem_text already
+  // Writes the stem of the folded word w (w_size bytes, 2..max_term_word_bytes) to `to`
+  // (piece_copy_bytes of room), and returns its hash; sets *size, and *first to its first 16
+  // bytes. mix: what the first pass set in the word's item (inline_mix(), or the word's hash
+  // when it is longer than max_inline_word_bytes).
+  [[gnu::always_inline]] std::uint64_t stem(char* to, const char* w, std::size_t w_size, std::uint64_t mix,
+                                            stem_language lang, std::size_t* size, u128* first) {
+    const stem_language key_lang = key_language(w_size, lang);
+    std::uint64_t key_lo, key_hi;
+    u128 word;
+    if (w_size <= max_inline_word_bytes) [[likely]] {
+      std::uint64_t b;
+      split(w, w_size, &key_lo, &b);
+      key_hi = inline_key(b, w_size, key_lang);
+      word = key_lo | static_cast<u128>(b) << 64;
+    } else {
+      if (key_lang == stem_language::none) {  // not stemmed: its hash is at hand
+        copy_piece(to, w);
+        *size = w_size;
+        *first = load128(w);
+        return mix;
+      }
+      key_lo = mix;
+      key_hi = long_key(w_size, key_lang);
+      word = load128(w);
+    }
+    stem_entry* const set = stem_set(mix);
+    static_assert(stem_ways == 2);
+    if (!((set[0].lo == key_lo) & (set[0].hi == key_hi))) {
+      if ((set[1].lo == key_lo) & (set[1].hi == key_hi)) {
+        // Most recently used first: the word least used lately leaves when the set is full.
+        std::swap(set[0], set[1]);
+      } else if (!stem_miss(w, w_size, key_lang, key_lo, key_hi, set)) {  // not cacheable: in stem_text
         copy_piece(to, stem_text);
         *size = long_size;
         *first = load128(stem_text);
-        return word_hash_padded(to, long_size);
+        return long_hash;
       }
-      k = 0;
-    } else if (k != 0) {
-      // Most recently used first: the word least used lately leaves when the set is full.
-      const stem_entry hit = set[k];
-      for (; k > 0; --k) set[k] = set[k - 1];
-      set[0] = hit;
     }
     const stem_entry& e = set[0];
-    const std::size_t keep = (e.meta >> 48) & 0xFF, tail = e.meta >> 56;
-    *size = keep + tail;
-    if (*size <= 16 && keep < 16) {
-      // Nearly every stem: edited in registers, stored in one 16-byte write, and hashed from
-      // the registers. Writing the tail over the copy and reading the stem back to hash it
-      // would stall: a load from several recent stores cannot be forwarded from them. Also
-      // when the word is its own stem (an empty tail, and the hash h): testing for it would
-      // be a mispredicted branch one word in three.
-      const u128 stem = (*first & ((u128{1} << (8 * keep)) - 1)) | static_cast<u128>(load64(e.tail)) << (8 * keep);
+    const std::size_t keep = e.edit & 0xFF;
+    const std::uint64_t tail = e.edit >> 16;  // zeros past the tail
+    *size = keep + ((e.edit >> 8) & 0xFF);
+    if (*size <= 16 && w_size <= max_inline_word_bytes) [[likely]] {
+      // Nearly every stem: edited in registers and stored in one 16-byte write (keep < 16).
+      // Writing the tail over a copy of the word and reading the stem back would stall: a
+      // load from several recent stores cannot be forwarded from them.
+      const u128 stem = (word & ((u128{1} << (8 * keep)) - 1)) | static_cast<u128>(tail) << (8 * keep);
       std::memcpy(to, &stem, 16);
       *first = stem;
-      return hash_16(static_cast<std::uint64_t>(stem), static_cast<std::uint64_t>(stem >> 64), *size) & ~phrase_hash_bit;
+      return e.stem_hash;
     }
-    std::memcpy(to + keep, e.tail, stem_tail_bytes);
+    copy_piece(to, w);
+    std::memcpy(to + keep, &tail, 8);  // keep <= max_term_word_bytes: within the piece's room
     *first = load128(to);
-    return word_hash_padded(to, *size);
+    return e.stem_hash;
   }
 
-  // Runs Snowball on w. Returns true with the stem cached as set[0], or false with the stem
-  // in stem_text (long_size bytes) when it does not fit an entry.
-  bool stem_miss(const char* w, std::size_t w_size, stem_language lang, std::uint64_t check, stem_entry* set) {
-    sb_stemmer* s = lang == stem_language::french ? french : english;
-    const sb_symbol* out = nullptr;
-    int result_size = 0;
-    if (s != nullptr) {  // else libstemmer without this algorithm: no stemming
-      out = sb_stemmer_stem(s, reinterpret_cast<const sb_symbol*>(w), static_cast<int>(w_size));
-      result_size = sb_stemmer_length(s);
-    }
+  // Stems w (Snowball for key_lang, or the word itself) and hashes the stem. Returns true with
+  // both cached as set[0], or false with the stem in stem_text (long_size bytes, hash
+  // long_hash) when its ending does not fit an entry.
+  [[gnu::noinline]] bool stem_miss(const char* w, std::size_t w_size, stem_language key_lang, std::uint64_t key_lo,
+                                   std::uint64_t key_hi, stem_entry* set) {
     const char* r = w;
     std::size_t r_size = w_size;
-    if (out != nullptr && result_size > 0 && static_cast<std::size_t>(result_size) <= max_term_word_bytes) {
-      r = reinterpret_cast<const char*>(out);
-      r_size = static_cast<std::size_t>(result_size);
+    sb_stemmer* s = key_lang == stem_language::french  ? french
+                    : key_lang == stem_language::english ? english
+                                                         : nullptr;
+    if (s != nullptr) {  // else not stemmed, or libstemmer without this algorithm
+      const sb_symbol* out = sb_stemmer_stem(s, reinterpret_cast<const sb_symbol*>(w), static_cast<int>(w_size));
+      const int result_size = sb_stemmer_length(s);
+      if (out != nullptr && result_size > 0 && static_cast<std::size_t>(result_size) <= max_term_word_bytes) {
+        r = reinterpret_cast<const char*>(out);
+        r_size = static_cast<std::size_t>(result_size);
+      }
     }
     std::size_t keep = 0;
     const std::size_t common = std::min(r_size, w_size);
     while (keep < common && r[keep] == w[keep]) ++keep;
+    const std::uint64_t hash = word_hash(std::string_view(r, r_size));
     if (r_size - keep > stem_tail_bytes) {
       std::memcpy(stem_text, r, r_size);  // Snowball's buffer lives until its next call
       long_size = r_size;
+      long_hash = hash;
       return false;
     }
-    for (std::size_t k = stem_ways - 1; k > 0; --k) set[k] = set[k - 1];
-    stem_entry& e = set[0];
-    e.meta = check | (std::uint64_t{keep} << 48) | (std::uint64_t{r_size - keep} << 56);
-    std::memset(e.tail, 0, stem_tail_bytes);
-    if (r_size != keep) std::memcpy(e.tail, r + keep, r_size - keep);
+    std::uint64_t tail = 0;
+    if (r_size != keep) std::memcpy(&tail, r + keep, r_size - keep);
+    set[1] = set[0];
+    set[0] = {key_lo, key_hi, hash, std::uint64_t{keep} | std::uint64_t{r_size - keep} << 8 | tail << 16};
     return true;
   }
 
@@ -528,7 +587,7 @@ struct term_extractor::impl {
   std::size_t used = 0;
   std::size_t added = 0;
   std::vector<term>* out = nullptr;
-  std::vector<stem_entry> stems;
+  std::vector<stem_set_line> stems;
   std::vector<item> items;  // max_scan_items, the first item_count in use
   std::size_t item_count = 0;
   std::string padded;  // the mention's text, then slack_bytes of zeros
@@ -541,6 +600,7 @@ struct term_extractor::impl {
   // Snowball's stems that do not fit a cache entry.
   char stem_text[max_term_word_bytes + slack_bytes];
   std::size_t long_size = 0;
+  std::uint64_t long_hash = 0;
 
   static const stopword_set& shared_stopwords() {
     static const stopword_set set;
@@ -677,15 +737,23 @@ void term_extractor::impl::scan_text(std::string_view text, stem_language langua
       continue;
     }
     if (size < 2) continue;  // single letters, elided l' j' d'
-    const std::uint64_t h = word_hash_padded(word, size);
-    // A select, not a branch (short words are not stemmed): the prefetch of a word that is
-    // not stemmed goes to the stem cache's first set, in cache already.
-    const bool stemmed = language != stem_language::none && size >= min_stemmed_bytes;
-    __builtin_prefetch(stem_set(stemmed ? stem_key(h, language) : 0));
+    // The stem-cache key (see stem()): for nearly every word, its two registers and a mix of
+    // them; a longer word is keyed by its hash.
+    const stem_language key_lang = key_language(size, language);
+    std::uint64_t a, mix;
+    if (size <= max_inline_word_bytes) [[likely]] {
+      std::uint64_t b;
+      split(word, size, &a, &b);
+      mix = inline_mix(a, inline_key(b, size, key_lang));
+    } else {
+      a = 0;  // not a stopword: too long
+      mix = word_hash_padded(word, size);
+    }
+    __builtin_prefetch(stem_set(mix));
     // Written always, kept unless a stopword: phrases skip stopwords ("rappel de produit").
     // No branch: whether a word is a stopword is a coin toss for the branch predictor.
-    const bool keep = !stopwords.contains(h);
-    items[item_count] = {h, static_cast<std::uint32_t>(used_scan), static_cast<std::uint8_t>(size), false, pending_break};
+    const bool keep = !stopwords.contains(a, size);
+    items[item_count] = {mix, static_cast<std::uint32_t>(used_scan), static_cast<std::uint8_t>(size), false, pending_break};
     item_count += keep;
     pending_break = pending_break && !keep;
     // A stopword's bytes stay in `scan` too (it is sized for every word): where the next word

@@ -27,7 +27,8 @@
 // Thread safety: a term_extractor owns scratch buffers, a stem cache and two Snowball
 // stemmers: one per thread, never shared. term_hash() is a pure function.
 // Cost: extract() allocates nothing once its buffers have grown to the longest text seen; a
-// bounded word -> stem cache (stem_cache_entries) keeps Snowball out of the hot path.
+// bounded word -> stem cache (stem_cache_entries) keeps Snowball, and the hashing of words
+// and stems, out of the hot path.
 
 #pragma once
 
@@ -47,10 +48,13 @@ inline constexpr std::size_t max_terms_per_mention = 256;
 // Longest word kept, folded, in bytes: longer runs of letters are garbage (base64, keyboard
 // mashing, CJK sentences without spaces), not topics.
 inline constexpr std::size_t max_term_word_bytes = 40;
-// Entries of the word -> stem cache (4-way set-associative, one 64-byte line per set, 16
-// bytes an entry: 1 MiB per extractor). A Snowball call costs a few hundred nanoseconds, a
-// cache hit a few: the cache holds a watch stream's working vocabulary of both languages, so
-// that misses are rare words.
+// Entries of the word -> stem cache (2-way set-associative, one 64-byte line per set, 32
+// bytes an entry: 2 MiB per extractor). An entry maps a folded word and the language to its
+// stem and the stem's term_hash(), so that a word seen before is neither hashed nor stemmed:
+// a Snowball call costs a few hundred nanoseconds, a cache hit a few. The cache holds a watch
+// stream's working vocabulary of both languages (stopwords aside), so that misses are rare
+// words. Half the entries (1 MiB) miss often enough on the evaluation streams to cost more
+// than the hashes they save.
 inline constexpr std::size_t stem_cache_entries = 65536;
 
 struct term {
