@@ -44,6 +44,7 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <limits>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -105,6 +106,74 @@ inline bool parse_size(const char* s, std::size_t* out) {
   auto r = std::from_chars(v.data(), v.data() + v.size(), *out);
   return r.ec == std::errc() && r.ptr == v.data() + v.size();
 }
+
+// The options of a bench program, read in order: `--name` flags and `--name VALUE` pairs. A
+// missing or malformed value prints "<program>: --name needs ..." and the usage to stderr,
+// and exits 2.
+//
+//   for (vigie::bench::option_reader r(argc, argv, usage); r.next();) {
+//     if (r.name() == "--vigie") o.vigie = r.value();
+//     else if (r.name() == "--runs") r.size_value(&o.runs);
+//     else return r.unknown();
+//   }
+class option_reader {
+ public:
+  option_reader(int argc, char** argv, void (*usage)(std::FILE*)) : argc_(argc), argv_(argv), usage_(usage) {}
+
+  // Moves to the next argument; false past the last.
+  bool next() {
+    name_at_ = ++i_;
+    return i_ < argc_;
+  }
+  std::string_view name() const { return argv_[name_at_]; }
+
+  // The argument after the name.
+  const char* value() {
+    if (i_ + 1 >= argc_) fail("needs a value", nullptr);
+    return argv_[++i_];
+  }
+  // A positive integer (or zero, with zero_ok).
+  void size_value(std::size_t* out, bool zero_ok = false) {
+    const char* v = value();
+    if (!parse_size(v, out) || (*out == 0 && !zero_ok)) fail("needs a positive integer, got", v);
+  }
+  void size_value(int* out) {
+    std::size_t n = 0;
+    size_value(&n);
+    if (n > static_cast<std::size_t>(std::numeric_limits<int>::max())) fail("needs a smaller integer, got", argv_[i_]);
+    *out = static_cast<int>(n);
+  }
+  // A positive number.
+  void real_value(double* out) {
+    const char* v = value();
+    char* end = nullptr;
+    *out = std::strtod(v, &end);
+    if (end == v || *end != '\0' || !(*out > 0)) fail("needs a positive number, got", v);
+  }
+  // For an argument no branch took: the usage to stderr, and the exit status 2.
+  int unknown() {
+    std::fprintf(stderr, "%s: unknown argument '%s'\n", internal::program_name.load(), argv_[name_at_]);
+    usage_(stderr);
+    return 2;
+  }
+
+ private:
+  [[noreturn]] void fail(const char* what, const char* got) {
+    if (got != nullptr) {
+      std::fprintf(stderr, "%s: %s %s '%s'\n", internal::program_name.load(), argv_[name_at_], what, got);
+    } else {
+      std::fprintf(stderr, "%s: %s %s\n", internal::program_name.load(), argv_[name_at_], what);
+    }
+    usage_(stderr);
+    std::exit(2);
+  }
+
+  int argc_;
+  char** argv_;
+  void (*usage_)(std::FILE*);
+  int i_ = 0;
+  int name_at_ = 0;  // the argument name() returns
+};
 
 // A new folder under the system's temporary folder: vigie-<name>-XXXXXX.
 inline std::filesystem::path make_temp_dir(std::string_view name) {

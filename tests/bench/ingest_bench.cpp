@@ -491,35 +491,21 @@ overload_result run_overload(const options& o, const workload& w) {
 int main(int argc, char** argv) {
   vigie::bench::set_program_name("ingest_bench");
   options o;
-  for (int i = 1; i < argc; ++i) {
-    std::string_view a = argv[i];
-    auto value = [&]() -> const char* {
-      if (i + 1 >= argc) {
-        usage(stderr);
-        std::exit(2);
-      }
-      return argv[++i];
-    };
-    auto size_value = [&](std::size_t* out) {
-      const char* v = value();
-      if (!parse_size(v, out) || *out == 0) {
-        std::fprintf(stderr, "ingest_bench: %s needs a positive integer, got '%s'\n", a.data(), v);
-        std::exit(2);
-      }
-    };
+  for (vigie::bench::option_reader r(argc, argv, usage); r.next();) {
+    const std::string_view a = r.name();
     std::size_t n = 0;
-    if (a == "--vigie") o.vigie = value();
-    else if (a == "--lexicons") o.lexicons = value();
-    else if (a == "--mentions") size_value(&o.mentions);
-    else if (a == "--batch") size_value(&o.batch);
-    else if (a == "--group") size_value(&o.group);
-    else if (a == "--connections") size_value(&n), o.connections = static_cast<int>(n);
-    else if (a == "--overload-connections") size_value(&n), o.overload_connections = static_cast<int>(n);
-    else if (a == "--runs") size_value(&n), o.runs = static_cast<int>(n);
-    else if (a == "--seed") size_value(&n), o.seed = n;
+    if (a == "--vigie") o.vigie = r.value();
+    else if (a == "--lexicons") o.lexicons = r.value();
+    else if (a == "--mentions") r.size_value(&o.mentions);
+    else if (a == "--batch") r.size_value(&o.batch);
+    else if (a == "--group") r.size_value(&o.group);
+    else if (a == "--connections") r.size_value(&o.connections);
+    else if (a == "--overload-connections") r.size_value(&o.overload_connections);
+    else if (a == "--runs") r.size_value(&o.runs);
+    else if (a == "--seed") r.size_value(&n), o.seed = n;
     else if (a == "--skip-overload") o.skip_overload = true;
     else if (a == "--e2e-config") {
-      const char* path = value();
+      const char* path = r.value();
       std::ifstream in(path);
       if (!in) die(std::string("cannot read ") + path);
       o.e2e_config.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
@@ -528,9 +514,7 @@ int main(int argc, char** argv) {
       usage(stdout);
       return 0;
     } else {
-      std::fprintf(stderr, "ingest_bench: unknown argument '%s'\n", argv[i]);
-      usage(stderr);
-      return 2;
+      return r.unknown();
     }
   }
   if (o.vigie.empty()) {

@@ -712,47 +712,24 @@ struct phase_figures {
 int main(int argc, char** argv) {
   vigie::bench::set_program_name("stream_bench");
   options o;
-  for (int i = 1; i < argc; ++i) {
-    std::string_view a = argv[i];
-    auto value = [&]() -> const char* {
-      if (i + 1 >= argc) {
-        usage(stderr);
-        std::exit(2);
-      }
-      return argv[++i];
-    };
-    auto size_value = [&](std::size_t* out) {
-      const char* v = value();
-      if (!vigie::bench::parse_size(v, out) || *out == 0) {
-        std::fprintf(stderr, "stream_bench: %s needs a positive integer, got '%s'\n", a.data(), v);
-        std::exit(2);
-      }
-    };
-    auto real_value = [&](double* out) {
-      const char* v = value();
-      char* end = nullptr;
-      *out = std::strtod(v, &end);
-      if (end == v || *end != '\0' || !(*out > 0)) {
-        std::fprintf(stderr, "stream_bench: %s needs a positive number, got '%s'\n", a.data(), v);
-        std::exit(2);
-      }
-    };
+  for (vigie::bench::option_reader r(argc, argv, usage); r.next();) {
+    const std::string_view a = r.name();
     std::size_t n = 0;
-    if (a == "--vigie") o.vigie = value();
-    else if (a == "--seconds") real_value(&o.seconds);
-    else if (a == "--idle-seconds") real_value(&o.idle_seconds);
-    else if (a == "--rate") size_value(&o.rate);
-    else if (a == "--watches") size_value(&o.watches);
-    else if (a == "--history-days") size_value(&o.history_days);
-    else if (a == "--batch") size_value(&o.batch);
-    else if (a == "--connections") size_value(&n), o.connections = static_cast<int>(n);
-    else if (a == "--max-mentions") size_value(&o.max_mentions);
-    else if (a == "--pace") real_value(&o.pace);
-    else if (a == "--tick-ms") size_value(&o.tick_ms);
-    else if (a == "--spike-factor") size_value(&o.spike_factor);
-    else if (a == "--seed") size_value(&n), o.seed = n;
+    if (a == "--vigie") o.vigie = r.value();
+    else if (a == "--seconds") r.real_value(&o.seconds);
+    else if (a == "--idle-seconds") r.real_value(&o.idle_seconds);
+    else if (a == "--rate") r.size_value(&o.rate);
+    else if (a == "--watches") r.size_value(&o.watches);
+    else if (a == "--history-days") r.size_value(&o.history_days);
+    else if (a == "--batch") r.size_value(&o.batch);
+    else if (a == "--connections") r.size_value(&o.connections);
+    else if (a == "--max-mentions") r.size_value(&o.max_mentions);
+    else if (a == "--pace") r.real_value(&o.pace);
+    else if (a == "--tick-ms") r.size_value(&o.tick_ms);
+    else if (a == "--spike-factor") r.size_value(&o.spike_factor);
+    else if (a == "--seed") r.size_value(&n), o.seed = n;
     else if (a == "--verbose") o.verbose = true;
-    else if (a == "--checkpoint-seconds") size_value(&o.checkpoint_seconds);
+    else if (a == "--checkpoint-seconds") r.size_value(&o.checkpoint_seconds);
     else if (a == "--quick") {
       o.seconds = 15;
       o.idle_seconds = 8;
@@ -763,9 +740,7 @@ int main(int argc, char** argv) {
       usage(stdout);
       return 0;
     } else {
-      std::fprintf(stderr, "stream_bench: unknown argument '%s'\n", argv[i]);
-      usage(stderr);
-      return 2;
+      return r.unknown();
     }
   }
   if (o.vigie.empty()) {

@@ -602,43 +602,27 @@ void copy_dir(const fs::path& from, const fs::path& to) {
 int main(int argc, char** argv) {
   vigie::bench::set_program_name("watch_bench");
   options o;
-  for (int i = 1; i < argc; ++i) {
-    std::string_view a = argv[i];
-    auto value = [&]() -> const char* {
-      if (i + 1 >= argc) {
-        usage(stderr);
-        std::exit(2);
-      }
-      return argv[++i];
-    };
-    auto size_value = [&](std::size_t* out, bool zero_ok = false) {
-      const char* v = value();
-      if (!vigie::bench::parse_size(v, out) || (*out == 0 && !zero_ok)) {
-        std::fprintf(stderr, "watch_bench: %s needs a positive integer, got '%s'\n", a.data(), v);
-        std::exit(2);
-      }
-    };
+  for (vigie::bench::option_reader r(argc, argv, usage); r.next();) {
+    const std::string_view a = r.name();
     std::size_t n = 0;
-    if (a == "--vigie") o.vigie = value();
-    else if (a == "--lexicons") o.lexicons = value();
-    else if (a == "--mentions") size_value(&o.mentions);
-    else if (a == "--batch") size_value(&o.batch);
-    else if (a == "--connections") size_value(&n), o.connections = static_cast<int>(n);
-    else if (a == "--runs") size_value(&n), o.runs = static_cast<int>(n);
-    else if (a == "--watches") size_value(&o.watches);
-    else if (a == "--days") size_value(&o.days);
-    else if (a == "--series-requests") size_value(&o.series_requests);
-    else if (a == "--background-rate") size_value(&o.background_rate, true);
-    else if (a == "--background-connections") size_value(&n), o.background_connections = static_cast<int>(n);
-    else if (a == "--create-connections") size_value(&n), o.create_connections = static_cast<int>(n);
-    else if (a == "--seed") size_value(&n), o.seed = n;
+    if (a == "--vigie") o.vigie = r.value();
+    else if (a == "--lexicons") o.lexicons = r.value();
+    else if (a == "--mentions") r.size_value(&o.mentions);
+    else if (a == "--batch") r.size_value(&o.batch);
+    else if (a == "--connections") r.size_value(&o.connections);
+    else if (a == "--runs") r.size_value(&o.runs);
+    else if (a == "--watches") r.size_value(&o.watches);
+    else if (a == "--days") r.size_value(&o.days);
+    else if (a == "--series-requests") r.size_value(&o.series_requests);
+    else if (a == "--background-rate") r.size_value(&o.background_rate, true);
+    else if (a == "--background-connections") r.size_value(&o.background_connections);
+    else if (a == "--create-connections") r.size_value(&o.create_connections);
+    else if (a == "--seed") r.size_value(&n), o.seed = n;
     else if (a == "--help" || a == "-h") {
       usage(stdout);
       return 0;
     } else {
-      std::fprintf(stderr, "watch_bench: unknown argument '%s'\n", argv[i]);
-      usage(stderr);
-      return 2;
+      return r.unknown();
     }
   }
   if (o.vigie.empty()) {
