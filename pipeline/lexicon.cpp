@@ -8,6 +8,7 @@
 #include <fstream>
 #include <sstream>
 #include <unordered_map>
+#include <vector>
 
 #include "pipeline/internal/lexicon_hash.h"
 #include "pipeline/internal/tokenizer.h"
@@ -43,6 +44,46 @@ std::string where(std::string_view file, int line) {
   s += std::to_string(line);
   s += ": ";
   return s;
+}
+
+// Regular inflections of the plain valence words (no other role), added when the lexicon
+// does not list them: English plurals ("idiot" -> "idiots"), French plurals and feminines
+// ("abîmé" -> "abimes", "abimee", "abimees"; "nul" -> "nulle", "nulles"; "beau" -> "beaux").
+// A form shorter than min_inflected_bytes is left out: a short word plus a letter is
+// another word. Listed entries always win, and when two words give the same form the
+// first in byte order does, so that the table does not depend on hash-map order.
+constexpr std::size_t min_inflected_bytes = 5;
+
+void add_inflections(std::unordered_map<std::string, lexicon_entry>& table, bool french) {
+  std::vector<std::pair<std::string, std::string>> forms;  // form, base
+  auto add = [&](const std::string& base, std::string form) {
+    if (form.size() >= min_inflected_bytes) forms.emplace_back(std::move(form), base);
+  };
+  for (const auto& [key, e] : table) {
+    if (e.roles != role_valence || key.find(' ') != std::string::npos) continue;
+    const char last = key.back();
+    if (!(last >= 'a' && last <= 'z')) continue;  // emoji, emoticons, numbers
+    if (!french) {
+      // "boss", "famous", "crisis" end like plurals already.
+      if (last != 's' && last != 'u' && last != 'i') add(key, key + 's');
+      continue;
+    }
+    if (last == 's' || last == 'x') continue;  // "mauvais", "heureux": the same in the plural
+    add(key, key + 's');
+    if (last == 'u') add(key, key + 'x');
+    if (last == 'e') continue;  // "rapide", "triste": already the feminine form
+    add(key, key + 'e');
+    add(key, key + "es");
+    if (last == 'l' || last == 'n' || last == 't') {  // "nulle", "bonne", "nette"
+      add(key, key + last + 'e');
+      add(key, key + last + "es");
+    }
+  }
+  std::sort(forms.begin(), forms.end());
+  for (auto& [form, base] : forms) {
+    const lexicon_entry base_entry = table.at(base);
+    table.try_emplace(std::move(form), base_entry);
+  }
 }
 
 struct parsed_line {
@@ -208,6 +249,8 @@ std::shared_ptr<const lexicon_set> lexicon_builder::finish() {
     }
     out.size_ = in.size();
   };
+  add_inflections(impl_->en, false);
+  add_inflections(impl_->fr, true);
   build(impl_->en, set->en_);
   build(impl_->fr, set->fr_);
   return set;

@@ -82,6 +82,22 @@ TEST(sentiment, a_long_text_dilutes_and_french_has_a_dead_zone) {
   EXPECT_EQ(c.score("it is good", "en").label, sentiment_label::positive);
 }
 
+TEST(sentiment, regular_inflections_find_their_lexicon_entry) {
+  sentiment_analyzer a(test_lexicons());
+  // The builder adds regular plurals, and in French feminines ("nulle"), of plain valence
+  // words: they score as the listed form.
+  EXPECT_EQ(a.score("two refunds", "en").score, a.score("two refund", "en").score);
+  EXPECT_LT(a.score("des arnaques", "fr").score, 0.0f);
+  EXPECT_EQ(a.score("elle est nulle", "fr").score, a.score("elle est nul", "fr").score);
+  EXPECT_EQ(a.score("des nulles", "fr").score, a.score("des nul", "fr").score);
+  // Only plain valence words: "nots" is not a negator, a short word minus a letter is
+  // another word ("bads"), and English has no feminine ("goode").
+  EXPECT_EQ(a.score("nots good", "en").score, a.score("good", "en").score);
+  EXPECT_EQ(a.score("bads", "en").score, 0.0f);
+  EXPECT_EQ(a.score("goode", "en").score, 0.0f);
+  EXPECT_EQ(a.score("a boss", "en").score, 0.0f);
+}
+
 TEST(sentiment, the_clause_after_a_contrast_weighs_more) {
   sentiment_analyzer a(test_lexicons());
   EXPECT_LT(a.score("good but bad", "en").score, 0.0f);

@@ -505,3 +505,146 @@ aucun souci	1.2
 aucun problème	1.2
 non merci	-1.0
 bien sûr	0.0
+# Ce qui arrive au client, dit sans adjectif d'opinion : l'objet abîmé, le produit périmé, le
+# lieu sale, la facture gonflée, le service désinvolte. pattern n'a pas ces mots, ou les note
+# hors contexte de consommation ("sale" -0,3, "périmé" -0,6, "tiède" +0,15). Les pluriels et
+# féminins réguliers (-s, -e, -es, -le, -ne, -te) sont ajoutés au chargement (lexicon.cpp) ;
+# seuls les irréguliers sont listés ("copieuse", "chaleureuse"), et les formes que pattern
+# note déjà, autrement (sinon "périmés" y garderait -0,6). "salée" n'est pas "sale".
+surfacturé	-2.3
+surfacturation	-2.3
+frais cachés	-2.2
+double prélèvement	-2.3
+prélevé deux fois	-2.3
+troué	-1.6
+rayé	-1.2
+rayure	-1.1
+fissuré	-1.4
+moisi	-2.2
+périmé	-2.0
+périmés	-2.0
+périmée	-2.0
+périmées	-2.0
+avarié	-2.5
+avariés	-2.5
+avariée	-2.5
+avariées	-2.5
+sale	-1.6
+sales	-1.6
+crade	-2.2
+cradingue	-2.3
+puant	-2.3
+puants	-2.3
+puante	-2.3
+puantes	-2.3
+dégoûtant	-2.6
+dégoûtants	-2.6
+dégoûtante	-2.6
+dégoûtantes	-2.6
+infect	-2.8
+tiède	-0.6
+tièdes	-0.6
+immangeable	-2.8
+insalubre	-2.6
+vétuste	-1.5
+délabré	-1.8
+buggé	-1.8
+indisponible	-1.3
+introuvable	-1.0
+endommagé	-1.8
+endommagés	-1.8
+endommagée	-1.8
+endommagées	-1.8
+défectuosité	-1.8
+vice caché	-2.4
+non conforme	-1.8
+contrefaçon	-2.2
+baladé	-1.8
+impoli	-2.0
+insultant	-2.6
+incompétence	-2.4
+négligence	-2.2
+négligent	-2.2
+bâclé	-2.0
+amateurisme	-2.0
+pagaille	-1.8
+foutoir	-2.0
+cauchemar	-2.8
+calvaire	-2.6
+enfer	-2.8
+navrant	-2.0
+déplorable	-2.4
+déplorables	-2.4
+médiocre	-2.0
+médiocres	-2.0
+désastre	-2.8
+désastreux	-2.8
+désastreuse	-2.8
+fiasco	-2.6
+furax	-2.6
+agacé	-1.6
+agaçant	-1.8
+agaçants	-1.8
+agaçante	-1.8
+agaçantes	-1.8
+exaspéré	-2.3
+exaspérant	-2.3
+écœuré	-2.5
+ras le bol	-2.3
+gavé	-1.6
+dépité	-1.8
+inquiet	-1.2
+inquiets	-1.2
+inquiete	-1.2
+inquietes	-1.2
+angoisse	-2.0
+angoisses	-2.0
+angoissee	-2.0
+angoissees	-2.0
+stressant	-1.6
+frustré	-2.0
+frustrant	-2.0
+frustration	-2.0
+trahi	-2.4
+choqué	-2.2
+choquant	-2.3
+indigné	-2.2
+indignés	-2.2
+révoltant	-2.7
+contaminé	-2.3
+serviable	2.2
+arrangeant	1.8
+savoureux	2.7
+savoureuse	2.7
+succulent	3.0
+copieux	1.8
+copieuse	1.8
+spacieux	1.4
+spacieuse	1.4
+spacieuses	1.4
+confortable	1.8
+confortables	1.8
+chaleureux	2.2
+chaleureuse	2.2
+chaleureuses	2.2
+ponctuel	1.6
+dépanné	1.5
+enchanté	2.3
+enchantés	2.3
+enchantée	2.3
+enchantées	2.3
+comblé	2.5
+comblés	2.5
+comblée	2.5
+comblées	2.5
+conquis	2.5
+convaincu	1.5
+convaincus	1.5
+convaincue	1.5
+convaincues	1.5
+séduit	2.0
+irréprochable	2.8
+abordable	1.3
+abordables	1.3
+dédommagé	1.2
+geste commercial	1.4
