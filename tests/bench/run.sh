@@ -104,6 +104,7 @@ else
   # No --check: the figures are printed, a missed target does not fail the benchmark run.
   args=(--lexicons "$BUILD_DIR/lexicons" --data "$DATA_DIR")
   [[ -f "$REPO_ROOT/tests/accuracy/fr_dev.tsv" ]] && args+=(--fr-dev "$REPO_ROOT/tests/accuracy/fr_dev.tsv")
+  [[ -f "$REPO_ROOT/tests/accuracy/fr_test.tsv" ]] && args+=(--fr-test "$REPO_ROOT/tests/accuracy/fr_test.tsv")
   run sentiment_accuracy "$ACCURACY" "${args[@]}"
 fi
 
