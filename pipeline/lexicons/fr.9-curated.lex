@@ -18,8 +18,8 @@ injoignables	-2.2
 remboursement	-1.0
 rembourser	-0.8
 remboursez	-1.5
-remboursé	0.6
-remboursée	0.6
+remboursé	1.0
+remboursée	1.0
 panne	-2.0
 pannes	-2.0
 boycott	-2.2
@@ -648,3 +648,68 @@ abordable	1.3
 abordables	1.3
 dédommagé	1.2
 geste commercial	1.4
+# Verbes et noms de l'avis client, et corrections de pattern hors contexte ("lâché" : le
+# produit qui m'a lâché ; "résolu", "trompeur"). Les mots ambigus hors contexte restent
+# absents : "vol" (le vol Paris-Nice), "supprime" (une marque supprime un emballage),
+# "valide", "accueil" (la page d'accueil), "économie".
+détester	-2.5
+détestent	-2.5
+regretter	-1.5
+recommandons	2.2
+fuir	-2.0
+évitez	-2.0
+plaindre	-1.5
+râler	-1.3
+planter	-1.5
+perdre	-1.2
+retardé	-1.5
+oubli	-1.0
+incident	-1.3
+dysfonctionnement	-1.8
+défaillance	-1.8
+mécontentement	-2.0
+insatisfaction	-2.0
+dégradé	-1.5
+dégradation	-1.5
+bidon	-1.8
+foireux	-2.0
+foireuse	-2.0
+racket	-2.8
+piège	-2.0
+arnaque totale	-3.2
+ça craint	-2.0
+ça pue	-2.0
+lâché	-1.5
+insatisfait	-2.0
+insatisfaite	-2.0
+insatisfaits	-2.0
+insatisfaites	-2.0
+intolérable	-2.6
+intolérables	-2.6
+trompeur	-2.2
+trompeurs	-2.2
+trompeuse	-2.2
+trompeuses	-2.2
+résolu	1.5
+résolue	1.5
+résolus	1.5
+résolues	1.5
+passable	-0.3
+rassuré	1.5
+soulagé	1.5
+bluffé	2.5
+impressionné	2.2
+intuitif	1.6
+intuitive	1.6
+recommandable	2.0
+fiabilité	1.5
+professionnalisme	2.2
+à l'écoute	1.8
+offert	1.3
+promo	0.8
+économiser	1.2
+réglé	1.5
+réparé	1.5
+kif	2.0
+coup de cœur	2.6
+délice	2.8
