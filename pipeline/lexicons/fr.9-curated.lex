@@ -713,3 +713,53 @@ réparé	1.5
 kif	2.0
 coup de cœur	2.6
 délice	2.8
+# Avis de restaurant, de livraison, d'opérateur et de banque ; et pattern corrigé là où il
+# contredit l'usage ("croustillant" -0,45, "condescendant" +0,06, "insupportable" -0,6).
+trop cuit	-1.5
+pas cuit	-1.6
+brûlé	-1.6
+brûlés	-1.6
+brûlée	-1.6
+brûlées	-1.6
+rassis	-1.8
+écœurant	-2.2
+fondant	1.5
+croustillant	1.5
+croustillants	1.5
+croustillante	1.5
+croustillantes	1.5
+portions ridicules	-1.8
+jamais livré	-2.5
+colis perdu	-2.5
+livré à temps	1.5
+livraison rapide	2.0
+bien reçu	1.0
+bien emballé	1.5
+pas de réseau	-1.8
+plus de réseau	-1.8
+instable	-1.5
+instables	-1.5
+déconnexion	-1.3
+déconnexions	-1.6
+agios	-1.5
+refusé	-1.5
+refus	-1.3
+condescendant	-2.0
+condescendants	-2.0
+condescendante	-2.0
+compétent	1.8
+débordé	-1.0
+dépassé	-1.2
+satisfaction	1.8
+déconseille	-2.0
+déconseiller	-2.0
+énervant	-1.8
+rageant	-2.0
+insupportable	-2.4
+insupportables	-2.4
+effarant	-2.2
+consternant	-2.2
+affligeant	-2.2
+affligeants	-2.2
+affligeante	-2.2
+affligeantes	-2.2
