@@ -74,7 +74,10 @@ void add_inflections(std::unordered_map<std::string, lexicon_entry>& table, bool
     if (last == 'e') continue;  // "rapide", "triste": already the feminine form
     add(key, key + 'e');
     add(key, key + "es");
-    if (last == 'l' || last == 'n' || last == 't') {  // "nulle", "bonne", "nette"
+    // The consonant doubles after e, u, o: "cruelle", "nulle", "ancienne", "bonne", "nette"
+    // (but "normale", "brune", "contente": the forms above).
+    const std::string_view tail = std::string_view(key).substr(key.size() >= 2 ? key.size() - 2 : 0);
+    if (tail == "el" || tail == "ul" || tail == "en" || tail == "on" || tail == "et") {
       add(key, key + last + 'e');
       add(key, key + last + "es");
     }
