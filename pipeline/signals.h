@@ -75,7 +75,9 @@
 //
 // Thread safety: a signal_detector belongs to one thread (the watch's shard); it is not
 // synchronised. It may be moved to another thread between calls. observe() allocates nothing
-// in steady state; advance() may, when it reports a signal or grows the table.
+// in steady state; advance() may, when it reports a signal or grows the table. The
+// constructor extracts the query words with a term_extractor of its thread, made at the
+// first construction there and kept for the thread's life (its stem cache: terms.h).
 
 #pragma once
 
