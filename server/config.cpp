@@ -44,7 +44,8 @@ class section {
   section(const YAML::Node& node, std::string path) : node_(node), path_(std::move(path)) {}
 
   status check_known(std::initializer_list<std::string_view> known) const {
-    if (!node_) return status::ok_status();
+    // A section whose keys are all commented out ("sentiment:" alone) is empty, not an error.
+    if (!node_ || node_.IsNull()) return status::ok_status();
     if (!node_.IsMap()) return bad(path_, "must be a mapping");
     for (const auto& kv : node_) {
       auto key = kv.first.as<std::string>();
@@ -201,7 +202,7 @@ status apply_file(const YAML::Node& root, config* c) {
 
   section wh(root["webhooks"], "webhooks");
   VIGIE_TRY(wh.check_known({"request_timeout_seconds", "max_attempts", "backoff_initial_ms",
-                            "backoff_max_ms"}));
+                            "backoff_max_ms", "allow_internal_addresses"}));
   auto& w = c->webhooks;
   secs = w.request_timeout.count();
   VIGIE_TRY(wh.read<std::int64_t>("request_timeout_seconds", &secs, 1, 3600));
@@ -216,6 +217,7 @@ status apply_file(const YAML::Node& root, config* c) {
   if (w.backoff_max < w.backoff_initial) {
     return bad("webhooks.backoff_max_ms", "must be at least backoff_initial_ms");
   }
+  VIGIE_TRY(wh.read_bool("allow_internal_addresses", &w.allow_internal_addresses));
 
   section lg(root["log"], "log");
   VIGIE_TRY(lg.check_known({"level"}));
@@ -363,6 +365,8 @@ std::string describe(const config& c) {
   out += ",\"signal_window_seconds\":" + std::to_string(c.detectors.signals.window_ms / 1000);
   out += ",\"stream_max_queued_events\":" + std::to_string(c.stream.max_queued_events);
   out += ",\"webhook_max_attempts\":" + std::to_string(c.webhooks.max_attempts);
+  out += ",\"webhook_allow_internal_addresses\":";
+  out += c.webhooks.allow_internal_addresses ? "true" : "false";
   out += ",\"lexicon_dir\":";
   append_json_string(c.lexicon_dir, &out);
   out += ",\"tenants_with_keys\":" + std::to_string(c.keys.size());

@@ -71,6 +71,10 @@ struct webhook_options {
   // Exponential backoff between attempts, with full jitter, capped.
   std::chrono::milliseconds backoff_initial{500};
   std::chrono::milliseconds backoff_max{60000};
+  // Whether webhooks may point at loopback, private, link-local and other internal addresses
+  // (webhook_client_options::allow_internal_addresses). Off: any tenant with a key could
+  // otherwise make the server send requests inside its network.
+  bool allow_internal_addresses = false;
 };
 
 struct api_key {

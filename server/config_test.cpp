@@ -56,6 +56,29 @@ api_keys:
   EXPECT_EQ(describe(*c).find("from-the"), std::string::npos);  // no key material logged
 }
 
+TEST_F(config_test, the_example_file_loads_and_holds_the_defaults) {
+  // deploy/vigie.example.yaml says its values are the built-in defaults; sections whose keys
+  // are all commented out ("sentiment:") are empty, not errors.
+  auto example = load_config(VIGIE_EXAMPLE_CONFIG, {}, nullptr);
+  ASSERT_TRUE(example.ok()) << example.status().to_string();
+  auto defaults = load_config("", {}, nullptr);
+  ASSERT_TRUE(defaults.ok());
+  EXPECT_EQ(describe(*example), describe(*defaults));
+}
+
+TEST_F(config_test, webhooks_reach_internal_addresses_only_when_allowed) {
+  auto defaults = load_config("", {}, nullptr);
+  ASSERT_TRUE(defaults.ok());
+  EXPECT_FALSE(defaults->webhooks.allow_internal_addresses);
+  auto allowed = load("webhooks:\n  allow_internal_addresses: true\n");
+  ASSERT_TRUE(allowed.ok()) << allowed.status().to_string();
+  EXPECT_TRUE(allowed->webhooks.allow_internal_addresses);
+  EXPECT_NE(describe(*allowed).find("\"webhook_allow_internal_addresses\":true"), std::string::npos);
+  EXPECT_NE(load("webhooks:\n  allow_internal_addresses: sometimes\n").status().message().find(
+                "webhooks.allow_internal_addresses"),
+            std::string::npos);
+}
+
 TEST_F(config_test, errors_name_the_setting) {
   EXPECT_NE(load("http:\n  lisen: x\n").status().message().find("http.lisen: unknown setting"),
             std::string::npos);

@@ -1,6 +1,7 @@
 #include "server/webhook_client.h"
 
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/address.hpp>
 #include <boost/asio/ip/address_v6.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
@@ -25,6 +26,7 @@
 #include <random>
 #include <unordered_map>
 #include <utility>
+#include <vector>
 
 #include "pipeline/mention_json.h"
 #include "server/log.h"
@@ -239,6 +241,58 @@ struct job {
 };
 
 }  // namespace
+
+namespace {
+
+// The ranges of is_internal_address(), for an IPv4 address as a number.
+bool internal_v4(std::uint32_t a) noexcept {
+  const auto in = [a](std::uint32_t network, int bits) { return (a >> (32 - bits)) == (network >> (32 - bits)); };
+  return in(0x00000000, 8) ||   // 0.0.0.0/8: this network
+         in(0x0A000000, 8) ||   // 10.0.0.0/8: private
+         in(0x64400000, 10) ||  // 100.64.0.0/10: carrier-grade NAT
+         in(0x7F000000, 8) ||   // 127.0.0.0/8: loopback
+         in(0xA9FE0000, 16) ||  // 169.254.0.0/16: link-local, cloud metadata services
+         in(0xAC100000, 12) ||  // 172.16.0.0/12: private
+         in(0xC0000000, 24) ||  // 192.0.0.0/24: IETF protocol assignments
+         in(0xC0A80000, 16) ||  // 192.168.0.0/16: private
+         in(0xC6120000, 15) ||  // 198.18.0.0/15: benchmarking
+         in(0xE0000000, 3);     // 224.0.0.0/4 multicast, 240.0.0.0/4 reserved and broadcast
+}
+
+std::uint32_t v4_at(const net::ip::address_v6::bytes_type& b, std::size_t i) noexcept {
+  return std::uint32_t{b[i]} << 24 | std::uint32_t{b[i + 1]} << 16 | std::uint32_t{b[i + 2]} << 8 | b[i + 3];
+}
+
+bool internal(const net::ip::address& ip) noexcept {
+  if (ip.is_v4()) return internal_v4(ip.to_v4().to_uint());
+  const auto b = ip.to_v6().to_bytes();
+  const auto zeros = [&b](std::size_t from, std::size_t to) {
+    return std::all_of(b.begin() + static_cast<std::ptrdiff_t>(from), b.begin() + static_cast<std::ptrdiff_t>(to),
+                       [](unsigned char c) { return c == 0; });
+  };
+  // ::a.b.c.d (IPv4-compatible, :: and ::1 among them) and ::ffff:a.b.c.d (IPv4-mapped).
+  if (zeros(0, 10) && ((b[10] == 0 && b[11] == 0) || (b[10] == 0xFF && b[11] == 0xFF))) return internal_v4(v4_at(b, 12));
+  if (b[0] == 0x00 && b[1] == 0x64 && b[2] == 0xFF && b[3] == 0x9B && zeros(4, 12)) return internal_v4(v4_at(b, 12));  // NAT64
+  if (b[0] == 0x20 && b[1] == 0x02) return internal_v4(v4_at(b, 2));  // 6to4
+  return (b[0] & 0xFE) == 0xFC ||                 // fc00::/7: unique local
+         (b[0] == 0xFE && (b[1] & 0x80) != 0) ||  // fe80::/10 link-local, fec0::/10 site-local
+         b[0] == 0xFF;                            // ff00::/8: multicast
+}
+
+}  // namespace
+
+bool is_internal_address(std::string_view ip) noexcept {
+  boost::system::error_code ec;
+  const net::ip::address a = net::ip::make_address(std::string(ip), ec);
+  return !ec && internal(a);
+}
+
+bool is_internal_host(std::string_view host) noexcept {
+  std::string name(host);
+  for (char& c : name) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+  if (!name.empty() && name.back() == '.') name.pop_back();  // the root: "localhost." is localhost
+  return name == "localhost" || name.ends_with(".localhost") || is_internal_address(name);
+}
 
 std::string_view to_string(delivery_outcome outcome) noexcept {
   switch (outcome) {
@@ -489,6 +543,7 @@ class webhook_client::endpoint : public std::enable_shared_from_this<webhook_cli
     steady::time_point connect_deadline;  // resolving and connecting
     steady::time_point deadline;          // the whole attempt
     bool resolved = false;
+    std::vector<tcp::endpoint> allowed;   // the resolved addresses a connection may try
   };
   using attempt_ptr = std::shared_ptr<attempt>;
 
@@ -566,8 +621,18 @@ void webhook_client::endpoint::on_resolve(attempt_ptr a, beast::error_code ec,
   a->resolved = true;
   a->resolve_timer.cancel();
   if (ec) return end_attempt(verdict::retry, "cannot resolve the host: " + ec.message());
+  // The addresses are vetted here, after the lookup, and the connection goes to those very
+  // addresses: a name cannot pass the check and then resolve elsewhere (DNS rebinding).
+  for (const auto& r : results) {
+    if (state_->options.allow_internal_addresses || !internal(r.endpoint().address())) a->allowed.push_back(r.endpoint());
+  }
+  if (a->allowed.empty()) {
+    return end_attempt(verdict::fail,
+                       "the host resolves only to internal addresses (loopback, private, link-local...), "
+                       "which webhooks do not reach unless allow_internal_addresses is set");
+  }
   a->tcp().expires_at(a->connect_deadline);
-  a->tcp().async_connect(results,
+  a->tcp().async_connect(a->allowed,
                          beast::bind_front_handler(&endpoint::on_connect, shared_from_this(), a));
 }
 
@@ -649,7 +714,7 @@ void webhook_client::endpoint::end_attempt(verdict v, std::string why,
   const int max_attempts = std::max(1, state_->options.max_attempts);
   if (v == verdict::delivered) return complete(delivery_outcome::delivered);
   if (v == verdict::fail || attempts_ >= max_attempts) {
-    log_warn(v == verdict::fail ? "webhook delivery refused by the endpoint"
+    log_warn(v == verdict::fail ? "webhook delivery failed for good"
                                 : "webhook delivery given up after max_attempts",
              {{"endpoint", label_}, log_field::number("attempts", attempts_), {"reason", why}});
     return complete(delivery_outcome::failed);

@@ -94,6 +94,13 @@ struct webhook_client_options {
   // PEM file of the certificate authorities https endpoints are checked against; empty: the
   // system's trust store (/etc/ssl/certs). Set it for endpoints under a private CA. Default empty.
   std::string tls_ca_file;
+  // Whether deliveries may go to internal addresses (is_internal_address()). Off by default:
+  // whoever sets a webhook URL picks where the server sends requests, and these ranges are where
+  // a network's unprotected services live (an admin page on 127.0.0.1, a cloud's metadata
+  // service on 169.254.169.254). A host whose addresses are all internal fails the delivery at
+  // once; of a host with both kinds, only the public addresses are tried. Turn it on when the
+  // endpoints are inside your own network. Default false.
+  bool allow_internal_addresses = false;
 };
 
 // Checks the options once at start-up: positive timeouts, max_attempts and max_pending of at
@@ -195,6 +202,20 @@ struct parsed_url {
   std::string target;       // path and query, "/" when the URL has no path
   std::string host_field;   // the Host header: the host as written, plus ":port" if one was given
 };
+
+// Whether ip (an IPv4 or IPv6 address, IPv6 without brackets) is internal: unspecified
+// (0.0.0.0/8, ::), loopback (127.0.0.0/8, ::1), private (10.0.0.0/8, 172.16.0.0/12,
+// 192.168.0.0/16, fc00::/7), link-local (169.254.0.0/16, fe80::/10), carrier-grade NAT
+// (100.64.0.0/10), IETF or benchmarking (192.0.0.0/24, 198.18.0.0/15), site-local (fec0::/10),
+// multicast, reserved or broadcast (224.0.0.0/3, ff00::/8); an IPv4 address embedded in IPv6
+// (::ffff:a.b.c.d, ::a.b.c.d, 64:ff9b::a.b.c.d, 2002:aabb:ccdd::) counts as that address.
+// False for text that is not an address.
+[[nodiscard]] bool is_internal_address(std::string_view ip) noexcept;
+
+// Whether a URL's host names an internal place without resolving it: an internal IP address,
+// or "localhost" and names under ".localhost" (RFC 6761). Other names are checked when a
+// delivery resolves them.
+[[nodiscard]] bool is_internal_host(std::string_view host) noexcept;
 
 // URLs longer than this are refused: no endpoint needs more, and it bounds what a typo can do.
 inline constexpr std::size_t max_webhook_url_bytes = 2048;

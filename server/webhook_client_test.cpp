@@ -270,6 +270,7 @@ webhook_client_options fast_options() {
   o.max_attempts = 3;
   o.backoff_initial = 5ms;
   o.backoff_max = 20ms;
+  o.allow_internal_addresses = true;  // the test endpoints listen on 127.0.0.1
   return o;
 }
 
@@ -629,6 +630,61 @@ TEST_F(webhook_client_test, fails_https_at_once_when_the_ca_file_does_not_load) 
   EXPECT_EQ(done[0].result, delivery_outcome::delivered);
   EXPECT_EQ(done[1].result, delivery_outcome::failed);
   EXPECT_EQ(done[1].attempts, 0);
+}
+
+TEST_F(webhook_client_test, does_not_reach_internal_addresses_unless_allowed) {
+  // A live endpoint on 127.0.0.1, by address and by a name that resolves there: with the
+  // default options neither gets a request, and neither delivery is retried.
+  test_endpoint endpoint;
+  webhook_client_options defaults = fast_options();
+  defaults.allow_internal_addresses = false;
+  webhook_client client(loop.io(), defaults, &metrics);
+  ASSERT_TRUE(client.deliver(delivery(endpoint.url(), 1), seen.track("address")));
+  ASSERT_TRUE(client.deliver(delivery(endpoint.url("/hook", "localhost"), 2), seen.track("name")));
+
+  const auto done = seen.wait_for(2);
+  ASSERT_EQ(done.size(), 2u);
+  for (const outcome& o : done) {
+    EXPECT_EQ(o.result, delivery_outcome::failed) << o.name;
+    EXPECT_EQ(o.attempts, 1) << o.name;
+  }
+  EXPECT_EQ(endpoint.wait_for(1, 100ms).size(), 0u);
+  EXPECT_EQ(metrics.failed->value(), 2u);
+  EXPECT_EQ(metrics.retried->value(), 0u);
+
+  // Allowed, the same endpoint is reached.
+  webhook_client allowed(loop.io(), fast_options(), &metrics);
+  ASSERT_TRUE(allowed.deliver(delivery(endpoint.url(), 3), seen.track("allowed")));
+  EXPECT_EQ(seen.wait_for(3).at(2).result, delivery_outcome::delivered);
+  EXPECT_EQ(endpoint.wait_for(1).size(), 1u);
+}
+
+TEST(webhook_addresses, internal_ranges_and_their_edges) {
+  for (const char* ip : {"0.0.0.0", "0.255.1.2", "10.0.0.1", "10.255.255.255", "100.64.0.1",
+                         "100.127.255.254", "127.0.0.1", "127.8.9.10", "169.254.169.254", "172.16.0.1",
+                         "172.31.255.255", "192.0.0.8", "192.168.1.1", "198.18.0.1", "198.19.255.255",
+                         "224.0.0.1", "239.255.255.250", "240.0.0.1", "255.255.255.255", "::", "::1",
+                         "::127.0.0.1", "::ffff:10.1.2.3", "::ffff:169.254.169.254", "64:ff9b::192.168.0.1",
+                         "2002:c0a8:0101::1", "fc00::1", "fd12:3456::1", "fe80::1", "febf::1", "fec0::1",
+                         "ff02::1"})
+    EXPECT_TRUE(is_internal_address(ip)) << ip;
+  for (const char* ip : {"1.1.1.1", "8.8.8.8", "9.255.255.255", "11.0.0.0", "100.63.255.255", "100.128.0.0",
+                         "126.255.255.255", "128.0.0.0", "169.253.255.255", "169.255.0.0", "172.15.255.255",
+                         "172.32.0.0", "192.0.1.1", "192.167.255.255", "192.169.0.0", "198.17.255.255",
+                         "198.20.0.0", "223.255.255.255", "2001:4860:4860::8888", "2606:4700::1111",
+                         "::ffff:8.8.8.8", "64:ff9b::8.8.8.8", "2002:0808:0808::1", "fbff::1", "fe00::1"})
+    EXPECT_FALSE(is_internal_address(ip)) << ip;
+  for (const char* not_ip : {"", "localhost", "example.com", "10.0.0", "[::1]", "1.2.3.4.5"})
+    EXPECT_FALSE(is_internal_address(not_ip)) << not_ip;
+}
+
+TEST(webhook_addresses, internal_hosts_without_resolving) {
+  for (const char* host : {"localhost", "LocalHost", "localhost.", "api.localhost", "127.0.0.1", "::1",
+                           "169.254.169.254", "fd00::5"})
+    EXPECT_TRUE(is_internal_host(host)) << host;
+  // Names are only judged on what they resolve to, when a delivery is made.
+  for (const char* host : {"hooks.example.com", "localhost.example.com", "mylocalhost", "8.8.8.8", ""})
+    EXPECT_FALSE(is_internal_host(host)) << host;
 }
 
 TEST(webhook_client_options, validate_names_the_wrong_option) {

@@ -151,6 +151,7 @@ status webhook_dispatcher::start() {
   o.max_attempts = options_.max_attempts;
   o.backoff_initial = options_.backoff_initial;
   o.backoff_max = options_.backoff_max;
+  o.allow_internal_addresses = options_.allow_internal_addresses;
   client_ = std::make_unique<webhook_client>(io_, o, &client_metrics_);
 
   std::vector<std::pair<std::string, webhook>> loaded;
@@ -200,6 +201,13 @@ void webhook_dispatcher::stop() {
 }
 
 status webhook_dispatcher::put(const std::string& tenant, webhook w) {
+  // A URL naming an internal address outright is refused now rather than failed at each alert;
+  // a host name is checked when a delivery resolves it.
+  if (auto u = parse_webhook_url(w.url); u.ok() && !options_.allow_internal_addresses && is_internal_host(u->host)) {
+    return invalid_argument("field 'url': host " + u->host +
+                            " is an internal address (loopback, private, link-local...); webhooks "
+                            "reach such addresses only with webhooks.allow_internal_addresses: true");
+  }
   auto existing = db_.get_record(storage::record_table::state, tenant, hook_key(w.id));
   if (existing.ok()) {
     // A changed URL or filter keeps the webhook's place in the log and its creation time.

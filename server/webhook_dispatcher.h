@@ -58,7 +58,9 @@ class webhook_dispatcher : public stream_subscriber {
   status start();
   void stop();
 
-  // Stores the webhook and starts delivering the alerts that come after now.
+  // Stores the webhook and starts delivering the alerts that come after now. Fails with
+  // invalid_argument when its URL names an internal host (is_internal_host()) and the options
+  // do not allow_internal_addresses.
   status put(const std::string& tenant, webhook w);
   // not_found when absent.
   status remove(const std::string& tenant, const std::string& id);

@@ -251,6 +251,20 @@ class api_test(unittest.TestCase):
             self.assert_error(status, body, 400, "bad_request")
             self.assertIn(needle, body["error"]["message"], q)
 
+    def test_webhooks_to_internal_addresses_are_refused_by_default(self):
+        for url in ("http://127.0.0.1:9/hook", "http://localhost:8080/x", "http://[::1]/x",
+                    "http://169.254.169.254/latest/meta-data", "https://10.1.2.3/x",
+                    "http://[::ffff:192.168.1.1]/x", "http://api.localhost/x"):
+            status, body = self.server.json("PUT", "/v1/webhooks/internal", json.dumps({"url": url}))
+            self.assert_error(status, body, 400, "bad_request")
+            self.assertIn("allow_internal_addresses", body["error"]["message"], url)
+        status, body = self.server.json("GET", "/v1/webhooks/internal")
+        self.assertEqual(status, 404, body)
+        status, body = self.server.json("PUT", "/v1/webhooks/public", json.dumps({"url": "https://hooks.example.com/x"}))
+        self.assertEqual(status, 200, body)
+        status, _, _ = self.server.request("DELETE", "/v1/webhooks/public")
+        self.assertEqual(status, 204)
+
     # -- reading ----------------------------------------------------------------------------
 
     def test_cursor_pages_stay_correct_while_ingest_goes_on(self):

@@ -24,6 +24,7 @@ webhooks:
   max_attempts: 3
   backoff_initial_ms: 100
   backoff_max_ms: 400
+  allow_internal_addresses: true  # the endpoints below listen on 127.0.0.1
 """
 
 
