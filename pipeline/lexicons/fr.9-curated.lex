@@ -763,3 +763,20 @@ affligeant	-2.2
 affligeants	-2.2
 affligeante	-2.2
 affligeantes	-2.2
+# Tournures de réclamation et d'éloge des réseaux sociaux : "on nous prend pour des pigeons",
+# "le SAV aux abonnés absents", "une bande de branquignols", "vous assurez", "problème réglé".
+aux abonnés absents	-2.2
+pour des pigeons	-2.5
+pour des cons	-2.5
+pour des idiots	-2.3
+branquignol	-2.0
+branquignols	-2.0
+bras cassés	-2.0
+vous assurez	2.0
+tu assures	2.0
+vous gérez	2.0
+tu gères	2.0
+problème réglé	1.8
+problème résolu	1.8
+réglé le problème	1.8
+résolu le problème	1.8
