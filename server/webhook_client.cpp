@@ -240,10 +240,6 @@ struct job {
   steady::time_point queued_at;
 };
 
-}  // namespace
-
-namespace {
-
 // The ranges of is_internal_address(), for an IPv4 address as a number.
 bool internal_v4(std::uint32_t a) noexcept {
   const auto in = [a](std::uint32_t network, int bits) { return (a >> (32 - bits)) == (network >> (32 - bits)); };
@@ -289,7 +285,7 @@ bool is_internal_address(std::string_view ip) noexcept {
 
 bool is_internal_host(std::string_view host) noexcept {
   std::string name(host);
-  for (char& c : name) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+  std::transform(name.begin(), name.end(), name.begin(), ascii_lower);
   if (!name.empty() && name.back() == '.') name.pop_back();  // the root: "localhost." is localhost
   return name == "localhost" || name.ends_with(".localhost") || is_internal_address(name);
 }
