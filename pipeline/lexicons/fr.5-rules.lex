@@ -16,6 +16,10 @@ guère	-0.74	negator
 ni	-0.74	negator
 # "peu fiable" = pas fiable : plus une négation qu'un atténuateur.
 peu	-0.6	negator
+moins	-0.5	negator
+au moins	0.0
+du moins	0.0
+plus ou moins	-0.3
 # Intensifieurs (> 0) et atténuateurs (< 0).
 très	0.293	booster
 trop	0.293	booster

@@ -780,3 +780,81 @@ problème réglé	1.8
 problème résolu	1.8
 réglé le problème	1.8
 résolu le problème	1.8
+# La conversation en ligne, second lot : ce que dit l'avis sans mot d'opinion du lexique de
+# pattern ("on s'est fait avoir", "ça vaut le détour", "je m'attendais à mieux", "vous vous
+# foutez du monde"), l'argot de l'éloge (chanmé, une tuerie, un seigneur, de folie) et les
+# tournures dont les mots, pris un à un, disent le contraire : "les yeux fermés" (pas
+# "fermé"), "ni top ni flop" (pas "top" nié), "je m'attendais au pire" (pas "pire").
+les yeux fermés	1.5
+vaut le détour	2.5
+valait le détour	2.5
+fait avoir	-2.0
+faire avoir	-1.8
+pour un pigeon	-2.5
+attendais à mieux	-1.5
+attendait à mieux	-1.5
+attendions à mieux	-1.5
+attendais mieux	-1.5
+attendais au pire	0.0
+attendant au pire	0.0
+se moque des	-2.2
+se moquent de	-2.2
+se moquent des	-2.2
+vous moquez de	-2.4
+vous moquez des	-2.4
+se fout du monde	-2.6
+se foutent du monde	-2.6
+vous foutez du monde	-2.6
+se foutent de	-2.4
+vous foutez de	-2.4
+débrouillez	-1.5
+ça pique	-1.2
+non mais allô	-2.0
+c'est claqué	-1.8
+la hess	-1.5
+cercle vicieux	-1.5
+pas la joie	-1.5
+rien de fou	-0.8
+rien de ouf	-0.8
+ni top ni flop	0.0
+je fais comment	-1.0
+on fait comment	-1.0
+toujours aucun	-1.2
+toujours aucune	-1.2
+regrette pas	1.5
+ne regrette pas	1.5
+regrette rien	1.5
+ne regrette rien	1.5
+pile à l'heure	1.5
+pile à temps	1.5
+très pro	2.0
+super pro	2.2
+hyper pro	2.2
+trop pro	2.0
+glacial	-1.8
+glaciale	-1.8
+malin	1.2
+maligne	1.2
+un seigneur	2.5
+c'est une tuerie	3.0
+une vraie tuerie	3.0
+chanmé	2.5
+de folie	1.5
+nul à chier	-3.2
+greenwashing	-2.0
+game changer	2.2
+must have	2.0
+big up	2.0
+bg	1.5
+aucune honte	-2.5
+sans aucune honte	-2.5
+aucun scrupule	-2.5
+sans scrupules	-2.3
+y a mieux	-1.2
+il y a mieux	-1.2
+vous êtes sérieux	-1.8
+t'es sérieux	-1.5
+# "foire" (la foire aux vins, la foire de Paris) se plie sur "foiré" (raté).
+foire aux	0.0
+foire de	0.0
+foire expo	0.0

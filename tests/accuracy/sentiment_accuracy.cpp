@@ -59,7 +59,9 @@ constexpr reference accuracy_floors[] = {
     {"amazonReviewSnippets", 0.571, 0.554},
     {"movieReviewSnippets", 0.416, 0.422},
     {"nytEditorialSnippets", 0.492, 0.552},
-    {"fr_dev", 0.785, 0.770},
+    // The French development set grew from 357 to 657 items (fr_dev.md): its floor is that of
+    // the larger set.
+    {"fr_dev", 0.785, 0.755},
     // Held out: a floor against regressions only. Nothing is tuned on it.
     {"fr_test", 0.665, 0.655},
 };
