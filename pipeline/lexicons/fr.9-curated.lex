@@ -282,7 +282,11 @@ bas	0
 grand	0.3
 grande	0.3
 # Homographes nés du pliage des accents : "équipe" (l'équipe) tombe sur "équipé", "après" sur
-# "âpres", "mur" sur "mûr", "prêt" (le prêt immobilier) est bien plus souvent un nom.
+# "âpres", "mur" sur "mûr", "prêt" (le prêt immobilier) est bien plus souvent un nom ; "foire"
+# (la foire aux vins, la foire de Paris) tombe sur "foiré" (raté).
+foire aux	0.0
+foire de	0.0
+foire expo	0.0
 équipe	0
 équipes	0
 après	0
@@ -847,14 +851,8 @@ must have	2.0
 big up	2.0
 bg	1.5
 aucune honte	-2.5
-sans aucune honte	-2.5
 aucun scrupule	-2.5
 sans scrupules	-2.3
 y a mieux	-1.2
-il y a mieux	-1.2
 vous êtes sérieux	-1.8
 t'es sérieux	-1.5
-# "foire" (la foire aux vins, la foire de Paris) se plie sur "foiré" (raté).
-foire aux	0.0
-foire de	0.0
-foire expo	0.0
