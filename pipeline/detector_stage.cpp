@@ -12,6 +12,7 @@
 #include <optional>
 #include <thread>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "pipeline/internal/wake_signal.h"
 #include "pipeline/mention_codec.h"
@@ -32,6 +33,9 @@ constexpr std::array<alert_kind, 3> all_kinds = {alert_kind::volume_spike, alert
 constexpr std::string_view tenant_state_key = "detector/t";
 constexpr std::string_view watch_state_prefix = "detector/w/";
 constexpr std::uint8_t checkpoint_version = 1;
+// Version 2 of the tenant's checkpoint adds the number of the last mention event seen; a
+// version 1 checkpoint (without it) is loaded, and nothing is replayed for its tenant.
+constexpr std::uint8_t tenant_checkpoint_version = 2;
 
 // A watch with an open alert is fed empty buckets so that the alert can resolve while the
 // watch is silent; past this many in one go the rest of the gap is skipped (the detector
@@ -48,6 +52,7 @@ std::int64_t floor_to(std::int64_t t, std::int64_t step) {
 
 void put_u32(std::uint32_t v, std::string* out) { out->append(reinterpret_cast<const char*>(&v), 4); }
 void put_i64(std::int64_t v, std::string* out) { out->append(reinterpret_cast<const char*>(&v), 8); }
+void put_u64(std::uint64_t v, std::string* out) { out->append(reinterpret_cast<const char*>(&v), 8); }
 void put_f64(double v, std::string* out) { out->append(reinterpret_cast<const char*>(&v), 8); }
 void put_str(std::string_view s, std::string* out) {
   put_u32(static_cast<std::uint32_t>(s.size()), out);
@@ -202,6 +207,8 @@ struct watch_state {
 struct tenant_state {
   std::int64_t max_seen = INT64_MIN;      // latest created_at that may move the watermark
   std::int64_t closed_until = INT64_MIN;  // crisis buckets starting before it are closed
+  std::uint64_t applied_seq = 0;          // event number of the last mention seen (0: none)
+  bool seq_known = true;                  // false: loaded from a checkpoint without it
   std::unordered_map<std::string, std::unique_ptr<watch_state>> watches;
   bool dirty = true;
 };
@@ -327,7 +334,21 @@ struct detector_stage::impl {
   std::optional<spike_window> spike;      // the window describe_spike() read last
   std::chrono::steady_clock::time_point last_checkpoint = std::chrono::steady_clock::now();
 
+  // Mention events logged after a tenant's checkpoint, [from, to], found by start() and
+  // replayed by the detector thread before it takes any batch.
+  struct replay_range {
+    std::string tenant;
+    std::uint64_t from, to;
+  };
+  std::vector<replay_range> replays;
+  hit_batch replay_batch;
+  std::vector<term> replay_terms;
+
   status load();
+  status plan_replay();
+  void replay();
+  void replay_mention(const std::string& tenant, std::uint64_t seq, std::string_view watches,
+                      std::string_view key_suffix);
   void run();
   void process(const hit_batch& b);
   watch_state* find_watch(const std::string& tenant, tenant_state& t, std::string_view watch);
@@ -353,10 +374,13 @@ status detector_stage::impl::load() {
       [&](std::string_view tenant, std::string_view key, std::string_view value) {
         if (key != tenant_state_key) return true;
         reader in(value);
-        if (in.raw<std::uint8_t>() != checkpoint_version) return true;
+        const auto version = in.raw<std::uint8_t>();
+        if (version != 1 && version != tenant_checkpoint_version) return true;
         tenant_state& t = tenants[std::string(tenant)];
         t.max_seen = in.raw<std::int64_t>();
         t.closed_until = in.raw<std::int64_t>();
+        t.seq_known = version == tenant_checkpoint_version;
+        if (t.seq_known) t.applied_seq = in.raw<std::uint64_t>();
         if (!in.ok()) tenants.erase(std::string(tenant));
         else t.dirty = false;
         return true;
@@ -406,6 +430,108 @@ status detector_stage::impl::load() {
       });
 }
 
+status detector_stage::impl::plan_replay() {
+  // Tenants with a checkpoint resume after its last mention event; tenants with an event log
+  // but no checkpoint yet (a crash in their first checkpoint interval), from the start.
+  std::vector<std::string> logged;
+  status s = db.scan_event_tenants([&](std::string_view tenant) {
+    logged.emplace_back(tenant);
+    return true;
+  });
+  if (!s.ok()) return s;
+  for (const std::string& tenant : logged) {
+    auto it = tenants.find(tenant);
+    if (it != tenants.end() && !it->second.seq_known) continue;
+    const std::uint64_t from = it == tenants.end() ? 1 : it->second.applied_seq + 1;
+    auto last = db.last_event_seq(tenant);
+    if (!last.ok()) return last.status();
+    if (*last >= from) replays.push_back({tenant, from, *last});
+  }
+  return status::ok_status();
+}
+
+void detector_stage::impl::replay() {
+  // The log's alerts and signals after the checkpoint: what the detectors found, and the
+  // writer stored and published, between the checkpoint and the crash. The replay finds them
+  // again; each one found exactly as logged is dropped rather than written and sent twice.
+  auto event_key = [](event_type type, std::string_view watches, std::string_view data) {
+    std::string key(1, static_cast<char>(type));
+    key.append(watches);
+    key.push_back('\n');
+    key.append(data);
+    return key;
+  };
+  for (const replay_range& r : replays) {
+    std::unordered_set<std::string> logged_findings;
+    (void)db.read_events(r.tenant, r.from, [&](std::uint64_t seq, std::string_view record) {
+      if (seq > r.to) return false;
+      auto e = decode_event_record(record);
+      if (e.ok() && e->type != event_type::mention) logged_findings.insert(event_key(e->type, e->watches, e->payload));
+      return true;
+    });
+    const std::size_t pending_before = pending.size();
+    (void)db.read_events(r.tenant, r.from, [&](std::uint64_t seq, std::string_view record) {
+      if (seq > r.to) return false;
+      auto e = decode_event_record(record);
+      if (e.ok() && e->type == event_type::mention) replay_mention(r.tenant, seq, e->watches, e->payload);
+      return true;
+    });
+    auto found_again = [&](const detector_output& o) {
+      return o.has_event && logged_findings.contains(event_key(o.type, o.watches, o.data));
+    };
+    pending.erase(std::remove_if(pending.begin() + static_cast<std::ptrdiff_t>(pending_before), pending.end(),
+                                 found_again),
+                  pending.end());
+  }
+  if (!replays.empty()) checkpoint(false);  // a second crash does not replay the same again
+  replays.clear();
+  replays.shrink_to_fit();
+}
+
+void detector_stage::impl::replay_mention(const std::string& tenant, std::uint64_t seq,
+                                          std::string_view watches, std::string_view key_suffix) {
+  auto record = db.get_mention(tenant, key_suffix);
+  if (!record.ok()) return;  // gone (retention) since it was logged
+  mention_view m;
+  if (!decode_mention(*record, &m).ok()) return;
+  // The hits the writer made of it (pipeline.cpp): one per watch, the terms the enricher
+  // extracted, the author as the series count it.
+  hit_batch& b = replay_batch;
+  b.clear();
+  const std::uint32_t tenant_offset = b.add_string(tenant);
+  const auto tenant_size = static_cast<std::uint32_t>(tenant.size());
+  replay_terms.clear();
+  extractor.extract(m.text, m.lang, &replay_terms);
+  for (const term& t : replay_terms) {
+    b.terms.push_back({t.hash, b.add_string(t.text), static_cast<std::uint32_t>(t.text.size())});
+  }
+  const std::uint32_t ref_offset = b.add_string(m.source);
+  b.strings.push_back('/');
+  b.strings.append(m.id);
+  const auto ref_size = static_cast<std::uint32_t>(b.strings.size() - ref_offset);
+  const std::uint64_t author_hash =
+      std::hash<std::string_view>{}(m.author_name.empty() ? m.author_id : m.author_name);
+  for_each_watch(watches, [&](std::string_view watch) {
+    watch_hit h{};
+    h.watch_offset = b.add_string(watch);
+    h.watch_size = static_cast<std::uint32_t>(watch.size());
+    h.ref_offset = ref_offset;
+    h.ref_size = ref_size;
+    h.terms_begin = 0;
+    h.terms_end = static_cast<std::uint32_t>(b.terms.size());
+    h.created_at_ms = m.created_at_ms;
+    h.sent = m.sent;
+    h.author_hash = author_hash;
+    b.hits.push_back(h);
+  });
+  b.groups.push_back({tenant_offset, tenant_size, 0, static_cast<std::uint32_t>(b.hits.size()), seq});
+  if (m.created_at_ms <= m.ingested_at_ms + options.max_future_ms) {
+    b.clocks.push_back({tenant_offset, tenant_size, m.created_at_ms});
+  }
+  process(b);
+  counters.replayed_mentions.fetch_add(1, std::memory_order_relaxed);
+}
+
 watch_state* detector_stage::impl::find_watch(const std::string& tenant, tenant_state& t,
                                               std::string_view watch) {
   auto it = t.watches.find(std::string(watch));
@@ -428,6 +554,10 @@ void detector_stage::impl::process(const hit_batch& b) {
   for (const auto& g : b.groups) {
     std::string tenant(b.str(g.tenant_offset, g.tenant_size));
     tenant_state& t = tenants[tenant];
+    if (g.last_seq > t.applied_seq) {
+      t.applied_seq = g.last_seq;
+      t.dirty = true;
+    }
     for (std::uint32_t i = g.hits_begin; i < g.hits_end; ++i) {
       const watch_hit& h = b.hits[i];
       watch_state* w = find_watch(tenant, t, b.str(h.watch_offset, h.watch_size));
@@ -693,9 +823,10 @@ void detector_stage::impl::checkpoint(bool all) {
     out.tenant = tenant;
     if (t.dirty || all) {
       std::string v;
-      v.push_back(static_cast<char>(checkpoint_version));
+      v.push_back(static_cast<char>(tenant_checkpoint_version));
       put_i64(t.max_seen, &v);
       put_i64(t.closed_until, &v);
+      put_u64(t.applied_seq, &v);
       out.records.push_back({storage::record_table::state, std::string(tenant_state_key), std::move(v)});
       t.dirty = false;
     }
@@ -756,6 +887,7 @@ void detector_stage::impl::hand_over() {
 }
 
 void detector_stage::impl::run() {
+  replay();
   // Without hits the thread still wakes this often, to checkpoint on time.
   const auto idle_wake = std::chrono::milliseconds(200);
   for (;;) {
@@ -800,6 +932,7 @@ detector_stage::~detector_stage() {
 status detector_stage::start(std::function<void()> notify) {
   if (impl_->started) return status::ok_status();
   status s = impl_->load();
+  if (s.ok()) s = impl_->plan_replay();
   if (!s.ok()) return s;
   impl_->refresh_gauges();
   impl_->notify = std::move(notify);

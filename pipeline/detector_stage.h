@@ -14,8 +14,17 @@
 // not close a year of buckets.
 //
 // State is checkpointed to the store (state table) every checkpoint_interval and at stop, and
-// loaded at start. After a crash (kill -9) the detectors resume from the last checkpoint: hits
-// stored since then are in storage and series but were not seen by the detectors.
+// loaded at start. A tenant's checkpoint records the number of the last mention event (its
+// event log, events.h) whose hits the detectors had seen. After a crash (kill -9), start()
+// finds the mention events logged after it, and the detector thread replays their hits from
+// storage before any new batch, one mention at a time, as the writer would have sent them:
+// the detectors end where they would have been without the crash. An alert or signal the
+// replay finds again is not stored or published twice when the log already holds it (it was
+// written before the crash); one the crash lost is. Limits: mentions that matched no watch
+// are not in the event log, so their event times do not move the replay's clock (the next
+// mentions move it); mentions out of order by more than the allowed lateness may be judged
+// late in one run and not in the other, as with any other batching; events older than the
+// log's retention are not replayed.
 //
 // Thread safety: push(), take_outputs() and has_outputs() from the pipeline's writer thread;
 // start() and stop() from the thread that owns the pipeline.
@@ -82,6 +91,7 @@ struct hit_batch {
   struct hit_group {
     std::uint32_t tenant_offset, tenant_size;
     std::uint32_t hits_begin, hits_end;
+    std::uint64_t last_seq;  // the tenant's event number of the group's last mention
   };
   struct packed_term {
     std::uint64_t hash;
@@ -131,6 +141,7 @@ struct detector_counters {
   std::atomic<std::uint64_t> signals{0};         // signals found or upgraded
   std::atomic<std::uint64_t> watches{0};         // watches with detector state
   std::atomic<std::uint64_t> state_bytes{0};     // their memory, as the detectors count it
+  std::atomic<std::uint64_t> replayed_mentions{0};  // read back from storage after a crash
 };
 
 class detector_stage {
@@ -140,8 +151,10 @@ class detector_stage {
   detector_stage(const detector_stage&) = delete;
   detector_stage& operator=(const detector_stage&) = delete;
 
-  // Loads checkpoints and open alerts, starts the thread. notify is called (from the detector
-  // thread) when outputs are waiting: it wakes the writer.
+  // Loads checkpoints and open alerts, finds the mention events logged after them (to replay
+  // first), starts the thread. Call it before the writer runs: what the log holds when it is
+  // called is replayed, what comes after arrives by push(). notify is called (from the
+  // detector thread) when outputs are waiting: it wakes the writer.
   status start(std::function<void()> notify);
   // Processes every pushed batch, checkpoints, and joins the thread. The outputs it leaves
   // are for the caller to write.

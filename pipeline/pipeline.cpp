@@ -337,6 +337,7 @@ void pipeline::impl::commit() {
       const std::string& tenant = b->request->tenant;
       const bool publish = sink && sink->wants_mentions(tenant);
       std::int64_t clock = INT64_MIN;
+      std::uint64_t last_seq = 0;  // of the group's last mention event
       const auto hits_begin = hits ? static_cast<std::uint32_t>(hits->hits.size()) : 0;
       for (const auto& e : b->entries) {
         const auto& ref = refs[i];
@@ -388,6 +389,7 @@ void pipeline::impl::commit() {
         encode_event_record(event_type::mention, watches,
                             storage::mention_key_suffix(key_scratch), &event_record);
         wg.add_event(tenant, *seq, event_record);
+        last_seq = *seq;
         if (publish) {
           events.push_back(stream_event{tenant, *seq, event_type::mention, std::string(watches),
                                         std::string(b->record(e))});
@@ -399,7 +401,7 @@ void pipeline::impl::commit() {
         if (hits_end > hits_begin || clock != INT64_MIN) {
           const auto offset = hits->add_string(tenant);
           const auto size = static_cast<std::uint32_t>(tenant.size());
-          if (hits_end > hits_begin) hits->groups.push_back({offset, size, hits_begin, hits_end});
+          if (hits_end > hits_begin) hits->groups.push_back({offset, size, hits_begin, hits_end, last_seq});
           if (clock != INT64_MIN) hits->clocks.push_back({offset, size, clock});
         }
       }

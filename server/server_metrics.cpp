@@ -123,6 +123,11 @@ status server_metrics::bind_detectors(const pipeline::detector_stage& d) {
   s = registry_.add_callback_counter("vigie_signals_total", "Weak signals found or upgraded.",
                                      load(c.signals));
   if (!s.ok()) return s;
+  s = registry_.add_callback_counter(
+      "vigie_detector_replayed_mentions_total",
+      "Mentions logged after the last detector checkpoint, replayed to the detectors at start-up.",
+      load(c.replayed_mentions));
+  if (!s.ok()) return s;
   s = registry_.add_callback_gauge("vigie_detector_watches", "Watches with detector state.",
                                    load(c.watches));
   if (!s.ok()) return s;

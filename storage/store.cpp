@@ -642,6 +642,19 @@ status store::read_events(std::string_view tenant, std::uint64_t from_seq, const
   return from_rocks(it->status());
 }
 
+status store::scan_event_tenants(const tenant_fn& fn) const {
+  bounded_iterator it(impl_->db.get(), impl_->cf[cf_events], std::string(), "\xff");
+  for (it->SeekToFirst(); it->Valid();) {
+    std::string_view key = view(it->key());
+    const std::size_t tenant_len = static_cast<unsigned char>(key[0]);
+    if (1 + tenant_len > key.size()) return corruption("event key too short");
+    const std::string tenant(key.substr(1, tenant_len));
+    if (!fn(tenant)) return status::ok_status();
+    it->Seek(slice(tenant_upper_bound(tenant)));
+  }
+  return from_rocks(it->status());
+}
+
 status store::put_record(record_table table, std::string_view tenant, std::string_view key,
                          std::string_view value) {
   std::string k;

@@ -196,6 +196,10 @@ class store {
   // until fn returns false.
   using event_fn = std::function<bool(std::uint64_t seq, std::string_view record)>;
   status read_events(std::string_view tenant, std::uint64_t from_seq, const event_fn& fn) const;
+  // Calls fn(tenant) for every tenant that has an event log, in key order, until fn returns
+  // false. One seek per tenant, whatever the length of its log.
+  using tenant_fn = std::function<bool(std::string_view tenant)>;
+  status scan_event_tenants(const tenant_fn& fn) const;
 
   // Records of a table (see record_table). put and delete are durable like a group commit.
   status put_record(record_table table, std::string_view tenant, std::string_view key,

@@ -244,6 +244,18 @@ TEST_F(store_test, event_log_is_numbered_per_tenant_read_in_order_and_trimmed) {
   }
   EXPECT_EQ(*db_->first_event_seq("acme"), 200u);
   EXPECT_EQ(*db_->last_event_seq("ab"), 1u);  // another tenant's log is untouched
+  std::vector<std::string> tenants;
+  ASSERT_TRUE(db_->scan_event_tenants([&](std::string_view t) {
+                   tenants.emplace_back(t);
+                   return true;
+                 }).ok());
+  EXPECT_EQ(tenants, (std::vector<std::string>{"ab", "acme"}));  // each once, however long its log
+  tenants.clear();
+  ASSERT_TRUE(db_->scan_event_tenants([&](std::string_view t) {
+                   tenants.emplace_back(t);
+                   return false;
+                 }).ok());
+  EXPECT_EQ(tenants.size(), 1u);  // stopped by the callback
   reopen();
   EXPECT_EQ(*db_->last_event_seq("acme"), 300u);
 }
