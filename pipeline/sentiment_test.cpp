@@ -239,6 +239,15 @@ TEST(sentiment, shipped_lexicons_score_e_reputation_mentions) {
   EXPECT_EQ(a.score("Watching Happy Feet tonight", "en").label, sentiment_label::neutral);
   // Prepositions that pattern's adjective lexicon scored ("sur" folds like "sûr").
   EXPECT_EQ(a.score("Le colis est sur la table depuis lundi", "fr").score, 0.0f);
+  // Reviews: expectations are not waiting, a negated phrase that starts with "pas" keeps its
+  // sign under "ne", "sans surprise" is no negated surprise.
+  EXPECT_EQ(label("Produit conforme à mes attentes", "fr"), pos);
+  EXPECT_EQ(label("Ne correspond pas à mes attentes", "fr"), neg);
+  EXPECT_EQ(label("Un film qui ne tient pas ses promesses", "fr"), neg);
+  EXPECT_EQ(label("Mauvaise surprise à l'ouverture du colis", "fr"), neg);
+  EXPECT_EQ(label("Je suis resté sur ma faim", "fr"), neg);
+  EXPECT_EQ(label("Film longuet, acteurs peu convaincants", "fr"), neg);
+  EXPECT_NE(label("Conforme, sans surprise", "fr"), neg);
 }
 
 // Bad input never crashes and never yields a score outside [-1, 1] or NaN.

@@ -146,6 +146,35 @@ laisse à désirer	-2.0
 laissent à désirer	-2.0
 comme prévu	0.5
 sans plus	-0.8
+# Avis de consommateurs : attentes, promesses, surprises. "Attente" (le temps d'attente) est
+# négatif ; "mes attentes" sont des espérances. Les formes qui commencent par "pas" portent leur
+# propre négation : "ne correspond pas à mes attentes", "ne tient pas ses promesses".
+mes attentes	0.0
+nos attentes	0.0
+vos attentes	0.0
+ses attentes	0.0
+à mes attentes	1.0
+à nos attentes	1.0
+aux attentes	1.0
+pas à mes attentes	-1.5
+pas à nos attentes	-1.5
+pas aux attentes	-1.5
+tient ses promesses	1.8
+tiennent leurs promesses	1.8
+pas ses promesses	-1.8
+pas leurs promesses	-1.8
+mauvaise surprise	-2.0
+mauvaises surprises	-2.0
+sans surprise	0.0
+sur ma faim	-1.5
+sur sa faim	-1.5
+sur notre faim	-1.5
+sur leur faim	-1.5
+sur votre faim	-1.5
+à oublier	-1.8
+cousu de fil blanc	-1.5
+publicité mensongère	-2.5
+travail d'amateur	-2.0
 # Expressions courantes : idiomes de l'éloge et de la plainte.
 bien foutu	2.0
 bien foutue	2.0

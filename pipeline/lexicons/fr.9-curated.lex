@@ -289,6 +289,8 @@ foire de	0.0
 foire expo	0.0
 équipe	0
 équipes	0
+taille	0
+tailles	0
 après	0
 mur	0
 murs	0
@@ -856,3 +858,23 @@ sans scrupules	-2.3
 y a mieux	-1.2
 vous êtes sérieux	-1.8
 t'es sérieux	-1.5
+# Adjectifs des avis (produits, hôtels, films) que pattern n'a pas.
+convaincant	1.5
+performant	1.5
+ergonomique	1.2
+époustouflant	2.8
+poignant	1.5
+longuet	-1.0
+prévisible	-0.6
+soporifique	-1.8
+lourdingue	-1.5
+insipide	-1.5
+inconfortable	-1.5
+exigu	-1.0
+inefficace	-1.5
+onéreux	-1.0
+onéreuse	-1.0
+taché	-1.2
+outré	-2.0
+calamiteux	-2.5
+calamiteuse	-2.5
