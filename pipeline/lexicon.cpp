@@ -49,6 +49,7 @@ std::string where(std::string_view file, int line) {
 // Regular inflections of the plain valence words (no other role), added when the lexicon
 // does not list them: English plurals ("idiot" -> "idiots"), French plurals and feminines
 // ("abîmé" -> "abimes", "abimee", "abimees"; "nul" -> "nulle", "nulles"; "beau" -> "beaux").
+// A word that starts a set phrase is inflected too; its forms start none.
 // A form shorter than min_inflected_bytes is left out: a short word plus a letter is
 // another word. Listed entries always win, and when two words give the same form the
 // first in byte order does, so that the table does not depend on hash-map order.
@@ -60,7 +61,9 @@ void add_inflections(std::unordered_map<std::string, lexicon_entry>& table, bool
     if (form.size() >= min_inflected_bytes) forms.emplace_back(std::move(form), base);
   };
   for (const auto& [key, e] : table) {
-    if (e.roles != role_valence || key.find(' ') != std::string::npos) continue;
+    // Starting a set phrase is no other role: "save" (2.2) still gives "saves" when "save
+    // your money" is listed.
+    if ((e.roles & ~role_phrase_start) != role_valence || key.find(' ') != std::string::npos) continue;
     const char last = key.back();
     if (!(last >= 'a' && last <= 'z')) continue;  // emoji, emoticons, numbers
     if (!french) {
@@ -84,8 +87,10 @@ void add_inflections(std::unordered_map<std::string, lexicon_entry>& table, bool
   }
   std::sort(forms.begin(), forms.end());
   for (auto& [form, base] : forms) {
-    const lexicon_entry base_entry = table.at(base);
-    table.try_emplace(std::move(form), base_entry);
+    lexicon_entry entry = table.at(base);
+    entry.roles &= static_cast<std::uint8_t>(~role_phrase_start);  // the phrases are the base's
+    entry.phrase_words = 0;
+    table.try_emplace(std::move(form), entry);
   }
 }
 

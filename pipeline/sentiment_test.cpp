@@ -15,7 +15,7 @@ std::shared_ptr<const lexicon_set> test_lexicons() {
                          "not\t-0.74\tnegator\nvery\t0.293\tbooster\nbut\t1.5\tcontrast\n"
                          "not bad\t1.5\n:)\t2.0\n<3\t1.9\nnever\t-0.74\tnegator\n"
                          "so\t0.293\tbooster\nand\t1\tscope_break\nwould\t0.6\tirrealis\n"
-                         "🙃\t-1.0\n🙃\t-0.74\tirony\n")
+                         "🙃\t-1.0\n🙃\t-0.74\tirony\nrefund accepted\t1.5\n")
                   .ok());
   EXPECT_TRUE(b.add_file("fr", "fr.test",
                          "bon\t2.0\nnul\t-2.3\nsuper\t2.3\nsuper\t0.35\tbooster\nbien\t1.5\n"
@@ -87,6 +87,11 @@ TEST(sentiment, regular_inflections_find_their_lexicon_entry) {
   // The builder adds regular plurals, and in French feminines ("nulle"), of plain valence
   // words: they score as the listed form.
   EXPECT_EQ(a.score("two refunds", "en").score, a.score("two refund", "en").score);
+  // "refund" starts a set phrase ("refund accepted") and still gets its plural; the plural
+  // starts no phrase.
+  EXPECT_LT(a.score("two refunds", "en").score, 0.0f);
+  EXPECT_GT(a.score("refund accepted", "en").score, 0.0f);
+  EXPECT_LT(a.score("refunds accepted", "en").score, 0.0f);
   EXPECT_LT(a.score("des arnaques", "fr").score, 0.0f);
   EXPECT_EQ(a.score("elle est nulle", "fr").score, a.score("elle est nul", "fr").score);
   EXPECT_EQ(a.score("des nulles", "fr").score, a.score("des nul", "fr").score);

@@ -256,3 +256,30 @@ hate it	-2.8
 sucks	-1.9
 so much fun	2.8
 cheers	1.5
+# Reviews: expectations, verdicts and advice. Negation works as for words ("didn't live up
+# to the hype", "did not meet my expectations"); advice that starts with a negator holds it.
+live up to	1.5
+lives up to	1.5
+lived up to	1.5
+does the job	1.5
+did the job	1.5
+gets the job done	1.8
+does what it says	1.5
+as described	1.0
+as advertised	1.0
+exceeded my expectations	2.5
+exceeded expectations	2.5
+exceeds expectations	2.5
+exceeded all expectations	2.5
+meet my expectations	1.2
+met my expectations	1.2
+meets my expectations	1.2
+five stars	2.5
+one star	-2.0
+zero stars	-2.5
+save your money	-2.0
+waste your time	-2.0
+don't waste	-1.8
+dont waste	-1.8
+do not waste	-1.8
+cheaply made	-1.8

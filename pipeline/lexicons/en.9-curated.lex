@@ -110,3 +110,8 @@ congrats	2.5
 hbd	2.0
 xoxo	2.0
 rip	-1.5
+# Words of reviews that VADER's lexicon lacks.
+nightmare	-2.5
+nightmarish	-2.5
+underwhelming	-1.8
+underwhelmed	-1.5
