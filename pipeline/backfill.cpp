@@ -139,7 +139,7 @@ void backfill_jobs::run(job& j) {
                    .neutral = m.sent.label == sentiment_label::neutral,
                    .sentiment_sum = m.sent.score,
                    .reach = static_cast<std::uint64_t>(effective_reach(m))},
-                  m.author_name.empty() ? m.author_id : m.author_name);
+                  author_key(m));
               ++matched;
             }
           }

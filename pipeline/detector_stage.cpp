@@ -289,6 +289,22 @@ bool alert_key_from_id(std::string_view id, std::string* key) {
   return false;
 }
 
+void hit_batch::add_mention_hits(std::string_view watches, std::string_view source, std::string_view id,
+                                 std::uint32_t terms_begin, std::int64_t created_at_ms, sentiment sent,
+                                 std::string_view author) {
+  const std::uint32_t ref_offset = add_string(source);
+  strings.push_back('/');
+  strings.append(id);
+  const auto ref_size = static_cast<std::uint32_t>(strings.size() - ref_offset);
+  const auto terms_end = static_cast<std::uint32_t>(terms.size());
+  const std::uint64_t author_hash = std::hash<std::string_view>{}(author);
+  for_each_watch(watches, [&](std::string_view watch) {
+    const std::uint32_t watch_offset = add_string(watch);
+    hits.push_back({watch_offset, static_cast<std::uint32_t>(watch.size()), ref_offset, ref_size, terms_begin,
+                    terms_end, created_at_ms, sent, author_hash});
+  });
+}
+
 void append_signal_prefix(std::string_view watch, std::string* out) {
   out->push_back(static_cast<char>(static_cast<unsigned char>(watch.size())));
   out->append(watch);
@@ -463,17 +479,13 @@ void detector_stage::impl::replay() {
   };
   for (const replay_range& r : replays) {
     std::unordered_set<std::string> logged_findings;
-    (void)db.read_events(r.tenant, r.from, [&](std::uint64_t seq, std::string_view record) {
-      if (seq > r.to) return false;
-      auto e = decode_event_record(record);
-      if (e.ok() && e->type != event_type::mention) logged_findings.insert(event_key(e->type, e->watches, e->payload));
-      return true;
-    });
     const std::size_t pending_before = pending.size();
     (void)db.read_events(r.tenant, r.from, [&](std::uint64_t seq, std::string_view record) {
       if (seq > r.to) return false;
       auto e = decode_event_record(record);
-      if (e.ok() && e->type == event_type::mention) replay_mention(r.tenant, seq, e->watches, e->payload);
+      if (!e.ok()) return true;
+      if (e->type == event_type::mention) replay_mention(r.tenant, seq, e->watches, e->payload);
+      else logged_findings.insert(event_key(e->type, e->watches, e->payload));
       return true;
     });
     auto found_again = [&](const detector_output& o) {
@@ -494,36 +506,15 @@ void detector_stage::impl::replay_mention(const std::string& tenant, std::uint64
   if (!record.ok()) return;  // gone (retention) since it was logged
   mention_view m;
   if (!decode_mention(*record, &m).ok()) return;
-  // The hits the writer made of it (pipeline.cpp): one per watch, the terms the enricher
-  // extracted, the author as the series count it.
+  // The hits the writer made of it (pipeline.cpp), with the terms the enricher extracted.
   hit_batch& b = replay_batch;
   b.clear();
   const std::uint32_t tenant_offset = b.add_string(tenant);
   const auto tenant_size = static_cast<std::uint32_t>(tenant.size());
   replay_terms.clear();
   extractor.extract(m.text, m.lang, &replay_terms);
-  for (const term& t : replay_terms) {
-    b.terms.push_back({t.hash, b.add_string(t.text), static_cast<std::uint32_t>(t.text.size())});
-  }
-  const std::uint32_t ref_offset = b.add_string(m.source);
-  b.strings.push_back('/');
-  b.strings.append(m.id);
-  const auto ref_size = static_cast<std::uint32_t>(b.strings.size() - ref_offset);
-  const std::uint64_t author_hash =
-      std::hash<std::string_view>{}(m.author_name.empty() ? m.author_id : m.author_name);
-  for_each_watch(watches, [&](std::string_view watch) {
-    watch_hit h{};
-    h.watch_offset = b.add_string(watch);
-    h.watch_size = static_cast<std::uint32_t>(watch.size());
-    h.ref_offset = ref_offset;
-    h.ref_size = ref_size;
-    h.terms_begin = 0;
-    h.terms_end = static_cast<std::uint32_t>(b.terms.size());
-    h.created_at_ms = m.created_at_ms;
-    h.sent = m.sent;
-    h.author_hash = author_hash;
-    b.hits.push_back(h);
-  });
+  for (const term& t : replay_terms) b.add_term(t.hash, t.text);
+  b.add_mention_hits(watches, m.source, m.id, 0, m.created_at_ms, m.sent, author_key(m));
   b.groups.push_back({tenant_offset, tenant_size, 0, static_cast<std::uint32_t>(b.hits.size()), seq});
   if (m.created_at_ms <= m.ingested_at_ms + options.max_future_ms) {
     b.clocks.push_back({tenant_offset, tenant_size, m.created_at_ms});

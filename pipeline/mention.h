@@ -68,6 +68,12 @@ void for_each_watch(std::string_view watches, Fn&& fn) {
   }
 }
 
+// What an author is counted as (top authors, a term's distinct authors): the name when the
+// mention gives one, else the id.
+inline std::string_view author_key(const mention_view& m) noexcept {
+  return m.author_name.empty() ? m.author_id : m.author_name;
+}
+
 // The reach the contract promises: reach if given, else the author's followers, else 0.
 inline std::int64_t effective_reach(const mention_view& m) noexcept {
   if (m.reach >= 0) return m.reach;

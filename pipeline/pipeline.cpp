@@ -245,7 +245,7 @@ void pipeline::impl::parse(ingest_request* request, parsed_batch* out, mention_p
         };
         append_view(m.watches, &en.watches_offset, &en.watches_size);
         // Top authors show names; an author known only by id is listed by id.
-        append_view(m.author_name.empty() ? m.author_id : m.author_name, &en.author_offset,
+        append_view(author_key(m), &en.author_offset,
                     &en.author_size);
         en.sent = m.sent;
         en.terms_begin = static_cast<std::uint32_t>(out->terms.size());
@@ -358,26 +358,15 @@ void pipeline::impl::commit() {
         if (watches.empty()) continue;
         for_each_watch(watches, [&](std::string_view watch) {
           wg.add_watch_hit(key, watch, e.delta, b->author(e));
-          if (!hits) return;
-          watch_hit h{};
-          h.watch_offset = hits->add_string(watch);
-          h.watch_size = static_cast<std::uint32_t>(watch.size());
-          h.ref_offset = hits->add_string(ref.source);
-          hits->strings.push_back('/');
-          hits->strings.append(ref.id);
-          h.ref_size = static_cast<std::uint32_t>(hits->strings.size() - h.ref_offset);
-          h.terms_begin = static_cast<std::uint32_t>(hits->terms.size());
+        });
+        if (hits) {
+          const auto terms_begin = static_cast<std::uint32_t>(hits->terms.size());
           for (std::uint32_t t = e.terms_begin; t < e.terms_end; ++t) {
             const auto& pt = b->terms[t];
-            hits->terms.push_back({pt.hash, hits->add_string(b->ids.substr(pt.text_offset, pt.text_size)),
-                                   pt.text_size});
+            hits->add_term(pt.hash, std::string_view(b->ids).substr(pt.text_offset, pt.text_size));
           }
-          h.terms_end = static_cast<std::uint32_t>(hits->terms.size());
-          h.created_at_ms = e.created_at_ms;
-          h.sent = e.sent;
-          h.author_hash = std::hash<std::string_view>{}(b->author(e));
-          hits->hits.push_back(h);
-        });
+          hits->add_mention_hits(watches, ref.source, ref.id, terms_begin, e.created_at_ms, e.sent, b->author(e));
+        }
         auto seq = next_seq(tenant);
         if (!seq.ok()) {
           s = seq.status();

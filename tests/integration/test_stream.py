@@ -185,6 +185,12 @@ def all_alerts(server, query=""):
             return out
 
 
+def alert_keys(alerts):
+    """What two runs of the same history must agree on, alert by alert."""
+    return sorted((a["id"], a["kind"], a["started_at"], a["detected_at"], a["state"], a.get("resolved_at"))
+                  for a in alerts)
+
+
 def settle_alerts(server, timeout=25):
     """Waits until the server's alerts stop changing and none is open (detectors run behind
     ingest); returns them."""
@@ -1044,14 +1050,11 @@ class crisis_test(unittest.TestCase):
 
     def test_replay_gives_the_same_alerts(self):
         """Determinism: the same history, in small batches, into a fresh server."""
-        def key(alerts):
-            return sorted((a["id"], a["kind"], a["started_at"], a["detected_at"], a["state"], a.get("resolved_at"))
-                          for a in alerts)
         with Server() as other:
             put_watches(other)
             ingest_all(other, self.history, 64)
             replayed = settle_alerts(other)
-            self.assertEqual(key(replayed), key(self.alerts),
+            self.assertEqual(alert_keys(replayed), alert_keys(self.alerts),
                              "first run:" + diagnosis(self.server) + "replay:" + diagnosis(other))
 
     def test_restart_keeps_alerts_and_the_log(self):
@@ -1082,9 +1085,6 @@ class crisis_test(unittest.TestCase):
     def test_kill_9_replays_what_the_detectors_had_not_checkpointed(self):
         """A crash loses no detection: the mentions logged after the detectors' last checkpoint
         are replayed to them at start-up, and what they had already found is not sent twice."""
-        def key(alerts):
-            return sorted((a["id"], a["kind"], a["started_at"], a["detected_at"], a["state"], a.get("resolved_at"))
-                          for a in alerts)
 
         def changes(events):
             return [(e["data"]["id"], e["data"]["change"], e["data"]["updated_at"]) for e in events]
@@ -1113,7 +1113,7 @@ class crisis_test(unittest.TestCase):
             after = settle_alerts(srv)
             # Every mention of the second part matched a watch, so is in the event log.
             replayed = metrics(srv).get("vigie_detector_replayed_mentions_total")
-            self.assertEqual(key(after), key(self.alerts), "without a crash:" + diagnosis(self.server) +
+            self.assertEqual(alert_keys(after), alert_keys(self.alerts), "without a crash:" + diagnosis(self.server) +
                              "with a crash:" + diagnosis(srv))
             with Feed(srv, "since=0&types=alert") as f:
                 logged = f.quiet(3)
