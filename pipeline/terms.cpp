@@ -462,8 +462,10 @@ struct term_extractor::impl {
   }
 
   // Short words are their own stems in every language: one cache entry serves them all.
+  // A mask rather than a branch: whether a word is short is a coin toss for the predictor.
   static stem_language key_language(std::size_t size, stem_language lang) noexcept {
-    return size >= min_stemmed_bytes ? lang : stem_language::none;
+    const std::uint8_t keep = static_cast<std::uint8_t>(-static_cast<int>(size >= min_stemmed_bytes));
+    return static_cast<stem_language>(static_cast<std::uint8_t>(lang) & keep);
   }
   // The bytes of a folded word of 1..16 bytes as two registers, zeros above its size (the
   // bytes after a word in `scan` are the next ones, folded or not).
