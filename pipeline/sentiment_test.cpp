@@ -21,7 +21,8 @@ std::shared_ptr<const lexicon_set> test_lexicons() {
                          "bon\t2.0\nnul\t-2.3\nsuper\t2.3\nsuper\t0.35\tbooster\nbien\t1.5\n"
                          "ne\t-0.74\tnegator\nn'\t-0.74\tnegator\npas\t-0.74\tnegator\n"
                          "mais\t1.5\tcontrast\ntrop\t0.293\tbooster\npas mal\t1.5\n"
-                         "arnaque\t-3.0\n😡\t-2.8\nque du bonheur\t3.0\n")
+                         "arnaque\t-3.0\n😡\t-2.8\nque du bonheur\t3.0\nrien\t-0.74\tnegator\n"
+                         "sert à rien\t-2.0\n")
                   .ok());
   return b.finish();
 }
@@ -133,6 +134,9 @@ TEST(sentiment, negation_is_asymmetric_and_negates_one_word) {
   EXPECT_GT(a.score("ce n'est pas mal", "fr").score, 0.0f);
   EXPECT_LT(a.score("ce n'est pas bon", "fr").score, 0.0f);
   EXPECT_LT(a.score("il n'est bon", "fr").score, 0.0f);  // "n'" alone negates too
+  // A negator inside the phrase holds the negation too: "ne ... rien" is one negation.
+  EXPECT_LT(a.score("ça ne sert à rien", "fr").score, 0.0f);
+  EXPECT_EQ(a.score("ça ne sert à rien", "fr").score, a.score("ça sert à rien", "fr").score);
 }
 
 TEST(sentiment, questions_names_hypotheticals_and_irony_are_not_plain_opinion) {
@@ -253,6 +257,16 @@ TEST(sentiment, shipped_lexicons_score_e_reputation_mentions) {
   EXPECT_EQ(label("Je suis resté sur ma faim", "fr"), neg);
   EXPECT_EQ(label("Film longuet, acteurs peu convaincants", "fr"), neg);
   EXPECT_NE(label("Conforme, sans surprise", "fr"), neg);
+  // A "ne" before a phrase with its own negator is the same negation; praise said by
+  // negating a complaint is praise.
+  EXPECT_EQ(label("Franchement, ça ne vaut pas le coup", "fr"), neg);
+  EXPECT_EQ(label("Mon colis n'est toujours pas arrivé", "fr"), neg);
+  EXPECT_EQ(label("Je n'ai toujours rien reçu", "fr"), neg);
+  EXPECT_EQ(label("Ils ne répondent plus depuis des semaines", "fr"), neg);
+  EXPECT_EQ(label("Rien ne va dans cette boutique", "fr"), neg);
+  EXPECT_GT(a.score("Je ne suis pas déçu", "fr").score, 0.3f);
+  EXPECT_EQ(label("Jamais eu de souci avec eux", "fr"), pos);
+  EXPECT_EQ(label("Je reviendrai sans hésiter", "fr"), pos);
 }
 
 // Bad input never crashes and never yields a score outside [-1, 1] or NaN.

@@ -215,3 +215,32 @@ c'est chaud	-1.0
 trop bien	2.8
 de rêve	2.5
 un régal	2.8
+# Négations qui font l'éloge ou la plainte : "pas déçu" est un compliment, pas une déception
+# atténuée ; "jamais eu de souci", un client content. Elles commencent par leur négation, qu'un
+# "ne" devant ne redouble pas ("je ne suis pas déçu", "rien ne va").
+pas déçu	1.5
+pas déçue	1.5
+pas déçus	1.5
+pas déçues	1.5
+jamais déçu	2.0
+jamais déçue	2.0
+jamais déçus	2.0
+jamais déçues	2.0
+jamais eu de problème	1.8
+jamais eu de problèmes	1.8
+jamais eu de souci	1.8
+jamais eu de soucis	1.8
+rien ne va	-1.8
+aucun intérêt	-1.5
+sans prévenir	-1.0
+sans hésiter	1.2
+sans hésitation	1.2
+ne répond plus	-2.0
+ne répondent plus	-2.0
+c'est le bazar	-1.5
+quel bazar	-1.5
+part en vrille	-1.8
+partent en vrille	-1.8
+changé ma vie	2.0
+prix ont flambé	-1.2
+flambée des prix	-1.2

@@ -878,3 +878,4 @@ taché	-1.2
 outré	-2.0
 calamiteux	-2.5
 calamiteuse	-2.5
+imbattable	2.0
