@@ -267,6 +267,11 @@ TEST(sentiment, shipped_lexicons_score_e_reputation_mentions) {
   EXPECT_GT(a.score("Je ne suis pas déçu", "fr").score, 0.3f);
   EXPECT_EQ(label("Jamais eu de souci avec eux", "fr"), pos);
   EXPECT_EQ(label("Je reviendrai sans hésiter", "fr"), pos);
+  EXPECT_GT(a.score("I wasn't disappointed", "en").score, 0.3f);
+  EXPECT_EQ(label("Never had a problem with them", "en"), pos);
+  EXPECT_EQ(label("Can't recommend enough", "en"), pos);
+  EXPECT_EQ(label("Customer service never answers", "en"), neg);
+  EXPECT_EQ(label("Thanks for nothing", "en"), neg);
 }
 
 // Bad input never crashes and never yields a score outside [-1, 1] or NaN.

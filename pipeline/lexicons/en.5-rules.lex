@@ -283,3 +283,31 @@ don't waste	-1.8
 dont waste	-1.8
 do not waste	-1.8
 cheaply made	-1.8
+# Praise said by negating a complaint ("wasn't disappointed", "never had a problem") is praise,
+# not a mild negated negative; complaints without an opinion word ("never answers", "nothing
+# works", "thanks for nothing"). Each starts with its negator, which it holds.
+not disappointed	1.5
+wasn't disappointed	1.5
+wasnt disappointed	1.5
+weren't disappointed	1.5
+never disappointed	1.8
+never disappoints	2.0
+didn't disappoint	1.5
+didnt disappoint	1.5
+never had a problem	1.8
+never had any problems	1.8
+never had an issue	1.8
+never had any issues	1.8
+can't recommend enough	2.8
+cant recommend enough	2.8
+would not recommend	-2.0
+wouldn't recommend	-2.0
+wouldnt recommend	-2.0
+never answers	-1.8
+never answered	-1.8
+never responds	-1.8
+never responded	-1.8
+never replied	-1.8
+nothing works	-2.0
+nothing worked	-2.0
+thanks for nothing	-2.5
