@@ -257,8 +257,22 @@ std::shared_ptr<const lexicon_set> lexicon_builder::finish() {
     }
     out.size_ = in.size();
   };
+  // Once every file is in: a phrase's negator may come from any of them.
+  auto mark_negations = [](std::unordered_map<std::string, lexicon_entry>& table) {
+    for (auto& [k, e] : table) {
+      if (k.find(' ') == std::string::npos) continue;
+      for (std::size_t from = 0; from <= k.size() && !e.holds_negation;) {
+        const std::size_t to = std::min(k.find(' ', from), k.size());
+        const auto word = table.find(k.substr(from, to - from));
+        e.holds_negation = word != table.end() && (word->second.roles & role_negator) != 0;
+        from = to + 1;
+      }
+    }
+  };
   add_inflections(impl_->en, false);
   add_inflections(impl_->fr, true);
+  mark_negations(impl_->en);
+  mark_negations(impl_->fr);
   build(impl_->en, set->en_);
   build(impl_->fr, set->fr_);
   return set;

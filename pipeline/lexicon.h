@@ -79,6 +79,9 @@ struct lexicon_entry {
   // With role_phrase_start: words in the longest set phrase it starts (2..max_phrase_words),
   // so that the engine tries only the lengths that exist.
   std::uint8_t phrase_words = 0;
+  // A set phrase with a negator among its words ("pas mal", "vaut pas le coup", "sert à
+  // rien"): it holds its negation, and a negator before it is the same one, not a second.
+  bool holds_negation = false;
 };
 
 // One language's entries in an open-addressing table keyed by folded term.

@@ -49,6 +49,19 @@ TEST(lexicon, terms_split_into_punctuation_are_skipped) {
   EXPECT_EQ(en.find("can't")->phrase_words, 3);
 }
 
+TEST(lexicon, a_phrase_with_a_negator_among_its_words_holds_its_negation) {
+  lexicon_builder b;
+  ASSERT_TRUE(b.add_file("fr", "fr.0-src.lex", "vaut pas le coup\t-2.0\nvaut le coup\t2.0\n").ok());
+  // The negator may come from a later file: phrases are marked once every file is in.
+  ASSERT_TRUE(b.add_file("fr", "fr.5-rules.lex", "pas\t-0.74\tnegator\n").ok());
+  auto set = b.finish();
+  const lexicon& fr = set->fr();
+  ASSERT_NE(fr.find("vaut pas le coup"), nullptr);
+  EXPECT_TRUE(fr.find("vaut pas le coup")->holds_negation);
+  EXPECT_FALSE(fr.find("vaut le coup")->holds_negation);
+  EXPECT_FALSE(fr.find("pas")->holds_negation);
+}
+
 TEST(lexicon, faces_the_tokenizer_cannot_see_are_skipped_and_new_roles_load) {
   lexicon_builder b;
   ASSERT_TRUE(b.add_file("en", "en.test",

@@ -205,15 +205,9 @@ sentiment sentiment_analyzer::run(std::string_view text, std::string_view lang, 
       for (std::size_t len = avail; len >= 2; --len) {
         const std::string_view key(scratch_.data(), ends[len]);
         if (const lexicon_entry* pe = lex->find(key); pe != nullptr && pe->roles != role_phrase_start) {
-          // "pas mal", "not bad", "vaut pas le coup", "toujours rien": a phrase with a negator
-          // in it holds its negation; a "ne" before it is the same negation ("ce n'est pas
-          // mal", "ça ne vaut pas le coup"), not a second one.
-          bool holds = (e->roles & role_negator) != 0;
-          for (std::size_t k = 1; k < len && !holds; ++k) {
-            const lexicon_entry* we = lex->find(tok.folded(tokens[i + k]));
-            holds = we != nullptr && (we->roles & role_negator) != 0;
-          }
-          u.holds_negation = holds;
+          // "pas mal", "vaut pas le coup": a "ne" before it is the same negation ("ce n'est
+          // pas mal", "ça ne vaut pas le coup"), not a second one.
+          u.holds_negation = pe->holds_negation;
           e = pe;
           u.phrase = true;
           u.tok_end = static_cast<std::uint16_t>(i + len);
