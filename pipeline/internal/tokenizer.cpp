@@ -113,8 +113,17 @@ bool is_elision_prefix(std::string_view raw) noexcept {
 // Emoticon as a whole whitespace-delimited chunk: "^^", ":-)", ">:(", "xD", "<3", ":'(".
 bool is_eye_or_mouth_o(char c) noexcept { return c == 'o' || c == 'O' || c == '0'; }
 
+// Faces the rules below do not see, that VADER's lexicon rates: a letter or an angle bracket
+// as the mouth (":c", ":l", ":<", ">:"), the horrified "D:" as its lexicon writes it ("d:"),
+// the cheer "\o/" and the wince ">.<". At most 3 bytes.
+constexpr std::string_view other_faces[] = {":c", ":-c", ":l", ":L", ":<", ":-<", ":>",
+                                            ">:", "<:", "d:", "\\o/", ">.<"};
+
 bool is_emoticon_chunk(std::string_view c) noexcept {
   if (c.size() < 2 || c.size() > 8) return false;
+  if (c.size() <= 3)
+    for (std::string_view face : other_faces)
+      if (c == face) return true;
   // Faces with letter eyes: "o_O", "O.o", "-_-", "T_T".
   if (c.size() == 3 && (c[1] == '_' || c[1] == '.') &&
       ((is_eye_or_mouth_o(c[0]) && is_eye_or_mouth_o(c[2]) && !(c[0] == '0' && c[2] == '0')) ||

@@ -48,6 +48,12 @@ TEST(tokenizer, emoji_emoticons_and_punctuation) {
   EXPECT_EQ(t.tokens()[3].count, 2);
   // "10:30" is a time, not an emoticon.
   EXPECT_EQ(folded_words(t, "at 10:30", false), (std::vector<std::string>{"at"}));
+  // Faces with a letter or an angle bracket for a mouth, and the cheer: one token each, not a
+  // letter that would take a word's valence ("l" is a word of VADER's lexicon).
+  t.tokenize("D: :c :l :< >: \\o/ >.<", false);
+  ASSERT_EQ(t.tokens().size(), 7u);
+  for (const auto& k : t.tokens()) EXPECT_EQ(k.kind, token_kind::emoticon) << k.raw;
+  EXPECT_EQ(t.folded(t.tokens()[0]), "d:");
 }
 
 TEST(tokenizer, html_escapes_repeated_mouths_and_lone_elisions) {
