@@ -237,6 +237,9 @@ TEST(sentiment, shipped_lexicons_score_e_reputation_mentions) {
   EXPECT_EQ(label("omg D:", "en"), neg);                // the face alone decides
   EXPECT_EQ(label("I lost my fave pen :l", "en"), neg);  // not the word "l" (+2)
   EXPECT_EQ(label("finally \\o/", "en"), pos);
+  // Everyday words VADER's lexicon lacks.
+  EXPECT_EQ(label("The food was incredible", "en"), pos);
+  EXPECT_EQ(label("Staff unhelpful, room filthy", "en"), neg);
   EXPECT_EQ(label("I don't like the new update", "en"), neg);
   EXPECT_EQ(a.score("Looks like rain tomorrow", "en").label, sentiment_label::neutral);
   // Irony, restriction, negation inside a set phrase, emoticons in French, escaped hearts.

@@ -115,3 +115,52 @@ nightmare	-2.5
 nightmarish	-2.5
 underwhelming	-1.8
 underwhelmed	-1.5
+# Everyday praise and complaint words that VADER's lexicon lacks (on its scale: "amazing" 2.8,
+# "good" 1.9, "awful" -2.0), British spellings of words it has, and words of food, comfort and
+# service. Left out as too often neutral: "lit", "fire", "slay", "late", "prompt", "smooth".
+incredible	2.8
+exceptional	2.6
+extraordinary	2.4
+phenomenal	3.0
+stellar	2.6
+spectacular	2.8
+tremendous	2.2
+marvellous	2.9
+exquisite	2.8
+legendary	2.2
+epic	2.0
+coolest	2.3
+favourite	2.0
+tasty	2.0
+yummiest	2.6
+comfy	1.8
+cozy	1.8
+cosy	1.8
+polite	1.6
+knowledgeable	1.6
+sturdy	1.4
+durable	1.4
+affordable	1.4
+stoked	2.4
+psyched	2.0
+atrocious	-3.0
+abysmal	-3.0
+unhelpful	-1.8
+deceptive	-2.2
+unreliable	-1.9
+mediocre	-1.4
+subpar	-1.6
+filthy	-2.5
+moldy	-2.2
+mouldy	-2.2
+stale	-1.3
+hungover	-1.6
+stranded	-1.8
+passed away	-2.0
+foul	-1.5
+grumpy	-1.6
+cranky	-1.6
+cringe	-1.6
+cringey	-1.8
+cringy	-1.8
+toxic	-2.4

@@ -55,15 +55,15 @@ constexpr reference vader_reference[] = {
 // figures reached (less a small margin) for the tweets and the French set. Raise them as the
 // engine improves; never lower them to make a change pass.
 constexpr reference accuracy_floors[] = {
-    {"tweets", 0.885, 0.715},
+    {"tweets", 0.888, 0.718},
     {"amazonReviewSnippets", 0.571, 0.554},
     {"movieReviewSnippets", 0.416, 0.422},
     {"nytEditorialSnippets", 0.492, 0.552},
     // The French development set grew from 357 to 657 items (fr_dev.md): its floor is that of
     // the larger set.
-    {"fr_dev", 0.785, 0.755},
+    {"fr_dev", 0.790, 0.758},
     // Held out: a floor against regressions only. Nothing is tuned on it.
-    {"fr_test", 0.665, 0.655},
+    {"fr_test", 0.685, 0.668},
 };
 
 struct item {
