@@ -240,6 +240,8 @@ TEST(sentiment, shipped_lexicons_score_e_reputation_mentions) {
   // Everyday words VADER's lexicon lacks.
   EXPECT_EQ(label("The food was incredible", "en"), pos);
   EXPECT_EQ(label("Staff unhelpful, room filthy", "en"), neg);
+  EXPECT_EQ(label("Personnel aux petits soins", "fr"), pos);
+  EXPECT_EQ(label("Le service peut mieux faire", "fr"), neg);
   EXPECT_EQ(label("I don't like the new update", "en"), neg);
   EXPECT_EQ(a.score("Looks like rain tomorrow", "en").label, sentiment_label::neutral);
   // Irony, restriction, negation inside a set phrase, emoticons in French, escaped hearts.

@@ -879,3 +879,36 @@ outré	-2.0
 calamiteux	-2.5
 calamiteuse	-2.5
 imbattable	2.0
+# Mots courants de l'éloge et de la plainte qui manquaient, relevés dans une liste de mots
+# d'avis et de tweets vérifiée mot à mot (pas dans les jeux d'évaluation). Écartés car souvent
+# neutres : "extra" (frais extra), "disponible", "calme", "coupé".
+soigné	1.5
+avantageux	1.2
+avantageuse	1.2
+réussite	1.8
+aux petits soins	2.2
+génialissime	3.0
+kiffant	2.0
+incontournable	1.5
+emballé	1.5
+reconnaissant	1.8
+reconnaissante	1.8
+au poil	2.0
+du tonnerre	2.2
+rapidité	1.5
+lenteur	-1.5
+se foutent	-1.8
+danger	-1.5
+ruineux	-1.5
+ruineuse	-1.5
+infâme	-2.5
+bondé	-1.0
+bordélique	-1.8
+désorganisé	-1.8
+mal organisé	-1.8
+désolant	-2.0
+peut mieux faire	-1.0
+déprimé	-2.0
+épuisant	-1.6
+crash	-1.8
+hs	-1.2
