@@ -35,6 +35,7 @@ constexpr std::string_view watch_state_prefix = "detector/w/";
 constexpr std::uint8_t checkpoint_version = 1;
 // Version 2 of the tenant's checkpoint adds the number of the last mention event seen; a
 // version 1 checkpoint (without it) is loaded, and nothing is replayed for its tenant.
+constexpr std::uint8_t tenant_checkpoint_version_without_seq = 1;
 constexpr std::uint8_t tenant_checkpoint_version = 2;
 
 // A watch with an open alert is fed empty buckets so that the alert can resolve while the
@@ -391,7 +392,7 @@ status detector_stage::impl::load() {
         if (key != tenant_state_key) return true;
         reader in(value);
         const auto version = in.raw<std::uint8_t>();
-        if (version != 1 && version != tenant_checkpoint_version) return true;
+        if (version != tenant_checkpoint_version_without_seq && version != tenant_checkpoint_version) return true;
         tenant_state& t = tenants[std::string(tenant)];
         t.max_seen = in.raw<std::int64_t>();
         t.closed_until = in.raw<std::int64_t>();

@@ -245,8 +245,7 @@ void pipeline::impl::parse(ingest_request* request, parsed_batch* out, mention_p
         };
         append_view(m.watches, &en.watches_offset, &en.watches_size);
         // Top authors show names; an author known only by id is listed by id.
-        append_view(author_key(m), &en.author_offset,
-                    &en.author_size);
+        append_view(author_key(m), &en.author_offset, &en.author_size);
         en.sent = m.sent;
         en.terms_begin = static_cast<std::uint32_t>(out->terms.size());
         if (!m.watches.empty()) {
