@@ -252,6 +252,7 @@ struct spike_window {
   std::string tenant, watch;
   std::int64_t from = 0, to = 0;
   doc_terms in, before;
+  written_forms forms;  // of the terms in the window, to show them as written
   std::vector<spike_sample> samples;
 };
 
@@ -344,6 +345,7 @@ struct detector_stage::impl {
   std::unordered_map<std::string, tenant_state> tenants;
   term_extractor extractor;
   std::vector<term> term_scratch;
+  std::vector<term_span> span_scratch;
   std::vector<term> hit_terms;
   std::vector<alert_transition> transitions;
   std::vector<weak_signal> found;
@@ -377,8 +379,11 @@ struct detector_stage::impl {
   void describe_spike(const std::string& tenant, const std::string& watch, const watch_state& w,
                       alert_state* a);
   void count_window(const std::string& tenant, const std::string& watch, std::int64_t from,
-                    std::int64_t to, doc_terms* out, std::vector<spike_sample>* samples);
+                    std::int64_t to, doc_terms* out, std::vector<spike_sample>* samples,
+                    written_forms* forms);
   void on_signal(const std::string& tenant, const std::string& watch, const weak_signal& s);
+  // The signal's term as its sample mentions write it; the term itself when none can be read.
+  std::string written_form(const std::string& tenant, const weak_signal& s);
   void checkpoint(bool all);
   void hand_over();
   void refresh_gauges();
@@ -550,8 +555,22 @@ void detector_stage::impl::process(const hit_batch& b) {
       t.applied_seq = g.last_seq;
       t.dirty = true;
     }
+    // Event time moves with each hit, as if the mentions had come one by one: a batch of
+    // history spans hours, and a window must close before the mentions of the windows after it
+    // are counted (a signal detector turns away mentions too far ahead of its open windows).
+    // The batch's clock bounds each step: a hit that may not move the watermark (too far in
+    // the future) moves it no further than the batch's other mentions do.
+    std::int64_t batch_clock = INT64_MIN;
+    for (const auto& c : b.clocks) {
+      if (b.str(c.tenant_offset, c.tenant_size) == tenant) batch_clock = std::max(batch_clock, c.max_created_at_ms);
+    }
     for (std::uint32_t i = g.hits_begin; i < g.hits_end; ++i) {
       const watch_hit& h = b.hits[i];
+      if (const std::int64_t now = std::min(h.created_at_ms, batch_clock); now > t.max_seen) {
+        t.max_seen = now;
+        t.dirty = true;
+        advance(tenant, t);
+      }
       watch_state* w = find_watch(tenant, t, b.str(h.watch_offset, h.watch_size));
       if (!w) continue;
       w->dirty = true;
@@ -693,8 +712,8 @@ void detector_stage::impl::describe_spike(const std::string& tenant, const std::
     spike->watch = watch;
     spike->from = a->started_at;
     spike->to = a->updated_at;
-    count_window(tenant, watch, a->started_at, a->updated_at, &spike->in, &spike->samples);
-    count_window(tenant, watch, a->started_at - 24 * 3600 * 1000, a->started_at, &spike->before, nullptr);
+    count_window(tenant, watch, a->started_at, a->updated_at, &spike->in, &spike->samples, &spike->forms);
+    count_window(tenant, watch, a->started_at - 24 * 3600 * 1000, a->started_at, &spike->before, nullptr, nullptr);
   }
   const doc_terms& in = spike->in;
   const doc_terms& before = spike->before;
@@ -708,6 +727,7 @@ void detector_stage::impl::describe_spike(const std::string& tenant, const std::
   }
   struct scored {
     double score;
+    std::uint64_t hash;
     const std::string* text;
   };
   std::vector<scored> ranked;
@@ -720,14 +740,16 @@ void detector_stage::impl::describe_spike(const std::string& tenant, const std::
     const double spike_share = (entry.second + 0.5) / spike_docs;
     const double lift = spike_share / base_share;
     if (lift < 1.5) continue;  // as common before the spike: not what it is about
-    ranked.push_back({spike_share * std::log(lift), &entry.first});
+    ranked.push_back({spike_share * std::log(lift), hash, &entry.first});
   }
   std::sort(ranked.begin(), ranked.end(), [](const scored& x, const scored& y) {
     return x.score != y.score ? x.score > y.score : *x.text < *y.text;
   });
   a->top_terms.clear();
   for (std::size_t i = 0; i < ranked.size() && i < options.top_terms; ++i) {
-    a->top_terms.push_back(*ranked[i].text);
+    // As the spike's mentions write it ("remboursement", not the stem "rembours").
+    std::string form = spike->forms.most_frequent(ranked[i].hash);
+    a->top_terms.push_back(form.empty() ? *ranked[i].text : std::move(form));
   }
   std::sort(samples.begin(), samples.end(), [&](const spike_sample& x, const spike_sample& y) {
     if (negative_kind && x.score != y.score) return x.score < y.score;
@@ -742,7 +764,7 @@ void detector_stage::impl::describe_spike(const std::string& tenant, const std::
 
 void detector_stage::impl::count_window(const std::string& tenant, const std::string& watch,
                                         std::int64_t from, std::int64_t to, doc_terms* out,
-                                        std::vector<spike_sample>* samples) {
+                                        std::vector<spike_sample>* samples, written_forms* forms) {
   std::size_t scanned = 0;
   (void)db.scan_watch_mentions(
       storage::mention_scan{.tenant = tenant, .from_ms = from, .to_ms = to, .after_suffix = {}}, watch,
@@ -750,7 +772,13 @@ void detector_stage::impl::count_window(const std::string& tenant, const std::st
         mention_view m;
         if (!decode_mention(record, &m).ok()) return true;
         term_scratch.clear();
-        extractor.extract(m.text, m.lang, &term_scratch);
+        if (forms != nullptr) {
+          span_scratch.clear();
+          extractor.extract(m.text, m.lang, &term_scratch, &span_scratch);
+          forms->add(m.text, term_scratch, span_scratch);
+        } else {
+          extractor.extract(m.text, m.lang, &term_scratch);
+        }
         for (const term& t : term_scratch) {
           auto& entry = out->df[t.hash];
           if (entry.second++ == 0) entry.first.assign(t.text);
@@ -766,12 +794,32 @@ void detector_stage::impl::count_window(const std::string& tenant, const std::st
       });
 }
 
+std::string detector_stage::impl::written_form(const std::string& tenant, const weak_signal& s) {
+  const std::uint64_t hash = term_hash(s.term);
+  written_forms forms;
+  for (const std::string& ref : s.sample_mention_ids) {
+    const auto slash = ref.find('/');  // "source/id"; sources hold no '/'
+    if (slash == std::string::npos) continue;
+    auto record = db.find_mention(tenant, std::string_view(ref).substr(0, slash), std::string_view(ref).substr(slash + 1));
+    mention_view m;
+    if (!record.ok() || !decode_mention(*record, &m).ok()) continue;
+    term_scratch.clear();
+    span_scratch.clear();
+    extractor.extract(m.text, m.lang, &term_scratch, &span_scratch);
+    forms.add(m.text, term_scratch, span_scratch, hash);
+  }
+  std::string form = forms.most_frequent(hash);
+  return form.empty() ? s.term : form;
+}
+
 void detector_stage::impl::on_signal(const std::string& tenant, const std::string& watch,
                                      const weak_signal& s) {
   std::string json = "{\"watch\":";
   append_json_string(watch, &json);
   json.append(",\"term\":");
   append_json_string(s.term, &json);
+  json.append(",\"label\":");
+  append_json_string(written_form(tenant, s), &json);
   json.append(",\"level\":\"");
   json.append(to_string(s.level));
   json.append("\",\"first_seen\":\"");

@@ -7,7 +7,8 @@
 //
 // Event time: a tenant's watermark is the latest created_at of its stored mentions minus
 // allowed_lateness; a bucket (crisis) or window (signals) is closed, and judged, once the
-// watermark passes its end. Mentions older than a closed bucket are still stored and counted
+// watermark passes its end. The watermark moves hit by hit, not batch by batch: a batch of
+// history that spans hours is judged as if its mentions had come one at a time. Mentions older than a closed bucket are still stored and counted
 // in series, but detectors do not see them. Replaying history at full speed therefore gives
 // the same alerts and signals, with the same detected_at, as living through it. A created_at
 // further than max_future_ms past its ingestion time moves no watermark: one wrong clock must
@@ -63,9 +64,9 @@ struct detector_options {
   std::size_t queue_batches = 64;
   // Wall-clock period of state checkpoints; bounds what a crash makes the detectors miss.
   std::chrono::milliseconds checkpoint_interval{60 * 1000};
-  // What an alert shows of its spike: top terms and sample mentions, taken from the newest
-  // max_scanned stored mentions of the spike window, against as many just before it (the
-  // baseline). The reading is on the alert's path, before it is written and sent: 500 and
+  // What an alert shows of its spike: top terms (shown as the mentions write them, not as
+  // stems) and sample mentions, taken from the newest max_scanned stored mentions of the
+  // spike window, against as many just before it (the baseline). The reading is on the alert's path, before it is written and sent: 500 and
   // 500 are enough to rank terms and keep it to a few milliseconds.
   std::size_t top_terms = 8;
   std::size_t sample_mentions = 5;

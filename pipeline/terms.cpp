@@ -2,6 +2,7 @@
 
 #include <libstemmer.h>
 
+#include <algorithm>
 #include <array>
 #include <cassert>
 #include <bit>
@@ -431,6 +432,7 @@ struct term_extractor::impl {
   impl() : stems(stem_sets), seen(seen_mask + 1) {
     buffer.resize(max_terms_per_mention * max_term_bytes + slack_bytes);
     items.resize(max_scan_items);
+    sources.resize(max_scan_items);
     french = sb_stemmer_new("french", "UTF_8");
     english = sb_stemmer_new("english", "UTF_8");
   }
@@ -582,7 +584,11 @@ struct term_extractor::impl {
     return true;
   }
 
-  void extract(std::string_view text, std::string_view lang, std::vector<term>* out);
+  // with_spans: also where each term was read from, in `sources` and then *spans (a separate
+  // instantiation: the hot path does not pay for it).
+  template <bool with_spans>
+  void extract(std::string_view text, std::string_view lang, std::vector<term>* out, std::vector<term_span>* spans);
+  template <bool with_spans>
   void scan_text(std::string_view text, stem_language language);
 
   std::string buffer;  // the texts of this mention's terms; sized for the worst case once
@@ -603,6 +609,7 @@ struct term_extractor::impl {
   char stem_text[max_term_word_bytes + slack_bytes];
   std::size_t long_size = 0;
   std::uint64_t long_hash = 0;
+  std::vector<term_span> sources;  // with_spans: the bytes of the text each item was read from
 
   static const stopword_set& shared_stopwords() {
     static const stopword_set set;
@@ -613,6 +620,7 @@ struct term_extractor::impl {
 // First pass: splits the text into words and tags, folded into `scan`, drops stopwords,
 // and starts loading the stem-cache sets of the words. The cache is a megabyte: fetched
 // one word at a time, its misses would be paid one after the other.
+template <bool with_spans>
 void term_extractor::impl::scan_text(std::string_view text, stem_language language) {
   item_count = 0;
   const std::size_t n = text.size();
@@ -680,6 +688,7 @@ void term_extractor::impl::scan_text(std::string_view text, stem_language langua
         }
         if (e > i + 1) {
           if (letter && fits && size <= max_term_word_bytes + 1) {
+            if constexpr (with_spans) sources[item_count] = {static_cast<std::uint32_t>(i), static_cast<std::uint32_t>(e)};
             items[item_count++] = {word_hash_padded(tag, size), static_cast<std::uint32_t>(used_scan),
                                    static_cast<std::uint8_t>(size), true, false};
             used_scan += size;
@@ -700,6 +709,7 @@ void term_extractor::impl::scan_text(std::string_view text, stem_language langua
     // is counted in full, but bytes are written only up to fold_limit: past
     // max_term_word_bytes the word is dropped.
     char* const word = folded + used_scan;
+    const std::size_t word_begin = i;
     std::size_t e = i, size = 0;
     bool digits_only = true;
     for (;;) {
@@ -752,6 +762,7 @@ void term_extractor::impl::scan_text(std::string_view text, stem_language langua
       mix = word_hash_padded(word, size);
     }
     __builtin_prefetch(stem_set(mix));
+    if constexpr (with_spans) sources[item_count] = {static_cast<std::uint32_t>(word_begin), static_cast<std::uint32_t>(e)};
     // Written always, kept unless a stopword: phrases skip stopwords ("rappel de produit").
     // No branch: whether a word is a stopword is a coin toss for the branch predictor.
     const bool keep = !stopwords.contains(a, size);
@@ -764,9 +775,11 @@ void term_extractor::impl::scan_text(std::string_view text, stem_language langua
   }
 }
 
-void term_extractor::impl::extract(std::string_view text, std::string_view lang, std::vector<term>* terms) {
+template <bool with_spans>
+void term_extractor::impl::extract(std::string_view text, std::string_view lang, std::vector<term>* terms,
+                                   std::vector<term_span>* spans) {
   const stem_language language = language_of(lang);
-  scan_text(text, language);
+  scan_text<with_spans>(text, language);
   // Second pass: stems, then the terms in order of first appearance.
   out = terms;
   used = 0;
@@ -782,13 +795,20 @@ void term_extractor::impl::extract(std::string_view text, std::string_view lang,
   std::uint32_t previous_offset = 0;
   std::uint64_t previous_hash = 0;
   u128 previous_first = 0;
+  std::size_t previous_item = 0;
   for (std::size_t k = 0; k < item_count; ++k) {
     const item& it = items[k];
     if (added >= max_terms_per_mention) break;
     const char* const form = folded + it.offset;
     if (it.tag) {
       copy_piece(next(), form);
-      commit(it.hash, it.size);
+      if constexpr (with_spans) {
+        const std::size_t before = added;
+        commit(it.hash, it.size);
+        if (added != before) spans->push_back(sources[k]);
+      } else {
+        commit(it.hash, it.size);
+      }
       previous_size = 0;
       continue;
     }
@@ -796,7 +816,11 @@ void term_extractor::impl::extract(std::string_view text, std::string_view lang,
     std::size_t size;
     u128 first;
     const std::uint64_t sh = stem(next(), form, it.size, it.hash, language, &size, &first);
+    [[maybe_unused]] const std::size_t before = added;
     const std::uint32_t offset = commit(sh, size);
+    if constexpr (with_spans) {
+      if (added != before) spans->push_back(sources[k]);
+    }
     if (previous_size != 0 && added < max_terms_per_mention) {
       // "previous stem". Nearly always both fit 16 bytes, and are written from registers:
       // reading back stems written a moment ago, from several stores, would stall.
@@ -813,14 +837,48 @@ void term_extractor::impl::extract(std::string_view text, std::string_view lang,
         to[previous_size] = ' ';
         move_piece(to + previous_size + 1, buffer.data() + offset);
       }
+      [[maybe_unused]] const std::size_t before_phrase = added;
       commit(bigram_hash(previous_hash, sh), previous_size + 1 + size);
+      if constexpr (with_spans) {
+        if (added != before_phrase) spans->push_back({sources[previous_item].begin, sources[k].end});
+      }
     }
     previous_offset = offset;
     previous_size = size;
     previous_hash = sh;
     previous_first = first;
+    if constexpr (with_spans) previous_item = k;
   }
   out = nullptr;
+}
+
+void written_forms::add(std::string_view text, std::span<const term> terms, std::span<const term_span> spans,
+                        std::uint64_t only) {
+  std::string form;
+  for (std::size_t i = 0; i < terms.size() && i < spans.size(); ++i) {
+    if (only != 0 && terms[i].hash != only) continue;
+    const term_span span = spans[i];
+    if (span.begin >= span.end || span.end > text.size() || span.end - span.begin > max_form_bytes) continue;
+    form.clear();
+    for (char c : text.substr(span.begin, span.end - span.begin)) {
+      const bool space = byte_class[static_cast<unsigned char>(c)] & byte_space;
+      if (!space) form.push_back(c);
+      else if (!form.empty() && form.back() != ' ') form.push_back(' ');
+    }
+    std::vector<tally>& seen = forms_[terms[i].hash];
+    auto it = std::find_if(seen.begin(), seen.end(), [&](const tally& t) { return t.form == form; });
+    if (it != seen.end()) ++it->count;
+    else if (seen.size() < max_forms_per_term) seen.push_back({form, 1});
+  }
+}
+
+std::string written_forms::most_frequent(std::uint64_t term_hash) const {
+  auto it = forms_.find(term_hash);
+  if (it == forms_.end()) return {};
+  const tally* best = nullptr;
+  for (const tally& t : it->second)
+    if (best == nullptr || t.count > best->count) best = &t;
+  return best != nullptr ? best->form : std::string();
 }
 
 term_extractor::term_extractor() : impl_(std::make_unique<impl>()) {}
@@ -829,7 +887,12 @@ term_extractor::term_extractor(term_extractor&&) noexcept = default;
 term_extractor& term_extractor::operator=(term_extractor&&) noexcept = default;
 
 void term_extractor::extract(std::string_view text, std::string_view lang, std::vector<term>* out) {
-  impl_->extract(text, lang, out);
+  impl_->extract<false>(text, lang, out, nullptr);
+}
+
+void term_extractor::extract(std::string_view text, std::string_view lang, std::vector<term>* out,
+                             std::vector<term_span>* spans) {
+  impl_->extract<true>(text, lang, out, spans);
 }
 
 }  // namespace vigie::pipeline

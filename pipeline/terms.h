@@ -36,7 +36,9 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <span>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 namespace vigie::pipeline {
@@ -62,6 +64,14 @@ struct term {
   std::string_view text;    // valid until the next extract()
 };
 
+// Where a term was read from: bytes [begin, end) of the text, at its first appearance. A
+// phrase runs from its first word to the end of its second, with the stopwords between:
+// "rappel produit" may come from "Rappel de produits".
+struct term_span {
+  std::uint32_t begin = 0;
+  std::uint32_t end = 0;
+};
+
 // term_hash() sets this bit for phrases ("word word") and clears it for the other kinds, so
 // that a phrase is known from its hash alone.
 inline constexpr std::uint64_t phrase_hash_bit = std::uint64_t{1} << 63;
@@ -85,10 +95,48 @@ class term_extractor {
   // ISO 639-1 ("fr", "EN", "en-GB"); it only picks the stemmer. Never fails: invalid UTF-8
   // bytes separate words.
   void extract(std::string_view text, std::string_view lang, std::vector<term>* out);
+  // The same terms, and for each term appended to *out the span of the text it was read
+  // from, appended to *spans: to show a term as people wrote it ("grev" -> "grèves"; see
+  // written_form()). A little slower than the other extract(); for reports, not for every mention.
+  void extract(std::string_view text, std::string_view lang, std::vector<term>* out, std::vector<term_span>* spans);
 
  private:
   struct impl;
   std::unique_ptr<impl> impl_;
+};
+
+// The forms terms are written in, tallied over some texts, to show a term as people write it
+// rather than as a stem: "grev sncf" as "grève à la SNCF", "rembours" as "remboursement".
+//
+//   vigie::pipeline::written_forms forms;
+//   for (const auto& m : sample_mentions) {
+//     terms.clear(); spans.clear();
+//     extractor.extract(m.text, m.lang, &terms, &spans);
+//     forms.add(m.text, terms, spans);
+//   }
+//   std::string label = forms.most_frequent(signal_term_hash);  // "" if no text had it
+class written_forms {
+ public:
+  // Longest form kept, in bytes; longer ones (a phrase with many stopwords between its words)
+  // are not shown.
+  static constexpr std::size_t max_form_bytes = 128;
+  // Distinct forms tallied per term; later ones are not counted.
+  static constexpr std::size_t max_forms_per_term = 8;
+
+  // One text's terms and their spans, as extract() gave them. only: when not 0, only the
+  // term of that hash is tallied.
+  void add(std::string_view text, std::span<const term> terms, std::span<const term_span> spans,
+           std::uint64_t only = 0);
+  // The form the term has most often, its runs of white space made one space; on a tie the
+  // one seen first. Empty when no text had the term.
+  std::string most_frequent(std::uint64_t term_hash) const;
+
+ private:
+  struct tally {
+    std::string form;
+    std::uint32_t count;
+  };
+  std::unordered_map<std::uint64_t, std::vector<tally>> forms_;
 };
 
 }  // namespace vigie::pipeline

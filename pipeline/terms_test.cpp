@@ -198,5 +198,66 @@ TEST(TermHash, BigramHashCombinesWordHashes) {
   EXPECT_NE(term_hash("gel"), term_hash("@gel"));
 }
 
+// Each term with the text it was read from, as extract() with spans gives them.
+std::vector<std::pair<std::string, std::string>> spans_of(term_extractor& ex, std::string_view text,
+                                                          std::string_view lang) {
+  std::vector<term> terms, plain;
+  std::vector<term_span> spans;
+  ex.extract(text, lang, &terms, &spans);
+  ex.extract(text, lang, &plain);
+  EXPECT_EQ(terms.size(), spans.size());
+  EXPECT_EQ(terms.size(), plain.size());  // the same terms either way
+  std::vector<std::pair<std::string, std::string>> out;
+  for (std::size_t i = 0; i < terms.size() && i < spans.size(); ++i) {
+    EXPECT_EQ(terms[i].hash, plain[i].hash);
+    EXPECT_LT(spans[i].begin, spans[i].end);
+    EXPECT_LE(spans[i].end, text.size());
+    out.emplace_back(terms[i].text, std::string(text.substr(spans[i].begin, spans[i].end - spans[i].begin)));
+  }
+  return out;
+}
+
+using pairs = std::vector<std::pair<std::string, std::string>>;
+
+TEST(TermExtractor, SpansAreWhereTermsWereRead) {
+  term_extractor ex;
+  EXPECT_EQ(spans_of(ex, "Grève SNCF : les trains à l'arrêt #GreveSNCF @Borel_FR", "fr"),
+            (pairs{{"grev", "Grève"}, {"sncf", "SNCF"}, {"grev sncf", "Grève SNCF"}, {"train", "trains"},
+                   {"arret", "arrêt"}, {"train arret", "trains à l'arrêt"}, {"#grevesncf", "#GreveSNCF"},
+                   {"@borel_fr", "@Borel_FR"}}));
+  // A repeated term keeps the span of its first appearance; URLs and numbers are skipped.
+  EXPECT_EQ(spans_of(ex, "rappel de produits https://x.fr/a 2024 Rappel  produit", "fr"),
+            (pairs{{"rappel", "rappel"}, {"produit", "produits"}, {"rappel produit", "rappel de produits"}}));
+  EXPECT_TRUE(spans_of(ex, "", "fr").empty());
+}
+
+TEST(WrittenForms, MostFrequentFormOfATerm) {
+  term_extractor ex;
+  written_forms forms;
+  std::vector<term> terms;
+  std::vector<term_span> spans;
+  for (std::string_view text : {"GRÈVES à la SNCF", "grève à la SNCF demain", "Grève à la\t  SNCF", "grève à la SNCF !"}) {
+    terms.clear();
+    spans.clear();
+    ex.extract(text, "fr", &terms, &spans);
+    forms.add(text, terms, spans);
+  }
+  EXPECT_EQ(forms.most_frequent(term_hash("grev sncf")), "grève à la SNCF");
+  EXPECT_EQ(forms.most_frequent(term_hash("grev")), "grève");
+  EXPECT_EQ(forms.most_frequent(term_hash("demain")), "demain");
+  EXPECT_EQ(forms.most_frequent(term_hash("absent")), "");
+
+  // White space inside a form is one space; on a tie the first form seen wins.
+  written_forms one;
+  for (std::string_view text : {"Grève à la\t  SNCF", "GRÈVE à la SNCF"}) {
+    terms.clear();
+    spans.clear();
+    ex.extract(text, "fr", &terms, &spans);
+    one.add(text, terms, spans, term_hash("grev sncf"));
+  }
+  EXPECT_EQ(one.most_frequent(term_hash("grev sncf")), "Grève à la SNCF");
+  EXPECT_EQ(one.most_frequent(term_hash("grev")), "") << "only the term asked for is tallied";
+}
+
 }  // namespace
 }  // namespace vigie::pipeline

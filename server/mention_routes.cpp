@@ -10,7 +10,8 @@
 #include "server/router.h"
 #include "storage/keys.h"
 
-// POST /v1/mentions, GET /v1/mentions, GET /v1/watches/{id}/mentions.
+// POST /v1/mentions, GET /v1/mentions, GET /v1/mentions/{source}/{id},
+// GET /v1/watches/{id}/mentions.
 
 namespace vigie::server {
 
@@ -81,6 +82,62 @@ void router::post_mentions(http_request&& req, std::string_view tenant, reply_fn
   reply(std::move(res));
 }
 
+namespace {
+
+bool parse_explain(std::string_view value, bool* explain) {
+  if (value != "true" && value != "false") return false;
+  *explain = value == "true";
+  return true;
+}
+
+http_response explain_error(unsigned version, bool keep_alive) {
+  return router::error(400, "bad_request", "query parameter 'explain' must be true or false", version, keep_alive);
+}
+
+}  // namespace
+
+http_response router::get_mention(const http_request& req, std::string_view tenant, std::string_view source,
+                                  std::string_view id) {
+  const unsigned version = req.version();
+  const bool keep_alive = req.keep_alive();
+  std::vector<std::pair<std::string, std::string>> params;
+  if (!internal::request_params(req, &params)) {
+    return error(400, "bad_request", "malformed query string", version, keep_alive);
+  }
+  bool explain = false;
+  for (const auto& [key, value] : params) {
+    if (key != "explain") {
+      return error(400, "bad_request", "unknown query parameter '" + key + "'", version, keep_alive);
+    }
+    if (!parse_explain(value, &explain)) return explain_error(version, keep_alive);
+  }
+  auto record = ctx_.db.find_mention(tenant, source, id);
+  if (!record.ok()) {
+    if (record.status().code() == status_code::not_found) {
+      return internal::not_found_response(req, "no mention '" + std::string(source) + "/" + std::string(id) + "'");
+    }
+    if (record.status().code() == status_code::corruption) {
+      return error(500, "corrupt_record", record.status().message(), version, keep_alive);
+    }
+    return error(503, "storage_unavailable", record.status().message(), version, keep_alive);
+  }
+  pipeline::mention_view m;
+  if (status s = pipeline::decode_mention(*record, &m); !s.ok()) {
+    return error(500, "corrupt_record", s.message(), version, keep_alive);
+  }
+  std::string body;
+  if (explain) {
+    pipeline::mention_enricher explainer(ctx_.lexicons);
+    pipeline::explanation why;
+    pipeline::mention_view scored = m;
+    explainer.explain(scored, &why);
+    pipeline::append_explained_json(m, why, &body);
+  } else {
+    pipeline::append_enriched_json(m, &body);
+  }
+  return json_response(200, std::move(body), version, keep_alive);
+}
+
 http_response router::list_mentions(const http_request& req, std::string_view tenant,
                                     std::string_view watch) {
   const unsigned version = req.version();
@@ -126,11 +183,7 @@ http_response router::list_mentions(const http_request& req, std::string_view te
       }
       want_sentiment = value;
     } else if (key == "explain") {
-      if (value != "true" && value != "false") {
-        return error(400, "bad_request", "query parameter 'explain' must be true or false",
-                     version, keep_alive);
-      }
-      explain = value == "true";
+      if (!parse_explain(value, &explain)) return explain_error(version, keep_alive);
     } else if (key == "lang") {
       want_lang = value;
     } else if (key == "source") {

@@ -104,6 +104,7 @@ std::string_view route_of(std::string_view path) {
     return path.ends_with("/ack") ? "/v1/alerts/{id}/ack" : "/v1/alerts/{id}";
   }
   if (path.starts_with("/v1/webhooks/")) return "/v1/webhooks/{id}";
+  if (path.starts_with("/v1/mentions/")) return "/v1/mentions/{source}/{id}";
   if (!path.starts_with("/v1/watches/")) return "other";
   std::string_view rest = path.substr(std::string_view("/v1/watches/").size());
   auto slash = rest.find('/');
@@ -126,11 +127,11 @@ static int hex_value(char c) {
   return -1;
 }
 
-bool percent_decode(std::string_view in, std::string* out) {
+static bool percent_decode(std::string_view in, bool plus_is_space, std::string* out) {
   out->clear();
   for (std::size_t i = 0; i < in.size(); ++i) {
     char c = in[i];
-    if (c == '+') {
+    if (c == '+' && plus_is_space) {
       out->push_back(' ');
     } else if (c == '%') {
       if (i + 2 >= in.size()) return false;
@@ -144,6 +145,9 @@ bool percent_decode(std::string_view in, std::string* out) {
   }
   return true;
 }
+
+bool percent_decode(std::string_view in, std::string* out) { return percent_decode(in, true, out); }
+bool percent_decode_path(std::string_view in, std::string* out) { return percent_decode(in, false, out); }
 
 bool parse_query(std::string_view query, std::vector<std::pair<std::string, std::string>>* out) {
   out->clear();
@@ -292,6 +296,19 @@ void router::handle(http_request&& req, reply_fn reply) {
     if (verb == http::verb::post) return post_mentions(std::move(req), *tenant, std::move(answer));
     if (verb == http::verb::get) return answer(list_mentions(req, *tenant, {}));
     return method_not_allowed("GET, POST");
+  }
+  if (path.starts_with("/v1/mentions/")) {
+    // /v1/mentions/{source}/{id}: the source is one segment; the id is the rest of the path
+    // (ids may hold '/'), each percent-decoded.
+    std::string_view rest = path.substr(std::string_view("/v1/mentions/").size());
+    const auto slash = rest.find('/');
+    std::string source, id;
+    if (slash == std::string_view::npos || !percent_decode_path(rest.substr(0, slash), &source) ||
+        !percent_decode_path(rest.substr(slash + 1), &id) || source.empty() || id.empty()) {
+      return fail(404, "not_found", "no route for " + std::string(path) + " (GET /v1/mentions/{source}/{id})");
+    }
+    if (verb == http::verb::get) return answer(get_mention(req, *tenant, source, id));
+    return method_not_allowed("GET");
   }
   if (path == "/v1/watches") {
     if (verb == http::verb::get) return answer(list_watches(req, *tenant));

@@ -80,6 +80,10 @@ class router {
   // GET /v1/mentions (watch empty) and GET /v1/watches/{id}/mentions.
   http_response list_mentions(const http_request& req, std::string_view tenant,
                               std::string_view watch);
+  // GET /v1/mentions/{source}/{id}: one mention by its idempotency key, as alerts and
+  // signals name their sample mentions ("source/id").
+  http_response get_mention(const http_request& req, std::string_view tenant, std::string_view source,
+                            std::string_view id);
 
   // watch_routes.cpp
   void put_watch(const http_request& req, std::string_view tenant, const std::string& id, reply_fn reply);
@@ -110,8 +114,10 @@ class router {
   router_context ctx_;
 };
 
-// Decodes %XX and '+'; false on malformed percent-encoding.
+// Decodes %XX and '+' (a query string's space); false on malformed percent-encoding.
 bool percent_decode(std::string_view in, std::string* out);
+// Decodes %XX in a path, where '+' is itself; false on malformed percent-encoding.
+bool percent_decode_path(std::string_view in, std::string* out);
 
 // Splits "a=1&b=x%20y" into decoded pairs; returns false on malformed percent-encoding.
 bool parse_query(std::string_view query, std::vector<std::pair<std::string, std::string>>* out);

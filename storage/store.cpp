@@ -499,6 +499,27 @@ result<std::string> store::get_mention(std::string_view tenant, std::string_view
   return value;
 }
 
+result<std::string> store::find_mention(std::string_view tenant, std::string_view source, std::string_view id,
+                                        std::string* key_suffix) const {
+  if (!valid_source(source) || id.empty() || id.size() > max_id_bytes) return not_found("no such mention");
+  // The dedup entry holds the mention's created_at, which completes its key.
+  std::string key, value;
+  append_dedup_key(tenant, source, id, &key);
+  rocksdb::Status s = impl_->db->Get(rocksdb::ReadOptions(), impl_->cf[cf_dedup], slice(key), &value);
+  if (s.IsNotFound()) return not_found("no such mention");
+  if (!s.ok()) return from_rocks(s);
+  if (value.size() != 8) return corruption("dedup entry of " + std::string(source) + "/" + std::string(id) + " is not a time");
+  mention_key mk{.tenant = tenant, .created_at_ms = decode_time(value.data()), .source = source, .id = id};
+  key.clear();
+  append_mention_key(mk, &key);
+  auto record = get_mention(tenant, mention_key_suffix(key));
+  if (record.ok() && key_suffix != nullptr) key_suffix->assign(mention_key_suffix(key));
+  if (!record.ok() && record.status().code() == status_code::not_found) {
+    return corruption("mention " + std::string(source) + "/" + std::string(id) + " has a dedup entry but no record");
+  }
+  return record;
+}
+
 result<bool> store::watch_has_mention(std::string_view tenant, std::string_view watch_id,
                                       std::string_view key_suffix) const {
   std::string key;

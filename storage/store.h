@@ -161,6 +161,11 @@ class store {
   // The record of a mention by its key suffix (as from a scan or an event); not_found if absent.
   result<std::string> get_mention(std::string_view tenant, std::string_view key_suffix) const;
 
+  // The record of a mention by its idempotency key (source, id), and its key suffix in
+  // *key_suffix when not null; not_found if the tenant has no such mention.
+  result<std::string> find_mention(std::string_view tenant, std::string_view source, std::string_view id,
+                                   std::string* key_suffix = nullptr) const;
+
   // Whether the mention (key suffix as from a scan) is indexed for the watch.
   result<bool> watch_has_mention(std::string_view tenant, std::string_view watch_id,
                                  std::string_view key_suffix) const;

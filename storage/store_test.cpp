@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <map>
 #include <random>
+#include <tuple>
 
 namespace vigie::storage {
 namespace {
@@ -67,6 +68,27 @@ TEST_F(store_test, tenants_cannot_see_each_other) {
   ASSERT_TRUE(db_->find_existing(refs, found).ok());
   EXPECT_TRUE(found[0]);
   EXPECT_FALSE(found[1]);
+}
+
+TEST_F(store_test, a_mention_is_found_by_source_and_id) {
+  put("acme", -5000, "a/b", "before 1970");
+  put("acme", 2000, "x", "acme-x");
+  put("acme2", 2000, "x", "acme2-x");
+  std::string suffix;
+  auto got = db_->find_mention("acme", "twitter", "a/b", &suffix);
+  ASSERT_TRUE(got.ok()) << got.status().to_string();
+  EXPECT_EQ(*got, "before 1970");
+  auto key = decode_mention_key_suffix(suffix);
+  ASSERT_TRUE(key.ok());
+  EXPECT_EQ(key->created_at_ms, -5000);
+  EXPECT_EQ(key->source, "twitter");
+  EXPECT_EQ(key->id, "a/b");
+  EXPECT_EQ(*db_->find_mention("acme2", "twitter", "x"), "acme2-x");
+  for (auto [tenant, source, id] : {std::tuple{"acme", "twitter", "y"}, {"acme", "news", "x"}, {"nobody", "twitter", "x"},
+                                    {"acme", "bad source!", "x"}, {"acme", "twitter", ""}}) {
+    auto missing = db_->find_mention(tenant, source, id);
+    EXPECT_EQ(missing.status().code(), status_code::not_found) << tenant << " " << source << " " << id;
+  }
 }
 
 TEST_F(store_test, cursor_continues_after_the_last_key_seen) {

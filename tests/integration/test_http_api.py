@@ -312,6 +312,38 @@ class api_test(unittest.TestCase):
         self.assertIn("love", [item["token"].lower() for item in why["items"]])
         self.assertEqual(why["label"], "positive")
 
+    def test_one_mention_by_source_and_id(self):
+        # Alerts and signals name their sample mentions "source/id": each can be fetched.
+        status, body = self.server.ingest([
+            self.m(1, text="Remboursement refusé, une arnaque", lang="fr"),
+            self.m(2, id="tw/42+x y", text="Love the new Borel app!", lang="en")])
+        self.assertEqual(body["accepted"], 2, body)
+        listed = {m["id"]: m for m in self.mine()}
+        status, got = self.server.json("GET", f"/v1/mentions/{self.source}/m1")
+        self.assertEqual(status, 200, got)
+        contracts.check("EnrichedMention", got)
+        self.assertEqual(got, listed["m1"])
+        # An id may hold '/', '+' and spaces: the rest of the path, percent-decoded.
+        status, got = self.server.json("GET", f"/v1/mentions/{self.source}/tw/42+x%20y")
+        self.assertEqual((status, got.get("id")), (200, "tw/42+x y"), got)
+        status, got = self.server.json("GET", f"/v1/mentions/{self.source}/tw%2F42%2Bx%20y?explain=true")
+        self.assertEqual(status, 200, got)
+        contracts.check("EnrichedMention", got)
+        self.assertIn("love", [item["token"].lower() for item in got["explanation"]["items"]])
+        for path in (f"/v1/mentions/{self.source}/m9", f"/v1/mentions/nosuchsource/m1",
+                     f"/v1/mentions/{self.source}/", "/v1/mentions/only-a-source", "/v1/mentions/bad%zz/m1"):
+            status, got = self.server.json("GET", path)
+            self.assert_error(status, got, 404, "not_found")
+        status, got = self.server.json("GET", f"/v1/mentions/{self.source}/m1", key="globex")
+        self.assert_error(status, got, 404, "not_found")  # another tenant's mention does not exist
+        status, got = self.server.json("GET", f"/v1/mentions/{self.source}/m1?explain=yes")
+        self.assert_error(status, got, 400, "bad_request")
+        status, got = self.server.json("GET", f"/v1/mentions/{self.source}/m1?limit=3")
+        self.assert_error(status, got, 400, "bad_request")
+        status, hdrs, data = self.server.request("DELETE", f"/v1/mentions/{self.source}/m1")
+        self.assert_error(status, json.loads(data), 405, "method_not_allowed")
+        self.assertEqual(hdrs["allow"], "GET")
+
     def test_tenants_are_isolated(self):
         self.server.ingest([self.m(1, text="acme secret")], key="acme")
         self.server.ingest([self.m(1, text="globex secret")], key="globex")

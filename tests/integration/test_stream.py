@@ -805,6 +805,131 @@ class idle_timeout_test(unittest.TestCase):
         live.close()
 
 
+# -- weak signals ------------------------------------------------------------------------------
+#
+# Five-minute signal windows, so that the detector's warm-up (48 windows) and history fit in a
+# short test: 14 hours of steady Borel background from hundreds of accounts, and from hour 9 a
+# new complaint, chargers that overheat, that doubles every 40 minutes.
+
+SIGNAL_CONFIG = """
+detectors:
+  signal_window_seconds: 300
+"""
+SIGNAL_BASE = (int(time.time() * 1000) // DAY) * DAY - 2 * DAY
+SIGNAL_ONSET = SIGNAL_BASE + 9 * HOUR
+SIGNAL_END = SIGNAL_BASE + 14 * HOUR
+SIGNAL_BACKGROUND = [
+    "Borel ouvre un nouveau magasin à {city}", "J'adore Borel, super service à {city}",
+    "Borel is great, love their {product}", "Nouvelle pub Borel pour le {product} ce soir",
+    "Livraison Borel du {product} reçue à {city}", "Très bon accueil chez Borel {city} aujourd'hui",
+    "Borel {product} on sale this weekend", "Avis sur le {product} Borel ? Je compare",
+]
+SIGNAL_WORDS = {"city": ["Lyon", "Lille", "Nantes", "Paris", "Rennes", "Toulouse"],
+                "product": ["casque", "téléphone", "ordinateur", "routeur", "montre", "enceinte"]}
+SIGNAL_EMERGING = ["Mon chargeur Borel surchauffe, c'est normal ?", "Le chargeur Borel surchauffe encore",
+                   "Attention, chargeur Borel qui surchauffe", "Chargeur Borel en SURCHAUFFE, il a fondu",
+                   "Quelqu'un d'autre a un chargeur Borel qui surchauffe ?"]
+
+
+def signal_history():
+    rng = random.Random(20261123)
+    out = []
+    for start in range(SIGNAL_BASE, SIGNAL_END + HOUR, BUCKET):
+        n = len(out)
+        for _ in range(rng.randint(8, 12)):
+            text = rng.choice(SIGNAL_BACKGROUND).format(**{k: rng.choice(v) for k, v in SIGNAL_WORDS.items()})
+            out.append({"id": f"bg-{len(out)}", "text": text, "source": "twitter", "lang": "fr",
+                        "created_at": start + rng.randrange(BUCKET), "author": {"id": f"u{rng.randrange(400)}"}})
+        if SIGNAL_ONSET <= start < SIGNAL_END:
+            k = (start - SIGNAL_ONSET) // BUCKET
+            for _ in range(min(12, int(2 ** (k / 8)))):
+                out.append({"id": f"hot-{len(out)}", "text": rng.choice(SIGNAL_EMERGING), "source": "forum",
+                            "lang": "fr", "created_at": start + rng.randrange(BUCKET),
+                            "author": {"id": f"w{rng.randrange(1000)}"}})
+        assert len(out) > n
+    out.sort(key=lambda m: m["created_at"])
+    return out
+
+
+class weak_signal_test(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.server = Server(config=SIGNAL_CONFIG).start()
+        put_watches(cls.server)
+        cls.history = signal_history()
+        cls.feed = Collector(cls.server, "types=signal")
+        ingest_all(cls.server, cls.history, 500)
+        deadline = time.time() + 25
+        cls.signals = []
+        while time.time() < deadline:
+            status, body = cls.server.json("GET", "/v1/watches/borel/signals?limit=500")
+            assert status == 200, body
+            cls.signals = body["signals"]
+            if any(s["term"] == "surchauff" for s in cls.signals):
+                break
+            time.sleep(0.3)
+        time.sleep(0.5)
+        cls.events = cls.feed.stop()
+
+    @classmethod
+    def tearDownClass(cls):
+        code = cls.server.stop()
+        cls.server.cleanup()
+        assert code == 0, f"vigie exited with {code} after SIGTERM"
+
+    def test_the_new_complaint_is_a_signal_shown_as_written(self):
+        terms = {s["term"]: s for s in self.signals}
+        self.assertIn("surchauff", terms, f"signals: {sorted(terms)}")
+        s = terms["surchauff"]
+        contracts.check("Signal", s)
+        # The stem is the detector's key; the label is how the mentions write it.
+        self.assertEqual(s["label"], "surchauffe", s)
+        self.assertGreaterEqual(rfc3339_ms(s["detected_at"]), SIGNAL_ONSET)
+        self.assertLess(rfc3339_ms(s["detected_at"]), SIGNAL_END)
+        self.assertGreater(s["growth"], 1)
+        for other in self.signals:
+            # Only the new complaint's words grew; the background is steady.
+            self.assertTrue(any(other["label"].lower() in m["text"].lower() for m in self.history
+                                if m["id"].startswith("hot-")), other)
+
+    def test_batching_does_not_change_the_signals(self):
+        """The same history in batches of 37 or in one go: event time moves mention by mention."""
+        def keys(signals):
+            return sorted((x["term"], x["level"], x["detected_at"], x["first_seen"], x["count"]) for x in signals)
+        for batch in (37, len(self.history)):
+            with Server(config=SIGNAL_CONFIG) as other:
+                put_watches(other)
+                ingest_all(other, self.history, batch)
+                deadline, got = time.time() + 20, []
+                while time.time() < deadline:
+                    status, body = other.json("GET", "/v1/watches/borel/signals?limit=500")
+                    got = body["signals"]
+                    if keys(got) == keys(self.signals):
+                        break
+                    time.sleep(0.3)
+                self.assertEqual(keys(got), keys(self.signals), f"batches of {batch}")
+
+    def test_sample_mentions_can_be_read(self):
+        s = next(s for s in self.signals if s["term"] == "surchauff")
+        self.assertTrue(s["sample_mention_ids"], s)
+        for ref in s["sample_mention_ids"]:
+            status, m = self.server.json("GET", f"/v1/mentions/{ref}")
+            self.assertEqual(status, 200, (ref, m))
+            contracts.check("EnrichedMention", m)
+            self.assertEqual(f"{m['source']}/{m['id']}", ref)
+            self.assertIn("surchauffe", m["text"].lower())
+            self.assertIn("borel", m["watches"])
+
+    def test_signals_are_on_the_feed_as_listed(self):
+        on_feed = [e["data"] for e in self.events if e["type"] == "signal"]
+        for e in on_feed:
+            contracts.check("Signal", e)
+        listed = {(s["term"], s["level"]): s for s in self.signals}
+        self.assertTrue(on_feed)
+        for e in on_feed:
+            self.assertEqual(listed.get((e["term"], e["level"])), e)
+
+
 # -- crisis alerts -----------------------------------------------------------------------------
 
 class crisis_test(unittest.TestCase):
@@ -877,6 +1002,9 @@ class crisis_test(unittest.TestCase):
             self.assertNotIn("resolved_at", a)
             self.assertTrue(a["top_terms"], a)
             self.assertTrue(any(stem in term for term in a["top_terms"] for stem in SPIKE_STEMS), a["top_terms"])
+            # As the mentions write them ("remboursement refusé"), not as stems ("rembours refus").
+            for term in a["top_terms"]:
+                self.assertTrue(any(term in text for text in CRISIS + BACKGROUND["borel"]), (term, a["top_terms"]))
             if a["kind"] == "negative_spike":
                 for ref in a["sample_mention_ids"]:
                     self.assertIn("/spike-", ref, "a negative spike's samples are its negative mentions")
