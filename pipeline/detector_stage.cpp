@@ -9,6 +9,7 @@
 #include <cstring>
 #include <map>
 #include <mutex>
+#include <numeric>
 #include <optional>
 #include <thread>
 #include <unordered_map>
@@ -347,6 +348,7 @@ struct detector_stage::impl {
   std::vector<term> term_scratch;
   std::vector<term_span> span_scratch;
   std::vector<term> hit_terms;
+  std::vector<std::uint32_t> hit_order;  // process()'s scratch: a group's hits in event-time order
   std::vector<alert_transition> transitions;
   std::vector<weak_signal> found;
   std::vector<detector_output> pending;  // made by this thread, handed over in one go
@@ -558,13 +560,20 @@ void detector_stage::impl::process(const hit_batch& b) {
     // Event time moves with each hit, as if the mentions had come one by one: a batch of
     // history spans hours, and a window must close before the mentions of the windows after it
     // are counted (a signal detector turns away mentions too far ahead of its open windows).
-    // The batch's clock bounds each step: a hit that may not move the watermark (too far in
-    // the future) moves it no further than the batch's other mentions do.
+    // The hits of a batch are taken in event-time order, so that a batch sent newest first
+    // (as many sources list them) is not judged late by its own newest mention. The batch's
+    // clock bounds each step: a hit that may not move the watermark (too far in the future)
+    // moves it no further than the batch's other mentions do.
     std::int64_t batch_clock = INT64_MIN;
     for (const auto& c : b.clocks) {
       if (b.str(c.tenant_offset, c.tenant_size) == tenant) batch_clock = std::max(batch_clock, c.max_created_at_ms);
     }
-    for (std::uint32_t i = g.hits_begin; i < g.hits_end; ++i) {
+    hit_order.resize(g.hits_end - g.hits_begin);
+    std::iota(hit_order.begin(), hit_order.end(), g.hits_begin);
+    std::stable_sort(hit_order.begin(), hit_order.end(), [&](std::uint32_t x, std::uint32_t y) {
+      return b.hits[x].created_at_ms < b.hits[y].created_at_ms;
+    });
+    for (const std::uint32_t i : hit_order) {
       const watch_hit& h = b.hits[i];
       if (const std::int64_t now = std::min(h.created_at_ms, batch_clock); now > t.max_seen) {
         t.max_seen = now;

@@ -7,8 +7,9 @@
 //
 // Event time: a tenant's watermark is the latest created_at of its stored mentions minus
 // allowed_lateness; a bucket (crisis) or window (signals) is closed, and judged, once the
-// watermark passes its end. The watermark moves hit by hit, not batch by batch: a batch of
-// history that spans hours is judged as if its mentions had come one at a time. Mentions older than a closed bucket are still stored and counted
+// watermark passes its end. The watermark moves hit by hit, not batch by batch, and a batch's
+// hits are taken in event-time order: a batch of history that spans hours, or one sent newest
+// first, is judged as if its mentions had come one at a time, oldest first. Mentions older than a closed bucket are still stored and counted
 // in series, but detectors do not see them. Replaying history at full speed therefore gives
 // the same alerts and signals, with the same detected_at, as living through it. A created_at
 // further than max_future_ms past its ingestion time moves no watermark: one wrong clock must

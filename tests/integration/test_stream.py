@@ -893,13 +893,15 @@ class weak_signal_test(unittest.TestCase):
                                 if m["id"].startswith("hot-")), other)
 
     def test_batching_does_not_change_the_signals(self):
-        """The same history in batches of 37 or in one go: event time moves mention by mention."""
+        """The same history in batches of 37, in one go, or in batches of 300 each sent newest
+        first (as many sources list them): event time moves mention by mention."""
         def keys(signals):
             return sorted((x["term"], x["level"], x["detected_at"], x["first_seen"], x["count"]) for x in signals)
-        for batch in (37, len(self.history)):
+        newest_first = [m for i in range(0, len(self.history), 300) for m in reversed(self.history[i:i + 300])]
+        for history, batch in ((self.history, 37), (self.history, len(self.history)), (newest_first, 300)):
             with Server(config=SIGNAL_CONFIG) as other:
                 put_watches(other)
-                ingest_all(other, self.history, batch)
+                ingest_all(other, history, batch)
                 deadline, got = time.time() + 20, []
                 while time.time() < deadline:
                     status, body = other.json("GET", "/v1/watches/borel/signals?limit=500")
