@@ -728,12 +728,6 @@ void detector_stage::impl::describe_spike(const std::string& tenant, const std::
   const doc_terms& before = spike->before;
   std::vector<spike_sample> samples = spike->samples;
 
-  std::vector<std::uint64_t> excluded;
-  for (const auto& word : w.excluded) {
-    term_scratch.clear();
-    extractor.extract(word, {}, &term_scratch);
-    for (const term& t : term_scratch) excluded.push_back(t.hash);
-  }
   struct scored {
     double score;
     std::uint64_t hash;
@@ -743,7 +737,8 @@ void detector_stage::impl::describe_spike(const std::string& tenant, const std::
   const double spike_docs = in.docs + 1.0, base_docs = before.docs + 1.0;
   for (const auto& [hash, entry] : in.df) {
     if (entry.second < 2) continue;  // one mention is an anecdote
-    if (std::find(excluded.begin(), excluded.end(), hash) != excluded.end()) continue;
+    // The watch's own words, and phrases around them ("arnaque Borel"), are in every mention.
+    if (w.signals.is_query_term(term{hash, entry.first})) continue;
     auto b = before.df.find(hash);
     const double base_share = ((b == before.df.end() ? 0 : b->second.second) + 0.5) / base_docs;
     const double spike_share = (entry.second + 0.5) / spike_docs;

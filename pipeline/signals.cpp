@@ -920,6 +920,8 @@ void signal_detector::observe(std::int64_t t_ms, std::span<const term> terms, st
   }
 }
 
+bool signal_detector::is_query_term(const term& t) const { return !t.text.empty() && state_->is_excluded(t); }
+
 void signal_detector::advance(std::int64_t watermark_ms, std::vector<weak_signal>* out) {
   state& st = *state_;
   // Windows before `target` have ended at or before the watermark.

@@ -206,6 +206,11 @@ class signal_detector {
   // signals and level upgrades they raise to *out. A watermark that goes back is ignored.
   void advance(std::int64_t watermark_ms, std::vector<weak_signal>* out);
 
+  // Whether the term is of the watch's own query (excluded_words): a query word in any form,
+  // or a phrase or tag around one. Every mention of the watch has such terms: they are never
+  // news, as signals or as what sets a spike apart.
+  bool is_query_term(const term& t) const;
+
   // Heap and object bytes held; never more than max_memory_bytes(options).
   std::size_t memory_bytes() const noexcept;
 

@@ -1007,6 +1007,8 @@ class crisis_test(unittest.TestCase):
             # As the mentions write them ("remboursement refusé"), not as stems ("rembours refus").
             for term in a["top_terms"]:
                 self.assertTrue(any(term in text for text in CRISIS + BACKGROUND["borel"]), (term, a["top_terms"]))
+                # Not the watch's own word, alone or in a phrase: every mention has it.
+                self.assertNotIn("borel", term.lower(), a["top_terms"])
             if a["kind"] == "negative_spike":
                 for ref in a["sample_mention_ids"]:
                     self.assertIn("/spike-", ref, "a negative spike's samples are its negative mentions")
