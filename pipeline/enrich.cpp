@@ -8,7 +8,15 @@ namespace vigie::pipeline {
 
 void mention_enricher::detect(mention_view& m) {
   if (!m.lang.empty()) return;  // the source knows better, and detection is not free
-  std::string_view lang = detect_language(m.text);
+  bool sure = false;
+  std::string_view lang = detect_language(m.text, &sure);
+  if (!sure && m.text.size() < lexicon_vote_bytes) {
+    // A few words give function words and CLD2 little to go on: "Trop bien" is an unsure
+    // "en", "Arnaque" nothing. The words people judge a brand with tell the language better:
+    // the lexicon that knows more of them wins; on a tie the detector's answer stays.
+    const std::size_t fr = analyzer_.known_words(m.text, "fr"), en = analyzer_.known_words(m.text, "en");
+    if (fr != en) lang = fr > en ? "fr" : "en";
+  }
   if (lang.empty()) return;
   m.lang = lang;  // static storage
   m.lang_detected = true;

@@ -26,6 +26,11 @@ namespace vigie::pipeline {
 
 class watch_registry;
 
+// Texts shorter than this (in bytes) whose language the detector is not sure of have it
+// decided by the sentiment lexicons when one knows more of their words than the other
+// (mention_enricher::enrich()).
+inline constexpr std::size_t lexicon_vote_bytes = 48;
+
 class mention_enricher : public enricher {
  public:
   // watches may be null: no matching (vigie score).

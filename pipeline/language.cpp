@@ -122,7 +122,10 @@ std::string_view function_word_guess(std::string_view text) noexcept {
 
 }  // namespace
 
-std::string_view detect_language(std::string_view text) noexcept {
+std::string_view detect_language(std::string_view text, bool* sure) noexcept {
+  bool unused;
+  if (sure == nullptr) sure = &unused;
+  *sure = false;
   if (text.size() < min_detect_bytes) return {};
   std::size_t n = text.size() < max_detect_bytes ? text.size() : max_detect_bytes;
   // Do not cut a UTF-8 sequence in two: CLD2 expects valid UTF-8.
@@ -134,7 +137,10 @@ std::string_view detect_language(std::string_view text) noexcept {
     has_letter = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c >= 0xC0;
   }
   if (!has_letter) return {};
-  if (std::string_view guess = function_word_guess(text.substr(0, n)); !guess.empty()) return guess;
+  if (std::string_view guess = function_word_guess(text.substr(0, n)); !guess.empty()) {
+    *sure = true;
+    return guess;
+  }
   bool reliable = false;
   // is_plain_text=true: mentions are text, not HTML; CLD2 skips URLs, @names and #tags itself.
   CLD2::Language lang = CLD2::DetectLanguage(text.data(), static_cast<int>(n), true, &reliable);
@@ -145,6 +151,7 @@ std::string_view detect_language(std::string_view text) noexcept {
   if (code == nullptr || std::strlen(code) != 2) return {};
   std::string_view c(code);
   if (!reliable && c != "en" && c != "fr") return {};
+  *sure = reliable;
   return c;
 }
 

@@ -21,7 +21,9 @@ inline constexpr std::size_t min_detect_bytes = 8;
 inline constexpr std::size_t max_detect_bytes = 1024;
 
 // ISO 639-1 code ("fr", "en", "de", ...) of the text's language, or "" when unknown or not
-// reliable. The returned view points to static storage.
-std::string_view detect_language(std::string_view text) noexcept;
+// reliable. The returned view points to static storage. *sure, when given, tells whether the
+// answer is firm: clear function words, or CLD2 calling its guess reliable. Short social posts
+// often get an unsure "en" or "fr" ("Trop bien" is an unsure "en").
+std::string_view detect_language(std::string_view text, bool* sure = nullptr) noexcept;
 
 }  // namespace vigie::pipeline

@@ -25,6 +25,19 @@ TEST(language, other_languages_still_go_to_cld2) {
   EXPECT_EQ(detect_language("Il servizio clienti non risponde da tre giorni, che vergogna"), "it");
 }
 
+TEST(language, tells_whether_it_is_sure) {
+  bool sure = false;
+  EXPECT_EQ(detect_language("Le service client est injoignable depuis trois jours, c'est une honte", &sure), "fr");
+  EXPECT_TRUE(sure);
+  EXPECT_EQ(detect_language("The customer service has been unreachable for three days, shameful", &sure), "en");
+  EXPECT_TRUE(sure);
+  // Two French words: CLD2 guesses English, and says it is not sure.
+  EXPECT_EQ(detect_language("Trop bien !", &sure), "en");
+  EXPECT_FALSE(sure);
+  EXPECT_EQ(detect_language("lol", &sure), "");
+  EXPECT_FALSE(sure);
+}
+
 TEST(language, unknown_is_empty_never_an_error) {
   EXPECT_EQ(detect_language(""), "");
   EXPECT_EQ(detect_language("lol"), "");

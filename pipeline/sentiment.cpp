@@ -99,6 +99,21 @@ sentiment sentiment_analyzer::score(std::string_view text, std::string_view lang
   return run(text, lang, nullptr);
 }
 
+std::size_t sentiment_analyzer::known_words(std::string_view text, std::string_view lang) {
+  const lexicon* lex = lexicons_ ? lexicons_->find(lang) : nullptr;
+  if (lex == nullptr) return 0;
+  internal::tokenizer& tok = *tokenizer_;
+  tok.tokenize(text, lex == &lexicons_->fr());
+  constexpr std::uint8_t telling = role_valence | role_booster | role_negator | role_contrast;
+  std::size_t n = 0;
+  for (const token& t : tok.tokens()) {
+    if (t.kind != token_kind::word) continue;
+    const lexicon_entry* e = lex->find(tok.folded(t), t.hash);
+    n += e != nullptr && (e->roles & telling) != 0;
+  }
+  return n;
+}
+
 sentiment sentiment_analyzer::explain(std::string_view text, std::string_view lang,
                                       explanation* out) {
   if (out != nullptr) *out = explanation{};

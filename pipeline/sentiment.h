@@ -143,6 +143,11 @@ class sentiment_analyzer {
   // The hot path. Unsupported lang: neutral, 0.
   sentiment score(std::string_view text, std::string_view lang);
 
+  // How many words of the text lang's lexicon knows (valued words, boosters, negators,
+  // contrast words; not emoji, which every language shares): evidence of the language of a
+  // text too short for a language detector ("Trop bien", "scam"). 0 for an unsupported lang.
+  std::size_t known_words(std::string_view text, std::string_view lang);
+
   // Same score, and fills *out (cleared first) with what moved it. Allocates; not for the
   // hot path.
   sentiment explain(std::string_view text, std::string_view lang, explanation* out);

@@ -105,6 +105,7 @@ else
   args=(--lexicons "$BUILD_DIR/lexicons" --data "$DATA_DIR")
   [[ -f "$REPO_ROOT/tests/accuracy/fr_dev.tsv" ]] && args+=(--fr-dev "$REPO_ROOT/tests/accuracy/fr_dev.tsv")
   [[ -f "$REPO_ROOT/tests/accuracy/fr_test.tsv" ]] && args+=(--fr-test "$REPO_ROOT/tests/accuracy/fr_test.tsv")
+  [[ -f "$REPO_ROOT/tests/accuracy/short_posts.tsv" ]] && args+=(--short-posts "$REPO_ROOT/tests/accuracy/short_posts.tsv")
   run sentiment_accuracy "$ACCURACY" "${args[@]}"
 fi
 
