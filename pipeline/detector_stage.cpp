@@ -209,6 +209,7 @@ struct watch_state {
 struct tenant_state {
   std::int64_t max_seen = INT64_MIN;      // latest created_at that may move the watermark
   std::int64_t closed_until = INT64_MIN;  // crisis buckets starting before it are closed
+  std::int64_t signals_until = INT64_MIN;  // signal windows starting before it are closed
   std::uint64_t applied_seq = 0;          // event number of the last mention seen (0: none)
   bool seq_known = true;                  // false: loaded from a checkpoint without it
   std::unordered_map<std::string, std::unique_ptr<watch_state>> watches;
@@ -313,9 +314,20 @@ void append_signal_prefix(std::string_view watch, std::string* out) {
   out->append(watch);
 }
 
+// A mention may be allowed_lateness ahead of the watermark, and so of the signal detectors'
+// first open window: they must take mentions that many windows ahead (the default, 2 windows
+// of an hour, covers a minute of lateness).
+detector_options with_room_for_lateness(detector_options o) {
+  const std::int64_t window = std::max<std::int64_t>(o.signals.window_ms, 1);
+  const std::int64_t ahead = (std::max<std::int64_t>(o.allowed_lateness_ms, 0) + window - 1) / window;
+  o.signals.future_windows = static_cast<int>(std::max<std::int64_t>(o.signals.future_windows, std::min<std::int64_t>(ahead, 1024)));
+  return o;
+}
+
 struct detector_stage::impl {
   impl(storage::store& db, const watch_registry* watches, detector_options o)
-      : db(db), registry(watches), options(o), queue(o.queue_batches), pool(o.queue_batches + 2) {}
+      : db(db), registry(watches), options(with_room_for_lateness(o)), queue(o.queue_batches),
+        pool(o.queue_batches + 2) {}
 
   storage::store& db;
   const watch_registry* registry;
@@ -348,7 +360,8 @@ struct detector_stage::impl {
   std::vector<term> term_scratch;
   std::vector<term_span> span_scratch;
   std::vector<term> hit_terms;
-  std::vector<std::uint32_t> hit_order;  // process()'s scratch: a group's hits in event-time order
+  std::vector<std::uint32_t> hit_order;  // process()'s scratch: a tenant's hits in event-time order
+  std::vector<bool> group_done;          // process()'s scratch: groups whose tenant is done
   std::vector<alert_transition> transitions;
   std::vector<weak_signal> found;
   std::vector<detector_output> pending;  // made by this thread, handed over in one go
@@ -362,7 +375,8 @@ struct detector_stage::impl {
     std::uint64_t from, to;
   };
   std::vector<replay_range> replays;
-  hit_batch replay_batch;
+  hit_batch replay_batch;              // mentions of one request, replayed together
+  std::int64_t replay_ingested_at = 0;  // their ingestion time
   std::vector<term> replay_terms;
 
   status load();
@@ -371,6 +385,7 @@ struct detector_stage::impl {
   void replay_mention(const std::string& tenant, std::uint64_t seq, std::string_view watches,
                       std::string_view key_suffix);
   void run();
+  void flush_replay();
   void process(const hit_batch& b);
   watch_state* find_watch(const std::string& tenant, tenant_state& t, std::string_view watch);
   void advance(const std::string& tenant, tenant_state& t);
@@ -496,6 +511,7 @@ void detector_stage::impl::replay() {
       else logged_findings.insert(event_key(e->type, e->watches, e->payload));
       return true;
     });
+    flush_replay();
     auto found_again = [&](const detector_output& o) {
       return o.has_event && logged_findings.contains(event_key(o.type, o.watches, o.data));
     };
@@ -515,20 +531,32 @@ void detector_stage::impl::replay_mention(const std::string& tenant, std::uint64
   mention_view m;
   if (!decode_mention(*record, &m).ok()) return;
   // The hits the writer made of it (pipeline.cpp), with the terms the enricher extracted.
+  // Mentions ingested at the same time came in one request (or group commit), which
+  // process() took in event-time order: they are replayed as one batch, in the same order.
   hit_batch& b = replay_batch;
-  b.clear();
-  const std::uint32_t tenant_offset = b.add_string(tenant);
-  const auto tenant_size = static_cast<std::uint32_t>(tenant.size());
+  if (!b.groups.empty() && m.ingested_at_ms != replay_ingested_at) flush_replay();
+  if (b.groups.empty()) {
+    const std::uint32_t tenant_offset = b.add_string(tenant);
+    b.groups.push_back({tenant_offset, static_cast<std::uint32_t>(tenant.size()), 0, 0, seq});
+    replay_ingested_at = m.ingested_at_ms;
+  }
+  hit_batch::hit_group& g = b.groups.back();
+  const auto terms_begin = static_cast<std::uint32_t>(b.terms.size());
   replay_terms.clear();
   extractor.extract(m.text, m.lang, &replay_terms);
   for (const term& t : replay_terms) b.add_term(t.hash, t.text);
-  b.add_mention_hits(watches, m.source, m.id, 0, m.created_at_ms, m.sent, author_key(m));
-  b.groups.push_back({tenant_offset, tenant_size, 0, static_cast<std::uint32_t>(b.hits.size()), seq});
+  b.add_mention_hits(watches, m.source, m.id, terms_begin, m.created_at_ms, m.sent, author_key(m));
+  g.hits_end = static_cast<std::uint32_t>(b.hits.size());
+  g.last_seq = seq;
   if (m.created_at_ms <= m.ingested_at_ms + options.max_future_ms) {
-    b.clocks.push_back({tenant_offset, tenant_size, m.created_at_ms});
+    b.clocks.push_back({g.tenant_offset, g.tenant_size, m.created_at_ms});
   }
-  process(b);
   counters.replayed_mentions.fetch_add(1, std::memory_order_relaxed);
+}
+
+void detector_stage::impl::flush_replay() {
+  if (!replay_batch.groups.empty()) process(replay_batch);
+  replay_batch.clear();
 }
 
 watch_state* detector_stage::impl::find_watch(const std::string& tenant, tenant_state& t,
@@ -550,28 +578,39 @@ watch_state* detector_stage::impl::find_watch(const std::string& tenant, tenant_
 }
 
 void detector_stage::impl::process(const hit_batch& b) {
-  for (const auto& g : b.groups) {
-    std::string tenant(b.str(g.tenant_offset, g.tenant_size));
+  // Event time moves with each hit, as if the mentions had come one by one: a batch of
+  // history spans hours, and a window must close before the mentions of the windows after it
+  // are counted (a signal detector turns away mentions too far ahead of its open windows).
+  // A tenant's hits of the whole batch (every request of the group commit) are taken in
+  // event-time order, so that a request sent newest first (as many sources list them) is not
+  // judged late by its own newest mention. The batch's clock bounds each step: a hit that may
+  // not move the watermark (too far in the future) moves it no further than the batch's other
+  // mentions do.
+  group_done.assign(b.groups.size(), false);
+  for (std::size_t first = 0; first < b.groups.size(); ++first) {
+    if (group_done[first]) continue;
+    const std::string_view tenant_name = b.str(b.groups[first].tenant_offset, b.groups[first].tenant_size);
+    std::string tenant(tenant_name);
     tenant_state& t = tenants[tenant];
-    if (g.last_seq > t.applied_seq) {
-      t.applied_seq = g.last_seq;
-      t.dirty = true;
+    hit_order.clear();
+    for (std::size_t k = first; k < b.groups.size(); ++k) {
+      const auto& g = b.groups[k];
+      if (group_done[k] || b.str(g.tenant_offset, g.tenant_size) != tenant_name) continue;
+      group_done[k] = true;
+      if (g.last_seq > t.applied_seq) {
+        t.applied_seq = g.last_seq;
+        t.dirty = true;
+      }
+      for (std::uint32_t i = g.hits_begin; i < g.hits_end; ++i) hit_order.push_back(i);
     }
-    // Event time moves with each hit, as if the mentions had come one by one: a batch of
-    // history spans hours, and a window must close before the mentions of the windows after it
-    // are counted (a signal detector turns away mentions too far ahead of its open windows).
-    // The hits of a batch are taken in event-time order, so that a batch sent newest first
-    // (as many sources list them) is not judged late by its own newest mention. The batch's
-    // clock bounds each step: a hit that may not move the watermark (too far in the future)
-    // moves it no further than the batch's other mentions do.
     std::int64_t batch_clock = INT64_MIN;
     for (const auto& c : b.clocks) {
-      if (b.str(c.tenant_offset, c.tenant_size) == tenant) batch_clock = std::max(batch_clock, c.max_created_at_ms);
+      if (b.str(c.tenant_offset, c.tenant_size) == tenant_name) batch_clock = std::max(batch_clock, c.max_created_at_ms);
     }
-    hit_order.resize(g.hits_end - g.hits_begin);
-    std::iota(hit_order.begin(), hit_order.end(), g.hits_begin);
-    std::stable_sort(hit_order.begin(), hit_order.end(), [&](std::uint32_t x, std::uint32_t y) {
-      return b.hits[x].created_at_ms < b.hits[y].created_at_ms;
+    // Ties in commit order: (time, index) is a total order, so a plain sort is stable.
+    std::sort(hit_order.begin(), hit_order.end(), [&](std::uint32_t x, std::uint32_t y) {
+      const std::int64_t tx = b.hits[x].created_at_ms, ty = b.hits[y].created_at_ms;
+      return tx != ty ? tx < ty : x < y;
     });
     for (const std::uint32_t i : hit_order) {
       const watch_hit& h = b.hits[i];
@@ -616,8 +655,13 @@ void detector_stage::impl::advance(const std::string& tenant, tenant_state& t) {
   const std::int64_t watermark = t.max_seen - options.allowed_lateness_ms;
   const std::int64_t step = options.crisis.bucket_ms;
   const std::int64_t until = floor_to(watermark, step);  // buckets starting before it are over
-  if (until <= t.closed_until) return;
-  t.closed_until = until;
+  // Signal windows close on their own boundaries: a window shorter than a bucket must not
+  // wait for the bucket's end (the detectors would turn its later mentions away).
+  const std::int64_t signals_until = floor_to(watermark, options.signals.window_ms);
+  const bool buckets_due = until > t.closed_until;
+  if (!buckets_due && signals_until <= t.signals_until) return;
+  t.signals_until = std::max(t.signals_until, signals_until);
+  if (buckets_due) t.closed_until = until;
   for (auto it = t.watches.begin(); it != t.watches.end();) {
     const std::string& watch = it->first;
     watch_state& w = *it->second;
@@ -641,20 +685,22 @@ void detector_stage::impl::advance(const std::string& tenant, tenant_state& t) {
         close_bucket(tenant, watch, w, crisis_bucket{.start_ms = next});
       }
     };
-    while (!w.open.empty() && w.open.begin()->first < until) {
-      crisis_bucket b = w.open.begin()->second;
-      w.open.erase(w.open.begin());
-      feed_empty_until(b.start_ms);
-      close_bucket(tenant, watch, w, b);
+    if (buckets_due) {
+      while (!w.open.empty() && w.open.begin()->first < until) {
+        crisis_bucket b = w.open.begin()->second;
+        w.open.erase(w.open.begin());
+        feed_empty_until(b.start_ms);
+        close_bucket(tenant, watch, w, b);
+      }
+      feed_empty_until(until);
     }
-    feed_empty_until(until);
     found.clear();
     w.signals.advance(watermark, &found);
     for (const auto& s : found) on_signal(tenant, watch, s);
     if (!found.empty()) w.dirty = true;
     ++it;
   }
-  spike.reset();  // its mentions' terms are only worth keeping across the kinds of one close
+  if (buckets_due) spike.reset();  // its mentions' terms are only worth keeping across the kinds of one close
 }
 
 void detector_stage::impl::close_bucket(const std::string& tenant, const std::string& watch,

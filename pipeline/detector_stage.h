@@ -1,32 +1,37 @@
 // detector_stage: the stateful stage after storage (DESIGN.md, "per-watch state"): every
-// stored watch hit goes, in commit order, to its watch's crisis detector (crisis.h) and
-// weak-signal detector (signals.h), which run on event time. What they find (alerts, signals)
+// stored watch hit goes, batch by batch in commit order (within a batch, in event-time order),
+// to its watch's crisis detector (crisis.h) and weak-signal detector (signals.h), which run on
+// event time. What they find (alerts, signals)
 // comes back to the pipeline's writer as records to store and events to publish.
 //
 //   pipeline writer ──hits──> [bounded queue] ──> detector thread ──outputs──> writer
 //
 // Event time: a tenant's watermark is the latest created_at of its stored mentions minus
 // allowed_lateness; a bucket (crisis) or window (signals) is closed, and judged, once the
-// watermark passes its end. The watermark moves hit by hit, not batch by batch, and a batch's
-// hits are taken in event-time order: a batch of history that spans hours, or one sent newest
-// first, is judged as if its mentions had come one at a time, oldest first. Mentions older than a closed bucket are still stored and counted
-// in series, but detectors do not see them. Replaying history at full speed therefore gives
-// the same alerts and signals, with the same detected_at, as living through it. A created_at
-// further than max_future_ms past its ingestion time moves no watermark: one wrong clock must
-// not close a year of buckets.
+// watermark passes its end, each on its own boundaries. The watermark moves hit by hit, not
+// batch by batch, and a tenant's hits of one batch (a group commit) are taken in event-time
+// order: a request of history that spans hours, or one sent newest first, is judged as if its
+// mentions had come one at a time, oldest first. Signal detectors take mentions up to the
+// allowed lateness ahead of their open window. Mentions older than a closed bucket are still
+// stored and counted in series, but detectors do not see them. Replaying history at full speed
+// therefore gives the same alerts and signals, with the same detected_at, as living through
+// it. A created_at further than max_future_ms past its ingestion time moves no watermark: one
+// wrong clock must not close a year of buckets.
 //
 // State is checkpointed to the store (state table) every checkpoint_interval and at stop, and
 // loaded at start. A tenant's checkpoint records the number of the last mention event (its
 // event log, events.h) whose hits the detectors had seen. After a crash (kill -9), start()
 // finds the mention events logged after it, and the detector thread replays their hits from
-// storage before any new batch, one mention at a time, as the writer would have sent them:
-// the detectors end where they would have been without the crash. An alert or signal the
-// replay finds again is not stored or published twice when the log already holds it (it was
-// written before the crash); one the crash lost is. Limits: mentions that matched no watch
-// are not in the event log, so their event times do not move the replay's clock (the next
-// mentions move it); mentions out of order by more than the allowed lateness may be judged
-// late in one run and not in the other, as with any other batching; events older than the
-// log's retention are not replayed.
+// storage before any new batch, as the writer had sent them: the mentions ingested together
+// (one request) as one batch, in event-time order: the detectors end where they would have
+// been without the crash. An alert or signal the replay finds again is not stored or published
+// twice when the log already holds it (it was written before the crash); one the crash lost
+// is. Limits: mentions that matched no watch are not in the event log, so their event times do
+// not move the replay's clock (the next mentions move it); requests that shared a group commit
+// are replayed one after the other, so mentions out of order across them by more than the
+// allowed lateness may be judged late in one run and not in the other; events older than the
+// log's retention are not replayed. An alert or signal logged by an earlier version, whose
+// JSON differs (signal labels, written top terms), is published again if the replay finds it.
 //
 // Thread safety: push(), take_outputs() and has_outputs() from the pipeline's writer thread;
 // start() and stop() from the thread that owns the pipeline.

@@ -9,12 +9,17 @@
 namespace vigie::pipeline {
 namespace {
 
-// The shipped lexicons (VIGIE_LEXICON_DIR is set by ctest).
+// The shipped lexicons (VIGIE_LEXICON_DIR is set by ctest); null when it is not set. A set
+// directory that does not load is a failure, not a skip.
 std::shared_ptr<const lexicon_set> shipped_lexicons() {
   const char* dir = std::getenv("VIGIE_LEXICON_DIR");
   if (dir == nullptr) return nullptr;
   auto lex = load_lexicons(dir);
-  return lex.ok() ? *lex : nullptr;
+  if (!lex.ok()) {
+    ADD_FAILURE() << lex.status().to_string();
+    return nullptr;
+  }
+  return *lex;
 }
 
 // The language and label enrichment gives a mention without `lang`.

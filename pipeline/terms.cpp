@@ -711,17 +711,26 @@ void term_extractor::impl::scan_text(std::string_view text, stem_language langua
     // is counted in full, but bytes are written only up to fold_limit: past
     // max_term_word_bytes the word is dropped.
     char* const word = folded + used_scan;
-    const std::size_t word_begin = i;
+    // with_spans: where the word's first letter or digit is (a word may start with a mark,
+    // such as the variation selector after an emoji).
+    [[maybe_unused]] std::size_t word_begin = SIZE_MAX;
     std::size_t e = i, size = 0;
     bool digits_only = true;
     for (;;) {
+      [[maybe_unused]] const std::size_t run_at = e;
       e += ascii_run(p + e, word + size, &size, &digits_only);
+      if constexpr (with_spans) {
+        if (e > run_at && word_begin == SIZE_MAX) word_begin = run_at;
+      }
       const unsigned char a = static_cast<unsigned char>(p[e]);
       if (a < 0x80 || e >= n) break;
       const unsigned char next = static_cast<unsigned char>(p[e + 1]);  // padding past the end
       if (a == 0xC3 && (next & 0xC0) == 0x80) {
         const latin1_fold& f = latin1_folds[next & 0x3F];
         if (f.size == 0) break;  // x and ÷
+        if constexpr (with_spans) {
+          if (word_begin == SIZE_MAX) word_begin = e;
+        }
         if (size < fold_limit) std::memcpy(word + size, f.bytes, 2);
         size += f.size;
         digits_only = false;
@@ -732,6 +741,9 @@ void term_extractor::impl::scan_text(std::string_view text, stem_language langua
       const char_class k = classify(cp.cp);
       if (k == char_class::separator) break;
       if (k == char_class::letter) {
+        if constexpr (with_spans) {
+          if (word_begin == SIZE_MAX) word_begin = e;
+        }
         digits_only = false;
         if (size < fold_limit) size += internal::fold_to(t.substr(e, cp.size), word + size);
         else size += 1;  // dropped anyway; only the count matters
@@ -842,7 +854,9 @@ void term_extractor::impl::extract(std::string_view text, std::string_view lang,
       [[maybe_unused]] const std::size_t before_phrase = added;
       commit(bigram_hash(previous_hash, sh), previous_size + 1 + size);
       if constexpr (with_spans) {
-        if (added != before_phrase) spans->push_back({sources[previous_item].begin, sources[k].end});
+        if (added != before_phrase) {
+          spans->push_back({sources[previous_item].begin, sources[k].end, sources[previous_item].end, sources[k].begin});
+        }
       }
     }
     previous_offset = offset;
@@ -854,6 +868,42 @@ void term_extractor::impl::extract(std::string_view text, std::string_view lang,
   out = nullptr;
 }
 
+namespace {
+
+// White space as people type it, Unicode spaces included (French puts a no-break space
+// before ':', '!' and '?').
+bool is_space(char32_t c) noexcept {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v' || c == 0xA0 ||
+         (c >= 0x2000 && c <= 0x200A) || c == 0x202F || c == 0x205F || c == 0x3000;
+}
+
+// Whether what lies between a phrase's two words reads well in its form: words (the
+// stopwords the phrase skipped), spaces, apostrophes and hyphens ("à la", "de l'").
+bool plain_gap(std::string_view gap) noexcept {
+  for (std::size_t i = 0; i < gap.size();) {
+    const internal::code_point cp = internal::decode(gap, i);
+    i += cp.size;
+    if (is_space(cp.cp) || cp.cp == '\'' || cp.cp == 0x2019 || cp.cp == '-') continue;
+    if (classify(cp.cp) == char_class::separator) return false;
+  }
+  return true;
+}
+
+// Appends s to *out with each run of white space as one space.
+void append_spaced(std::string_view s, std::string* out) {
+  for (std::size_t i = 0; i < s.size();) {
+    const internal::code_point cp = internal::decode(s, i);
+    if (is_space(cp.cp)) {
+      if (!out->empty() && out->back() != ' ') out->push_back(' ');
+    } else {
+      out->append(s.substr(i, cp.size));
+    }
+    i += cp.size;
+  }
+}
+
+}  // namespace
+
 void written_forms::add(std::string_view text, std::span<const term> terms, std::span<const term_span> spans,
                         std::uint64_t only) {
   std::string form;
@@ -862,15 +912,27 @@ void written_forms::add(std::string_view text, std::span<const term> terms, std:
     const term_span span = spans[i];
     if (span.begin >= span.end || span.end > text.size() || span.end - span.begin > max_form_bytes) continue;
     form.clear();
-    for (char c : text.substr(span.begin, span.end - span.begin)) {
-      const bool space = byte_class[static_cast<unsigned char>(c)] & byte_space;
-      if (!space) form.push_back(c);
-      else if (!form.empty() && form.back() != ' ') form.push_back(' ');
+    const bool phrase = span.gap_begin < span.gap_end && span.begin <= span.gap_begin && span.gap_end <= span.end;
+    if (phrase && !plain_gap(text.substr(span.gap_begin, span.gap_end - span.gap_begin))) {
+      append_spaced(text.substr(span.begin, span.gap_begin - span.begin), &form);
+      form.push_back(' ');
+      append_spaced(text.substr(span.gap_end, span.end - span.gap_end), &form);
+    } else {
+      append_spaced(text.substr(span.begin, span.end - span.begin), &form);
     }
+    while (!form.empty() && form.back() == ' ') form.pop_back();
     std::vector<tally>& seen = forms_[terms[i].hash];
     auto it = std::find_if(seen.begin(), seen.end(), [&](const tally& t) { return t.form == form; });
-    if (it != seen.end()) ++it->count;
-    else if (seen.size() < max_forms_per_term) seen.push_back({form, 1});
+    if (it != seen.end()) {
+      ++it->count;
+    } else if (seen.size() < max_forms_per_term) {
+      seen.push_back({form, 1});
+    } else {
+      // Space-saving: the newcomer takes the least frequent form's place and count, plus one.
+      auto least = std::min_element(seen.begin(), seen.end(), [](const tally& a, const tally& b) { return a.count < b.count; });
+      least->form = form;
+      ++least->count;
+    }
   }
 }
 

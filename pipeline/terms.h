@@ -64,12 +64,15 @@ struct term {
   std::string_view text;    // valid until the next extract()
 };
 
-// Where a term was read from: bytes [begin, end) of the text, at its first appearance. A
-// phrase runs from its first word to the end of its second, with the stopwords between:
-// "rappel produit" may come from "Rappel de produits".
+// Where a term was read from: bytes [begin, end) of the text, at its first appearance, from
+// its first letter (or a tag's sigil). A phrase runs from its first word to the end of its
+// second, with what is between them, [gap_begin, gap_end): stopwords and spaces ("rappel
+// produit" from "Rappel de produits"), or punctuation a phrase may span (quotes, emoji).
 struct term_span {
   std::uint32_t begin = 0;
   std::uint32_t end = 0;
+  std::uint32_t gap_begin = 0;  // equal to gap_end: not a phrase, or words side by side
+  std::uint32_t gap_end = 0;
 };
 
 // term_hash() sets this bit for phrases ("word word") and clears it for the other kinds, so
@@ -120,11 +123,14 @@ class written_forms {
   // Longest form kept, in bytes; longer ones (a phrase with many stopwords between its words)
   // are not shown.
   static constexpr std::size_t max_form_bytes = 128;
-  // Distinct forms tallied per term; later ones are not counted.
+  // Distinct forms tallied per term; past it a new form takes the place of the least
+  // frequent one, with its count plus one (space-saving): a frequent form is never lost.
   static constexpr std::size_t max_forms_per_term = 8;
 
   // One text's terms and their spans, as extract() gave them. only: when not 0, only the
-  // term of that hash is tallied.
+  // term of that hash is tallied. A phrase's form keeps what is between its words when that
+  // is words and spaces ("grève à la SNCF"), else it is its two words ("produit top" from
+  // 'produit "top"'). Runs of white space, Unicode spaces among them, become one space.
   void add(std::string_view text, std::span<const term> terms, std::span<const term_span> spans,
            std::uint64_t only = 0);
   // The form the term has most often, its runs of white space made one space; on a tie the

@@ -259,5 +259,46 @@ TEST(WrittenForms, MostFrequentFormOfATerm) {
   EXPECT_EQ(one.most_frequent(term_hash("grev")), "") << "only the term asked for is tallied";
 }
 
+// The written form of one term in one text.
+std::string form_in(term_extractor& ex, std::string_view text, std::string_view term_text) {
+  std::vector<term> terms;
+  std::vector<term_span> spans;
+  ex.extract(text, "fr", &terms, &spans);
+  written_forms forms;
+  forms.add(text, terms, spans);
+  return forms.most_frequent(term_hash(term_text));
+}
+
+TEST(WrittenForms, FormsAreWordsAndSpacesOnly) {
+  term_extractor ex;
+  // A word after an emoji starts at its first letter, not at the emoji's variation selector.
+  EXPECT_EQ(form_in(ex, "\xE2\x9D\xA4\xEF\xB8\x8Fmerci Borel", "merc"), "merci");
+  // Between a phrase's words: stopwords and spaces stay, punctuation does not.
+  EXPECT_EQ(form_in(ex, "Rappel de l'ensemble des produits", "rappel ensembl"), "Rappel de l'ensemble");
+  EXPECT_EQ(form_in(ex, "le produit \"top\" de Borel", "produit top"), "produit top");
+  EXPECT_EQ(form_in(ex, "colis \xC2\xAB jamais \xC2\xBB re\xC3\xA7u", "colis recu"), "colis re\xC3\xA7u");
+  EXPECT_EQ(form_in(ex, "rappel \xF0\x9F\x94\xA5 produit", "rappel produit"), "rappel produit");
+  // No-break and thin spaces are spaces.
+  EXPECT_EQ(form_in(ex, "gr\xC3\xA8ve\xC2\xA0\xE2\x80\xAF SNCF", "grev sncf"), "gr\xC3\xA8ve SNCF");
+}
+
+TEST(WrittenForms, AFrequentFormIsNeverCrowdedOut) {
+  term_extractor ex;
+  written_forms forms;
+  std::vector<term> terms;
+  std::vector<term_span> spans;
+  auto add = [&](std::string_view text) {
+    terms.clear();
+    spans.clear();
+    ex.extract(text, "en", &terms, &spans);
+    forms.add(text, terms, spans);
+  };
+  // Many rare spellings first, then the usual one: it still wins.
+  for (std::string_view rare : {"REFUND", "Refund", "ReFund", "rEfund", "reFund", "refUnd", "refuNd", "refunD", "REfund"})
+    add(rare);
+  for (int k = 0; k < 3; ++k) add("refund");
+  EXPECT_EQ(forms.most_frequent(term_hash("refund")), "refund");
+}
+
 }  // namespace
 }  // namespace vigie::pipeline

@@ -298,15 +298,17 @@ void router::handle(http_request&& req, reply_fn reply) {
     return method_not_allowed("GET, POST");
   }
   if (path.starts_with("/v1/mentions/")) {
-    // /v1/mentions/{source}/{id}: the source is one segment; the id is the rest of the path
-    // (ids may hold '/'), each percent-decoded.
-    std::string_view rest = path.substr(std::string_view("/v1/mentions/").size());
-    const auto slash = rest.find('/');
-    std::string source, id;
-    if (slash == std::string_view::npos || !percent_decode_path(rest.substr(0, slash), &source) ||
-        !percent_decode_path(rest.substr(slash + 1), &id) || source.empty() || id.empty()) {
+    // /v1/mentions/{source}/{id}: decoded first, then split at the first '/': sources hold
+    // no '/', ids may ("twitter/123" and "twitter%2F123" are the same ref).
+    std::string ref;
+    if (!percent_decode_path(path.substr(std::string_view("/v1/mentions/").size()), &ref)) {
+      return fail(400, "bad_request", "malformed percent-encoding in the mention reference");
+    }
+    const auto slash = ref.find('/');
+    if (slash == std::string::npos || slash == 0 || slash + 1 == ref.size()) {
       return fail(404, "not_found", "no route for " + std::string(path) + " (GET /v1/mentions/{source}/{id})");
     }
+    const std::string source = ref.substr(0, slash), id = ref.substr(slash + 1);
     if (verb == http::verb::get) return answer(get_mention(req, *tenant, source, id));
     return method_not_allowed("GET");
   }

@@ -330,10 +330,15 @@ class api_test(unittest.TestCase):
         self.assertEqual(status, 200, got)
         contracts.check("EnrichedMention", got)
         self.assertIn("love", [item["token"].lower() for item in got["explanation"]["items"]])
+        # The whole ref encoded, as a client may quote "source/id" from a sample list.
+        status, got = self.server.json("GET", f"/v1/mentions/{self.source}%2Fm1")
+        self.assertEqual((status, got.get("id")), (200, "m1"), got)
         for path in (f"/v1/mentions/{self.source}/m9", f"/v1/mentions/nosuchsource/m1",
-                     f"/v1/mentions/{self.source}/", "/v1/mentions/only-a-source", "/v1/mentions/bad%zz/m1"):
+                     f"/v1/mentions/{self.source}/", "/v1/mentions/only-a-source"):
             status, got = self.server.json("GET", path)
             self.assert_error(status, got, 404, "not_found")
+        status, got = self.server.json("GET", "/v1/mentions/bad%zz/m1")
+        self.assert_error(status, got, 400, "bad_request")
         status, got = self.server.json("GET", f"/v1/mentions/{self.source}/m1", key="globex")
         self.assert_error(status, got, 404, "not_found")  # another tenant's mention does not exist
         status, got = self.server.json("GET", f"/v1/mentions/{self.source}/m1?explain=yes")
