@@ -873,8 +873,8 @@ namespace {
 // White space as people type it, Unicode spaces included (French puts a no-break space
 // before ':', '!' and '?').
 bool is_space(char32_t c) noexcept {
-  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v' || c == 0xA0 ||
-         (c >= 0x2000 && c <= 0x200A) || c == 0x202F || c == 0x205F || c == 0x3000;
+  if (c < 0x80) return byte_class[c] & byte_space;
+  return c == 0xA0 || (c >= 0x2000 && c <= 0x200A) || c == 0x202F || c == 0x205F || c == 0x3000;
 }
 
 // Whether what lies between a phrase's two words reads well in its form: words (the

@@ -94,6 +94,16 @@ http_response explain_error(unsigned version, bool keep_alive) {
   return router::error(400, "bad_request", "query parameter 'explain' must be true or false", version, keep_alive);
 }
 
+// Appends m as enriched JSON; with an explainer, with the tokens and rules behind its score
+// (recomputed with the lexicons loaded now; *why is scratch).
+void append_mention(const pipeline::mention_view& m, pipeline::mention_enricher* explainer,
+                    pipeline::explanation* why, std::string* body) {
+  if (explainer == nullptr) return pipeline::append_enriched_json(m, body);
+  pipeline::mention_view scored = m;
+  explainer->explain(scored, why);
+  pipeline::append_explained_json(m, *why, body);
+}
+
 }  // namespace
 
 http_response router::get_mention(const http_request& req, std::string_view tenant, std::string_view source,
@@ -112,29 +122,19 @@ http_response router::get_mention(const http_request& req, std::string_view tena
     if (!parse_explain(value, &explain)) return explain_error(version, keep_alive);
   }
   auto record = ctx_.db.find_mention(tenant, source, id);
-  if (!record.ok()) {
-    if (record.status().code() == status_code::not_found) {
-      return internal::not_found_response(req, "no mention '" + std::string(source) + "/" + std::string(id) + "'");
-    }
-    if (record.status().code() == status_code::corruption) {
-      return error(500, "corrupt_record", record.status().message(), version, keep_alive);
-    }
-    return error(503, "storage_unavailable", record.status().message(), version, keep_alive);
+  if (!record.ok() && record.status().code() == status_code::not_found) {
+    return internal::not_found_response(req, "no mention '" + std::string(source) + "/" + std::string(id) + "'");
   }
+  if (!record.ok()) return internal::status_response(req, record.status());
   pipeline::mention_view m;
   if (status s = pipeline::decode_mention(*record, &m); !s.ok()) {
     return error(500, "corrupt_record", s.message(), version, keep_alive);
   }
+  std::optional<pipeline::mention_enricher> explainer;
+  if (explain) explainer.emplace(ctx_.lexicons);
+  pipeline::explanation why;
   std::string body;
-  if (explain) {
-    pipeline::mention_enricher explainer(ctx_.lexicons);
-    pipeline::explanation why;
-    pipeline::mention_view scored = m;
-    explainer.explain(scored, &why);
-    pipeline::append_explained_json(m, why, &body);
-  } else {
-    pipeline::append_enriched_json(m, &body);
-  }
+  append_mention(m, explainer ? &*explainer : nullptr, &why, &body);
   return json_response(200, std::move(body), version, keep_alive);
 }
 
@@ -222,13 +222,7 @@ http_response router::list_mentions(const http_request& req, std::string_view te
     if (!want_lang.empty() && m.lang != want_lang) return true;
     if (!want_source.empty() && m.source != want_source) return true;
     if (returned) body.push_back(',');
-    if (explainer) {
-      pipeline::mention_view scored = m;
-      explainer->explain(scored, &why);
-      pipeline::append_explained_json(m, why, &body);
-    } else {
-      pipeline::append_enriched_json(m, &body);
-    }
+    append_mention(m, explainer ? &*explainer : nullptr, &why, &body);
     ++returned;
     return true;
   };
