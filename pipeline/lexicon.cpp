@@ -88,7 +88,7 @@ void add_inflections(std::unordered_map<std::string, lexicon_entry>& table, bool
   std::sort(forms.begin(), forms.end());
   for (auto& [form, base] : forms) {
     lexicon_entry entry = table.at(base);
-    entry.roles &= static_cast<std::uint8_t>(~role_phrase_start);  // the phrases are the base's
+    entry.roles &= static_cast<std::uint16_t>(~role_phrase_start);  // the phrases are the base's
     entry.phrase_words = 0;
     table.try_emplace(std::move(form), entry);
   }
@@ -96,7 +96,7 @@ void add_inflections(std::unordered_map<std::string, lexicon_entry>& table, bool
 
 struct parsed_line {
   std::string key;
-  std::uint8_t role;
+  std::uint16_t role;
   float value;
   std::size_t words;  // > 1: a set phrase
 };
@@ -142,7 +142,7 @@ status lexicon_builder::add_file(std::string_view lang, std::string_view file_na
       return invalid_argument(where(file_name, line_no) + "value '" + std::string(value_text) +
                               "' is not a number");
     std::string_view role_name = nf == 3 ? fields[2] : "valence";
-    std::uint8_t role = 0;
+    std::uint16_t role = 0;
     if (role_name == "valence") {
       role = role_valence;
       if (std::fabs(value) > max_abs_valence)
@@ -169,9 +169,13 @@ status lexicon_builder::add_file(std::string_view lang, std::string_view file_na
       role = role_irony;
       if (!(value < 0.0f && value >= min_irony))
         return invalid_argument(where(file_name, line_no) + "irony multiplier must be in [-2, 0)");
+    } else if (role_name == "remedy") {
+      role = role_remedy;
+      if (!(value > 0.0f && value <= max_remedy))
+        return invalid_argument(where(file_name, line_no) + "remedy share must be in (0, 1]");
     } else {
       return invalid_argument(where(file_name, line_no) + "unknown role '" + std::string(role_name) +
-                              "' (valence, booster, negator, contrast, scope_break, irrealis, irony)");
+                              "' (valence, booster, negator, contrast, scope_break, irrealis, irony, remedy)");
     }
 
     // Fold the term exactly as text will be folded, so that lookups match byte for byte.
@@ -214,6 +218,7 @@ status lexicon_builder::add_file(std::string_view lang, std::string_view file_na
       case role_contrast: e.contrast = l.value; break;
       case role_irrealis: e.irrealis = l.value; break;
       case role_irony: e.irony = l.value; break;
+      case role_remedy: e.remedy = l.value; break;
     }
     if (l.words > 1) {
       lexicon_entry& start = table[l.key.substr(0, l.key.find(' '))];

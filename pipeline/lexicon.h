@@ -9,6 +9,8 @@
 //   scope_break  "and", "et": ends the scope of a negator before it, as a comma does
 //   irrealis  "would", "if": the words after it in its clause are hypothetical and weigh this
 //   irony     "🙃": marks its text as ironic; its positive words are multiplied by this
+//   remedy    "fixed", "réglé": a complaint word beside it is reported solved, and turns
+//             positive with this share of its valence ("fixed my problem", "panne réparée")
 // A term of several words ("pas mal", "could have been better") is a set phrase; it wins over
 // its words.
 //
@@ -26,6 +28,7 @@
 //   and<TAB>1<TAB>scope_break
 //   would<TAB>0.6<TAB>irrealis
 //   🙃<TAB>-0.74<TAB>irony
+//   fixed<TAB>0.75<TAB>remedy
 //   pas mal<TAB>1.5               a set phrase: words separated by single spaces
 //
 //   auto lex = vigie::pipeline::load_lexicons("build/lexicons");
@@ -56,8 +59,9 @@ inline constexpr float max_abs_booster = 2.0f;
 inline constexpr float min_negator = -2.0f;
 inline constexpr float max_contrast = 4.0f;
 inline constexpr float min_irony = -2.0f;
+inline constexpr float max_remedy = 1.0f;
 
-enum lexicon_role : std::uint8_t {
+enum lexicon_role : std::uint16_t {
   role_valence = 1,
   role_booster = 2,
   role_negator = 4,
@@ -66,6 +70,7 @@ enum lexicon_role : std::uint8_t {
   role_scope_break = 32,
   role_irrealis = 64,
   role_irony = 128,
+  role_remedy = 256,
 };
 
 struct lexicon_entry {
@@ -75,7 +80,8 @@ struct lexicon_entry {
   float contrast = 0.0f;
   float irrealis = 0.0f;  // weight in (0, 1] of the words after it in its clause
   float irony = 0.0f;     // multiplier in [-2, 0) of the positive words of its text
-  std::uint8_t roles = 0;
+  float remedy = 0.0f;    // share in (0, 1] of a solved complaint's valence, made positive
+  std::uint16_t roles = 0;
   // With role_phrase_start: words in the longest set phrase it starts (2..max_phrase_words),
   // so that the engine tries only the lengths that exist.
   std::uint8_t phrase_words = 0;

@@ -68,7 +68,7 @@ TEST(lexicon, faces_the_tokenizer_cannot_see_are_skipped_and_new_roles_load) {
   lexicon_builder b;
   ASSERT_TRUE(b.add_file("en", "en.test",
                          "d=\t-3.0\n\\o/\t2.0\nj/k\t0.4\nrip-off\t-2.6\nand\t1\tscope_break\n"
-                         "would\t0.6\tirrealis\n🙃\t-0.74\tirony\n")
+                         "would\t0.6\tirrealis\n🙃\t-0.74\tirony\nfixed\t0.75\tremedy\n")
                   .ok());
   ASSERT_TRUE(b.add_file("fr", "fr.test", "n'\t-0.74\tnegator\n").ok());
   auto set = b.finish();
@@ -82,6 +82,8 @@ TEST(lexicon, faces_the_tokenizer_cannot_see_are_skipped_and_new_roles_load) {
   EXPECT_TRUE(en.find("and")->roles & role_scope_break);
   EXPECT_FLOAT_EQ(en.find("would")->irrealis, 0.6f);
   EXPECT_FLOAT_EQ(en.find("🙃")->irony, -0.74f);
+  EXPECT_TRUE(en.find("fixed")->roles & role_remedy);
+  EXPECT_FLOAT_EQ(en.find("fixed")->remedy, 0.75f);
   // The French elided negator is found as the tokenizer folds it in text.
   ASSERT_NE(set->fr().find("n'"), nullptr);
   EXPECT_FLOAT_EQ(set->fr().find("n'")->negator, -0.74f);
@@ -90,6 +92,7 @@ TEST(lexicon, faces_the_tokenizer_cannot_see_are_skipped_and_new_roles_load) {
             "f:1: irrealis weight must be in (0, 1]");
   EXPECT_EQ(c.add_file("en", "f", "x\t0.5\tirony\n").message(),
             "f:1: irony multiplier must be in [-2, 0)");
+  EXPECT_EQ(c.add_file("en", "f", "fixed\t-0.5\tremedy\n").message(), "f:1: remedy share must be in (0, 1]");
 }
 
 TEST(lexicon, errors_name_file_line_and_reason) {
@@ -99,7 +102,7 @@ TEST(lexicon, errors_name_file_line_and_reason) {
   EXPECT_EQ(st.message(), "en.9-x.lex:2: value 'minus two' is not a number");
   EXPECT_EQ(b.add_file("en", "f", "great\t9\n").message(), "f:1: valence out of [-4, 4]");
   EXPECT_EQ(b.add_file("en", "f", "x\t1\tshouting\n").message(),
-            "f:1: unknown role 'shouting' (valence, booster, negator, contrast, scope_break, irrealis, irony)");
+            "f:1: unknown role 'shouting' (valence, booster, negator, contrast, scope_break, irrealis, irony, remedy)");
   EXPECT_EQ(b.add_file("en", "f", "not\t0.5\tnegator\n").message(),
             "f:1: negator multiplier must be in [-2, 0)");
   EXPECT_EQ(b.add_file("en", "f", "lonely\n").message(), "f:1: expected TERM<TAB>VALUE[<TAB>ROLE]");

@@ -141,6 +141,7 @@ sentiment sentiment_analyzer::run(std::string_view text, std::string_view lang, 
   std::size_t unit_count = 0;
   int exclamations = 0, questions = 0;
   float irony = 0.0f;  // the multiplier of an irony marker of the text ("🙃"), or 0
+  bool has_remedy = false;  // a remedy word ("fixed", "réglé") is in the text
   int length = 0;  // words, pictographs, numbers, URLs, @mentions: for length scaling
   for (std::size_t i = 0; i < tokens.size(); ++i) {
     const token& t = tokens[i];
@@ -233,6 +234,7 @@ sentiment sentiment_analyzer::run(std::string_view text, std::string_view lang, 
     }
     u.entry = e;
     if (e != nullptr && (e->roles & role_irony)) irony = e->irony;
+    if (e != nullptr && (e->roles & role_remedy)) has_remedy = true;
     if (e != nullptr && (e->roles & role_negator)) u.negator = e->negator;
     else if (!french && u.kind == unit_kind::word && ends_with_nt(w)) u.negator = default_negator;
     ++unit_count;
@@ -261,6 +263,41 @@ sentiment sentiment_analyzer::run(std::string_view text, std::string_view lang, 
     const unit& p = units[ui - 1];
     return p.kind == unit_kind::sentence_break || p.kind == unit_kind::emoji ||
            p.kind == unit_kind::emoticon || (p.kind == unit_kind::word && folded_of(p) == "rt");
+  };
+  // Whether unit k ends the reach of a remedy: a clause or sentence break, "and" ("et"), or a
+  // contrast word ("but", "mais").
+  auto ends_scope = [&](const unit& k) {
+    return k.kind == unit_kind::clause_break || k.kind == unit_kind::sentence_break ||
+           (k.entry != nullptr && (k.entry->roles & (role_scope_break | role_contrast)));
+  };
+  // A remedy word is itself negated ("haven't fixed", "toujours pas réglé") when a negator,
+  // or a set phrase holding one, sits within scope before it, in its clause.
+  auto negated_remedy = [&](std::size_t ri) {
+    for (int d = 1; d <= scope && static_cast<std::size_t>(d) <= ri; ++d) {
+      const unit& p = units[ri - d];
+      if (ends_scope(p)) break;
+      if (p.negator != 0.0f || p.holds_negation) return true;
+    }
+    return false;
+  };
+  // The remedy word nearest to the complaint word at ui, within scope before or after it in
+  // its clause (before first at equal distance): "fixed my problem", "problème réglé",
+  // "the outage is fixed". Its distance, negative when it is before ui; 0 when none.
+  auto nearest_remedy = [&](std::size_t ui) {
+    bool before_open = true, after_open = true;
+    for (int d = 1; d <= scope; ++d) {
+      if (before_open && static_cast<std::size_t>(d) <= ui) {
+        const unit& p = units[ui - d];
+        if (ends_scope(p)) before_open = false;
+        else if (p.entry != nullptr && (p.entry->roles & role_remedy)) return -d;
+      }
+      if (after_open && ui + d < unit_count) {
+        const unit& n = units[ui + d];
+        if (ends_scope(n)) after_open = false;
+        else if (n.entry != nullptr && (n.entry->roles & role_remedy)) return d;
+      }
+    }
+    return 0;
   };
   // A capitalised word (not ALL CAPS, not in a hashtag) that does not open a sentence.
   auto capitalised = [&](std::size_t ui) {
@@ -334,11 +371,24 @@ sentiment sentiment_analyzer::run(std::string_view text, std::string_view lang, 
       v += sign_of(v) * options_.elongation_increment;
       if (out) mods += "elongated; ";
     }
+    // A complaint word beside a remedy is reported solved ("fixed my problem", "problème
+    // réglé"), unless the remedy is negated: then the negator belongs to the remedy, not to
+    // the complaint ("haven't fixed my problem" stays a problem).
+    const unit* remedied_by = nullptr;
+    int negation_reach = scope;  // words before ui a negator of ui may sit in
+    if (has_remedy && v < 0.0f && !pictograph) {
+      if (const int r = nearest_remedy(ui); r != 0) {
+        const std::size_t ri = r < 0 ? ui - static_cast<std::size_t>(-r) : ui + static_cast<std::size_t>(r);
+        if (!negated_remedy(ri)) remedied_by = &units[ri];
+        else if (r < 0) negation_reach = -r - 1;
+      }
+    }
     const unit* negated_by = nullptr;
     int negated_at = 0;  // distance of negated_by, before the word
     for (int d = 1; d <= scope && static_cast<std::size_t>(d) <= ui; ++d) {
       const unit& p = units[ui - d];
       if (p.kind == unit_kind::clause_break || p.kind == unit_kind::sentence_break) break;
+      if (d > negation_reach) break;
       if (p.entry != nullptr && (p.entry->roles & role_booster) && p.entry->booster != 0.0f) {
         float b = p.entry->booster * options_.booster_decay[d - 1];
         if ((p.flags & internal::flag_all_caps) && caps_differ) b += sign_of(b) * options_.caps_increment;
@@ -356,6 +406,11 @@ sentiment sentiment_analyzer::run(std::string_view text, std::string_view lang, 
         negated_at = d;
       }
     }
+    if (remedied_by != nullptr) {
+      negated_by = nullptr;
+      v = -v * remedied_by->entry->remedy;
+      if (out) mods += "solved: '" + std::string(span_of(*remedied_by)) + "'; ";
+    }
     if (negated_by != nullptr && is_never(folded_of(*negated_by))) {
       for (int d = 1; d < negated_at; ++d)
         if (is_degree_after_never(folded_of(units[ui - d]))) {
@@ -371,7 +426,7 @@ sentiment sentiment_analyzer::run(std::string_view text, std::string_view lang, 
           break;
         }
     }
-    if (french && negated_by == nullptr && !pictograph && u.negator == 0.0f &&
+    if (french && negated_by == nullptr && remedied_by == nullptr && !pictograph && u.negator == 0.0f &&
         ui + 1 < unit_count) {
       const unit& next = units[ui + 1];
       if (next.kind == unit_kind::word && next.negator != 0.0f && !next.phrase &&

@@ -15,14 +15,16 @@ std::shared_ptr<const lexicon_set> test_lexicons() {
                          "not\t-0.74\tnegator\nvery\t0.293\tbooster\nbut\t1.5\tcontrast\n"
                          "not bad\t1.5\n:)\t2.0\n<3\t1.9\nnever\t-0.74\tnegator\n"
                          "so\t0.293\tbooster\nand\t1\tscope_break\nwould\t0.6\tirrealis\n"
-                         "🙃\t-1.0\n🙃\t-0.74\tirony\nrefund accepted\t1.5\n")
+                         "🙃\t-1.0\n🙃\t-0.74\tirony\nrefund accepted\t1.5\n"
+                         "problem\t-1.7\nfixed\t0.75\tremedy\nhaven't\t-0.74\tnegator\n")
                   .ok());
   EXPECT_TRUE(b.add_file("fr", "fr.test",
                          "bon\t2.0\nnul\t-2.3\nsuper\t2.3\nsuper\t0.35\tbooster\nbien\t1.5\n"
                          "ne\t-0.74\tnegator\nn'\t-0.74\tnegator\npas\t-0.74\tnegator\n"
                          "mais\t1.5\tcontrast\ntrop\t0.293\tbooster\npas mal\t1.5\n"
                          "arnaque\t-3.0\n😡\t-2.8\nque du bonheur\t3.0\nrien\t-0.74\tnegator\n"
-                         "sert à rien\t-2.0\n")
+                         "sert à rien\t-2.0\nproblème\t-1.5\nréglé\t1.5\nréglé\t0.75\tremedy\n"
+                         "toujours pas\t-1.0\n")
                   .ok());
   return b.finish();
 }
@@ -139,6 +141,35 @@ TEST(sentiment, negation_is_asymmetric_and_negates_one_word) {
   EXPECT_EQ(a.score("ça ne sert à rien", "fr").score, a.score("ça sert à rien", "fr").score);
 }
 
+TEST(sentiment, a_remedy_reports_a_complaint_solved_unless_it_is_negated) {
+  sentiment_analyzer a(test_lexicons());
+  // Before or after the complaint, within the scope of 3 words: positive, at 0.75 of its valence.
+  const float problem = a.score("my problem", "en").score;
+  EXPECT_LT(problem, 0.0f);
+  EXPECT_GT(a.score("they fixed my problem", "en").score, 0.0f);
+  explanation why;
+  a.explain("they fixed my problem", "en", &why);
+  ASSERT_EQ(why.items.size(), 1u);
+  EXPECT_FLOAT_EQ(why.items[0].contribution, 1.7f * 0.75f);
+  EXPECT_EQ(why.items[0].modifiers, "solved: 'fixed'");
+  EXPECT_GT(a.score("the problem is fixed now", "en").score, 0.0f);
+  // Too far, or across a clause: still a complaint.
+  EXPECT_EQ(a.score("fixed it all day long problem", "en").score,
+            a.score("mended it all day long problem", "en").score);
+  EXPECT_LT(a.score("fixed, but problem", "en").score, 0.0f);
+  // A negated remedy leaves the complaint as it is: the negator is the remedy's, so it does
+  // not turn "problem" into a mild positive either.
+  EXPECT_EQ(a.score("they haven't fixed my problem", "en").score, a.score("they my problem", "en").score);
+  EXPECT_LT(a.score("problem not fixed", "en").score, 0.0f);
+  // Positive words are not remedied.
+  EXPECT_EQ(a.score("fixed a good day", "en").score, a.score("a good day", "en").score);
+  // French: the remedy's own valence adds to the solved complaint; a phrase that holds its
+  // negation negates the remedy.
+  EXPECT_GT(a.score("problème réglé", "fr").score, a.score("réglé", "fr").score);
+  EXPECT_LT(a.score("problème toujours pas réglé", "fr").score, 0.0f);
+  EXPECT_LT(a.score("ils n'ont pas réglé mon problème", "fr").score, 0.0f);
+}
+
 TEST(sentiment, questions_names_hypotheticals_and_irony_are_not_plain_opinion) {
   sentiment_analyzer a(test_lexicons());
   const float plain = a.score("it is good.", "en").score;
@@ -237,6 +268,19 @@ TEST(sentiment, shipped_lexicons_score_e_reputation_mentions) {
   EXPECT_EQ(label("omg D:", "en"), neg);                // the face alone decides
   EXPECT_EQ(label("I lost my fave pen :l", "en"), neg);  // not the word "l" (+2)
   EXPECT_EQ(label("finally \\o/", "en"), pos);
+  // Solved complaints, and verdicts of reviews and customer service.
+  EXPECT_EQ(label("They fixed my problem in five minutes", "en"), pos);
+  EXPECT_EQ(label("The outage is fixed now", "en"), pos);
+  EXPECT_EQ(label("They still haven't fixed my problem", "en"), neg);
+  EXPECT_EQ(label("Panne réparée dans la journée", "fr"), pos);
+  EXPECT_EQ(label("Ils n'ont toujours pas réglé mon problème", "fr"), neg);
+  EXPECT_EQ(label("Can't cancel my subscription", "en"), neg);
+  EXPECT_EQ(label("Never arrived. Won't be back.", "en"), neg);
+  EXPECT_EQ(label("On ne reviendra pas", "fr"), neg);
+  EXPECT_EQ(label("C'est de la camelote", "fr"), neg);
+  // A remedy role stops the automatic inflections: the forms keep their listed valence.
+  EXPECT_EQ(label("réparée", "fr"), pos);
+  EXPECT_EQ(label("réglées", "fr"), pos);
   // Everyday words VADER's lexicon lacks.
   EXPECT_EQ(label("The food was incredible", "en"), pos);
   EXPECT_EQ(label("Staff unhelpful, room filthy", "en"), neg);

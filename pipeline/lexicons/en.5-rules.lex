@@ -135,6 +135,16 @@ however	1.5	contrast
 nevertheless	1.5	contrast
 nonetheless	1.5	contrast
 yet	1.5	contrast
+# Remedies: a complaint word within 3 words before or after them, in their clause, is reported
+# solved and turns positive with x value of its valence ("fixed my problem", "the outage is
+# fixed"); a negated remedy leaves it a complaint ("still haven't fixed my problem"). Past
+# forms only: "fix your broken app" asks, it does not report.
+fixed	0.75	remedy
+solved	0.75	remedy
+resolved	0.75	remedy
+sorted	0.75	remedy
+repaired	0.75	remedy
+restored	0.75	remedy
 # Set phrases: their valence replaces the one of their words.
 not bad	1.5
 not too bad	1.2

@@ -164,3 +164,27 @@ cringe	-1.6
 cringey	-1.8
 cringy	-1.8
 toxic	-2.4
+# Product, delivery and customer-service verdicts with no opinion word VADER knows ("never
+# arrived", "hung up on me", "can't cancel", which scored positive as a negated "cancel").
+# Those that start with a negator hold it. Left out as context-dependent: "loud", "quiet",
+# "down again".
+flimsy	-1.6
+junk	-1.9
+knockoff	-1.4
+bland	-1.2
+soggy	-1.4
+spotless	2.0
+hidden fees	-2.0
+dropped calls	-1.6
+keeps dropping	-1.6
+won't be back	-1.8
+will not be back	-1.8
+never arrived	-2.2
+never received	-2.2
+hung up on me	-2.2
+took forever	-1.5
+buy again	1.5
+returned it	-1.0
+can't cancel	-2.0
+cannot cancel	-2.0
+unable to cancel	-2.0

@@ -79,6 +79,31 @@ néanmoins	1.5	contrast
 toutefois	1.5	contrast
 par contre	1.5	contrast
 en revanche	1.5	contrast
+# Remèdes : un mot de plainte à 3 mots ou moins avant ou après eux, dans leur proposition, est
+# dit résolu et devient positif, x valeur de sa valence ("panne réparée", "ils ont réglé mon
+# souci") ; un remède nié le laisse plainte ("toujours pas résolu"). Participes seulement :
+# "réparez la panne" demande, ne rapporte pas. Un rôle de plus ôte les formes fléchies
+# automatiques : les valences des formes sont dans fr.9-curated.lex.
+réglé	0.75	remedy
+réglée	0.75	remedy
+réglés	0.75	remedy
+réglées	0.75	remedy
+résolu	0.75	remedy
+résolue	0.75	remedy
+résolus	0.75	remedy
+résolues	0.75	remedy
+réparé	0.75	remedy
+réparée	0.75	remedy
+réparés	0.75	remedy
+réparées	0.75	remedy
+corrigé	0.75	remedy
+corrigée	0.75	remedy
+corrigés	0.75	remedy
+corrigées	0.75	remedy
+rétabli	0.75	remedy
+rétablie	0.75	remedy
+rétablis	0.75	remedy
+rétablies	0.75	remedy
 # Expressions figées : leur valence remplace celle de leurs mots.
 pas mal	1.5
 pas mal du tout	2.0

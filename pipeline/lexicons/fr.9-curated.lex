@@ -715,7 +715,13 @@ offert	1.3
 promo	0.8
 économiser	1.2
 réglé	1.5
+réglée	1.5
+réglés	1.5
+réglées	1.5
 réparé	1.5
+réparée	1.5
+réparés	1.5
+réparées	1.5
 kif	2.0
 coup de cœur	2.6
 délice	2.8
@@ -912,3 +918,17 @@ déprimé	-2.0
 épuisant	-1.6
 crash	-1.8
 hs	-1.2
+# Verdicts d'avis et de service client sans mot d'opinion du lexique : "camelote", "ça vaut pas
+# un clou", "on ne reviendra pas", "le technicien n'est jamais venu". Celles qui commencent par
+# leur négation la portent.
+camelote	-2.0
+pacotille	-1.8
+vaut pas un clou	-2.2
+reviendrai pas	-1.8
+reviendra pas	-1.8
+reviendrons pas	-1.8
+retournerai pas	-1.8
+retournerons pas	-1.8
+jamais venu	-1.8
+jamais venue	-1.8
+conforme à la description	1.2
