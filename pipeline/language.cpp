@@ -2,6 +2,7 @@
 
 #include <cld2/public/compact_lang_det.h>
 #include <cld2/public/encodings.h>
+#include <simdjson.h>
 
 #include <array>
 #include <cstdint>
@@ -141,6 +142,9 @@ std::string_view detect_language(std::string_view text, bool* sure) noexcept {
     *sure = true;
     return guess;
   }
+  // CLD2 trusts its input to be UTF-8: an overlong form ("\xC0\xAF") makes it read out of
+  // bounds. Mentions parsed from JSON are valid already; other callers get no guess.
+  if (!simdjson::validate_utf8(text.data(), n)) return {};
   bool reliable = false;
   // is_plain_text=true: mentions are text, not HTML; CLD2 skips URLs, @names and #tags itself.
   CLD2::Language lang = CLD2::DetectLanguage(text.data(), static_cast<int>(n), true, &reliable);

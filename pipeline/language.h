@@ -23,7 +23,8 @@ inline constexpr std::size_t max_detect_bytes = 1024;
 // ISO 639-1 code ("fr", "en", "de", ...) of the text's language, or "" when unknown or not
 // reliable. The returned view points to static storage. *sure, when given, tells whether the
 // answer is firm: clear function words, or CLD2 calling its guess reliable. Short social posts
-// often get an unsure "en" or "fr" ("Trop bien" is an unsure "en").
+// often get an unsure "en" or "fr" ("Trop bien" is an unsure "en"). Text that is not valid
+// UTF-8 is told by its function words only, or is unknown: CLD2 is not asked.
 std::string_view detect_language(std::string_view text, bool* sure = nullptr) noexcept;
 
 }  // namespace vigie::pipeline

@@ -43,6 +43,9 @@ TEST(language, unknown_is_empty_never_an_error) {
   EXPECT_EQ(detect_language("lol"), "");
   EXPECT_EQ(detect_language("12345 67890 !!!"), "");
   EXPECT_EQ(detect_language("\xFF\xFE\xFD invalid bytes \xC3"), detect_language("\xFF\xFE\xFD invalid bytes \xC3"));
+  // An overlong form made CLD2 read out of bounds (found by tests/fuzz/text_fuzz.cpp).
+  EXPECT_EQ(detect_language("surrogate \xC0\xAF overlong text"), "");
+  EXPECT_EQ(detect_language("la panne \xC0\xAF est dans le quartier et le SAV ne répond pas"), "fr");
 }
 
 }  // namespace
