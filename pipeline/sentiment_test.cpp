@@ -278,6 +278,13 @@ TEST(sentiment, shipped_lexicons_score_e_reputation_mentions) {
   EXPECT_EQ(label("Never arrived. Won't be back.", "en"), neg);
   EXPECT_EQ(label("On ne reviendra pas", "fr"), neg);
   EXPECT_EQ(label("C'est de la camelote", "fr"), neg);
+  // Service incidents and churn.
+  EXPECT_EQ(label("Sans internet depuis trois jours", "fr"), neg);
+  EXPECT_EQ(label("La 5G ne capte nulle part", "fr"), neg);
+  EXPECT_EQ(label("Je vais changer d'opérateur", "fr"), neg);
+  EXPECT_EQ(label("The bank froze my card without warning", "en"), neg);
+  EXPECT_EQ(label("App unusable since the update", "en"), neg);
+  EXPECT_EQ(label("The driver didn't even show up", "en"), neg);
   // A remedy role stops the automatic inflections: the forms keep their listed valence.
   EXPECT_EQ(label("réparée", "fr"), pos);
   EXPECT_EQ(label("réglées", "fr"), pos);

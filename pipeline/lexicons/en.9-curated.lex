@@ -188,3 +188,32 @@ returned it	-1.0
 can't cancel	-2.0
 cannot cancel	-2.0
 unable to cancel	-2.0
+# Service incidents and churn, as customers of operators, banks, carriers and utilities write
+# them: losing a service ("no internet", "without power"), being charged or blocked ("froze my
+# card", "unauthorized"), no-shows, and leaving ("switching providers"). Each phrase that starts
+# with a negator holds it.
+unusable	-2.2
+unauthorized	-1.6
+without warning	-1.2
+without notice	-1.2
+no internet	-1.8
+no signal	-1.8
+no service	-1.8
+no power	-1.8
+no wifi	-1.8
+no heating	-1.8
+no hot water	-1.8
+no connection	-1.6
+without internet	-1.8
+without power	-1.8
+froze my card	-1.8
+froze my account	-1.8
+didn't show up	-1.8
+didn't even show up	-2.0
+never showed up	-1.8
+no show	-1.5
+how you treat	-1.5
+round in circles	-1.5
+switching providers	-1.5
+switching banks	-1.5
+switching carriers	-1.5

@@ -932,3 +932,41 @@ retournerons pas	-1.8
 jamais venu	-1.8
 jamais venue	-1.8
 conforme à la description	1.2
+# Incidents de service et départs, comme les écrivent les clients d'opérateurs, de banques, de
+# transporteurs et de fournisseurs d'énergie : service perdu ("sans internet", "plus de
+# courant"), prélèvements et blocages ("non autorisé", "facturé deux fois"), réseau qui ne
+# capte pas, départs annoncés ("changer d'opérateur"). Celles qui commencent par une négation
+# la portent.
+inutilisable	-2.2
+inutilisables	-2.2
+non autorisé	-1.6
+non autorisée	-1.6
+facturé deux fois	-2.0
+facturée deux fois	-2.0
+débité deux fois	-2.0
+prélevé deux fois	-2.0
+sans internet	-1.8
+sans connexion	-1.8
+sans réseau	-1.8
+sans électricité	-1.8
+sans courant	-1.8
+sans chauffage	-1.8
+sans eau chaude	-1.8
+sans wifi	-1.8
+plus d'internet	-1.8
+plus de connexion	-1.8
+plus de courant	-1.8
+plus d'électricité	-1.8
+plus de fibre	-1.8
+plus de wifi	-1.8
+pas d'internet	-1.8
+capte pas	-1.8
+capte rien	-1.8
+capte nulle part	-1.8
+ne capte nulle part	-1.8
+capte plus	-1.8
+ne capte plus	-1.8
+comment on me traite	-1.8
+changer d'opérateur	-1.5
+changer de banque	-1.5
+changer de fournisseur	-1.5
