@@ -285,6 +285,12 @@ TEST(sentiment, shipped_lexicons_score_e_reputation_mentions) {
   EXPECT_EQ(label("The bank froze my card without warning", "en"), neg);
   EXPECT_EQ(label("App unusable since the update", "en"), neg);
   EXPECT_EQ(label("The driver didn't even show up", "en"), neg);
+  // Negated words and scorn inside set phrases.
+  EXPECT_EQ(label("Couldn't be happier", "en"), pos);
+  EXPECT_EQ(label("Nothing but problems since day one", "en"), neg);
+  EXPECT_EQ(label("Prices are a joke", "en"), neg);
+  EXPECT_EQ(label("Abonnement résilié, bon débarras", "fr"), neg);
+  EXPECT_EQ(label("C'est du vol pur et simple", "fr"), neg);
   // A remedy role stops the automatic inflections: the forms keep their listed valence.
   EXPECT_EQ(label("réparée", "fr"), pos);
   EXPECT_EQ(label("réglées", "fr"), pos);

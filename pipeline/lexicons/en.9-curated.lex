@@ -217,3 +217,29 @@ round in circles	-1.5
 switching providers	-1.5
 switching banks	-1.5
 switching carriers	-1.5
+# Verdicts of delivery, subscription and support that score wrong or nothing: a negated word
+# in a set phrase ("nothing but problems", "couldn't be happier", which scored negative as a
+# negated "happier"), a positive word used in scorn ("is a joke", "good riddance"), and
+# "incomplete", "daylight robbery", "hats off", "can't fault", which VADER's lexicon lacks.
+incomplete	-1.2
+daylight robbery	-2.4
+is a joke	-2.0
+are a joke	-2.0
+what a joke	-2.0
+joke of a	-2.0
+good riddance	-1.5
+hats off	2.0
+can't fault	1.8
+cannot fault	1.8
+nothing but problems	-2.0
+nothing but trouble	-2.0
+couldn't be happier	2.8
+could not be happier	2.8
+couldn't be better	2.5
+could not be better	2.5
+never ordering	-1.8
+never buying	-1.8
+dragging on	-1.5
+dragging their feet	-1.8
+unsubscribed	-1.0
+unsubscribing	-1.0

@@ -970,3 +970,31 @@ comment on me traite	-1.8
 changer d'opérateur	-1.5
 changer de banque	-1.5
 changer de fournisseur	-1.5
+# Verdicts de livraison, d'abonnement et de SAV qui ne comptaient pas ou comptaient à l'envers :
+# "bon débarras" (positif par "bon"), "du vol pur et simple" ("pur" et "simple" ne sont pas
+# des éloges ici), "incomplète", "rupture de stock", "je me désabonne", "traîne des pieds",
+# "SAV fantôme".
+incomplet	-1.5
+incomplets	-1.5
+incomplète	-1.5
+incomplètes	-1.5
+il manquait	-1.2
+rupture de stock	-1.2
+bon débarras	-1.5
+pur et simple	0
+désabonne	-1.5
+désabonné	-1.2
+désabonnée	-1.2
+désabonner	-1.2
+traîne des pieds	-1.8
+traînent des pieds	-1.8
+ça traîne	-1.2
+dossier traîne	-1.5
+prix ont explosé	-1.5
+sav fantôme	-2.0
+service client fantôme	-2.0
+après-vente fantôme	-2.0
+captivant	2.0
+captivante	2.0
+captivants	2.0
+captivantes	2.0
