@@ -243,3 +243,14 @@ dragging on	-1.5
 dragging their feet	-1.8
 unsubscribed	-1.0
 unsubscribing	-1.0
+# Social-media slang of praise and scorn, second lot: "this slaps", "a banger", "yikes", "this
+# ain't it", "so done with". "at best" hedges ("mid at best"): it is not "best". "obsessed
+# with" a product is a fan's word, not VADER's -0.7 of "obsessed".
+yikes	-1.2
+this slaps	2.0
+banger	2.0
+bangers	2.0
+at best	-0.8
+this ain't it	-1.5
+so done with	-1.8
+obsessed with	1.8

@@ -998,3 +998,13 @@ captivant	2.0
 captivante	2.0
 captivants	2.0
 captivantes	2.0
+# Argot des réseaux, second lot : "le seum", "ghosté", "c'est pété", "ça passe crème", "c'est le
+# feu", "ça vaut pas tripette".
+le seum	-2.0
+ghosté	-1.8
+ghostée	-1.8
+ghostés	-1.8
+c'est pété	-1.5
+passe crème	1.5
+c'est le feu	2.0
+vaut pas tripette	-1.8
