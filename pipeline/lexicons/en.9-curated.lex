@@ -254,3 +254,10 @@ at best	-0.8
 this ain't it	-1.5
 so done with	-1.8
 obsessed with	1.8
+# Promises, blame and expectations: "broken promises", "false advertising", "passing the buck",
+# "beyond my expectations", "as pictured".
+broken promises	-2.0
+false advertising	-2.0
+passing the buck	-1.8
+beyond my expectations	2.5
+as pictured	1.0

@@ -1008,3 +1008,25 @@ c'est pété	-1.5
 passe crème	1.5
 c'est le feu	2.0
 vaut pas tripette	-1.8
+# Banques, énergie, assurances, santé, services publics : "sinistre" y est le dossier
+# d'assurance bien plus que l'adjectif (pattern -1,95) ; "inaccessible" est une panne (pattern
+# -0,6) ; promesses, renvois de balle et attentes dépassées.
+sinistre	-0.5
+inaccessible	-1.8
+inaccessibles	-1.8
+sans difficulté	1.5
+sans encombre	1.5
+c'est une blague	-1.8
+quelle blague	-1.8
+au compte-gouttes	-1.2
+aucun créneau	-1.5
+renvoient la balle	-1.8
+renvoie la balle	-1.8
+non tenues	-1.8
+promesse non tenue	-1.8
+vaches à lait	-2.0
+vache à lait	-2.0
+conforme aux photos	1.2
+conforme à la photo	1.2
+attendais pas tant	2.0
+delà de mes attentes	2.5
