@@ -69,6 +69,8 @@ void add_inflections(std::unordered_map<std::string, lexicon_entry>& table, bool
     if (!french) {
       // "boss", "famous", "crisis" end like plurals already.
       if (last != 's' && last != 'u' && last != 'i') add(key, key + 's');
+      // Social text drops the g: "lovin", "rockin", "amazin".
+      if (key.size() >= 6 && key.ends_with("ing")) add(key, key.substr(0, key.size() - 1));
       continue;
     }
     if (last == 's' || last == 'x') continue;  // "mauvais", "heureux": the same in the plural

@@ -261,6 +261,10 @@ sentiment sentiment_analyzer::run(std::string_view text, std::string_view lang, 
   auto sentence_initial = [&](std::size_t ui) {
     if (ui == 0) return true;
     const unit& p = units[ui - 1];
+    if (p.kind == unit_kind::clause_break) {
+      const std::string_view r = tokens[p.tok_begin].raw;
+      return r == "-" || r == "\xE2\x80\x93" || r == "\xE2\x80\x94";  // "New today - Lovely bowl"
+    }
     return p.kind == unit_kind::sentence_break || p.kind == unit_kind::emoji ||
            p.kind == unit_kind::emoticon || (p.kind == unit_kind::word && folded_of(p) == "rt");
   };

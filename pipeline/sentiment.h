@@ -75,9 +75,9 @@ struct sentiment_options {
   // Weight of the words of a sentence that ends with '?': a question asks more than it
   // asserts ("is it any good?"). 1 turns it off.
   float question_weight = 0.5f;
-  // Weight of a capitalised word inside a sentence (not after a break, an emoji or "RT"): a
-  // name or a title ("Happy Feet", "Best Buy", "Banque Aurore"), rarely the writer's opinion.
-  // ALL CAPS words and hashtags are not concerned. 1 turns it off.
+  // Weight of a capitalised word inside a sentence (not after a break, a dash, an emoji or
+  // "RT"): a name or a title ("Happy Feet", "Best Buy", "Banque Aurore"), rarely the writer's
+  // opinion. ALL CAPS words and hashtags are not concerned. 1 turns it off.
   float name_weight = 0.1f;
   // When the question or name rule, or an irrealis word ("would", "if": lexicon role
   // irrealis), weakened the evidence, a raw sum below this is neutral: a name or a question

@@ -16,7 +16,7 @@ std::shared_ptr<const lexicon_set> test_lexicons() {
                          "not bad\t1.5\n:)\t2.0\n<3\t1.9\nnever\t-0.74\tnegator\n"
                          "so\t0.293\tbooster\nand\t1\tscope_break\nwould\t0.6\tirrealis\n"
                          "🙃\t-1.0\n🙃\t-0.74\tirony\nrefund accepted\t1.5\n"
-                         "problem\t-1.7\nfixed\t0.75\tremedy\nhaven't\t-0.74\tnegator\n")
+                         "problem\t-1.7\nfixed\t0.75\tremedy\nhaven't\t-0.74\tnegator\nloving\t2.9\n")
                   .ok());
   EXPECT_TRUE(b.add_file("fr", "fr.test",
                          "bon\t2.0\nnul\t-2.3\nsuper\t2.3\nsuper\t0.35\tbooster\nbien\t1.5\n"
@@ -105,6 +105,9 @@ TEST(sentiment, regular_inflections_find_their_lexicon_entry) {
   EXPECT_EQ(a.score("nevers good", "en").score, a.score("good", "en").score);
   EXPECT_EQ(a.score("bads", "en").score, 0.0f);
   EXPECT_EQ(a.score("goode", "en").score, 0.0f);
+  // Social text drops the g of "-ing": "lovin" is "loving"; short words keep theirs.
+  EXPECT_EQ(a.score("lovin it", "en").score, a.score("loving it", "en").score);
+  EXPECT_GT(a.score("lovin it", "en").score, 0.0f);
 }
 
 TEST(sentiment, the_clause_after_a_contrast_weighs_more) {
@@ -185,6 +188,8 @@ TEST(sentiment, questions_names_hypotheticals_and_irony_are_not_plain_opinion) {
   EXPECT_EQ(a.score("Good film", "en").label, sentiment_label::positive);        // first word
   EXPECT_EQ(a.score("we watched a GOOD film", "en").label, sentiment_label::positive);  // shouting
   EXPECT_EQ(a.score("done :) Good film", "en").label, sentiment_label::positive);  // after a face
+  EXPECT_EQ(a.score("new today - Good film", "en").label, sentiment_label::positive);  // after a dash
+  EXPECT_EQ(a.score("new today, Good film", "en").label, sentiment_label::neutral);   // not a comma
   sentiment_options no_names;
   no_names.name_weight = 1.0f;
   EXPECT_EQ(sentiment_analyzer(test_lexicons(), no_names).score("we watched Good Will Hunting", "en").label,
