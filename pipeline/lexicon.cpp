@@ -62,8 +62,9 @@ void add_inflections(std::unordered_map<std::string, lexicon_entry>& table, bool
   };
   for (const auto& [key, e] : table) {
     // Starting a set phrase is no other role: "save" (2.2) still gives "saves" when "save
-    // your money" is listed.
-    if ((e.roles & ~role_phrase_start) != role_valence || key.find(' ') != std::string::npos) continue;
+    // your money" is listed. Being a trouble is not either: "incidents" are troubles too.
+    if ((e.roles & ~(role_phrase_start | role_trouble)) != role_valence || key.find(' ') != std::string::npos)
+      continue;
     const char last = key.back();
     if (!(last >= 'a' && last <= 'z')) continue;  // emoji, emoticons, numbers
     if (!french) {
@@ -171,13 +172,15 @@ status lexicon_builder::add_file(std::string_view lang, std::string_view file_na
       role = role_irony;
       if (!(value < 0.0f && value >= min_irony))
         return invalid_argument(where(file_name, line_no) + "irony multiplier must be in [-2, 0)");
+    } else if (role_name == "trouble") {
+      role = role_trouble;
     } else if (role_name == "remedy") {
       role = role_remedy;
       if (!(value > 0.0f && value <= max_remedy))
         return invalid_argument(where(file_name, line_no) + "remedy share must be in (0, 1]");
     } else {
       return invalid_argument(where(file_name, line_no) + "unknown role '" + std::string(role_name) +
-                              "' (valence, booster, negator, contrast, scope_break, irrealis, irony, remedy)");
+                              "' (valence, booster, negator, contrast, scope_break, irrealis, irony, remedy, trouble)");
     }
 
     // Fold the term exactly as text will be folded, so that lookups match byte for byte.

@@ -9,8 +9,10 @@
 //   scope_break  "and", "et": ends the scope of a negator before it, as a comma does
 //   irrealis  "would", "if": the words after it in its clause are hypothetical and weigh this
 //   irony     "🙃": marks its text as ironic; its positive words are multiplied by this
-//   remedy    "fixed", "réglé": a complaint word beside it is reported solved, and turns
+//   remedy    "fixed", "réglé": a trouble word beside it is reported solved, and turns
 //             positive with this share of its valence ("fixed my problem", "panne réparée")
+//   trouble   "problem", "panne": what a remedy can solve (a flag: any value); other negative
+//             words are not remedied ("j'ai réglé des frais abusifs" paid them)
 // A term of several words ("pas mal", "could have been better") is a set phrase; it wins over
 // its words.
 //
@@ -29,6 +31,7 @@
 //   would<TAB>0.6<TAB>irrealis
 //   🙃<TAB>-0.74<TAB>irony
 //   fixed<TAB>0.75<TAB>remedy
+//   problem<TAB>1<TAB>trouble
 //   pas mal<TAB>1.5               a set phrase: words separated by single spaces
 //
 //   auto lex = vigie::pipeline::load_lexicons("build/lexicons");
@@ -71,6 +74,7 @@ enum lexicon_role : std::uint16_t {
   role_irrealis = 64,
   role_irony = 128,
   role_remedy = 256,
+  role_trouble = 512,
 };
 
 struct lexicon_entry {
@@ -80,7 +84,7 @@ struct lexicon_entry {
   float contrast = 0.0f;
   float irrealis = 0.0f;  // weight in (0, 1] of the words after it in its clause
   float irony = 0.0f;     // multiplier in [-2, 0) of the positive words of its text
-  float remedy = 0.0f;    // share in (0, 1] of a solved complaint's valence, made positive
+  float remedy = 0.0f;    // share in (0, 1] of a solved trouble's valence, made positive
   std::uint16_t roles = 0;
   // With role_phrase_start: words in the longest set phrase it starts (2..max_phrase_words),
   // so that the engine tries only the lengths that exist.

@@ -68,7 +68,8 @@ TEST(lexicon, faces_the_tokenizer_cannot_see_are_skipped_and_new_roles_load) {
   lexicon_builder b;
   ASSERT_TRUE(b.add_file("en", "en.test",
                          "d=\t-3.0\n\\o/\t2.0\nj/k\t0.4\nrip-off\t-2.6\nand\t1\tscope_break\n"
-                         "would\t0.6\tirrealis\n🙃\t-0.74\tirony\nfixed\t0.75\tremedy\n")
+                         "would\t0.6\tirrealis\n🙃\t-0.74\tirony\nfixed\t0.75\tremedy\n"
+                         "outage\t-2.2\noutage\t1\ttrouble\n")
                   .ok());
   ASSERT_TRUE(b.add_file("fr", "fr.test", "n'\t-0.74\tnegator\n").ok());
   auto set = b.finish();
@@ -84,6 +85,9 @@ TEST(lexicon, faces_the_tokenizer_cannot_see_are_skipped_and_new_roles_load) {
   EXPECT_FLOAT_EQ(en.find("🙃")->irony, -0.74f);
   EXPECT_TRUE(en.find("fixed")->roles & role_remedy);
   EXPECT_FLOAT_EQ(en.find("fixed")->remedy, 0.75f);
+  // A trouble is still a plain valence word for the inflections: its plural is a trouble too.
+  ASSERT_NE(en.find("outages"), nullptr);
+  EXPECT_EQ(en.find("outages")->roles, role_valence | role_trouble);
   // The French elided negator is found as the tokenizer folds it in text.
   ASSERT_NE(set->fr().find("n'"), nullptr);
   EXPECT_FLOAT_EQ(set->fr().find("n'")->negator, -0.74f);
@@ -102,7 +106,7 @@ TEST(lexicon, errors_name_file_line_and_reason) {
   EXPECT_EQ(st.message(), "en.9-x.lex:2: value 'minus two' is not a number");
   EXPECT_EQ(b.add_file("en", "f", "great\t9\n").message(), "f:1: valence out of [-4, 4]");
   EXPECT_EQ(b.add_file("en", "f", "x\t1\tshouting\n").message(),
-            "f:1: unknown role 'shouting' (valence, booster, negator, contrast, scope_break, irrealis, irony, remedy)");
+            "f:1: unknown role 'shouting' (valence, booster, negator, contrast, scope_break, irrealis, irony, remedy, trouble)");
   EXPECT_EQ(b.add_file("en", "f", "not\t0.5\tnegator\n").message(),
             "f:1: negator multiplier must be in [-2, 0)");
   EXPECT_EQ(b.add_file("en", "f", "lonely\n").message(), "f:1: expected TERM<TAB>VALUE[<TAB>ROLE]");

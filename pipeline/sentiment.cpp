@@ -284,7 +284,7 @@ sentiment sentiment_analyzer::run(std::string_view text, std::string_view lang, 
     }
     return false;
   };
-  // The remedy word nearest to the complaint word at ui, within scope before or after it in
+  // The remedy word nearest to the trouble word at ui, within scope before or after it in
   // its clause (before first at equal distance): "fixed my problem", "problème réglé",
   // "the outage is fixed". Its distance, negative when it is before ui; 0 when none.
   auto nearest_remedy = [&](std::size_t ui) {
@@ -375,12 +375,12 @@ sentiment sentiment_analyzer::run(std::string_view text, std::string_view lang, 
       v += sign_of(v) * options_.elongation_increment;
       if (out) mods += "elongated; ";
     }
-    // A complaint word beside a remedy is reported solved ("fixed my problem", "problème
-    // réglé"), unless the remedy is negated: then the negator belongs to the remedy, not to
-    // the complaint ("haven't fixed my problem" stays a problem).
+    // A trouble beside a remedy is reported solved ("fixed my problem", "panne réparée"),
+    // unless the remedy is negated: then the negator belongs to the remedy, not to the
+    // trouble ("haven't fixed my problem" stays a problem).
     const unit* remedied_by = nullptr;
     int negation_reach = scope;  // words before ui a negator of ui may sit in
-    if (has_remedy && v < 0.0f && !pictograph) {
+    if (has_remedy && v < 0.0f && (e->roles & role_trouble) && !pictograph) {
       if (const int r = nearest_remedy(ui); r != 0) {
         const std::size_t ri = r < 0 ? ui - static_cast<std::size_t>(-r) : ui + static_cast<std::size_t>(r);
         if (!negated_remedy(ri)) remedied_by = &units[ri];

@@ -8,8 +8,8 @@
 // weighs more), set phrases ("pas mal", "not bad", "au top", "la cata"), camelCase hashtags,
 // and what is not the writer's opinion: questions, hypotheticals ("would", "if"), names and
 // titles (capitalised words inside a sentence), irony markers ("🙃" turns praise around);
-// and solved complaints: a complaint word beside a remedy ("fixed my problem", "panne
-// réparée") is good news, unless the remedy is negated ("haven't fixed my problem").
+// and solved troubles: a trouble beside a remedy ("fixed my problem", "panne réparée") is
+// good news, unless the remedy is negated ("haven't fixed my problem").
 // The raw sum s, damped for long texts, becomes s / sqrt(s² + alpha) (VADER's normalisation; French has its own alpha
 // and a small dead zone, sentiment_options); the label is neutral within ±neutral_band.
 //

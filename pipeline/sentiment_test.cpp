@@ -16,14 +16,16 @@ std::shared_ptr<const lexicon_set> test_lexicons() {
                          "not bad\t1.5\n:)\t2.0\n<3\t1.9\nnever\t-0.74\tnegator\n"
                          "so\t0.293\tbooster\nand\t1\tscope_break\nwould\t0.6\tirrealis\n"
                          "🙃\t-1.0\n🙃\t-0.74\tirony\nrefund accepted\t1.5\n"
-                         "problem\t-1.7\nfixed\t0.75\tremedy\nhaven't\t-0.74\tnegator\nloving\t2.9\n")
+                         "problem\t-1.7\nproblem\t1\ttrouble\nfixed\t0.75\tremedy\nhaven't\t-0.74\tnegator\n"
+                         "loving\t2.9\n")
                   .ok());
   EXPECT_TRUE(b.add_file("fr", "fr.test",
                          "bon\t2.0\nnul\t-2.3\nsuper\t2.3\nsuper\t0.35\tbooster\nbien\t1.5\n"
                          "ne\t-0.74\tnegator\nn'\t-0.74\tnegator\npas\t-0.74\tnegator\n"
                          "mais\t1.5\tcontrast\ntrop\t0.293\tbooster\npas mal\t1.5\n"
                          "arnaque\t-3.0\n😡\t-2.8\nque du bonheur\t3.0\nrien\t-0.74\tnegator\n"
-                         "sert à rien\t-2.0\nproblème\t-1.5\nréglé\t1.5\nréglé\t0.75\tremedy\n"
+                         "sert à rien\t-2.0\nproblème\t-1.5\nproblème\t1\ttrouble\nréglé\t1.5\n"
+                         "réglé\t0.75\tremedy\nabusifs\t-2.0\n"
                          "toujours pas\t-1.0\n")
                   .ok());
   return b.finish();
@@ -144,7 +146,7 @@ TEST(sentiment, negation_is_asymmetric_and_negates_one_word) {
   EXPECT_EQ(a.score("ça ne sert à rien", "fr").score, a.score("ça sert à rien", "fr").score);
 }
 
-TEST(sentiment, a_remedy_reports_a_complaint_solved_unless_it_is_negated) {
+TEST(sentiment, a_remedy_reports_a_trouble_solved_unless_it_is_negated) {
   sentiment_analyzer a(test_lexicons());
   // Before or after the complaint, within the scope of 3 words: positive, at 0.75 of its valence.
   const float problem = a.score("my problem", "en").score;
@@ -164,8 +166,11 @@ TEST(sentiment, a_remedy_reports_a_complaint_solved_unless_it_is_negated) {
   // not turn "problem" into a mild positive either.
   EXPECT_EQ(a.score("they haven't fixed my problem", "en").score, a.score("they my problem", "en").score);
   EXPECT_LT(a.score("problem not fixed", "en").score, 0.0f);
-  // Positive words are not remedied.
+  // Only troubles are remedied: not positive words, not other negative ones ("réglé" also
+  // means paid).
   EXPECT_EQ(a.score("fixed a good day", "en").score, a.score("a good day", "en").score);
+  EXPECT_EQ(a.score("fixed a bad day", "en").score, a.score("mended a bad day", "en").score);
+  EXPECT_LT(a.score("j'ai réglé des frais abusifs", "fr").score, 0.0f);
   // French: the remedy's own valence adds to the solved complaint; a phrase that holds its
   // negation negates the remedy.
   EXPECT_GT(a.score("problème réglé", "fr").score, a.score("réglé", "fr").score);

@@ -135,16 +135,45 @@ however	1.5	contrast
 nevertheless	1.5	contrast
 nonetheless	1.5	contrast
 yet	1.5	contrast
-# Remedies: a complaint word within 3 words before or after them, in their clause, is reported
+# Remedies: a trouble (below) within 3 words before or after them, in their clause, is reported
 # solved and turns positive with x value of its valence ("fixed my problem", "the outage is
-# fixed"); a negated remedy leaves it a complaint ("still haven't fixed my problem"). Past
-# forms only: "fix your broken app" asks, it does not report.
+# fixed"); a negated remedy leaves it a trouble ("still haven't fixed my problem"). Past forms
+# only: "fix your broken app" asks, it does not report.
 fixed	0.75	remedy
 solved	0.75	remedy
 resolved	0.75	remedy
 sorted	0.75	remedy
 repaired	0.75	remedy
 restored	0.75	remedy
+# Troubles: what a remedy solves. Other negative words are not remedied: "resolved to sue",
+# "paid off a terrible loan".
+problem	1	trouble
+problems	1	trouble
+outage	1	trouble
+outages	1	trouble
+glitch	1	trouble
+glitches	1	trouble
+error	1	trouble
+errors	1	trouble
+fault	1	trouble
+faults	1	trouble
+crash	1	trouble
+crashes	1	trouble
+leak	1	trouble
+failure	1	trouble
+failures	1	trouble
+dispute	1	trouble
+disputes	1	trouble
+conflict	1	trouble
+conflicts	1	trouble
+complaint	1	trouble
+complaints	1	trouble
+difficulty	1	trouble
+difficulties	1	trouble
+trouble	1	trouble
+troubles	1	trouble
+mess	1	trouble
+crisis	1	trouble
 # Set phrases: their valence replaces the one of their words.
 not bad	1.5
 not too bad	1.2

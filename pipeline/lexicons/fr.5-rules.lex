@@ -79,9 +79,9 @@ néanmoins	1.5	contrast
 toutefois	1.5	contrast
 par contre	1.5	contrast
 en revanche	1.5	contrast
-# Remèdes : un mot de plainte à 3 mots ou moins avant ou après eux, dans leur proposition, est
+# Remèdes : un ennui (plus bas) à 3 mots ou moins avant ou après eux, dans leur proposition, est
 # dit résolu et devient positif, x valeur de sa valence ("panne réparée", "ils ont réglé mon
-# souci") ; un remède nié le laisse plainte ("toujours pas résolu"). Participes seulement :
+# souci") ; un remède nié le laisse ennui ("toujours pas résolu"). Participes seulement :
 # "réparez la panne" demande, ne rapporte pas. Un rôle de plus ôte les formes fléchies
 # automatiques : les valences des formes sont dans fr.9-curated.lex.
 réglé	0.75	remedy
@@ -104,6 +104,31 @@ rétabli	0.75	remedy
 rétablie	0.75	remedy
 rétablis	0.75	remedy
 rétablies	0.75	remedy
+# Ennuis : ce qu'un remède résout. Les autres mots négatifs ne le sont pas : "j'ai réglé des
+# frais abusifs" les a payés. Les pluriels suivent (formes fléchies).
+problème	1	trouble
+problèmes	1	trouble
+souci	1	trouble
+soucis	1	trouble
+panne	1	trouble
+pannes	1	trouble
+bug	1	trouble
+bugs	1	trouble
+incident	1	trouble
+dysfonctionnement	1	trouble
+fuite	1	trouble
+coupure	1	trouble
+coupures	1	trouble
+erreur	1	trouble
+plantage	1	trouble
+litige	1	trouble
+réclamation	1	trouble
+sinistre	1	trouble
+galère	1	trouble
+conflit	1	trouble
+blocage	1	trouble
+anomalie	1	trouble
+difficulté	1	trouble
 # Expressions figées : leur valence remplace celle de leurs mots.
 pas mal	1.5
 pas mal du tout	2.0

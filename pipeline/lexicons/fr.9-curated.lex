@@ -1030,3 +1030,9 @@ conforme aux photos	1.2
 conforme à la photo	1.2
 attendais pas tant	2.0
 delà de mes attentes	2.5
+# Ennuis qu'un remède peut résoudre et que le lexique ne notait pas ("conflit résolu", "blocage
+# levé") ; leurs pluriels suivent.
+conflit	-1.3
+blocage	-1.2
+anomalie	-1.2
+difficulté	-1.2
