@@ -86,8 +86,9 @@ void encode_mention(const mention_view& m, std::string* out) {
   for (int i = 0; i < 4; ++i) out->push_back(static_cast<char>(bits >> (8 * i)));
   put_varint(zigzag(m.created_at_ms), out);
   put_varint(zigzag(m.ingested_at_ms), out);
-  put_varint(static_cast<std::uint64_t>(m.reach + 1), out);
-  put_varint(static_cast<std::uint64_t>(m.author_followers + 1), out);
+  // In unsigned arithmetic: -1 (not given) is 0, and INT64_MAX + 1 does not overflow.
+  put_varint(static_cast<std::uint64_t>(m.reach) + 1, out);
+  put_varint(static_cast<std::uint64_t>(m.author_followers) + 1, out);
   put_string(m.source, out);
   put_string(m.id, out);
   put_string(m.lang, out);
@@ -121,8 +122,8 @@ status decode_mention(std::string_view record, mention_view* out) {
   std::memcpy(&out->sent.score, &bits, 4);
   out->created_at_ms = unzigzag(r.varint());
   out->ingested_at_ms = unzigzag(r.varint());
-  out->reach = static_cast<std::int64_t>(r.varint()) - 1;
-  out->author_followers = static_cast<std::int64_t>(r.varint()) - 1;
+  out->reach = static_cast<std::int64_t>(r.varint() - 1);
+  out->author_followers = static_cast<std::int64_t>(r.varint() - 1);
   out->source = r.string();
   out->id = r.string();
   out->lang = r.string();

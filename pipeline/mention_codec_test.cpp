@@ -42,6 +42,15 @@ TEST(mention_codec, round_trips_every_field) {
   EXPECT_FLOAT_EQ(back.sent.score, -0.75f);
   EXPECT_EQ(back.ingested_at_ms, m.ingested_at_ms);
   EXPECT_EQ(back.watches, "borel,kelvio");
+  // The extremes the parser accepts: not given (-1) and INT64_MAX (found by the fuzzer: the
+  // encoder's reach + 1 overflowed).
+  m.reach = INT64_MAX;
+  m.author_followers = -1;
+  rec.clear();
+  encode_mention(m, &rec);
+  ASSERT_TRUE(decode_mention(rec, &back).ok());
+  EXPECT_EQ(back.reach, INT64_MAX);
+  EXPECT_EQ(back.author_followers, -1);
 }
 
 TEST(mention_codec, version_1_records_are_still_read) {

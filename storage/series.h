@@ -55,7 +55,7 @@ struct series_counters {
   std::uint64_t negative = 0;
   std::uint64_t neutral = 0;
   double sentiment_sum = 0;  // sum of scores in [-1, 1]
-  std::uint64_t reach = 0;   // sum of effective reach
+  std::uint64_t reach = 0;   // sum of effective reach, saturating at UINT64_MAX
 
   void add(const series_counters& o) noexcept {
     volume += o.volume;
@@ -63,7 +63,9 @@ struct series_counters {
     negative += o.negative;
     neutral += o.neutral;
     sentiment_sum += o.sentiment_sum;
-    reach += o.reach;
+    // A reach is any non-negative int64 a source sends: a few absurd ones must not wrap the sum
+    // around to a small number.
+    reach = o.reach > UINT64_MAX - reach ? UINT64_MAX : reach + o.reach;
   }
   double mean_sentiment() const noexcept { return volume ? sentiment_sum / double(volume) : 0.0; }
 };

@@ -32,6 +32,12 @@ TEST(series, counters_round_trip_and_add) {
   EXPECT_DOUBLE_EQ(b.sentiment_sum, -0.5);
   EXPECT_DOUBLE_EQ(b.mean_sentiment(), -0.5 / 6);
   EXPECT_FALSE(decode_series("short", &b));
+  // A few absurd reaches (any int64 a source sends) saturate the sum instead of wrapping it.
+  series_counters huge{.volume = 1, .reach = std::uint64_t{INT64_MAX}};
+  series_counters sum;
+  for (int i = 0; i < 3; ++i) sum.add(huge);
+  EXPECT_EQ(sum.reach, UINT64_MAX);
+  EXPECT_EQ(sum.volume, 3u);
 }
 
 }  // namespace
