@@ -11,7 +11,8 @@ VIGIE_API_KEYS ?= demo:vigie-demo-key
 export VIGIE_API_KEYS
 
 UNIT_TESTS = storage_test pipeline_test server_test mention_generator_test \
-             mention_parser_fuzz_seeds query_fuzz_seeds text_fuzz_seeds snapshot_fuzz_seeds
+             mention_parser_fuzz_seeds query_fuzz_seeds text_fuzz_seeds snapshot_fuzz_seeds \
+             request_fuzz_seeds
 
 .PHONY: all setup build run test unit asan bench fuzz clean
 
@@ -45,15 +46,16 @@ bench: build
 	tests/bench/run.sh $(BUILD)
 
 # libFuzzer on the mention parser, the query parser, the text paths (language, sentiment, terms,
-# detector) and the detectors' snapshots, FUZZ_SECONDS each, seeded from tests/fuzz/corpus (clang).
+# detector), the detectors' snapshots and the other request inputs (watch and webhook bodies,
+# URLs, query strings, cursors), FUZZ_SECONDS each, seeded from tests/fuzz/corpus (clang).
 FUZZ_SECONDS ?= 60
 fuzz: setup
 	@CC=clang CXX=clang++ cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DVIGIE_SANITIZE=ON \
 	  -DVIGIE_FUZZ=ON -DVIGIE_BUILD_BENCHMARKS=OFF >/dev/null
 	@cmake --build build-fuzz -j$(JOBS) --target mention_parser_fuzz query_fuzz text_fuzz snapshot_fuzz \
-	  vigie_lexicons
+	  request_fuzz vigie_lexicons
 	mkdir -p build-fuzz/corpus/mention_parser build-fuzz/corpus/query build-fuzz/corpus/text \
-	  build-fuzz/corpus/snapshot
+	  build-fuzz/corpus/snapshot build-fuzz/corpus/request
 	build-fuzz/tests/mention_parser_fuzz build-fuzz/corpus/mention_parser tests/fuzz/corpus/mention_parser \
 	  -max_total_time=$(FUZZ_SECONDS) -max_len=4096
 	build-fuzz/tests/query_fuzz build-fuzz/corpus/query tests/fuzz/corpus/query \
@@ -62,6 +64,8 @@ fuzz: setup
 	  -max_total_time=$(FUZZ_SECONDS) -max_len=4096
 	build-fuzz/tests/snapshot_fuzz build-fuzz/corpus/snapshot tests/fuzz/corpus/snapshot \
 	  -max_total_time=$(FUZZ_SECONDS) -max_len=131072
+	build-fuzz/tests/request_fuzz build-fuzz/corpus/request tests/fuzz/corpus/request \
+	  -max_total_time=$(FUZZ_SECONDS) -max_len=4096
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD) build-fuzz
