@@ -261,3 +261,18 @@ false advertising	-2.0
 passing the buck	-1.8
 beyond my expectations	2.5
 as pictured	1.0
+# Hotels, restaurants and travel: "a real gem", "above and beyond", "in a heartbeat",
+# "overbooked", "musty", "lukewarm", "took ages", "couldn't sleep". "gem" alone is also a Ruby
+# package: only its phrases of praise.
+real gem	2.0
+hidden gem	2.0
+absolute gem	2.0
+little gem	2.0
+such a gem	2.0
+above and beyond	2.5
+in a heartbeat	1.8
+overbooked	-1.5
+musty	-1.5
+lukewarm	-1.2
+took ages	-1.5
+couldn't sleep	-1.5

@@ -1036,3 +1036,23 @@ conflit	-1.3
 blocage	-1.2
 anomalie	-1.2
 difficulté	-1.2
+# Hôtels, restaurants, voyages : "miteux", "à l'arrache", "laissés en plan", "surbooking", "ça
+# sentait le renfermé", "ça valait le coup" (le présent y était, pas l'imparfait), "une adresse à
+# garder", "dormi comme un bébé". "douteux" passe de -0,3 (pattern) à -1,2 : une hygiène
+# douteuse est un reproche.
+miteux	-2.0
+miteuse	-2.0
+miteuses	-2.0
+douteux	-1.2
+douteuse	-1.2
+douteuses	-1.2
+à l'arrache	-1.5
+en plan	-1.5
+surbooking	-1.5
+le renfermé	-1.5
+valait le coup	2.0
+valait pas le coup	-2.0
+adresse à garder	1.8
+adresse à retenir	1.8
+comme un bébé	1.5
+comme des bébés	1.5
