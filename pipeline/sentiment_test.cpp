@@ -302,6 +302,8 @@ TEST(sentiment, shipped_lexicons_score_e_reputation_mentions) {
   EXPECT_EQ(label("Abonnement résilié, bon débarras", "fr"), neg);
   EXPECT_EQ(label("C'est du vol pur et simple", "fr"), neg);
   EXPECT_EQ(label("mid at best", "en"), neg);  // not "best"
+  EXPECT_EQ(label("Hell yeah", "en"), pos);     // not "hell"
+  EXPECT_EQ(label("Not my cup of tea", "en"), neg);
   EXPECT_EQ(label("j'ai le seum", "fr"), neg);
   // A remedy role stops the automatic inflections: the forms keep their listed valence.
   EXPECT_EQ(label("réparée", "fr"), pos);

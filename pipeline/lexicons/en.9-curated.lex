@@ -276,3 +276,14 @@ musty	-1.5
 lukewarm	-1.2
 took ages	-1.5
 couldn't sleep	-1.5
+# Everyday idioms of tweets that VADER's lexicon lacks or reads word by word ("hell yeah"
+# scored -0.53 on "hell"), with British ones ("gutted", "knackered", "buzzing for"). "Not my
+# cup of tea" is the phrase negated.
+hell yeah	2.2
+hell yes	2.2
+cloud nine	2.5
+fingers crossed	1.0
+gutted	-2.2
+knackered	-1.5
+buzzing for	1.8
+my cup of tea	1.2
