@@ -148,7 +148,7 @@ TEST(sentiment, negation_is_asymmetric_and_negates_one_word) {
 
 TEST(sentiment, a_remedy_reports_a_trouble_solved_unless_it_is_negated) {
   sentiment_analyzer a(test_lexicons());
-  // Before or after the complaint, within the scope of 3 words: positive, at 0.75 of its valence.
+  // Before or after the trouble, within the scope of 3 words: positive, at 0.75 of its valence.
   const float problem = a.score("my problem", "en").score;
   EXPECT_LT(problem, 0.0f);
   EXPECT_GT(a.score("they fixed my problem", "en").score, 0.0f);
@@ -158,11 +158,11 @@ TEST(sentiment, a_remedy_reports_a_trouble_solved_unless_it_is_negated) {
   EXPECT_FLOAT_EQ(why.items[0].contribution, 1.7f * 0.75f);
   EXPECT_EQ(why.items[0].modifiers, "solved: 'fixed'");
   EXPECT_GT(a.score("the problem is fixed now", "en").score, 0.0f);
-  // Too far, or across a clause: still a complaint.
+  // Too far, or across a clause: still a trouble.
   EXPECT_EQ(a.score("fixed it all day long problem", "en").score,
             a.score("mended it all day long problem", "en").score);
   EXPECT_LT(a.score("fixed, but problem", "en").score, 0.0f);
-  // A negated remedy leaves the complaint as it is: the negator is the remedy's, so it does
+  // A negated remedy leaves the trouble as it is: the negator is the remedy's, so it does
   // not turn "problem" into a mild positive either.
   EXPECT_EQ(a.score("they haven't fixed my problem", "en").score, a.score("they my problem", "en").score);
   EXPECT_LT(a.score("problem not fixed", "en").score, 0.0f);
@@ -171,7 +171,7 @@ TEST(sentiment, a_remedy_reports_a_trouble_solved_unless_it_is_negated) {
   EXPECT_EQ(a.score("fixed a good day", "en").score, a.score("a good day", "en").score);
   EXPECT_EQ(a.score("fixed a bad day", "en").score, a.score("mended a bad day", "en").score);
   EXPECT_LT(a.score("j'ai réglé des frais abusifs", "fr").score, 0.0f);
-  // French: the remedy's own valence adds to the solved complaint; a phrase that holds its
+  // French: the remedy's own valence adds to the solved trouble; a phrase that holds its
   // negation negates the remedy.
   EXPECT_GT(a.score("problème réglé", "fr").score, a.score("réglé", "fr").score);
   EXPECT_LT(a.score("problème toujours pas réglé", "fr").score, 0.0f);
@@ -278,7 +278,7 @@ TEST(sentiment, shipped_lexicons_score_e_reputation_mentions) {
   EXPECT_EQ(label("omg D:", "en"), neg);                // the face alone decides
   EXPECT_EQ(label("I lost my fave pen :l", "en"), neg);  // not the word "l" (+2)
   EXPECT_EQ(label("finally \\o/", "en"), pos);
-  // Solved complaints, and verdicts of reviews and customer service.
+  // Solved troubles, and verdicts of reviews and customer service.
   EXPECT_EQ(label("They fixed my problem in five minutes", "en"), pos);
   EXPECT_EQ(label("The outage is fixed now", "en"), pos);
   EXPECT_EQ(label("They still haven't fixed my problem", "en"), neg);

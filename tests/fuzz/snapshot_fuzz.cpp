@@ -47,6 +47,10 @@ std::string seal_crisis(std::string_view content) {
   return s;
 }
 
+// The seals must frame exactly what save() writes, or every input would fail the checksum and
+// the target would test nothing: checked once, on fresh detectors' snapshots.
+void check_seals_match_save();
+
 const vp::signal_options& small_signal_options() {
   static const vp::signal_options o = [] {
     vp::signal_options s;
@@ -98,9 +102,22 @@ void check_crisis(std::string_view content) {
   if (first != second) std::abort();
 }
 
+void check_seals_match_save() {
+  std::string signals;
+  vp::signal_detector(small_signal_options(), std::vector<std::string>{"Borel"}).save(&signals);
+  std::string crisis;
+  vp::crisis_detector().save(&crisis);
+  auto content = [](const std::string& snapshot, std::size_t magic) {
+    return std::string_view(snapshot).substr(magic, snapshot.size() - magic - 8);
+  };
+  if (seal_signals(content(signals, 8)) != signals || seal_crisis(content(crisis, 4)) != crisis) std::abort();
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  static const bool seals_checked = (check_seals_match_save(), true);
+  (void)seals_checked;
   if (size == 0) return 0;
   const std::string_view content(reinterpret_cast<const char*>(data) + 1, size - 1);
   if (data[0] % 2 == 0) check_signals(content);
