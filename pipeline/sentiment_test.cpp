@@ -305,6 +305,17 @@ TEST(sentiment, shipped_lexicons_score_e_reputation_mentions) {
   EXPECT_EQ(label("Hell yeah", "en"), pos);     // not "hell"
   EXPECT_EQ(label("Not my cup of tea", "en"), neg);
   EXPECT_EQ(label("j'ai le seum", "fr"), neg);
+  // "loin d'être", "far from": negations of several words.
+  EXPECT_EQ(label("Le service client est loin d'être à la hauteur", "fr"), neg);
+  EXPECT_EQ(label("Far from perfect", "en"), neg);
+  // News events and feelings said with a noun, which pattern's adjectives lack; and the
+  // homographs that accent folding would make of them ("primé", the insurance "prime").
+  EXPECT_EQ(label("Le film remporte la Palme d'or", "fr"), pos);
+  EXPECT_EQ(label("Accident mortel sur le chantier, l'entreprise mise en examen", "fr"), neg);
+  EXPECT_EQ(label("La peur de perdre mes données", "fr"), neg);
+  EXPECT_EQ(label("Ils augmentent ma prime sans explication", "fr"), neg);
+  EXPECT_EQ(a.score("Le club affrontera Lille en Ligue des champions", "fr").label, sentiment_label::neutral);
+  EXPECT_EQ(label("Pas très honnête", "fr"), neg);
   // A remedy role stops the automatic inflections: the forms keep their listed valence.
   EXPECT_EQ(label("réparée", "fr"), pos);
   EXPECT_EQ(label("réglées", "fr"), pos);

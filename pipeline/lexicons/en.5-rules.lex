@@ -11,6 +11,8 @@ nowhere	-0.74	negator
 neither	-0.74	negator
 nor	-0.74	negator
 without	-0.74	negator
+# "far from perfect" = not perfect.
+far from	-0.74	negator
 cannot	-0.74	negator
 nope	-0.74	negator
 nah	-0.74	negator

@@ -13,6 +13,8 @@ aucune	-0.74	negator
 sans	-0.74	negator
 nulle part	-0.74	negator
 guère	-0.74	negator
+# "loin d'être à la hauteur" = pas à la hauteur.
+loin d'être	-0.74	negator
 ni	-0.74	negator
 # "peu fiable" = pas fiable : plus une négation qu'un atténuateur.
 peu	-0.6	negator

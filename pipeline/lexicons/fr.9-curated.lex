@@ -1056,3 +1056,200 @@ adresse à garder	1.8
 adresse à retenir	1.8
 comme un bébé	1.5
 comme des bébés	1.5
+# Le vocabulaire général des événements et des sentiments, que le lexique anglais de VADER porte
+# (accident, crisis, victory, fear, joy...) et que pattern, qui n'a que des adjectifs, n'a pas :
+# les titres d'actualité ("accident mortel", "mise en examen", "suppression de postes",
+# "remporte la Palme d'or") et les émotions dites par un nom ("la peur", "une joie"). Valeurs
+# sur l'échelle de VADER, proches de celles de leurs équivalents anglais. Écartés car souvent
+# neutres : "record" (record de chaleur, de pertes), "fermeture" (heure de fermeture), "rappel"
+# (rappel de rendez-vous), "augmentation" (de salaire, de débit), "recul" (avec le recul),
+# "plonge", "mortel" (argot : génial), "don", "hommage", "enquête" ; et ceux que le pliage des
+# accents confond : "primé" (la prime d'assurance), "triplé" (les prix ont triplé). "j'ai plus
+# confiance" est le "je n'ai plus" de l'oral.
+# Accidents, catastrophes, violences.
+accident	-2.1
+drame	-2.4
+tragédie	-3.0
+incendie	-2.0
+explosion	-1.8
+explosion de saveurs	2.5
+inondation	-2.0
+séisme	-2.5
+tempête	-1.5
+sécheresse	-1.8
+pollution	-2.0
+pollué	-2.0
+victime	-2.2
+victime de son succès	0.5
+blessure	-1.8
+blessé	-1.8
+décès	-2.3
+décédé	-2.3
+tué	-2.0
+guerre	-2.9
+attentat	-3.2
+meurtre	-3.3
+homicide	-3.0
+agression	-2.8
+violence	-2.6
+violences	-2.6
+cambriolage	-2.2
+harcèlement	-2.8
+discrimination	-2.5
+racisme	-3.0
+raciste	-3.0
+corruption	-2.8
+détournement	-2.0
+abus	-2.0
+abus de confiance	-2.5
+perte de confiance	-2.0
+cyberattaque	-2.5
+rançongiciel	-2.5
+menace	-1.8
+risque	-1.0
+détruit	-2.2
+effondré	-2.2
+effondre	-2.2
+effondrement	-2.5
+# Justice, sanctions.
+condamné	-2.0
+condamnation	-2.0
+mis en examen	-2.0
+mise en examen	-2.0
+garde à vue	-1.8
+procès	-1.2
+amende	-1.8
+sanction	-1.5
+sanctionné	-1.5
+pénalité	-1.5
+accusé	-1.5
+soupçonné	-1.2
+tollé	-2.0
+# Économie, emploi, prix.
+crise	-2.2
+crise de rire	2.0
+pénurie	-2.0
+dette	-1.5
+déficit	-1.2
+perte	-1.3
+chute	-1.2
+faillite	-2.5
+liquidation judiciaire	-2.5
+redressement judiciaire	-2.0
+plan social	-2.0
+suppression de postes	-2.0
+suppressions de postes	-2.0
+chômage	-1.8
+délocalisation	-1.5
+inflation	-1.0
+flambée	-1.5
+hausse des prix	-1.2
+hausse des tarifs	-1.2
+augmentation des prix	-1.2
+augmentation des tarifs	-1.2
+croissance	1.2
+bénéfice	0.8
+embauche	1.2
+entretien d'embauche	0
+recrute	1.0
+création d'emplois	1.8
+créations d'emplois	1.8
+innovation	1.2
+innovant	1.5
+inauguration	1.0
+inaugure	1.0
+# Victoires et distinctions.
+succès	2.2
+victoire	2.4
+gagne	2.0
+gagné	2.0
+remporte	1.8
+exploit	2.2
+champion	1.5
+ligue des champions	0
+championne	1.5
+médaille	1.5
+primée	1.8
+récompense	1.8
+récompensé	1.8
+lauréat	1.5
+lauréate	1.5
+palme d'or	2.0
+qualifié	1.2
+qualifie	1.2
+défaite	-2.0
+échec	-2.2
+éliminé	-1.5
+élimination	-1.5
+relégation	-2.0
+relégué	-2.0
+# Émotions et états dits par un nom ou un verbe.
+peur	-2.2
+tristesse	-2.2
+joie	2.6
+amour	2.5
+dégoût	-2.4
+stress	-1.8
+souffrance	-2.5
+douleur	-2.0
+espoir	1.8
+fierté	2.2
+confiance	1.5
+ai plus confiance	-1.8
+méfiance	-1.2
+inquiétude	-1.5
+soulagement	1.8
+paradis	2.2
+rêve	1.5
+je rêve	-1.0
+larmes	-1.0
+pleure	-1.5
+pleurer	-1.5
+pleuré	-1.5
+pleure de rire	2.0
+blasé	-1.0
+foncez	2.0
+# Argot et tournures des réseaux : "en PLS", "une masterclass", "on marche sur la tête", "vous
+# vous moquez de qui ?", "mention spéciale".
+en pls	-2.0
+masterclass	2.5
+indécent	-2.0
+régression	-1.8
+marche sur la tête	-2.2
+moquez de qui	-2.2
+moquez du monde	-2.2
+moque du monde	-2.2
+moquent du monde	-2.2
+mention spéciale	2.2
+# Avis et réclamations, troisième lot, relevés dans des avis et des tweets écrits pour l'occasion
+# (pas dans les jeux d'évaluation) : ce qui se fait "sans prévenir" ou "sans explication", ce qui
+# se règle "sans discuter", la qualité qui baisse. "honnête" passe de +0,1 (pattern) à 1,8 :
+# "pas très honnête" est un reproche. "classique" passe de 2,1 à 0,6 : un petit-déjeuner
+# classique n'est pas un éloge.
+honnête	1.8
+honnêtes	1.8
+classique	0.6
+classiques	0.6
+prévenu	0.8
+sans prévenir	-1.2
+sans raison	-1.0
+sans explication	-1.2
+sans explications	-1.2
+sans discuter	1.2
+sans discussion	1.2
+sans poser de question	1.5
+sans poser de questions	1.5
+sans broncher	1.0
+qualité a baissé	-1.8
+qualité baisse	-1.5
+baisse de qualité	-1.8
+comprends plus rien	-1.2
+comprend plus rien	-1.2
+devenir fou	-1.5
+devenir folle	-1.5
+rend fou	-1.2
+rend folle	-1.2
+bon courage	1.0
+répétitif	-1.2
+déconnecte	-1.2
+molle	-1.0
