@@ -316,6 +316,9 @@ TEST(sentiment, shipped_lexicons_score_e_reputation_mentions) {
   EXPECT_EQ(label("Ils augmentent ma prime sans explication", "fr"), neg);
   EXPECT_EQ(a.score("Le club affrontera Lille en Ligue des champions", "fr").label, sentiment_label::neutral);
   EXPECT_EQ(label("Pas très honnête", "fr"), neg);
+  EXPECT_EQ(label("They replaced it, no questions asked", "en"), pos);  // not a negated "questions"
+  EXPECT_EQ(label("Quality has gone downhill", "en"), neg);
+  EXPECT_EQ(label("Shares plummeted after the recall", "en"), neg);
   // A remedy role stops the automatic inflections: the forms keep their listed valence.
   EXPECT_EQ(label("réparée", "fr"), pos);
   EXPECT_EQ(label("réglées", "fr"), pos);

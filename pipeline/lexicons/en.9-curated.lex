@@ -287,3 +287,69 @@ gutted	-2.2
 knackered	-1.5
 buzzing for	1.8
 my cup of tea	1.2
+# Headlines and praise slang that VADER's lexicon lacks, found in reviews and tweets written
+# for a probe (not in the evaluation sets): markets that plummet or soar, hackers, bricked
+# devices, price gouging; "goated", "bussin", "elite", "hits different", "crazy good" ("crazy"
+# alone is -1.4). "support" goes from VADER's 1.7 to 0.9: in brand mentions it is mostly the
+# support desk, a noun ("support hasn't replied"), not approval.
+support	0.9
+hacker	-1.8
+hackers	-1.8
+predatory	-2.5
+bricked	-2.5
+plummets	-2.2
+plummeted	-2.2
+plunges	-1.8
+plunged	-1.8
+slumps	-1.5
+slumped	-1.5
+tumbles	-1.5
+tumbled	-1.5
+dips	-0.8
+soars	1.5
+soared	1.5
+bankruptcy	-2.5
+downgrade	-1.2
+downgraded	-1.2
+price gouging	-2.5
+gouging	-2.2
+price hike	-1.5
+price hikes	-1.5
+rate hike	-1.2
+goated	2.5
+bussin	2.5
+elite	2.0
+hyped	1.8
+hits different	2.2
+never misses	2.0
+crazy good	2.5
+stupid good	2.5
+# Review and service verdicts of the same probe: "no questions asked" (it scored negative, a
+# negated "questions"), "gone downhill", "the last straw", "customer for life", "on a good day"
+# (a hedge: "2 bars on a good day"), things that barely work or keep breaking. Those that start
+# with a negator hold it.
+no questions asked	1.5
+gone downhill	-2.0
+went downhill	-2.0
+going downhill	-2.0
+last straw	-2.5
+customer for life	2.2
+a real one	1.5
+came through	1.5
+ran out of	-1.0
+can't do this anymore	-1.5
+zero issues	1.5
+zero problems	1.5
+zero complaints	1.5
+barely works	-1.5
+barely worked	-1.5
+barely working	-1.5
+kept breaking	-1.8
+keeps breaking	-1.8
+nobody told me	-1.2
+needs a renovation	-1.0
+needs renovation	-1.0
+on a good day	-0.5
+not stay here	-2.0
+don't stay here	-2.0
+left on read	-1.2
