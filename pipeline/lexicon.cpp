@@ -29,6 +29,9 @@ const lexicon* lexicon_set::find(std::string_view lang) const noexcept {
 
 struct lexicon_builder::impl {
   std::unordered_map<std::string, lexicon_entry> en, fr;
+  // Per language, the order (1, 2, ...) of the file that last set each term's valence.
+  std::unordered_map<std::string, int> en_valence_file, fr_valence_file;
+  int files = 0;  // add_file() calls so far
   internal::tokenizer tok;
   std::string key;
 };
@@ -51,11 +54,15 @@ std::string where(std::string_view file, int line) {
 // ("abîmé" -> "abimes", "abimee", "abimees"; "nul" -> "nulle", "nulles"; "beau" -> "beaux").
 // A word that starts a set phrase is inflected too; its forms start none.
 // A form shorter than min_inflected_bytes is left out: a short word plus a letter is
-// another word. Listed entries always win, and when two words give the same form the
-// first in byte order does, so that the table does not depend on hash-map order.
+// another word. A form listed in the same file as its word's valence, or in a later one,
+// keeps its own valence; a form listed only earlier takes the word's: a curated file that
+// corrects "haletant" corrects the "haletants" of the source lexicon with it. When two words
+// give the same form ("défaite" + s, "défait" + es), the one a later file set wins, then the
+// first in byte order, so that the table does not depend on hash-map order.
 constexpr std::size_t min_inflected_bytes = 5;
 
-void add_inflections(std::unordered_map<std::string, lexicon_entry>& table, bool french) {
+void add_inflections(std::unordered_map<std::string, lexicon_entry>& table,
+                     const std::unordered_map<std::string, int>& valence_file, bool french) {
   std::vector<std::pair<std::string, std::string>> forms;  // form, base
   auto add = [&](const std::string& base, std::string form) {
     if (form.size() >= min_inflected_bytes) forms.emplace_back(std::move(form), base);
@@ -88,12 +95,29 @@ void add_inflections(std::unordered_map<std::string, lexicon_entry>& table, bool
       add(key, key + last + "es");
     }
   }
-  std::sort(forms.begin(), forms.end());
+  auto file_of = [&](const std::string& term) {
+    const auto it = valence_file.find(term);
+    return it == valence_file.end() ? 0 : it->second;
+  };
+  // By form, then the word whose valence a later file set first, then byte order.
+  std::sort(forms.begin(), forms.end(), [&](const auto& a, const auto& b) {
+    if (a.first != b.first) return a.first < b.first;
+    const int fa = file_of(a.second), fb = file_of(b.second);
+    return fa != fb ? fa > fb : a.second < b.second;
+  });
+  const std::string* previous = nullptr;  // the first word of each form wins
   for (auto& [form, base] : forms) {
+    if (previous != nullptr && *previous == form) continue;
+    previous = &form;
     lexicon_entry entry = table.at(base);
     entry.roles &= static_cast<std::uint16_t>(~role_phrase_start);  // the phrases are the base's
     entry.phrase_words = 0;
-    table.try_emplace(std::move(form), entry);
+    const auto [it, added] = table.try_emplace(form, entry);
+    if (added) continue;
+    // Listed: a plain valence word of an earlier file than the word's correction follows it.
+    lexicon_entry& listed = it->second;
+    if ((listed.roles & ~(role_phrase_start | role_trouble)) == role_valence && file_of(form) < file_of(base))
+      listed.valence = entry.valence;
   }
 }
 
@@ -112,6 +136,8 @@ status lexicon_builder::add_file(std::string_view lang, std::string_view file_na
   if (lang != "en" && !french)
     return invalid_argument(std::string(file_name) + ": unsupported language '" + std::string(lang) + "'");
   auto& table = french ? impl_->fr : impl_->en;
+  auto& valence_file = french ? impl_->fr_valence_file : impl_->en_valence_file;
+  const int file_order = ++impl_->files;
   std::vector<parsed_line> lines;
   int line_no = 0;
   std::size_t pos = 0;
@@ -217,7 +243,10 @@ status lexicon_builder::add_file(std::string_view lang, std::string_view file_na
     lexicon_entry& e = table[l.key];
     e.roles |= l.role;
     switch (l.role) {
-      case role_valence: e.valence = l.value; break;
+      case role_valence:
+        e.valence = l.value;
+        valence_file[l.key] = file_order;
+        break;
       case role_booster: e.booster = l.value; break;
       case role_negator: e.negator = l.value; break;
       case role_contrast: e.contrast = l.value; break;
@@ -279,8 +308,8 @@ std::shared_ptr<const lexicon_set> lexicon_builder::finish() {
       }
     }
   };
-  add_inflections(impl_->en, false);
-  add_inflections(impl_->fr, true);
+  add_inflections(impl_->en, impl_->en_valence_file, false);
+  add_inflections(impl_->fr, impl_->fr_valence_file, true);
   mark_negations(impl_->en);
   mark_negations(impl_->fr);
   build(impl_->en, set->en_);

@@ -29,6 +29,26 @@ TEST(lexicon, later_files_override_roles_and_terms_are_folded) {
   EXPECT_EQ(fr->find("absent"), nullptr);
 }
 
+// A later file's correction of a word carries to the forms an earlier file listed (a source
+// lexicon lists every form of an adjective at one value); a form the correcting file, or a
+// later one, lists keeps its own valence.
+TEST(lexicon, a_corrected_word_corrects_the_forms_earlier_files_listed) {
+  lexicon_builder b;
+  ASSERT_TRUE(b.add_file("fr", "fr.0-src.lex",
+                         "haletant\t0.3\nhaletants\t0.3\nhaletantes\t0.3\nsale\t-0.3\nsalée\t-0.3\n"
+                         "défait\t-0.3\ndéfaites\t-0.3\n").ok());
+  ASSERT_TRUE(b.add_file("fr", "fr.9-cur.lex", "haletant\t2.2\nsale\t-1.6\nsalée\t-0.3\ndéfaite\t-2.0\n").ok());
+  auto set = b.finish();
+  const lexicon& fr = set->fr();
+  EXPECT_FLOAT_EQ(fr.find("haletants")->valence, 2.2f);
+  EXPECT_FLOAT_EQ(fr.find("haletantes")->valence, 2.2f);
+  EXPECT_FLOAT_EQ(fr.find("haletante")->valence, 2.2f);  // not listed: added
+  EXPECT_FLOAT_EQ(fr.find("salee")->valence, -0.3f);     // listed again with the correction
+  EXPECT_FLOAT_EQ(fr.find("sales")->valence, -1.6f);
+  // "défaites" is "défaite" + s and "défait" + es: the word a later file set wins.
+  EXPECT_FLOAT_EQ(fr.find("defaites")->valence, -2.0f);
+}
+
 // An emoticon the tokenizer would split ("0_o" -> "0" "o") must not give its valence to a
 // bare letter; multi-word sources become phrases with their first word marked.
 TEST(lexicon, terms_split_into_punctuation_are_skipped) {

@@ -514,9 +514,11 @@ bien sûr	0.0
 # Ce qui arrive au client, dit sans adjectif d'opinion : l'objet abîmé, le produit périmé, le
 # lieu sale, la facture gonflée, le service désinvolte. pattern n'a pas ces mots, ou les note
 # hors contexte de consommation ("sale" -0,3, "périmé" -0,6, "tiède" +0,15). Les pluriels et
-# féminins réguliers (-s, -e, -es, -le, -ne, -te) sont ajoutés au chargement (lexicon.cpp) ;
-# seuls les irréguliers sont listés ("copieuse", "chaleureuse"), et les formes que pattern
-# note déjà, autrement (sinon "périmés" y garderait -0,6). "salée" n'est pas "sale".
+# féminins réguliers (-s, -e, -es, -le, -ne, -te) sont ajoutés au chargement (lexicon.cpp), et
+# ceux que pattern note déjà suivent la correction ("périmés" n'y garde pas -0,6) ; seuls les
+# irréguliers sont listés ("copieuse", "chaleureuse"). "salée" n'est pas "sale" : listée.
+salée	-0.3
+salées	-0.3
 surfacturé	-2.3
 surfacturation	-2.3
 frais cachés	-2.2
@@ -1253,3 +1255,56 @@ bon courage	1.0
 répétitif	-1.2
 déconnecte	-1.2
 molle	-1.0
+# Avis de films, de livres, de produits et de services, quatrième lot (relevé dans des avis
+# écrits pour l'occasion, pas dans les jeux d'évaluation) : le navet et le livre bouleversant,
+# l'intrigue haletante et l'histoire incohérente, la contrefaçon, le bas de gamme, le tissu
+# délavé, l'enceinte qui grésille, "on m'a envoyé balader", "méfiez-vous", "une étoile parce
+# qu'on ne peut pas mettre zéro". "mitigé" est un avis plutôt déçu.
+navet	-2.5
+navets	-2.5
+incohérent	-1.8
+incohérente	-1.8
+incohérents	-1.8
+incohérentes	-1.8
+contrefait	-2.2
+contrefaçon	-2.2
+bouleversant	2.5
+bouleversante	2.5
+addictif	2.2
+addictive	2.2
+haletant	2.2
+haletante	2.2
+captivant	2.5
+captivante	2.5
+à lire absolument	2.5
+à voir absolument	2.5
+à faire absolument	2.5
+vivement la suite	2.0
+longueurs	-1.2
+trop long	-1.2
+trop longue	-1.2
+en longueur	-1.2
+inexistant	-1.5
+inexistante	-1.5
+aucun suivi	-1.5
+envoyé balader	-2.0
+envoyée balader	-2.0
+envoyé promener	-2.0
+méfiez-vous	-2.0
+méfiez vous	-2.0
+mettre zéro	-2.5
+mettre 0	-2.5
+bas de gamme	-1.5
+grésille	-1.5
+délavé	-1.2
+délavée	-1.2
+gratte	-1.0
+vieillissant	-1.0
+vieillissante	-1.0
+d'un autre temps	-1.2
+coûte une fortune	-1.5
+coûtent une fortune	-1.5
+déconnectent	-1.2
+fuit	-1.2
+mitigé	-0.4
+mitigée	-0.4
