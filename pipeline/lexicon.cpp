@@ -198,6 +198,10 @@ status lexicon_builder::add_file(std::string_view lang, std::string_view file_na
       role = role_irony;
       if (!(value < 0.0f && value >= min_irony))
         return invalid_argument(where(file_name, line_no) + "irony multiplier must be in [-2, 0)");
+    } else if (role_name == "taunt") {
+      role = role_taunt;
+      if (!(value < 0.0f && value >= min_irony))
+        return invalid_argument(where(file_name, line_no) + "taunt multiplier must be in [-2, 0)");
     } else if (role_name == "trouble") {
       role = role_trouble;
     } else if (role_name == "remedy") {
@@ -206,7 +210,7 @@ status lexicon_builder::add_file(std::string_view lang, std::string_view file_na
         return invalid_argument(where(file_name, line_no) + "remedy share must be in (0, 1]");
     } else {
       return invalid_argument(where(file_name, line_no) + "unknown role '" + std::string(role_name) +
-                              "' (valence, booster, negator, contrast, scope_break, irrealis, irony, remedy, trouble)");
+                              "' (valence, booster, negator, contrast, scope_break, irrealis, irony, taunt, remedy, trouble)");
     }
 
     // Fold the term exactly as text will be folded, so that lookups match byte for byte.
@@ -251,7 +255,8 @@ status lexicon_builder::add_file(std::string_view lang, std::string_view file_na
       case role_negator: e.negator = l.value; break;
       case role_contrast: e.contrast = l.value; break;
       case role_irrealis: e.irrealis = l.value; break;
-      case role_irony: e.irony = l.value; break;
+      case role_irony:
+      case role_taunt: e.irony = l.value; break;
       case role_remedy: e.remedy = l.value; break;
     }
     if (l.words > 1) {

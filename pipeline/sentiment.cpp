@@ -17,7 +17,7 @@ namespace {
 enum class unit_kind : std::uint8_t { word, emoji, emoticon, clause_break, sentence_break };
 
 // Rules that re-weigh a unit after it was scored, when a later token tells more about it.
-enum : std::uint8_t { late_contrast = 1, late_question = 2 };
+enum : std::uint8_t { late_contrast = 1, late_question = 2, late_taunt = 4 };
 
 // Fallback when a negator is recognised by form, not by the lexicon ("shouldn't" in a text
 // whose lexicon lacks it): VADER's negation multiplier.
@@ -71,7 +71,7 @@ struct sentiment_analyzer::unit {
   bool phrase : 1 = false;
   bool holds_negation : 1 = false;       // a set phrase that starts with a negator: "pas mal"
   bool spent : 1 = false;                // a negator that has negated a word already
-  std::uint8_t late : 2 = 0;             // late_* rules that changed contribution afterwards
+  std::uint8_t late : 3 = 0;             // late_* rules that changed contribution afterwards
   float contribution = 0.0f;             // to the raw sum, after rules; 0 without valence
 };
 
@@ -142,6 +142,7 @@ sentiment sentiment_analyzer::run(std::string_view text, std::string_view lang, 
   int exclamations = 0, questions = 0;
   float irony = 0.0f;  // the multiplier of an irony marker of the text ("🙃"), or 0
   bool has_remedy = false;  // a remedy word ("fixed", "réglé") is in the text
+  bool has_taunt = false;   // a taunt word ("génial", "merci") is in the text
   int length = 0;  // words, pictographs, numbers, URLs, @mentions: for length scaling
   for (std::size_t i = 0; i < tokens.size(); ++i) {
     const token& t = tokens[i];
@@ -235,6 +236,7 @@ sentiment sentiment_analyzer::run(std::string_view text, std::string_view lang, 
     u.entry = e;
     if (e != nullptr && (e->roles & role_irony)) irony = e->irony;
     if (e != nullptr && (e->roles & role_remedy)) has_remedy = true;
+    if (e != nullptr && (e->roles & role_taunt)) has_taunt = true;
     if (e != nullptr && (e->roles & role_negator)) u.negator = e->negator;
     else if (!french && u.kind == unit_kind::word && ends_with_nt(w)) u.negator = default_negator;
     ++unit_count;
@@ -484,14 +486,34 @@ sentiment sentiment_analyzer::run(std::string_view text, std::string_view lang, 
     }
   }
 
-  // Re-weighting of earlier items (contrast, question) is reflected in the explanation here.
+  // Praise said of bad news is a taunt: "La Poste a perdu mon colis, génial", "train annulé,
+  // merci la SNCF". A taunt word (role taunt) turns around when the rest of its text weighs
+  // negative on its own; alone, or beside other praise, it is sincere ("super, merci !").
+  if (has_taunt) {
+    float taunts = 0.0f;
+    for (std::size_t k = 0; k < unit_count; ++k)
+      if (units[k].contribution > 0.0f && (units[k].entry->roles & role_taunt)) taunts += units[k].contribution;
+    if (taunts > 0.0f && sum - taunts <= -options_.taunt_threshold) {
+      for (std::size_t k = 0; k < unit_count; ++k) {
+        unit& tu = units[k];
+        if (!(tu.contribution > 0.0f && (tu.entry->roles & role_taunt))) continue;
+        const float now = tu.contribution * tu.entry->irony;
+        sum += now - tu.contribution;
+        tu.contribution = now;
+        tu.late |= late_taunt;
+      }
+    }
+  }
+
+  // Re-weighting of earlier items (contrast, question, taunt) is reflected in the explanation here.
   if (out != nullptr) {
     for (std::size_t k = 0; k < out->items.size() && k < item_units.size(); ++k) {
       auto& item = out->items[k];
       const unit& iu = units[item_units[k]];
       if (item.rule == "contrast" || item.contribution == iu.contribution) continue;
       item.contribution = iu.contribution;
-      for (auto [flag, what] : {std::pair{late_contrast, "before contrast"}, std::pair{late_question, "in a question"}}) {
+      for (auto [flag, what] : {std::pair{late_contrast, "before contrast"}, std::pair{late_question, "in a question"},
+                                std::pair{late_taunt, "taunt: the rest of the text is negative"}}) {
         if (!(iu.late & flag)) continue;
         if (!item.modifiers.empty()) item.modifiers += "; ";
         item.modifiers += what;

@@ -7,7 +7,8 @@
 // elongations ("géniaaal"), repeated "!" and "?", contrast ("but", "mais": the clause after it
 // weighs more), set phrases ("pas mal", "not bad", "au top", "la cata"), camelCase hashtags,
 // and what is not the writer's opinion: questions, hypotheticals ("would", "if"), names and
-// titles (capitalised words inside a sentence), irony markers ("🙃" turns praise around);
+// titles (capitalised words inside a sentence), irony markers ("🙃" turns praise around),
+// taunts (praise said of bad news: "colis perdu, génial", "merci la SNCF" after a cancelled train);
 // and solved troubles: a trouble beside a remedy ("fixed my problem", "panne réparée") is
 // good news, unless the remedy is negated ("haven't fixed my problem").
 // The raw sum s, damped for long texts, becomes s / sqrt(s² + alpha) (VADER's normalisation; French has its own alpha
@@ -106,6 +107,9 @@ struct sentiment_options {
   // zone costs the movie set's macro-F1).
   float fr_normalization_alpha = 6.0f;
   float fr_dead_zone = 0.4f;
+  // A taunt word (lexicon role taunt: "génial", "merci", "bravo") turns around when the rest
+  // of its text sums to this or less below zero: praise said of bad news.
+  float taunt_threshold = 1.0f;
 };
 
 // One scored unit of text, for analysts who must justify a report.

@@ -26,7 +26,7 @@ std::shared_ptr<const lexicon_set> test_lexicons() {
                          "arnaque\t-3.0\n😡\t-2.8\nque du bonheur\t3.0\nrien\t-0.74\tnegator\n"
                          "sert à rien\t-2.0\nproblème\t-1.5\nproblème\t1\ttrouble\nréglé\t1.5\n"
                          "réglé\t0.75\tremedy\nabusifs\t-2.0\n"
-                         "toujours pas\t-1.0\n")
+                         "toujours pas\t-1.0\nmerci\t1.5\nmerci\t-0.5\ttaunt\nperdu\t-1.5\n")
                   .ok());
   return b.finish();
 }
@@ -144,6 +144,26 @@ TEST(sentiment, negation_is_asymmetric_and_negates_one_word) {
   // A negator inside the phrase holds the negation too: "ne ... rien" is one negation.
   EXPECT_LT(a.score("ça ne sert à rien", "fr").score, 0.0f);
   EXPECT_EQ(a.score("ça ne sert à rien", "fr").score, a.score("ça sert à rien", "fr").score);
+}
+
+TEST(sentiment, a_taunt_turns_around_when_the_rest_of_its_text_is_negative) {
+  sentiment_analyzer a(test_lexicons());
+  // "merci" (1.5, taunt -0.5) said of bad news mocks it: -1.5 - 0.75.
+  explanation e;
+  a.explain("colis perdu, merci", "fr", &e);
+  ASSERT_EQ(e.items.size(), 2u);
+  EXPECT_FLOAT_EQ(e.items[1].contribution, -0.75f);
+  EXPECT_EQ(e.items[1].modifiers, "taunt: the rest of the text is negative");
+  EXPECT_FLOAT_EQ(e.raw_sum, -2.25f);
+  // Alone, or where the rest of the text is not negative enough, it is sincere.
+  EXPECT_GT(a.score("merci", "fr").score, 0.0f);
+  EXPECT_GT(a.score("colis bon, merci", "fr").score, 0.0f);
+  EXPECT_GT(a.score("colis perdu mais bon, merci", "fr").score, 0.0f);
+  sentiment_options strict;
+  strict.taunt_threshold = 2.0f;  // the rest must sum to -2 or less
+  explanation sincere;
+  sentiment_analyzer(test_lexicons(), strict).explain("colis perdu, merci", "fr", &sincere);
+  EXPECT_FLOAT_EQ(sincere.raw_sum, 0.0f);
 }
 
 TEST(sentiment, a_remedy_reports_a_trouble_solved_unless_it_is_negated) {
@@ -316,6 +336,11 @@ TEST(sentiment, shipped_lexicons_score_e_reputation_mentions) {
   EXPECT_EQ(label("Ils augmentent ma prime sans explication", "fr"), neg);
   EXPECT_EQ(a.score("Le club affrontera Lille en Ligue des champions", "fr").label, sentiment_label::neutral);
   EXPECT_EQ(label("Pas très honnête", "fr"), neg);
+  // Praise said of bad news mocks it; said of good news, it is sincere.
+  EXPECT_EQ(label("La Poste a perdu mon colis, génial", "fr"), neg);
+  EXPECT_EQ(label("Train annulé, merci la SNCF", "fr"), neg);
+  EXPECT_EQ(label("Livraison rapide, merci !", "fr"), pos);
+  EXPECT_EQ(label("Oh great, another update that deleted my settings", "en"), neg);
   EXPECT_EQ(label("They replaced it, no questions asked", "en"), pos);  // not a negated "questions"
   EXPECT_EQ(label("Quality has gone downhill", "en"), neg);
   EXPECT_EQ(label("Shares plummeted after the recall", "en"), neg);

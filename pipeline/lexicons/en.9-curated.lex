@@ -353,3 +353,23 @@ on a good day	-0.5
 not stay here	-2.0
 don't stay here	-2.0
 left on read	-1.2
+# Tweets of everyday life, from 350 tweets written for a probe (not the evaluation sets): the
+# sarcastic "oh great", "love that for me", "said no one ever", "cool cool cool" (each scored
+# as praise), and the praise of "aced", "nailed it", "no skips", "undefeated", "my heart is
+# full", "paid off".
+oh great	-1.5
+oh wonderful	-1.2
+oh joy	-1.2
+love that for me	-1.0
+said no one ever	-2.0
+cool cool cool	-1.0
+send help	-1.0
+out of control	-1.5
+unwatchable	-2.0
+aced	2.0
+nailed it	2.0
+no skips	2.0
+undefeated	1.5
+no notes	1.5
+heart is full	2.5
+paid off	1.5

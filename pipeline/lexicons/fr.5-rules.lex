@@ -296,3 +296,16 @@ partent en vrille	-1.8
 changé ma vie	2.0
 prix ont flambé	-1.2
 flambée des prix	-1.2
+# Éloges moqueurs (rôle taunt) : dits d'une mauvaise nouvelle, ils la raillent ("La Poste a perdu
+# mon colis, génial", "train annulé, merci la SNCF", "Merci du conseil."). Ils se retournent
+# quand le reste du texte est négatif à lui seul ; seuls ou près d'autres éloges, ils sont
+# sincères ("super, merci !"). Pas les adjectifs que les avis mitigés emploient sincèrement
+# ("super", "top", "parfait", "sympa", "magnifique") : sur 300 avis écrits pour l'essai, ils
+# retournaient plus d'éloges sincères que de moqueries.
+génial	-0.5	taunt
+bravo	-0.5	taunt
+merci	-0.5	taunt
+chapeau	-0.5	taunt
+bien joué	-0.5	taunt
+félicitations	-0.5	taunt
+logique	-0.5	taunt

@@ -185,7 +185,7 @@ int usage() {
                "                           question, scope, before_contrast, dead_zone,\n"
                "                           length_exponent, length_reference, fr_alpha, fr_dead_zone,\n"
                "                           negated_negative_weight, question_weight, name_weight,\n"
-               "                           discounted_floor)\n";
+               "                           discounted_floor, taunt_threshold)\n";
   return 2;
 }
 
@@ -237,6 +237,7 @@ int main(int argc, char** argv) {
       else if (k == "question_weight") options.question_weight = v;
       else if (k == "name_weight") options.name_weight = v;
       else if (k == "discounted_floor") options.discounted_floor = v;
+      else if (k == "taunt_threshold") options.taunt_threshold = v;
       else return usage();
     }
     else if (a == "--help" || a == "-h") { usage(); return 0; }
