@@ -8,6 +8,7 @@
 #include <fstream>
 #include <sstream>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "pipeline/internal/lexicon_hash.h"
@@ -31,6 +32,9 @@ struct lexicon_builder::impl {
   std::unordered_map<std::string, lexicon_entry> en, fr;
   // Per language, the order (1, 2, ...) of the file that last set each term's valence.
   std::unordered_map<std::string, int> en_valence_file, fr_valence_file;
+  // French valence words written with a final "é" ("abîmé"), which folding turns into a final
+  // "e": their feminine is still to add ("abîmée"), unlike that of "rapide".
+  std::unordered_set<std::string> fr_acute_final;
   int files = 0;  // add_file() calls so far
   internal::tokenizer tok;
   std::string key;
@@ -51,7 +55,8 @@ std::string where(std::string_view file, int line) {
 
 // Regular inflections of the plain valence words (no other role), added when the lexicon
 // does not list them: English plurals ("idiot" -> "idiots"), French plurals and feminines
-// ("abîmé" -> "abimes", "abimee", "abimees"; "nul" -> "nulle", "nulles"; "beau" -> "beaux").
+// ("abîmé" -> "abimes", "abimee", "abimees": folding leaves "abime", and the final "é" of the
+// listed word tells it from "rapide"; "nul" -> "nulle", "nulles"; "beau" -> "beaux").
 // A word that starts a set phrase is inflected too; its forms start none.
 // A form shorter than min_inflected_bytes is left out: a short word plus a letter is
 // another word. A form listed in the same file as its word's valence, or in a later one,
@@ -62,7 +67,8 @@ std::string where(std::string_view file, int line) {
 constexpr std::size_t min_inflected_bytes = 5;
 
 void add_inflections(std::unordered_map<std::string, lexicon_entry>& table,
-                     const std::unordered_map<std::string, int>& valence_file, bool french) {
+                     const std::unordered_map<std::string, int>& valence_file,
+                     const std::unordered_set<std::string>& acute_final, bool french) {
   std::vector<std::pair<std::string, std::string>> forms;  // form, base
   auto add = [&](const std::string& base, std::string form) {
     if (form.size() >= min_inflected_bytes) forms.emplace_back(std::move(form), base);
@@ -84,7 +90,8 @@ void add_inflections(std::unordered_map<std::string, lexicon_entry>& table,
     if (last == 's' || last == 'x') continue;  // "mauvais", "heureux": the same in the plural
     add(key, key + 's');
     if (last == 'u') add(key, key + 'x');
-    if (last == 'e') continue;  // "rapide", "triste": already the feminine form
+    // "rapide", "triste": already the feminine form; "abîmé" (folded "abime") is not.
+    if (last == 'e' && !acute_final.contains(key)) continue;
     add(key, key + 'e');
     add(key, key + "es");
     // The consonant doubles after e, u, o: "cruelle", "nulle", "ancienne", "bonne", "nette"
@@ -126,6 +133,7 @@ struct parsed_line {
   std::uint16_t role;
   float value;
   std::size_t words;  // > 1: a set phrase
+  bool acute_final;   // one word written with a final "é" or "É"
 };
 
 }  // namespace
@@ -241,7 +249,8 @@ status lexicon_builder::add_file(std::string_view lang, std::string_view file_na
     if (words > max_phrase_words)
       return invalid_argument(where(file_name, line_no) + "set phrase longer than " +
                               std::to_string(max_phrase_words) + " words");
-    lines.push_back({key, role, value, words});
+    const bool acute_final = words == 1 && (term.ends_with("\xC3\xA9") || term.ends_with("\xC3\x89"));
+    lines.push_back({key, role, value, words, acute_final});
   }
   for (auto& l : lines) {
     lexicon_entry& e = table[l.key];
@@ -250,6 +259,7 @@ status lexicon_builder::add_file(std::string_view lang, std::string_view file_na
       case role_valence:
         e.valence = l.value;
         valence_file[l.key] = file_order;
+        if (french && l.acute_final) impl_->fr_acute_final.insert(l.key);
         break;
       case role_booster: e.booster = l.value; break;
       case role_negator: e.negator = l.value; break;
@@ -313,8 +323,8 @@ std::shared_ptr<const lexicon_set> lexicon_builder::finish() {
       }
     }
   };
-  add_inflections(impl_->en, impl_->en_valence_file, false);
-  add_inflections(impl_->fr, impl_->fr_valence_file, true);
+  add_inflections(impl_->en, impl_->en_valence_file, {}, false);
+  add_inflections(impl_->fr, impl_->fr_valence_file, impl_->fr_acute_final, true);
   mark_negations(impl_->en);
   mark_negations(impl_->fr);
   build(impl_->en, set->en_);

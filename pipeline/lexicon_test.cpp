@@ -49,6 +49,21 @@ TEST(lexicon, a_corrected_word_corrects_the_forms_earlier_files_listed) {
   EXPECT_FLOAT_EQ(fr.find("defaites")->valence, -2.0f);
 }
 
+// Folding turns the final "é" of "choqué" into the "e" of "rapide": the listed form tells a
+// participle, whose feminine is still to add, from a word that is already feminine.
+TEST(lexicon, a_final_acute_accent_still_gets_its_feminine) {
+  lexicon_builder b;
+  ASSERT_TRUE(b.add_file("fr", "fr.9-cur.lex", "choqué\t-2.0\nrapide\t1.0\nDÉPASSÉ\t-1.0\n").ok());
+  auto set = b.finish();
+  const lexicon& fr = set->fr();
+  for (const char* form : {"choques", "choquee", "choquees", "depassee", "rapides"}) {
+    ASSERT_NE(fr.find(form), nullptr) << form;
+  }
+  EXPECT_FLOAT_EQ(fr.find("choquees")->valence, -2.0f);
+  EXPECT_EQ(fr.find("rapidee"), nullptr);
+  EXPECT_EQ(fr.find("rapidees"), nullptr);
+}
+
 // An emoticon the tokenizer would split ("0_o" -> "0" "o") must not give its valence to a
 // bare letter; multi-word sources become phrases with their first word marked.
 TEST(lexicon, terms_split_into_punctuation_are_skipped) {
