@@ -1308,3 +1308,46 @@ déconnectent	-1.2
 fuit	-1.2
 mitigé	-0.4
 mitigée	-0.4
+# La vie de tous les jours sur les réseaux, relevée dans 350 tweets écrits pour l'occasion (pas
+# dans les jeux d'évaluation) : le deuil ("repose en paix", "nous a quittés", "condoléances"),
+# la santé ("migraine", "vomi", "grippe"), les supporters ("allez les Bleus", "on y croit",
+# "quelle perf", "GG") et l'éloge ("quelle claque", "je fonds", "ça m'a fait ma journée",
+# "rien de mieux", qui comptait comme un "mieux" nié). "fier" passe de +0,3 (pattern) à 2,0,
+# "malade" de -0,3 à -1,5.
+repose en paix	-2.0
+reposez en paix	-2.0
+nous a quittés	-2.0
+nous a quitté	-2.0
+nous a quittée	-2.0
+parti trop tôt	-2.0
+partie trop tôt	-2.0
+condoléances	-2.0
+me manque	-1.5
+me manques	-1.5
+me manquer	-1.5
+brise le cœur	-2.5
+féminicide	-3.0
+cambriolé	-2.2
+infesté	-2.0
+punaises de lit	-2.0
+vomi	-2.0
+migraine	-1.8
+grippe	-1.2
+rhume	-1.2
+fièvre	-1.2
+malade	-1.5
+licencié	-1.5
+rien compris	-1.0
+flemme	-0.8
+quelle surprise	-0.5
+solitude	-1.2
+allez les bleus	2.0
+on y croit	1.5
+quelle claque	2.5
+je fonds	2.0
+frissons	1.5
+gg	2.0
+quelle perf	2.0
+fait ma journée	2.5
+rien de mieux	2.0
+fier	2.0
