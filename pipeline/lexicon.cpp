@@ -255,6 +255,8 @@ status lexicon_builder::add_file(std::string_view lang, std::string_view file_na
   for (auto& l : lines) {
     lexicon_entry& e = table[l.key];
     e.roles |= l.role;
+    if ((e.roles & role_irony) && (e.roles & role_taunt))  // they share lexicon_entry::irony
+      return invalid_argument(std::string(file_name) + ": '" + l.key + "' is both irony and taunt");
     switch (l.role) {
       case role_valence:
         e.valence = l.value;

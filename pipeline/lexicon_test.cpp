@@ -132,6 +132,8 @@ TEST(lexicon, faces_the_tokenizer_cannot_see_are_skipped_and_new_roles_load) {
   EXPECT_EQ(c.add_file("en", "f", "x\t0.5\tirony\n").message(),
             "f:1: irony multiplier must be in [-2, 0)");
   EXPECT_EQ(c.add_file("en", "f", "fixed\t-0.5\tremedy\n").message(), "f:1: remedy share must be in (0, 1]");
+  EXPECT_EQ(c.add_file("en", "f", "thanks\t0.5\ttaunt\n").message(), "f:1: taunt multiplier must be in [-2, 0)");
+  EXPECT_EQ(c.add_file("en", "f", "🙃\t-0.74\tirony\n🙃\t-0.5\ttaunt\n").message(), "f: '🙃' is both irony and taunt");
 }
 
 TEST(lexicon, errors_name_file_line_and_reason) {

@@ -373,3 +373,7 @@ undefeated	1.5
 no notes	1.5
 heart is full	2.5
 paid off	1.5
+nothing beats	2.0
+don't do it justice	1.5
+doesn't do it justice	1.5
+didn't do it justice	1.5

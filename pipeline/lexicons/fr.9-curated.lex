@@ -1351,3 +1351,5 @@ quelle perf	2.0
 fait ma journée	2.5
 rien de mieux	2.0
 fier	2.0
+rien ne vaut	2.0
+rien ne bat	2.0
