@@ -1353,3 +1353,35 @@ rien de mieux	2.0
 fier	2.0
 rien ne vaut	2.0
 rien ne bat	2.0
+# Cinquième lot, relevé dans 300 textes écrits pour l'occasion (pas dans les jeux
+# d'évaluation) : la colère et le choc ("hors de moi", "sous le choc", "humilié"), les idiomes
+# ("mon œil", "argent jeté par les fenêtres", "cherchez l'erreur", "à vomir", "j'en peux plus",
+# "pas fermé l'œil"), le linge bouloché, le film surcoté, la pharmacienne qui est une perle.
+# "match nul" est un score de football, pas le "nul" de la plainte.
+hors de moi	-2.5
+sous le choc	-2.0
+humilié	-2.5
+mon œil	-1.5
+jeté par les fenêtres	-2.0
+cherchez l'erreur	-1.5
+à vomir	-2.5
+j'en peux plus	-2.0
+pas fermé l'œil	-1.5
+personne n'est venu	-1.5
+bouloché	-1.5
+déformé	-1.5
+surcoté	-1.5
+vieillot	-1.0
+vieillotte	-1.0
+une perle	2.0
+sauvé	1.8
+est une tuerie	3.0
+sont une tuerie	3.0
+était une tuerie	3.0
+foutent de nous	-2.0
+fout de nous	-2.0
+foutez de nous	-2.0
+fout de notre gueule	-2.5
+foutent de notre gueule	-2.5
+match nul	0
+matchs nuls	0
