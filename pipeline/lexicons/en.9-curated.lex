@@ -377,3 +377,35 @@ nothing beats	2.0
 don't do it justice	1.5
 doesn't do it justice	1.5
 didn't do it justice	1.5
+# From 300 texts written for a held-out probe, then used for tuning: British idioms ("made
+# redundant", "you couldn't make it up", "burnt out"), verdicts of reviews ("expected better",
+# which scored positive on "better", "forgettable", "padded out", "don't get the hype"), and
+# praise that VADER's lexicon reads wrong or not at all ("can't thank them enough" scored as
+# a negated "thank", "could be worse" as a negated "worse", "unreal", "the GOAT", "got the
+# promotion", "passed my test").
+expected better	-1.5
+expected more	-1.5
+forgettable	-1.5
+padded out	-1.2
+don't get the hype	-1.5
+drags	-1.0
+made redundant	-2.5
+couldn't make it up	-1.5
+burnt out	-2.0
+burned out	-2.0
+wearing me down	-1.5
+wear me down	-1.5
+paying for nothing	-1.5
+done with this	-1.5
+can't thank them enough	2.5
+can't thank you enough	2.5
+can't thank him enough	2.5
+can't thank her enough	2.5
+could be worse	1.0
+could have been worse	1.0
+unreal	1.5
+the goat	2.5
+got the promotion	2.0
+got promoted	2.0
+passed my	1.5
+what a game	2.0
