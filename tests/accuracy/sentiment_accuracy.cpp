@@ -70,9 +70,9 @@ constexpr reference accuracy_floors[] = {
     {"nytEditorialSnippets", 0.492, 0.552},
     // The French development set grew from 357 to 657 items (fr_dev.md): its floor is that of
     // the larger set.
-    {"fr_dev", 0.797, 0.760},
+    {"fr_dev", 0.810, 0.765},
     // Held out: a floor against regressions only. Nothing is tuned on it.
-    {"fr_test", 0.700, 0.685},
+    {"fr_test", 0.710, 0.715},
 };
 
 // --check fails when enrichment gets the language of fewer short posts right (reached: 74 of
