@@ -61,7 +61,10 @@
 😞	-2.0
 😔	-1.8
 😢	-2.0
-😭	-1.5
+# The loudly crying face says overwhelming joy ("admise en master 😭😭🎉") and laughter as often
+# as grief: near neutral, as in the Emoji Sentiment Ranking (Kralj Novak et al., 2015). 🥹: moved.
+😭	-0.4
+🥹	1.5
 😩	-1.8
 😫	-1.8
 😤	-1.8

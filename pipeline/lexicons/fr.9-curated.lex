@@ -1385,3 +1385,27 @@ fout de notre gueule	-2.5
 foutent de notre gueule	-2.5
 match nul	0
 matchs nuls	0
+# Sixième lot, relevé dans 300 textes écrits pour l'occasion : "mais bien sûr" (l'incrédulité,
+# pas "bien sûr"), "vous pouvez mieux faire", "vendre un rein", "tu te fous de moi", "vous vous
+# foutez de qui", "sidéré", "hypocrites", "un défaut" (de fabrication ; pas "par défaut"),
+# "larmes de joie", "c'est de la bombe", "mangeable" (tout juste).
+mais bien sûr	-1.0
+pouvez mieux faire	-1.5
+pourriez mieux faire	-1.5
+vendre un rein	-1.5
+fous de moi	-2.0
+fout de moi	-2.0
+foutez de moi	-2.0
+foutez de qui	-2.2
+sidéré	-2.0
+sidérant	-2.0
+hypocrite	-2.0
+un défaut	-1.2
+défauts	-1.2
+défaut de fabrication	-2.0
+larmes de joie	2.5
+pleure de joie	2.5
+de la bombe	2.5
+mangeable	-0.5
+sans goût	-1.5
+jamais plus	-1.5
