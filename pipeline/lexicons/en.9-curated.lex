@@ -409,3 +409,19 @@ got the promotion	2.0
 got promoted	2.0
 passed my	1.5
 what a game	2.0
+# From the last held-out probe, scored once and then used for tuning: "beyond a joke" (it
+# scored positive on "joke"), "radio silence", "the audacity", "make it make sense", "of course
+# it does", "holiday ruined", "goosebumps", "a legend" said "ledge", "you're a star", "stole my
+# heart", and "Nope." as a verdict. Left out: "gotta love" and "love how", sarcastic in
+# today's complaints but sincere in the tweets set (r 0.893 -> 0.892 each).
+beyond a joke	-2.0
+radio silence	-1.5
+the audacity	-1.5
+make it make sense	-1.5
+of course it does	-1.0
+holiday ruined	-2.5
+goosebumps	1.5
+ledge	2.0
+a star	1.5
+stole my heart	2.5
+nope	-0.8
