@@ -128,6 +128,7 @@ réclamation	1	trouble
 sinistre	1	trouble
 galère	1	trouble
 conflit	1	trouble
+crise	1	trouble
 blocage	1	trouble
 anomalie	1	trouble
 difficulté	1	trouble
