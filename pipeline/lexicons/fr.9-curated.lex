@@ -1111,7 +1111,6 @@ menace	-1.8
 risque	-1.0
 détruit	-2.2
 effondré	-2.2
-effondre	-2.2
 effondrement	-2.5
 # Justice, sanctions.
 condamné	-2.0
@@ -1163,7 +1162,6 @@ inaugure	1.0
 # Victoires et distinctions.
 succès	2.2
 victoire	2.4
-gagne	2.0
 gagné	2.0
 remporte	1.8
 exploit	2.2
@@ -1172,13 +1170,11 @@ ligue des champions	0
 championne	1.5
 médaille	1.5
 primée	1.8
-récompense	1.8
 récompensé	1.8
 lauréat	1.5
 lauréate	1.5
 palme d'or	2.0
 qualifié	1.2
-qualifie	1.2
 défaite	-2.0
 échec	-2.2
 éliminé	-1.5
@@ -1205,7 +1201,6 @@ paradis	2.2
 rêve	1.5
 je rêve	-1.0
 larmes	-1.0
-pleure	-1.5
 pleurer	-1.5
 pleuré	-1.5
 pleure de rire	2.0
@@ -1257,7 +1252,7 @@ déconnecte	-1.2
 molle	-1.0
 # Avis de films, de livres, de produits et de services, quatrième lot (relevé dans des avis
 # écrits pour l'occasion, pas dans les jeux d'évaluation) : le navet et le livre bouleversant,
-# l'intrigue haletante et l'histoire incohérente, la contrefaçon, le bas de gamme, le tissu
+# l'intrigue haletante et l'histoire incohérente, le produit contrefait, le bas de gamme, le tissu
 # délavé, l'enceinte qui grésille, "on m'a envoyé balader", "méfiez-vous", "une étoile parce
 # qu'on ne peut pas mettre zéro". "mitigé" est un avis plutôt déçu.
 navet	-2.5
@@ -1267,15 +1262,12 @@ incohérente	-1.8
 incohérents	-1.8
 incohérentes	-1.8
 contrefait	-2.2
-contrefaçon	-2.2
 bouleversant	2.5
 bouleversante	2.5
 addictif	2.2
 addictive	2.2
 haletant	2.2
 haletante	2.2
-captivant	2.5
-captivante	2.5
 à lire absolument	2.5
 à voir absolument	2.5
 à faire absolument	2.5
