@@ -202,14 +202,10 @@ status lexicon_builder::add_file(std::string_view lang, std::string_view file_na
       role = role_irrealis;
       if (!(value > 0.0f && value <= 1.0f))
         return invalid_argument(where(file_name, line_no) + "irrealis weight must be in (0, 1]");
-    } else if (role_name == "irony") {
-      role = role_irony;
+    } else if (role_name == "irony" || role_name == "taunt") {  // both in lexicon_entry::irony
+      role = role_name == "irony" ? role_irony : role_taunt;
       if (!(value < 0.0f && value >= min_irony))
-        return invalid_argument(where(file_name, line_no) + "irony multiplier must be in [-2, 0)");
-    } else if (role_name == "taunt") {
-      role = role_taunt;
-      if (!(value < 0.0f && value >= min_irony))
-        return invalid_argument(where(file_name, line_no) + "taunt multiplier must be in [-2, 0)");
+        return invalid_argument(where(file_name, line_no) + std::string(role_name) + " multiplier must be in [-2, 0)");
     } else if (role_name == "trouble") {
       role = role_trouble;
     } else if (role_name == "remedy") {
