@@ -390,6 +390,15 @@ TEST(sentiment, shipped_lexicons_score_e_reputation_mentions) {
   EXPECT_EQ(label("Can't recommend enough", "en"), pos);
   EXPECT_EQ(label("Customer service never answers", "en"), neg);
   EXPECT_EQ(label("Thanks for nothing", "en"), neg);
+  // Review verdicts, slang, relief, and "super" said of bad news.
+  EXPECT_EQ(label("No cap best tacos in the city", "en"), pos);  // no negated "best"
+  EXPECT_EQ(label("The food was inedible", "en"), neg);
+  EXPECT_EQ(label("L take.", "en"), neg);  // the "L" of a loss, not VADER's +2
+  EXPECT_EQ(label("Accueil exécrable", "fr"), neg);
+  EXPECT_EQ(label("Pas si mal, je m'attendais à pire", "fr"), pos);
+  EXPECT_EQ(label("Encore un contrôle de physique demain", "fr"), sentiment_label::neutral);
+  EXPECT_EQ(label("La hotline me raccroche au nez pour la 2e fois, super", "fr"), neg);
+  EXPECT_EQ(label("Super, merci !", "fr"), pos);
 }
 
 // Bad input never crashes and never yields a score outside [-1, 1] or NaN.

@@ -425,3 +425,61 @@ ledge	2.0
 a star	1.5
 stole my heart	2.5
 nope	-0.8
+# Seventh batch, from 400 reviews, brand mentions, Reddit and everyday posts written for the
+# purpose (not in the evaluation sets): review verdicts ("inedible", "watery", "decent", "spot
+# on", "a gem", "class act", "a letdown", "a shambles"), British, Irish and Australian praise
+# and scorn ("chuffed", "naff", "the craic", "heaps good", "absolute cowboys", "at my wits'
+# end"), today's slang ("slaps", "is fire", "no cap" as no negation, "the ick", "delulu", "we're
+# cooked", "a vibe"), and complaints ("where is my", "sort it out", "a paperweight"). VADER's
+# "l" (+2) is the "L" of a loss. Left out: "w" (the "w/" of "with" in the tweets set), "I'm
+# dead" (laughter, or not) and "honestly" (VADER's +2 holds on the probes).
+inedible	-2.5
+disgraceful	-2.5
+shambles	-2.0
+shambolic	-2.0
+absolute cowboys	-2.0
+wits end	-2.0
+l	-1.0
+no cap	0
+is fire	2.0
+are fire	2.0
+so fire	2.0
+straight fire	2.0
+slaps	1.5
+wholesome	1.8
+gem	2.0
+angels	1.8
+chuffed	2.0
+chuffed to bits	2.5
+class act	2.0
+lifesavers	2.5
+heaps good	2.0
+craic	1.5
+naff	-1.5
+so cooked	-1.5
+are cooked	-1.5
+we're cooked	-1.5
+delulu	-1.0
+the ick	-1.5
+copium	-1.0
+running on fumes	-1.5
+letdown	-2.0
+bold strategy	-1.0
+cheers for nothing	-2.5
+absolute joke	-2.0
+total joke	-2.0
+made my week	2.5
+small win	1.5
+spot on	2.0
+so much for	-1.0
+sort it out	-1.5
+watery	-1.0
+decent	1.0
+killed it	2.0
+killing it	2.0
+no regrets	1.5
+good but not great	0.5
+a vibe	1.5
+where is my	-1.0
+where's my	-1.0
+paperweight	-1.5

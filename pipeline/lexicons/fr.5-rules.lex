@@ -300,9 +300,11 @@ flambée des prix	-1.2
 # Éloges moqueurs (rôle taunt) : dits d'une mauvaise nouvelle, ils la raillent ("La Poste a perdu
 # mon colis, génial", "train annulé, merci la SNCF", "Merci du conseil."). Ils se retournent
 # quand le reste du texte est négatif à lui seul ; seuls ou près d'autres éloges, ils sont
-# sincères ("super, merci !"). Pas les adjectifs que les avis mitigés emploient sincèrement
-# ("super", "top", "parfait", "sympa", "magnifique") : sur 300 avis écrits pour l'essai, ils
-# retournaient plus d'éloges sincères que de moqueries.
+# sincères ("super, merci !"). "super" en est aussi : sur 2 000 textes écrits pour l'essai,
+# dont 300 avis, il ne retourne que des moqueries ("La hotline me raccroche au nez pour la 2e
+# fois, super"). Pas "top", "parfait", "sympa", "magnifique", que les avis mitigés emploient
+# sincèrement, ni 👏, 👌, 👍 (leur effet sur les jeux n'est pas net). "merci bien" : le "bien"
+# ne doit pas compter comme un éloge du reste ("Encore deux ans à bosser. Merci bien.").
 génial	-0.5	taunt
 bravo	-0.5	taunt
 merci	-0.5	taunt
@@ -310,3 +312,5 @@ chapeau	-0.5	taunt
 bien joué	-0.5	taunt
 félicitations	-0.5	taunt
 logique	-0.5	taunt
+super	-0.5	taunt
+merci bien	-0.5	taunt

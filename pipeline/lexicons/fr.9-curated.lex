@@ -1401,3 +1401,43 @@ de la bombe	2.5
 mangeable	-0.5
 sans goût	-1.5
 jamais plus	-1.5
+# Septième lot, relevé dans 400 avis, messages aux marques, commentaires et posts écrits pour
+# l'occasion : les verdicts ("exécrable", qui n'était qu'à -1,08, "injouable", "zéro étoile",
+# "un peu léger"), le Québec et Marseille ("tiguidou", "c'est malade", "niaiseux", "une
+# cagade"), l'argot ("cringe", "malaisant", "putaclic", "éclaté au sol", "j'ai validé", "une
+# dinguerie"), l'ironie figée ("ça commence bien", "la totale"), le soulagement ("rien de
+# grave", "je m'attendais à pire", qui comptait comme un "pire"). "physique" (+2,4 chez pattern)
+# est une matière ou un adjectif neutre. Écartés : "osef" et "claqué" (ils coûtaient aux jeux
+# d'évaluation), "jpp" (rire ou épuisement, selon le texte).
+terrifié	-2.5
+physique	0
+exécrable	-2.8
+injouable	-2.2
+cagade	-2.0
+caoutchouteux	-1.5
+burnout	-2.0
+burn-out	-2.0
+éclaté au sol	-2.0
+quelle soirée	1.8
+putaclic	-1.5
+miracle	1.5
+nuit blanche	-1.0
+change la vie	2.0
+niaiseux	-1.5
+zéro étoile	-2.5
+cringe	-1.5
+malaisant	-1.5
+ghosting	-1.0
+j'ai validé	1.5
+un peu léger	-1.0
+la totale	-1.0
+ça commence bien	-1.0
+rien de grave	1.0
+tiguidou	1.5
+c'est malade	1.5
+à quoi ça sert	-1.0
+attendais à pire	1.2
+attendait à pire	1.2
+attendions à pire	1.2
+j'y croyais plus	0.5
+dinguerie	2.0
