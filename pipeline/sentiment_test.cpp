@@ -399,6 +399,10 @@ TEST(sentiment, shipped_lexicons_score_e_reputation_mentions) {
   EXPECT_EQ(label("Encore un contrôle de physique demain", "fr"), sentiment_label::neutral);
   EXPECT_EQ(label("La hotline me raccroche au nez pour la 2e fois, super", "fr"), neg);
   EXPECT_EQ(label("Super, merci !", "fr"), pos);
+  EXPECT_EQ(label("Finally got an offer", "en"), pos);
+  EXPECT_EQ(label("Cant recommend them enough", "en"), pos);  // not a negated "recommend"
+  EXPECT_EQ(label("Je suis aux anges", "fr"), pos);
+  EXPECT_EQ(label("Je suis trop excitée pour demain", "fr"), pos);
 }
 
 // Bad input never crashes and never yields a score outside [-1, 1] or NaN.

@@ -483,3 +483,30 @@ a vibe	1.5
 where is my	-1.0
 where's my	-1.0
 paperweight	-1.5
+# Eighth batch, from 400 posts written for the purpose by domain (health, money, housing, work,
+# school, transport, sport, public services...): "finally", which VADER lacks, tells of a wait
+# that ended well ("finally got an offer"); "legend", which it lacks too; "can't recommend them
+# enough" without its apostrophe; anger ("seething", "robbery", "are you kidding me", "you
+# couldn't make this up", "of course they did") and sport ("a shocker", "relegated", "what a
+# team"). "legend" costs the second tweets probe a little (0.742 -> 0.738) and gains on four
+# others.
+finally	1.0
+can't recommend them enough	2.5
+cant recommend them enough	2.5
+can't recommend it enough	2.5
+cant recommend it enough	2.5
+cant recommend enough	2.5
+seething	-2.5
+robbery	-2.5
+legend	2.0
+legends	2.0
+are you kidding me	-1.5
+couldn't make this up	-1.5
+of course they did	-1.0
+of course it did	-1.0
+a shocker	-1.8
+running out of steam	-1.5
+what an innings	2.0
+what a team	2.0
+relegated	-2.0
+ready to quit	-1.5

@@ -223,7 +223,7 @@ réussie	2.0
 hâte	1.8
 vivement	1.2
 youpi	2.5
-enfin	0.3
+enfin	1.0
 solide	1.5
 gentil	2.0
 gentille	2.0
@@ -1441,3 +1441,29 @@ attendait à pire	1.2
 attendions à pire	1.2
 j'y croyais plus	0.5
 dinguerie	2.0
+# Huitième lot, relevé dans 400 textes écrits pour l'occasion, par domaine (santé, banque,
+# logement, travail, école, transports, sport, services publics...) : la joie ("aux anges",
+# "sous le charme", "ça fait un bien fou", "excité", que pattern mettait à -0,45 ; "dingue",
+# -0,6 chez pattern, dit aujourd'hui l'étonnement plus que le blâme), le dossier "accepté", le
+# chagrin ("cœur en miettes") et la colère ("j'ai la rage", "la goutte d'eau", "que dalle",
+# "inhumain"). "enfin" passe de 0,3 à 1,0 : il annonce une attente qui finit bien ("enfin
+# guérie", "j'ai enfin trouvé un appart"). Écartés : "je ne souhaite ça à personne" et "je n'ai
+# plus la force", dont le "ne" nierait la locution ("personne" et "plus" ne sont pas des
+# négations du lexique), et plus de quatre mots ne font pas une locution.
+aux anges	3.0
+quelle saison	1.5
+cœur en miettes	-2.5
+sous le charme	2.0
+accepté	0.8
+bien fou	2.5
+la goutte d'eau	-2.0
+failli mourir	-2.0
+j'ai la rage	-2.0
+yeux de la tête	-1.5
+se sont éclatés	2.0
+on s'est éclatés	2.0
+ragequit	-1.5
+que dalle	-1.5
+dingue	0.5
+excité	1.5
+inhumain	-2.5
