@@ -1,6 +1,7 @@
 #include "pipeline/lexicon.h"
 
 #include <algorithm>
+#include <bit>
 #include <charconv>
 #include <cmath>
 #include <cstring>
@@ -202,8 +203,8 @@ status lexicon_builder::add_file(std::string_view lang, std::string_view file_na
       role = role_irrealis;
       if (!(value > 0.0f && value <= 1.0f))
         return invalid_argument(where(file_name, line_no) + "irrealis weight must be in (0, 1]");
-    } else if (role_name == "irony" || role_name == "taunt") {  // both in lexicon_entry::irony
-      role = role_name == "irony" ? role_irony : role_taunt;
+    } else if (role_name == "irony" || role_name == "taunt" || role_name == "closer") {  // lexicon_entry::irony
+      role = role_name == "irony" ? role_irony : role_name == "taunt" ? role_taunt : role_closer;
       if (!(value < 0.0f && value >= min_irony))
         return invalid_argument(where(file_name, line_no) + std::string(role_name) + " multiplier must be in [-2, 0)");
     } else if (role_name == "trouble") {
@@ -214,7 +215,7 @@ status lexicon_builder::add_file(std::string_view lang, std::string_view file_na
         return invalid_argument(where(file_name, line_no) + "remedy share must be in (0, 1]");
     } else {
       return invalid_argument(where(file_name, line_no) + "unknown role '" + std::string(role_name) +
-                              "' (valence, booster, negator, contrast, scope_break, irrealis, irony, taunt, remedy, trouble)");
+                              "' (valence, booster, negator, contrast, scope_break, irrealis, irony, taunt, closer, remedy, trouble)");
     }
 
     // Fold the term exactly as text will be folded, so that lookups match byte for byte.
@@ -251,8 +252,8 @@ status lexicon_builder::add_file(std::string_view lang, std::string_view file_na
   for (auto& l : lines) {
     lexicon_entry& e = table[l.key];
     e.roles |= l.role;
-    if ((e.roles & role_irony) && (e.roles & role_taunt))  // they share lexicon_entry::irony
-      return invalid_argument(std::string(file_name) + ": '" + l.key + "' is both irony and taunt");
+    if (std::popcount(static_cast<unsigned>(e.roles & (role_irony | role_taunt | role_closer))) > 1)  // one irony field
+      return invalid_argument(std::string(file_name) + ": '" + l.key + "' has two of irony, taunt, closer");
     switch (l.role) {
       case role_valence:
         e.valence = l.value;
@@ -264,7 +265,8 @@ status lexicon_builder::add_file(std::string_view lang, std::string_view file_na
       case role_contrast: e.contrast = l.value; break;
       case role_irrealis: e.irrealis = l.value; break;
       case role_irony:
-      case role_taunt: e.irony = l.value; break;
+      case role_taunt:
+      case role_closer: e.irony = l.value; break;
       case role_remedy: e.remedy = l.value; break;
     }
     if (l.words > 1) {

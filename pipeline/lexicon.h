@@ -76,6 +76,7 @@ enum lexicon_role : std::uint16_t {
   role_remedy = 256,
   role_trouble = 512,
   role_taunt = 1024,
+  role_closer = 2048,  // a taunt only as the short closing sentence of its text: "... Brilliant."
 };
 
 struct lexicon_entry {
@@ -85,7 +86,8 @@ struct lexicon_entry {
   float contrast = 0.0f;
   float irrealis = 0.0f;  // weight in (0, 1] of the words after it in its clause
   float irony = 0.0f;     // multiplier in [-2, 0) of the positive words of its text (role_irony),
-                          // or of its own valence when the rest of its text is negative (role_taunt)
+                          // or of its own valence when the rest of its text is negative
+                          // (role_taunt; role_closer when it closes the text)
   float remedy = 0.0f;    // share in (0, 1] of a solved trouble's valence, made positive
   std::uint16_t roles = 0;
   // With role_phrase_start: words in the longest set phrase it starts (2..max_phrase_words),

@@ -133,7 +133,11 @@ TEST(lexicon, faces_the_tokenizer_cannot_see_are_skipped_and_new_roles_load) {
             "f:1: irony multiplier must be in [-2, 0)");
   EXPECT_EQ(c.add_file("en", "f", "fixed\t-0.5\tremedy\n").message(), "f:1: remedy share must be in (0, 1]");
   EXPECT_EQ(c.add_file("en", "f", "thanks\t0.5\ttaunt\n").message(), "f:1: taunt multiplier must be in [-2, 0)");
-  EXPECT_EQ(c.add_file("en", "f", "🙃\t-0.74\tirony\n🙃\t-0.5\ttaunt\n").message(), "f: '🙃' is both irony and taunt");
+  EXPECT_EQ(c.add_file("en", "f", "🙃\t-0.74\tirony\n🙃\t-0.5\ttaunt\n").message(),
+            "f: '🙃' has two of irony, taunt, closer");
+  EXPECT_EQ(c.add_file("en", "f", "great\t-0.5\ttaunt\ngreat\t-0.5\tcloser\n").message(),
+            "f: 'great' has two of irony, taunt, closer");
+  EXPECT_EQ(c.add_file("en", "f", "great\t0.5\tcloser\n").message(), "f:1: closer multiplier must be in [-2, 0)");
 }
 
 TEST(lexicon, errors_name_file_line_and_reason) {
@@ -143,7 +147,7 @@ TEST(lexicon, errors_name_file_line_and_reason) {
   EXPECT_EQ(st.message(), "en.9-x.lex:2: value 'minus two' is not a number");
   EXPECT_EQ(b.add_file("en", "f", "great\t9\n").message(), "f:1: valence out of [-4, 4]");
   EXPECT_EQ(b.add_file("en", "f", "x\t1\tshouting\n").message(),
-            "f:1: unknown role 'shouting' (valence, booster, negator, contrast, scope_break, irrealis, irony, taunt, remedy, trouble)");
+            "f:1: unknown role 'shouting' (valence, booster, negator, contrast, scope_break, irrealis, irony, taunt, closer, remedy, trouble)");
   EXPECT_EQ(b.add_file("en", "f", "not\t0.5\tnegator\n").message(),
             "f:1: negator multiplier must be in [-2, 0)");
   EXPECT_EQ(b.add_file("en", "f", "lonely\n").message(), "f:1: expected TERM<TAB>VALUE[<TAB>ROLE]");

@@ -18,6 +18,8 @@ enum class unit_kind : std::uint8_t { word, emoji, emoticon, clause_break, sente
 
 // Rules that re-weigh a unit after it was scored, when a later token tells more about it.
 enum : std::uint8_t { late_contrast = 1, late_question = 2, late_taunt = 4 };
+// Words of a closing sentence a closer taunts in: "Great.", "Cheers mate.", "Thanks a bunch."
+constexpr std::size_t max_closer_words = 3;
 
 // Fallback when a negator is recognised by form, not by the lexicon ("shouldn't" in a text
 // whose lexicon lacks it): VADER's negation multiplier.
@@ -236,7 +238,7 @@ sentiment sentiment_analyzer::run(std::string_view text, std::string_view lang, 
     u.entry = e;
     if (e != nullptr && (e->roles & role_irony)) irony = e->irony;
     if (e != nullptr && (e->roles & role_remedy)) has_remedy = true;
-    if (e != nullptr && (e->roles & role_taunt)) has_taunt = true;
+    if (e != nullptr && (e->roles & (role_taunt | role_closer))) has_taunt = true;
     if (e != nullptr && (e->roles & role_negator)) u.negator = e->negator;
     else if (!french && u.kind == unit_kind::word && ends_with_nt(w)) u.negator = default_negator;
     ++unit_count;
@@ -489,14 +491,32 @@ sentiment sentiment_analyzer::run(std::string_view text, std::string_view lang, 
   // Praise said of bad news is a taunt: "La Poste a perdu mon colis, génial", "train annulé,
   // merci la SNCF". A taunt word (role taunt) turns around when the rest of its text weighs
   // negative on its own; alone, or beside other praise, it is sincere ("super, merci !").
+  // A closer (role closer) is a taunt only as the short sentence that closes the text, after
+  // another: "No hot water. In January. Wonderful." ("Wonderful staff" is sincere anywhere).
   if (has_taunt) {
+    std::size_t closing_at = unit_count;  // first unit of the closing sentence, if it is short
+    {
+      std::size_t end = unit_count;  // past the last word: trailing breaks and faces skipped
+      while (end > 0 && units[end - 1].kind != unit_kind::word) --end;
+      std::size_t begin = end, words = 0;
+      while (begin > 0 && units[begin - 1].kind != unit_kind::sentence_break) {
+        --begin;
+        if (units[begin].kind == unit_kind::word) words += units[begin].tok_end - units[begin].tok_begin;
+      }
+      if (begin > 0 && words >= 1 && words <= max_closer_words) closing_at = begin;
+    }
+    auto taunts_here = [&](std::size_t k) {
+      const unit& tu = units[k];
+      return tu.contribution > 0.0f &&
+             ((tu.entry->roles & role_taunt) || ((tu.entry->roles & role_closer) && k >= closing_at));
+    };
     float taunts = 0.0f;
     for (std::size_t k = 0; k < unit_count; ++k)
-      if (units[k].contribution > 0.0f && (units[k].entry->roles & role_taunt)) taunts += units[k].contribution;
+      if (taunts_here(k)) taunts += units[k].contribution;
     if (taunts > 0.0f && sum - taunts <= -options_.taunt_threshold) {
       for (std::size_t k = 0; k < unit_count; ++k) {
         unit& tu = units[k];
-        if (!(tu.contribution > 0.0f && (tu.entry->roles & role_taunt))) continue;
+        if (!taunts_here(k)) continue;
         const float now = tu.contribution * tu.entry->irony;
         sum += now - tu.contribution;
         tu.contribution = now;

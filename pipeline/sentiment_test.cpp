@@ -26,7 +26,8 @@ std::shared_ptr<const lexicon_set> test_lexicons() {
                          "arnaque\t-3.0\n😡\t-2.8\nque du bonheur\t3.0\nrien\t-0.74\tnegator\n"
                          "sert à rien\t-2.0\nproblème\t-1.5\nproblème\t1\ttrouble\nréglé\t1.5\n"
                          "réglé\t0.75\tremedy\nabusifs\t-2.0\n"
-                         "toujours pas\t-1.0\nmerci\t1.5\nmerci\t-0.5\ttaunt\nperdu\t-1.5\n")
+                         "toujours pas\t-1.0\nmerci\t1.5\nmerci\t-0.5\ttaunt\nperdu\t-1.5\n"
+                         "top\t2.0\ntop\t-0.5\tcloser\n")
                   .ok());
   return b.finish();
 }
@@ -164,6 +165,28 @@ TEST(sentiment, a_taunt_turns_around_when_the_rest_of_its_text_is_negative) {
   explanation sincere;
   sentiment_analyzer(test_lexicons(), strict).explain("colis perdu, merci", "fr", &sincere);
   EXPECT_FLOAT_EQ(sincere.raw_sum, 0.0f);
+}
+
+TEST(sentiment, a_closer_taunts_only_as_the_short_sentence_that_ends_the_text) {
+  sentiment_analyzer a(test_lexicons());
+  // "top" (2.0, closer -0.5) closing a text of bad news mocks it: -1.5 - 1.0.
+  explanation e;
+  a.explain("Colis perdu. Top.", "fr", &e);
+  ASSERT_EQ(e.items.size(), 2u);
+  EXPECT_FLOAT_EQ(e.items[1].contribution, -1.0f);
+  EXPECT_EQ(e.items[1].modifiers, "taunt: the rest of the text is negative");
+  a.explain("Colis perdu ! Vraiment top 😡", "fr", &e);  // faces after it still close the text
+  ASSERT_EQ(e.items.size(), 4u);                           // and the '!'
+  EXPECT_EQ(e.items[1].token, "top");
+  EXPECT_FLOAT_EQ(e.items[1].contribution, -1.0f);
+  // Elsewhere in the text, in a longer closing sentence, or in a text of one sentence, sincere.
+  a.explain("Top livreur, colis perdu.", "fr", &e);
+  EXPECT_FLOAT_EQ(e.items[0].contribution, 2.0f);
+  a.explain("Colis perdu. Le livreur était top quand même.", "fr", &e);
+  EXPECT_FLOAT_EQ(e.items[1].contribution, 2.0f);
+  a.explain("colis perdu top", "fr", &e);
+  EXPECT_FLOAT_EQ(e.items[1].contribution, 2.0f);
+  EXPECT_GT(a.score("Colis livré. Top.", "fr").score, 0.0f);
 }
 
 TEST(sentiment, a_remedy_reports_a_trouble_solved_unless_it_is_negated) {

@@ -352,3 +352,23 @@ never replied	-1.8
 nothing works	-2.0
 nothing worked	-2.0
 thanks for nothing	-2.5
+# Closers (role closer): praise that closes a text of bad news in a sentence of its own mocks
+# it ("Woke up to no hot water. In January. Wonderful."). Anywhere else it is sincere: as
+# taunts (role taunt, any position) these words cost the tweets set (r 0.893 -> 0.888).
+# "thanks" is left out: it closes sincere tweets too ("Lit it up! Thanks Taio!").
+great	-0.5	closer
+brilliant	-0.5	closer
+lovely	-0.5	closer
+cool	-0.5	closer
+cheers	-0.5	closer
+perfect	-0.5	closer
+wonderful	-0.5	closer
+fantastic	-0.5	closer
+awesome	-0.5	closer
+amazing	-0.5	closer
+nice	-0.5	closer
+magic	-0.5	closer
+excellent	-0.5	closer
+marvellous	-0.5	closer
+splendid	-0.5	closer
+superb	-0.5	closer
