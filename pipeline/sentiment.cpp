@@ -60,6 +60,11 @@ bool starts_upper(std::string_view raw) noexcept {
   return d >= 0x80 && d <= 0x9E && d != 0x97;  // U+00C0..U+00DE but U+00D7
 }
 
+// "I", "I'm", "I’ve": the English pronoun, capitalised wherever it stands.
+bool is_pronoun_i(std::string_view raw) noexcept {
+  return raw == "I" || raw.starts_with("I'") || raw.starts_with("I\xE2\x80\x99");
+}
+
 }  // namespace
 
 struct sentiment_analyzer::unit {
@@ -307,11 +312,13 @@ sentiment sentiment_analyzer::run(std::string_view text, std::string_view lang, 
     }
     return 0;
   };
-  // A capitalised word (not ALL CAPS, not in a hashtag) that does not open a sentence.
+  // A capitalised word (not ALL CAPS, not in a hashtag) that does not open a sentence. The
+  // pronoun "I" ("I like", "I'm sold") is always written so: it names no one.
   auto capitalised = [&](std::size_t ui) {
     const unit& u = units[ui];
-    return !(u.flags & (internal::flag_all_caps | internal::flag_hashtag)) &&
-           starts_upper(tokens[u.tok_begin].raw) && !sentence_initial(ui);
+    const std::string_view raw = tokens[u.tok_begin].raw;
+    return !(u.flags & (internal::flag_all_caps | internal::flag_hashtag)) && starts_upper(raw) &&
+           !sentence_initial(ui) && !is_pronoun_i(raw);
   };
 
   for (std::size_t ui = 0; ui < unit_count; ++ui) {

@@ -387,6 +387,7 @@ TEST(sentiment, shipped_lexicons_score_e_reputation_mentions) {
   EXPECT_EQ(label("Never been so happy with a purchase", "en"), pos);
   EXPECT_EQ(label("The support isn't helpful and rude", "en"), neg);
   EXPECT_EQ(a.score("Watching Happy Feet tonight", "en").label, sentiment_label::neutral);
+  EXPECT_EQ(label("Test drove the new EV, I'm sold", "en"), pos);  // "I" names no one
   // Prepositions that pattern's adjective lexicon scored ("sur" folds like "sûr").
   EXPECT_EQ(a.score("Le colis est sur la table depuis lundi", "fr").score, 0.0f);
   // Reviews: expectations are not waiting, a negated phrase that starts with "pas" keeps its

@@ -372,3 +372,4 @@ excellent	-0.5	closer
 marvellous	-0.5	closer
 splendid	-0.5	closer
 superb	-0.5	closer
+classy	-0.5	closer

@@ -510,3 +510,13 @@ what an innings	2.0
 what a team	2.0
 relegated	-2.0
 ready to quit	-1.5
+# Ninth batch, from 350 brand mentions written for the purpose as a monitoring feed captures
+# them (crises, public customer service, launches, press lines): "no fuss" (a negated
+# "fuss" before), "clowns", "deleting my account", "out of hand", "worth the hype", "I'm sold".
+no fuss	1.5
+clowns	-2.0
+absolute clowns	-2.5
+i'm sold	2.0
+deleting my account	-1.5
+worth the hype	2.0
+out of hand	-1.5

@@ -1467,3 +1467,33 @@ que dalle	-1.5
 dingue	0.5
 excité	1.5
 inhumain	-2.5
+# Neuvième lot, relevé dans 350 mentions de marques écrites pour l'occasion telles qu'un outil
+# de veille les recueille (crises, service client en public, lancements, dépêches) et dans
+# fr_dev : la négation parlée sans "ne" ("ça marche plus", "l'appli fonctionne plus" :
+# "plus" n'est pas une négation du lexique), "toujours aucun souci" (la locution "toujours
+# aucun", une plainte, avalait "souci"), le départ ("je vais voir ailleurs", "je supprime mon
+# compte", "c'est fini pour moi"), la menace ("vous allez payer"), "faut pas abuser", "une
+# tuerie", "bande de clowns", "y a pas photo".
+marche plus	-2.0
+marche jamais	-2.0
+fonctionne plus	-2.0
+fonctionne jamais	-2.0
+répond plus	-2.0
+en peux plus	-2.0
+faut pas abuser	-1.5
+jamais rappelé	-1.5
+vous êtes où	-1.0
+toujours aucun souci	1.5
+toujours aucun problème	1.5
+une tuerie	2.5
+bande de clowns	-2.0
+clowns	-1.5
+y a pas photo	1.0
+voir ailleurs	-1.5
+supprime mon compte	-1.5
+la belle vie	2.0
+ferai payer	-2.0
+allez payer	-2.0
+commandez jamais	-2.0
+fini pour moi	-1.5
+regagner ma confiance	-1.0
