@@ -520,3 +520,26 @@ i'm sold	2.0
 deleting my account	-1.5
 worth the hype	2.0
 out of hand	-1.5
+# Tenth batch, from 400 everyday tweets written for the purpose in the style of 2010-2015 and
+# of today: "best friend" is a relationship before it is praise (VADER's "best" 3.2 and
+# "friend" 2.2 made "my dog died, 14 years of best friend" positive); grief and worry ("rest
+# in peace", "in your thoughts", "laid off", "can't sleep", "not ok"), and today's praise
+# ("immaculate", "I'm hooked", "core memory", "was everything", "vibes").
+best friend	0.8
+best friends	0.8
+rest in peace	-1.5
+laid off	-2.0
+not ok	-1.5
+can't sleep	-1.5
+cant sleep	-1.5
+so done	-1.5
+could've been worse	1.0
+i'm hooked	2.0
+immaculate	2.5
+there goes my	-1.5
+so over	-1.5
+made my whole day	2.8
+vibes	1.0
+was everything	2.0
+core memory	1.5
+in your thoughts	-1.0

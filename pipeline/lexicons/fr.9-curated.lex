@@ -1497,3 +1497,23 @@ allez payer	-2.0
 commandez jamais	-2.0
 fini pour moi	-1.5
 regagner ma confiance	-1.0
+# Dixième lot, relevé dans 400 tweets du quotidien écrits pour l'occasion : "meilleur ami" est
+# une relation avant d'être un éloge ("mon meilleur pote me ment depuis des mois, je suis
+# choquée" faisait 0) ; le chagrin ("cœur brisé", "je veux disparaître", "je supporte plus"),
+# l'éloge ("la perfection", "zéro regret", "obsédée" par un album) et "ça aurait pu être
+# pire", qui comptait comme un "pire" hypothétique.
+meilleur ami	0.5
+meilleure amie	0.5
+meilleur pote	0.5
+meilleure pote	0.5
+cœur brisé	-2.5
+zéro regret	1.5
+aucun regret	1.5
+perfection	2.5
+veux disparaître	-2.0
+rendre fou	-1.5
+rendre folle	-1.5
+aurait pu être pire	1.0
+supporte plus	-2.0
+obsédée	1.5
+dors pas	-1.0
