@@ -543,3 +543,13 @@ vibes	1.0
 was everything	2.0
 core memory	1.5
 in your thoughts	-1.0
+# Eleventh batch, from 300 reviews written for the purpose (marketplaces, app stores, maps,
+# hotels, films, games): verdicts VADER lacks ("uninstalled", "blown away", "masterful",
+# "advise against", "this is theft", "be warned", "sending it back").
+uninstalled	-1.5
+blown away	2.5
+masterful	2.5
+advise against	-2.0
+this is theft	-2.0
+be warned	-1.5
+sending it back	-1.5

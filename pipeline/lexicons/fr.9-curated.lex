@@ -1517,3 +1517,14 @@ aurait pu être pire	1.0
 supporte plus	-2.0
 obsédée	1.5
 dors pas	-1.0
+# Onzième lot, relevé dans 300 avis écrits pour l'occasion : "immanquable" (-1,05 chez pattern,
+# qui l'entend comme "inévitable"), "désinstallé", "malhonnête", "optimisé avec les pieds",
+# "ça coûte un rein", "sans commentaire", "bye bye", et le québécois "le fun".
+désinstallé	-1.5
+immanquable	2.5
+le fun	1.5
+bye bye	-1.0
+malhonnête	-2.5
+coûte un rein	-1.5
+avec les pieds	-1.5
+sans commentaire	-1.0
