@@ -553,3 +553,16 @@ advise against	-2.0
 this is theft	-2.0
 be warned	-1.5
 sending it back	-1.5
+# Twelfth batch, from 300 posts written for the purpose (Instagram, LinkedIn, neighbourhood
+# groups, forums, replies to brands, comments on news): layoffs ("was let go"), distress
+# ("at the end of my rope", "in your prayers", "couldn't care less"), British and Irish
+# verdicts ("are you having a laugh", "was class", "fair play"), "never gets old".
+was let go	-2.0
+were let go	-2.0
+end of my rope	-2.0
+in your prayers	-1.0
+having a laugh	-1.0
+never gets old	2.0
+was class	2.0
+couldn't care less	-1.5
+fair play	1.5

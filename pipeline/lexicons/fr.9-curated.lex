@@ -1528,3 +1528,15 @@ malhonnête	-2.5
 coûte un rein	-1.5
 avec les pieds	-1.5
 sans commentaire	-1.0
+# Douzième lot, relevé dans 300 messages écrits pour l'occasion (Instagram, LinkedIn, groupes
+# de quartier, forums, réponses aux marques, commentaires d'articles) : "je vous méprise", "il
+# me trompe" (pas "je me trompe"), "je sais plus quoi faire", "priez pour", "partial", et
+# l'ivoirien "enjaillé".
+méprise	-2.5
+il me trompe	-2.5
+elle me trompe	-2.5
+sais plus quoi faire	-1.5
+sais pas quoi faire	-1.0
+priez pour	-1.0
+enjaillé	2.0
+partial	-1.0
