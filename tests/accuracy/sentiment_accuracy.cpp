@@ -70,7 +70,7 @@ constexpr reference accuracy_floors[] = {
     {"nytEditorialSnippets", 0.492, 0.552},
     // The French development set grew from 357 to 657 items (fr_dev.md): its floor is that of
     // the larger set.
-    {"fr_dev", 0.810, 0.765},
+    {"fr_dev", 0.815, 0.770},
     // Held out: a floor against regressions only. Nothing is tuned on it.
     {"fr_test", 0.715, 0.715},
 };
