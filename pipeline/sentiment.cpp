@@ -18,7 +18,7 @@ enum class unit_kind : std::uint8_t { word, emoji, emoticon, clause_break, sente
 
 // Rules that re-weigh a unit after it was scored, when a later token tells more about it.
 enum : std::uint8_t { late_contrast = 1, late_question = 2, late_taunt = 4 };
-// Words of a closing sentence a closer taunts in: "Great.", "Cheers mate.", "Thanks a bunch."
+// Words of a closing sentence a closer taunts in: "Great.", "Cheers mate.", "Just great, thanks."
 constexpr std::size_t max_closer_words = 3;
 
 // Fallback when a negator is recognised by form, not by the lexicon ("shouldn't" in a text
@@ -149,7 +149,7 @@ sentiment sentiment_analyzer::run(std::string_view text, std::string_view lang, 
   int exclamations = 0, questions = 0;
   float irony = 0.0f;  // the multiplier of an irony marker of the text ("🙃"), or 0
   bool has_remedy = false;  // a remedy word ("fixed", "réglé") is in the text
-  bool has_taunt = false;   // a taunt word ("génial", "merci") is in the text
+  bool has_taunt = false;   // a taunt ("génial", "merci") or closer ("brilliant") is in the text
   int length = 0;  // words, pictographs, numbers, URLs, @mentions: for length scaling
   for (std::size_t i = 0; i < tokens.size(); ++i) {
     const token& t = tokens[i];
