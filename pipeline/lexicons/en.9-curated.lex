@@ -566,3 +566,47 @@ never gets old	2.0
 was class	2.0
 couldn't care less	-1.5
 fair play	1.5
+# Thirteenth batch, from 350 texts written for the purpose to use as many different words of
+# judgement as they could: British and Irish idioms ("a cut above", "bowled over", "a whale of
+# a time", "a kick in the teeth", "a dog's dinner", "cheesed off", "narked", "short-changed",
+# "cowboy builders", "top drawer", "smashing", "belting", "buzzing"), review verdicts VADER
+# lacks ("hideous", "shoddy", "rubbish", "yuck", "sketchy", "fiddly", "slick", "loveliest",
+# "page-turner", "life-changing", "out of this world", "fell flat", "went south", "hard
+# pass"), and "appalling" from -1.5 to -2.8. "a steal" is a bargain here, not a theft.
+buzzing	1.5
+life-changing	2.5
+appalling	-2.8
+absolute steal	2.5
+a steal	2.0
+a cut above	2.0
+total con	-2.5
+i'm over it	-1.0
+bowled over	2.5
+miffed	-1.5
+kick in the teeth	-2.0
+page-turner	2.0
+whale of a time	2.5
+belting	2.0
+cowboy builders	-2.0
+yuck	-2.0
+smashed it	2.0
+smashing	2.0
+out of this world	2.5
+top drawer	2.0
+went south	-1.5
+hard pass	-1.5
+fell flat	-1.5
+dog's dinner	-2.0
+hideous	-2.5
+up to here	-2.0
+shoddy	-2.0
+rubbish	-2.0
+bummed	-1.5
+a cheek	-1.0
+short-changed	-1.5
+narked	-1.5
+cheesed off	-2.0
+sketchy	-1.5
+loveliest	3.0
+fiddly	-1.0
+slick	1.5

@@ -1540,3 +1540,46 @@ sais pas quoi faire	-1.0
 priez pour	-1.0
 enjaillé	2.0
 partial	-1.0
+# Treizième lot, relevé dans 350 textes écrits pour l'occasion avec autant de mots de jugement
+# différents que possible : les idiomes ("le nec plus ultra", "c'est le pied", "simple comme
+# bonjour", "ça réchauffe le cœur", "que demander de plus", "ça me fait bouillir", "je pète un
+# câble", "ça me tape sur le système", "ça me fout les boules", "mené en bateau", "une usine à
+# gaz", "une pompe à fric", "ça commence à bien faire", "coup de bambou", "je me suis fait
+# plumer"), l'argot ("une daube", "à chier", "flippant", "je suis refait", "je valide") et
+# "un sans-faute", qu'on lisait comme "sans" niant "faute".
+nec plus ultra	2.5
+fait bouillir	-2.0
+pète un câble	-2.0
+pète un plomb	-2.0
+se dévore	2.0
+c'est le pied	2.5
+commence à bien faire	-1.5
+pas fameux	-1.5
+daube	-2.5
+ai les nerfs	-2.0
+fait plumer	-2.0
+flippant	-1.5
+coup de bambou	-1.5
+en miettes	-1.5
+je valide	1.5
+sans-faute	2.5
+zen	1.0
+honnêteté	1.5
+rend dingue	-1.5
+me gonfle	-1.5
+tape sur le système	-2.0
+les boules	-1.5
+foutre du monde	-2.0
+rend chèvre	-1.5
+mené en bateau	-2.0
+usine à gaz	-1.5
+simple comme bonjour	2.0
+réchauffe le cœur	2.0
+suis refait	2.0
+travers de la gorge	-2.0
+pompe à fric	-2.0
+une plaisanterie	-1.5
+à chier	-2.5
+bouche bée	1.5
+que demander de plus	2.0
+bien vu	1.5
