@@ -427,6 +427,9 @@ TEST(sentiment, shipped_lexicons_score_e_reputation_mentions) {
   EXPECT_EQ(label("Cant recommend them enough", "en"), pos);  // not a negated "recommend"
   EXPECT_EQ(label("Je suis aux anges", "fr"), pos);
   EXPECT_EQ(label("Je suis trop excitée pour demain", "fr"), pos);
+  // Spoken negation without "ne", unless the words are also a comparative.
+  EXPECT_EQ(label("Le réseau marche jamais", "fr"), neg);
+  EXPECT_NE(label("Depuis la mise à jour l'appli marche plus vite", "fr"), neg);
 }
 
 // Bad input never crashes and never yields a score outside [-1, 1] or NaN.

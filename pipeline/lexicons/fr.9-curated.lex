@@ -1469,16 +1469,14 @@ excité	1.5
 inhumain	-2.5
 # Neuvième lot, relevé dans 350 mentions de marques écrites pour l'occasion telles qu'un outil
 # de veille les recueille (crises, service client en public, lancements, dépêches) et dans
-# fr_dev : la négation parlée sans "ne" ("ça marche plus", "l'appli fonctionne plus" :
-# "plus" n'est pas une négation du lexique), "toujours aucun souci" (la locution "toujours
+# fr_dev : la négation parlée sans "ne" ("ça marche jamais", "j'en peux plus" ; pas "ça marche
+# plus", "ça fonctionne plus", "il répond plus", qui sont aussi des comparatifs : "l'appli
+# marche plus vite"), "toujours aucun souci" (la locution "toujours
 # aucun", une plainte, avalait "souci"), le départ ("je vais voir ailleurs", "je supprime mon
 # compte", "c'est fini pour moi"), la menace ("vous allez payer"), "faut pas abuser", "une
 # tuerie", "bande de clowns", "y a pas photo".
-marche plus	-2.0
 marche jamais	-2.0
-fonctionne plus	-2.0
 fonctionne jamais	-2.0
-répond plus	-2.0
 en peux plus	-2.0
 faut pas abuser	-1.5
 jamais rappelé	-1.5
@@ -1499,7 +1497,7 @@ fini pour moi	-1.5
 regagner ma confiance	-1.0
 # Dixième lot, relevé dans 400 tweets du quotidien écrits pour l'occasion : "meilleur ami" est
 # une relation avant d'être un éloge ("mon meilleur pote me ment depuis des mois, je suis
-# choquée" faisait 0) ; le chagrin ("cœur brisé", "je veux disparaître", "je supporte plus"),
+# choquée" faisait 0) ; le chagrin ("cœur brisé", "je veux disparaître"),
 # l'éloge ("la perfection", "zéro regret", "obsédée" par un album) et "ça aurait pu être
 # pire", qui comptait comme un "pire" hypothétique.
 meilleur ami	0.5
@@ -1514,7 +1512,6 @@ veux disparaître	-2.0
 rendre fou	-1.5
 rendre folle	-1.5
 aurait pu être pire	1.0
-supporte plus	-2.0
 obsédée	1.5
 dors pas	-1.0
 # Onzième lot, relevé dans 300 avis écrits pour l'occasion : "immanquable" (-1,05 chez pattern,
