@@ -5,6 +5,7 @@
 #include <charconv>
 #include <cstring>
 #include <string>
+#include <vector>
 
 #include "storage/keys.h"
 
@@ -65,11 +66,27 @@ status optional_count(simdjson::dom::object obj, std::string_view field, std::in
   return status::ok_status();
 }
 
+// C0 controls, DEL, and the C1 controls U+0080..U+009F (UTF-8 C2 80..C2 9F).
 bool has_control_char(std::string_view s) {
-  for (unsigned char c : s) {
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const unsigned char c = static_cast<unsigned char>(s[i]);
     if (c < 0x20 || c == 0x7f) return true;
+    if (c == 0xC2 && i + 1 < s.size() && static_cast<unsigned char>(s[i + 1]) < 0xA0) return true;
   }
   return false;
+}
+
+// The bytes of a mention's own fields, decoded: what max_mention_bytes bounds in an element of
+// a JSON array, where the element's raw extent is not at hand.
+std::size_t field_bytes(const mention_view& m) {
+  return m.id.size() + m.text.size() + m.source.size() + m.lang.size() + m.title.size() + m.url.size() +
+         m.author_id.size() + m.author_name.size();
+}
+
+// A UTF-8 byte order mark some editors and exporters put first: not part of the batch.
+std::string_view without_bom(std::string_view body) {
+  if (body.starts_with("\xEF\xBB\xBF")) body.remove_prefix(3);
+  return body;
 }
 
 bool is_ascii_lower(char c) { return c >= 'a' && c <= 'z'; }
@@ -216,8 +233,9 @@ status mention_parser::impl::validate(element doc, mention_view* out) {
     return wrong_type("created_at", "an RFC 3339 string or integer epoch milliseconds", e);
   }
   if (out->created_at_ms < min_event_ms || out->created_at_ms > max_event_ms) {
-    return invalid_argument(
-        "field 'created_at' is outside 1970-01-01..9999-12-31 (epoch milliseconds expected)");
+    return invalid_argument(e.is_string() ? "field 'created_at' is outside 1970-01-01..9999-12-31"
+                                          : "field 'created_at' is outside 1970-01-01..9999-12-31 "
+                                            "(epoch milliseconds expected)");
   }
 
   // source
@@ -230,7 +248,8 @@ status mention_parser::impl::validate(element doc, mention_view* out) {
   std::string_view lang;
   if (auto s = optional_string(obj, "lang", &lang); !s.ok()) return s;
   if (!lang.empty()) {
-    bool ok = lang.size() >= 2 && (lang.size() == 2 || lang[2] == '-' || lang[2] == '_');
+    // Two letters, or two letters, a separator and 1 to 13 more ("fr-CA"; not "fr-").
+    bool ok = lang.size() == 2 || (lang.size() > 3 && (lang[2] == '-' || lang[2] == '_'));
     for (std::size_t i = 0; ok && i < 2; ++i) {
       char c = lang[i];
       if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
@@ -296,7 +315,65 @@ status mention_parser::parse_one(std::string_view json, mention_view* out) {
   return impl_->parse_padded(json, out);
 }
 
+status mention_parser::parse_elements(std::string_view body, const item_fn& fn) {
+  // Finds the elements' bounds from the array's structure alone (strings, escapes, nesting),
+  // then parses each as a mention on its own. Errors that are not one element's are the
+  // batch's, with the byte where the structure breaks.
+  auto broken = [](std::size_t at, std::string_view what) {
+    return invalid_argument("body is not valid JSON: " + std::string(what) + " at byte " + std::to_string(at + 1));
+  };
+  auto space = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
+  std::size_t i = 0;
+  while (i < body.size() && space(body[i])) ++i;
+  if (i == body.size() || body[i] != '[') return broken(i, "expected '['");
+  ++i;
+  // Bounds first: the batch is refused whole when the array is not closed, before any item
+  // is handed over.
+  struct bounds {
+    std::size_t begin, end;
+  };
+  std::vector<bounds> elements;
+  std::size_t start = i, depth = 0;
+  bool closed = false;
+  for (; i < body.size() && !closed; ++i) {
+    const char c = body[i];
+    if (c == '"') {
+      for (++i; i < body.size() && body[i] != '"'; ++i) i += body[i] == '\\';
+      if (i >= body.size()) return broken(body.size(), "unterminated string");
+    } else if (c == '[' || c == '{') {
+      ++depth;
+    } else if ((c == ']' || c == '}') && depth > 0) {
+      --depth;
+    } else if (depth == 0 && (c == ',' || c == ']')) {
+      elements.push_back({start, i});
+      start = i + 1;
+      closed = c == ']';
+    } else if (depth == 0 && c == '}') {
+      return broken(i, "unexpected '}'");
+    }
+  }
+  if (!closed) return broken(body.size(), "the array is not closed");
+  for (; i < body.size(); ++i) {
+    if (!space(body[i])) return broken(i, "unexpected data after the array");
+  }
+  // "[]" and "[ ]": one empty stretch, no element.
+  auto trimmed = [&](bounds b) {
+    while (b.begin < b.end && space(body[b.begin])) ++b.begin;
+    while (b.end > b.begin && space(body[b.end - 1])) --b.end;
+    return body.substr(b.begin, b.end - b.begin);
+  };
+  if (elements.size() == 1 && trimmed(elements[0]).empty()) return status::ok_status();
+  mention_view m;
+  for (std::size_t k = 0; k < elements.size(); ++k) {
+    const std::string_view item = trimmed(elements[k]);
+    const status s = item.empty() ? invalid_argument("empty array element") : parse_one(item, &m);
+    fn(k + 1, s, m);
+  }
+  return status::ok_status();
+}
+
 status mention_parser::parse_batch(std::string_view body, batch_format format, const item_fn& fn) {
+  body = without_bom(body);
   mention_view m;
   if (format == batch_format::ndjson) {
     std::size_t line = 0;
@@ -324,8 +401,9 @@ status mention_parser::parse_batch(std::string_view body, batch_format format, c
   element doc;
   auto err = st.parser.parse(st.padded.data(), st.padded.size(), false).get(doc);
   if (err != simdjson::SUCCESS) {
-    if (err == simdjson::UTF8_ERROR) return invalid_argument("body is not valid UTF-8");
-    return invalid_argument(std::string("body is not valid JSON: ") + simdjson::error_message(err));
+    // Maybe one bad element (invalid UTF-8, a lone surrogate escape): read the elements one
+    // by one, so that it does not cost the others.
+    return parse_elements(body, fn);
   }
   simdjson::dom::array items;
   if (doc.get_array().get(items) != simdjson::SUCCESS) {
@@ -336,6 +414,10 @@ status mention_parser::parse_batch(std::string_view body, batch_format format, c
   for (element item : items) {
     ++index;
     status s = st.validate(item, &m);
+    if (s.ok() && field_bytes(m) > st.options.max_mention_bytes) {
+      s = invalid_argument("mention holds " + std::to_string(field_bytes(m)) + " bytes, over the limit of " +
+                           std::to_string(st.options.max_mention_bytes));
+    }
     fn(index, s, m);
   }
   return status::ok_status();

@@ -29,8 +29,9 @@ enum class batch_format {
 };
 
 struct parser_options {
-  // Longest accepted mention (one NDJSON line or one array element), in bytes. Longer items
-  // are rejected with their line number; the rest of the batch is still taken.
+  // Longest accepted mention, in bytes: one NDJSON line, or the fields of one array element
+  // (decoded). Longer items are rejected with their line number; the rest of the batch is
+  // still taken.
   std::size_t max_mention_bytes = 1 << 20;
 };
 
@@ -47,11 +48,17 @@ class mention_parser {
 
   // Calls fn(line, status, view) for every non-blank line (ndjson) or element (json_array),
   // in order. view is valid only during the call and only when status is ok. Returns an error
-  // only when the batch as a whole cannot be read (a json_array body that is not an array).
+  // only when the batch as a whole cannot be read: a json_array body that is not an array, or
+  // whose structure breaks (the message gives the byte). An element that is not valid JSON
+  // or UTF-8 is that element's error, as a bad line is. A leading UTF-8 byte order mark is
+  // skipped.
   using item_fn = std::function<void(std::size_t line, const status& s, const mention_view& m)>;
   status parse_batch(std::string_view body, batch_format format, const item_fn& fn);
 
  private:
+  // The json_array path when the body does not parse whole.
+  status parse_elements(std::string_view body, const item_fn& fn);
+
   struct impl;
   std::unique_ptr<impl> impl_;
 };

@@ -118,6 +118,59 @@ TEST(mention_parser, json_array_body_that_is_not_an_array_fails_whole) {
   EXPECT_NE(s.message().find("must be a JSON array"), std::string::npos);
 }
 
+TEST(mention_parser, json_array_element_over_the_limit_is_rejected_alone) {
+  mention_parser p({.max_mention_bytes = 64});
+  std::vector<item> out;
+  const std::string body = R"([{"id":"a","text":")" + std::string(100, 'x') + R"(","created_at":1},
+                               {"id":"b","text":"short","created_at":1}])";
+  auto s = p.parse_batch(body, batch_format::json_array, [&](std::size_t line, const status& st, const mention_view& m) {
+    out.push_back({line, st.ok(), st.ok() ? std::string(m.id) : st.message()});
+  });
+  ASSERT_TRUE(s.ok()) << s.to_string();
+  ASSERT_EQ(out.size(), 2u);
+  EXPECT_FALSE(out[0].ok);
+  EXPECT_NE(out[0].id_or_reason.find("over the limit of 64"), std::string::npos) << out[0].id_or_reason;
+  EXPECT_EQ(out[1].id_or_reason, "b");
+}
+
+TEST(mention_parser, json_array_element_with_bad_utf8_or_surrogate_costs_only_itself) {
+  const std::string body = "[{\"id\":\"a\",\"text\":\"ok\",\"created_at\":1},\n"
+                           " {\"id\":\"b\",\"text\":\"\xff\",\"created_at\":1},\n"
+                           " {\"id\":\"c\",\"text\":\"\\ud800\",\"created_at\":1},\n"
+                           " {\"id\":\"d, ]}\",\"text\":\"a \\\"quoted\\\" [word]\",\"created_at\":1} ]";
+  auto items = parse_all(body, batch_format::json_array);
+  ASSERT_EQ(items.size(), 4u);
+  EXPECT_EQ(items[0].id_or_reason, "a");
+  EXPECT_FALSE(items[1].ok);
+  EXPECT_EQ(items[1].line, 2u);
+  EXPECT_FALSE(items[2].ok);
+  EXPECT_EQ(items[2].line, 3u);
+  EXPECT_TRUE(items[3].ok);
+  EXPECT_EQ(items[3].id_or_reason, "d, ]}");
+}
+
+TEST(mention_parser, json_array_with_broken_structure_fails_whole_with_its_byte) {
+  mention_parser p;
+  int calls = 0;
+  auto count = [&](std::size_t, const status&, const mention_view&) { ++calls; };
+  auto s = p.parse_batch(R"([{"id":"a","text":"x","created_at":1},{"id":"b","te)", batch_format::json_array, count);
+  EXPECT_FALSE(s.ok());
+  EXPECT_NE(s.message().find("at byte"), std::string::npos) << s.message();
+  s = p.parse_batch(R"([{"id":"a","text":"x","created_at":1}] trailing)", batch_format::json_array, count);
+  EXPECT_FALSE(s.ok());
+  EXPECT_NE(s.message().find("after the array at byte 40"), std::string::npos) << s.message();
+  EXPECT_EQ(calls, 0);
+}
+
+TEST(mention_parser, byte_order_mark_is_skipped) {
+  auto lines = parse_all("\xEF\xBB\xBF{\"id\":\"a\",\"text\":\"x\",\"created_at\":1}\n");
+  ASSERT_EQ(lines.size(), 1u);
+  EXPECT_EQ(lines[0].id_or_reason, "a");
+  auto elements = parse_all("\xEF\xBB\xBF[{\"id\":\"b\",\"text\":\"x\",\"created_at\":1}]", batch_format::json_array);
+  ASSERT_EQ(elements.size(), 1u);
+  EXPECT_EQ(elements[0].id_or_reason, "b");
+}
+
 TEST(mention_parser, field_limits) {
   mention_parser p;
   mention_view m;
@@ -131,6 +184,11 @@ TEST(mention_parser, field_limits) {
   EXPECT_FALSE(p.parse_one(R"({"id":"a","text":"x","created_at":1,"author":"bob"})", &m).ok());
   std::string long_id = R"({"id":")" + std::string(300, 'x') + R"(","text":"x","created_at":1})";
   EXPECT_FALSE(p.parse_one(long_id, &m).ok());
+  EXPECT_FALSE(p.parse_one(R"({"id":"a","text":"x","created_at":1,"lang":"fr-"})", &m).ok());
+  EXPECT_FALSE(p.parse_one("{\"id\":\"a\xC2\x85\",\"text\":\"x\",\"created_at\":1}", &m).ok());  // U+0085
+  EXPECT_TRUE(p.parse_one("{\"id\":\"caf\xC3\xA9 \xC2\xA0\",\"text\":\"x\",\"created_at\":1}", &m).ok());
+  auto s = p.parse_one(R"({"id":"a","text":"x","created_at":"0000-01-01T00:00:00Z"})", &m);
+  EXPECT_EQ(s.message(), "field 'created_at' is outside 1970-01-01..9999-12-31");
 }
 
 TEST(rfc3339, accepts_the_forms_rfc3339_allows) {

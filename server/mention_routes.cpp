@@ -22,10 +22,17 @@ using internal::json_response;
 void router::post_mentions(http_request&& req, std::string_view tenant, reply_fn reply) {
   const unsigned version = req.version();
   const bool keep_alive = req.keep_alive();
+  // The media type without its parameters, lower case (types are case-insensitive).
   auto content_type = req[http::field::content_type];
-  std::string_view ct(content_type.data(), content_type.size());
-  ct = ct.substr(0, ct.find(';'));
-  while (!ct.empty() && ct.back() == ' ') ct.remove_suffix(1);
+  std::string ct(content_type.data(), std::min<std::size_t>(content_type.size(), 128));
+  ct.resize(std::min(ct.size(), ct.find(';')));
+  while (!ct.empty() && (ct.back() == ' ' || ct.back() == '\t')) ct.pop_back();
+  while (!ct.empty() && (ct.front() == ' ' || ct.front() == '\t')) ct.erase(0, 1);
+  for (char& c : ct) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+  // What the body holds, a UTF-8 byte order mark and white space aside.
+  std::string_view body = req.body();
+  if (body.starts_with("\xEF\xBB\xBF")) body.remove_prefix(3);
+  const std::size_t first = body.find_first_not_of(" \t\r\n");
   pipeline::batch_format format;
   if (ct == "application/x-ndjson" || ct == "application/ndjson" || ct == "application/jsonl" ||
       ct == "text/plain") {
@@ -34,17 +41,22 @@ void router::post_mentions(http_request&& req, std::string_view tenant, reply_fn
     format = pipeline::batch_format::json_array;
   } else if (ct.empty()) {
     // No type given: an array starts with '[', anything else is read as NDJSON.
-    auto first = req.body().find_first_not_of(" \t\r\n");
-    format = first != std::string::npos && req.body()[first] == '['
-                 ? pipeline::batch_format::json_array
-                 : pipeline::batch_format::ndjson;
+    format = first != std::string_view::npos && body[first] == '[' ? pipeline::batch_format::json_array
+                                                                   : pipeline::batch_format::ndjson;
   } else {
     return reply(error(415, "unsupported_media_type",
-                       "Content-Type must be application/x-ndjson or application/json, not '" +
-                           std::string(ct) + "'",
+                       "Content-Type must be application/x-ndjson (or application/ndjson, application/jsonl, "
+                       "text/plain) or application/json, not '" + ct + "'",
                        version, keep_alive));
   }
-  if (req.body().find_first_not_of(" \t\r\n") == std::string::npos) {
+  // No mention at all: an empty body, or an empty array.
+  bool empty_array = false;
+  if (format == pipeline::batch_format::json_array && first != std::string_view::npos && body[first] == '[') {
+    auto next_after = [&](std::size_t i) { return body.find_first_not_of(" \t\r\n", i + 1); };
+    const std::size_t close = next_after(first);
+    empty_array = close != std::string_view::npos && body[close] == ']' && next_after(close) == std::string_view::npos;
+  }
+  if (first == std::string_view::npos || empty_array) {
     return reply(error(400, "empty_batch", "the request body holds no mention", version, keep_alive));
   }
 
@@ -154,6 +166,7 @@ http_response router::list_mentions(const http_request& req, std::string_view te
   std::size_t limit = default_page_size;
   std::string cursor;
   std::string_view want_sentiment, want_lang, want_source;
+  char lang_filter[2];
   bool explain = false;
   for (const auto& [key, value] : params) {
     if (key == "from" || key == "to") {
@@ -185,7 +198,16 @@ http_response router::list_mentions(const http_request& req, std::string_view te
     } else if (key == "explain") {
       if (!parse_explain(value, &explain)) return explain_error(version, keep_alive);
     } else if (key == "lang") {
-      want_lang = value;
+      // As mentions store it: the two lower-case letters of an ISO 639-1 code ("FR", "fr-CA": "fr").
+      auto letter = [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); };
+      const bool letters = value.size() >= 2 && letter(value[0]) && letter(value[1]);
+      if (!letters || (value.size() > 2 && (value.size() == 3 || (value[2] != '-' && value[2] != '_'))) ||
+          value.size() > 16) {
+        return error(400, "bad_request", "query parameter 'lang' must be an ISO 639-1 code such as fr or en",
+                     version, keep_alive);
+      }
+      for (std::size_t i = 0; i < 2; ++i) lang_filter[i] = static_cast<char>(value[i] | 0x20);
+      want_lang = std::string_view(lang_filter, 2);
     } else if (key == "source") {
       want_source = value;
     } else {

@@ -227,6 +227,26 @@ http_response router::error(unsigned status, std::string_view code, std::string_
   return internal::json_response(status, std::move(body), version, keep_alive);
 }
 
+namespace {
+
+// The first coding of a Content-Encoding or Transfer-Encoding list ("gzip, chunked") other
+// than `accepted`, compared without case; empty when there is none.
+std::string unsupported_coding(boost::beast::string_view header, std::string_view accepted) {
+  std::string_view list(header.data(), header.size());
+  while (!list.empty()) {
+    const std::size_t comma = list.find(',');
+    std::string_view coding = list.substr(0, comma);
+    list = comma == std::string_view::npos ? std::string_view() : list.substr(comma + 1);
+    while (!coding.empty() && (coding.front() == ' ' || coding.front() == '\t')) coding.remove_prefix(1);
+    while (!coding.empty() && (coding.back() == ' ' || coding.back() == '\t')) coding.remove_suffix(1);
+    if (coding.empty() || boost::beast::iequals(coding, accepted)) continue;
+    return std::string(coding.substr(0, 64));
+  }
+  return {};
+}
+
+}  // namespace
+
 void router::handle(http_request&& req, reply_fn reply) {
   const auto start = std::chrono::steady_clock::now();
   std::string_view target(req.target().data(), req.target().size());
@@ -289,6 +309,15 @@ void router::handle(http_request&& req, reply_fn reply) {
                               version, keep_alive);
     res.set(http::field::www_authenticate, "Bearer");
     return answer(std::move(res));
+  }
+
+  // Bodies are read as they come: a compressed one would be parsed as its compressed bytes.
+  if (auto coding = unsupported_coding(req[http::field::content_encoding], "identity"); !coding.empty()) {
+    return fail(415, "unsupported_media_type",
+                "Content-Encoding '" + coding + "' is not supported: send the body uncompressed");
+  }
+  if (auto coding = unsupported_coding(req[http::field::transfer_encoding], "chunked"); !coding.empty()) {
+    return fail(501, "not_implemented", "Transfer-Encoding '" + coding + "' is not supported (only chunked)");
   }
 
   const http::verb verb = req.method();

@@ -168,6 +168,62 @@ class api_test(unittest.TestCase):
         status, body = self.server.ingest([self.m(1)], content_type="text/html")
         self.assert_error(status, body, 415, "unsupported_media_type")
 
+    def test_media_types_ignore_case_and_empty_arrays_are_empty_batches(self):
+        status, body = self.server.ingest([self.m(1)], content_type="Application/X-NDJSON; Charset=UTF-8")
+        self.assertEqual((status, body["accepted"]), (200, 1), body)
+        status, body = self.server.json("POST", "/v1/mentions", json.dumps([self.m(2)]),
+                                        headers={"Content-Type": "APPLICATION/JSON"})
+        self.assertEqual((status, body["accepted"]), (200, 1), body)
+        status, body = self.server.json("POST", "/v1/mentions", " [ \n ] ", headers={"Content-Type": "application/json"})
+        self.assert_error(status, body, 400, "empty_batch")
+        status, body = self.server.json("POST", "/v1/mentions", "\ufeff" + json.dumps(self.m(3)) + "\n",
+                                        headers={"Content-Type": "application/x-ndjson"})
+        self.assertEqual((status, body["accepted"]), (200, 1), body)
+        self.assertEqual(sorted(m["id"] for m in self.mine()), ["m1", "m2", "m3"])
+
+    def test_compressed_bodies_are_refused_not_misread(self):
+        import gzip
+        payload = gzip.compress((json.dumps(self.m(1)) + "\n").encode())
+        status, body = self.server.json("POST", "/v1/mentions", payload,
+                                        headers={"Content-Type": "application/x-ndjson", "Content-Encoding": "gzip"})
+        self.assert_error(status, body, 415, "unsupported_media_type")
+        self.assertIn("Content-Encoding 'gzip'", body["error"]["message"])
+        status, body = self.server.json("POST", "/v1/mentions", json.dumps(self.m(2)) + "\n",
+                                        headers={"Content-Type": "application/x-ndjson", "Content-Encoding": "Identity"})
+        self.assertEqual((status, body["accepted"]), (200, 1), body)
+        # A transfer coding other than chunked under the chunked framing.
+        s = socket.create_connection(("127.0.0.1", self.server.port), timeout=10)
+        line = (json.dumps(self.m(3)) + "\n").encode()
+        s.sendall((f"POST /v1/mentions HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {KEYS['acme']}\r\n"
+                   "Content-Type: application/x-ndjson\r\nTransfer-Encoding: gzip, chunked\r\n\r\n").encode()
+                  + f"{len(line):x}\r\n".encode() + line + b"\r\n0\r\n\r\n")
+        data = b""
+        while b"\r\n\r\n" not in data or not data.rstrip().endswith(b"}"):
+            part = s.recv(65536)
+            if not part:
+                break
+            data += part
+        s.close()
+        self.assertTrue(data.startswith(b"HTTP/1.1 501"), data[:200])
+        self.assertEqual(sorted(m["id"] for m in self.mine()), ["m2"])
+        self.assert_serving()
+
+    def test_array_element_over_the_mention_limit_is_rejected_alone(self):
+        # The limit is the server's default max_mention_bytes (1 MiB).
+        batch = [self.m(1), self.m(2, text="x" * (2 << 20)), self.m(3)]
+        status, body = self.server.json("POST", "/v1/mentions", json.dumps(batch),
+                                        headers={"Content-Type": "application/json"})
+        self.assertEqual(status, 200, body)
+        self.assertEqual((body["accepted"], body["rejected"]), (2, 1))
+        self.assertEqual(body["errors"][0]["line"], 2)
+        self.assertIn("over the limit", body["errors"][0]["reason"])
+        # One element with a lone surrogate escape costs only itself.
+        raw = "[" + json.dumps(self.m(4)) + ',{"id":"m5","source":"%s","text":"\\ud800","created_at":1}]' % self.source
+        status, body = self.server.json("POST", "/v1/mentions", raw, headers={"Content-Type": "application/json"})
+        self.assertEqual((status, body["accepted"], body["rejected"]), (200, 1, 1), body)
+        self.assertEqual(body["errors"][0]["line"], 2)
+        self.assertEqual(sorted(m["id"] for m in self.mine()), ["m1", "m3", "m4"])
+
     def test_ten_megabyte_line_is_rejected_alone(self):
         huge = self.m(1, text="x" * (10 << 20))
         status, body = self.server.ingest([self.m(2), huge, self.m(3)])
@@ -246,6 +302,7 @@ class api_test(unittest.TestCase):
         for q, needle in (("limit=0", "limit"), ("limit=5000", "limit"), ("from=yesterday", "from"),
                           ("cursor=%%%", "malformed"), ("cursor=AAAA", "cursor"),
                           ("sentiment=angry", "sentiment"), ("color=red", "unknown query parameter"),
+                          ("lang=french", "lang"), ("lang=f", "lang"),
                           ("from=2026-01-02T00:00:00Z&to=2026-01-01T00:00:00Z", "before")):
             status, body = self.server.json("GET", "/v1/mentions?" + q)
             self.assert_error(status, body, 400, "bad_request")
@@ -311,6 +368,8 @@ class api_test(unittest.TestCase):
         why = page["mentions"][1]["explanation"]
         self.assertIn("love", [item["token"].lower() for item in why["items"]])
         self.assertEqual(why["label"], "positive")
+        status, page = self.server.json("GET", f"/v1/mentions?source={self.source}&lang=FR")
+        self.assertEqual([m["id"] for m in page["mentions"]], ["m2"])  # as stored: lower case
 
     def test_one_mention_by_source_and_id(self):
         # Alerts and signals name their sample mentions "source/id": each can be fetched.
