@@ -23,6 +23,9 @@ std::int64_t now_ms() {
 struct backfill_jobs::job {
   std::string tenant, watch_id;
   watch_definition definition;
+  std::atomic<bool> cancelled{false};
+  std::string cancel_reason;  // set before cancelled
+  std::mutex join_mu;         // the thread is joined by whichever of stop, start, cancel comes first
   mutable std::mutex mu;
   backfill_progress progress;
   std::thread thread;
@@ -41,6 +44,7 @@ void backfill_jobs::stop() {
     jobs = jobs_;
   }
   for (auto& [k, j] : jobs) {
+    std::lock_guard join_lock(j->join_mu);
     if (j->thread.joinable()) j->thread.join();
   }
 }
@@ -59,7 +63,10 @@ status backfill_jobs::start(const std::string& tenant, const std::string& watch_
       return status(status_code::already_exists, "a backfill of this watch is running");
     }
   }
-  if (slot && slot->thread.joinable()) slot->thread.join();
+  if (slot) {
+    std::lock_guard join_lock(slot->join_mu);
+    if (slot->thread.joinable()) slot->thread.join();
+  }
   auto j = std::make_shared<job>();
   j->tenant = tenant;
   j->watch_id = watch_id;
@@ -78,6 +85,24 @@ result<backfill_progress> backfill_jobs::progress(const std::string& tenant,
   if (it == jobs_.end()) return not_found("no backfill of watch '" + watch_id + "' since the server started");
   std::lock_guard job_lock(it->second->mu);
   return it->second->progress;
+}
+
+void backfill_jobs::cancel(const std::string& tenant, const std::string& watch_id, bool removed) {
+  std::shared_ptr<job> j;
+  {
+    std::lock_guard lock(mu_);
+    auto it = jobs_.find({tenant, watch_id});
+    if (it == jobs_.end()) return;
+    j = it->second;
+    if (removed) jobs_.erase(it);
+  }
+  if (!j->cancelled.load()) {
+    j->cancel_reason = removed ? "the watch was deleted" : "the watch's query changed: start a new backfill";
+    j->cancelled.store(true);
+  }
+  // The job writes a chunk at most before it sees the flag.
+  std::lock_guard join_lock(j->join_mu);
+  if (j->thread.joinable()) j->thread.join();
 }
 
 void backfill_jobs::run(job& j) {
@@ -101,6 +126,7 @@ void backfill_jobs::run(job& j) {
   }
   for (;;) {
     if (stopping_.load()) return finish("cancelled", "the server is shutting down");
+    if (j.cancelled.load()) return finish("cancelled", j.cancel_reason);
     group.clear();
     std::size_t read = 0, matched = 0;
     std::int64_t position = to_ms;

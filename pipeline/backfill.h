@@ -51,8 +51,14 @@ class backfill_jobs {
   // not_found: no such watch; already_exists: a job for the watch is running.
   status start(const std::string& tenant, const std::string& watch_id, std::int64_t from_ms,
                std::int64_t to_ms);
-  // not_found when no job was started for the watch since the server started.
+  // not_found when no job was started for the watch since the server started (or since it
+  // was deleted).
   result<backfill_progress> progress(const std::string& tenant, const std::string& watch_id) const;
+
+  // Stops the watch's running job, if any, and returns once it has stopped (after at most the
+  // chunk it is writing): its state becomes "cancelled". removed: the watch was deleted, and
+  // its job is forgotten too. For watch_registry::on_change.
+  void cancel(const std::string& tenant, const std::string& watch_id, bool removed);
 
   void stop();
 

@@ -182,14 +182,21 @@ void watch_registry::put_async(const std::string& tenant, watch w, put_callback 
     lock.unlock();
     return done(s);
   }
+  const bool replaced = existing != definitions_.end();
   definitions_[k] = std::move(d).value();
-  publish([done = std::move(done), w = std::move(w)](const status& built) {
+  publish([this, tenant, replaced, done = std::move(done), w = std::move(w)](const status& built) {
     if (built.ok()) {
+      if (replaced && listener_) listener_(tenant, w.id, false);
       done(w);
     } else {
       done(built);
     }
   });
+}
+
+void watch_registry::on_change(change_listener fn) {
+  std::lock_guard lock(mu_);
+  listener_ = std::move(fn);
 }
 
 void watch_registry::remove_async(const std::string& tenant, const std::string& id,
@@ -208,6 +215,7 @@ void watch_registry::remove_async(const std::string& tenant, const std::string& 
   definitions_.erase(it);
   publish([this, tenant, id, done = std::move(done)](const status& built) {
     if (!built.ok()) return done(built);
+    if (listener_) listener_(tenant, id, true);
     done(db_.delete_watch(tenant, id));
   });
 }

@@ -76,6 +76,13 @@ class watch_registry {
   // The compiled definition of one watch, if it exists.
   std::optional<watch_definition> definition(const std::string& tenant, const std::string& id) const;
 
+  // Called on the registry's thread for a watch removed (removed true) or whose stored
+  // definition a put replaced, once the change is live and, for a removal, before the watch's
+  // derived data is deleted: work that runs on the old definition (a backfill) stops there,
+  // and nothing it writes outlives the deletion. Set before the first change.
+  using change_listener = std::function<void(const std::string& tenant, const std::string& id, bool removed)>;
+  void on_change(change_listener fn);
+
  private:
   using key = std::pair<std::string, std::string>;  // (tenant, id)
 
@@ -93,6 +100,7 @@ class watch_registry {
   std::uint64_t live_ = 0;       // generation of the live matcher
   bool stopping_ = false;
   std::shared_ptr<const watch_matcher> matcher_;  // guarded by mu_ for writers; atomic reads
+  change_listener listener_;
   std::thread thread_;
 };
 

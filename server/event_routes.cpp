@@ -41,12 +41,12 @@ std::int64_t now_ms() {
   return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
 }
 
-result<std::uint64_t> parse_count(std::string_view name, std::string_view v, std::uint64_t max) {
+result<std::uint64_t> parse_count(std::string_view name, std::string_view v, std::uint64_t min, std::uint64_t max) {
   std::uint64_t n = 0;
   auto r = std::from_chars(v.data(), v.data() + v.size(), n);
-  if (r.ec != std::errc() || r.ptr != v.data() + v.size() || n > max) {
-    return invalid_argument("query parameter '" + std::string(name) + "' must be an integer from 0 to " +
-                            std::to_string(max));
+  if (r.ec != std::errc() || r.ptr != v.data() + v.size() || n < min || n > max) {
+    return invalid_argument("query parameter '" + std::string(name) + "' must be an integer from " +
+                            std::to_string(min) + " to " + std::to_string(max));
   }
   return n;
 }
@@ -133,9 +133,8 @@ http_response router::list_alerts(const http_request& req, std::string_view tena
       if (!t.ok()) return status_response(req, t.status());
       since = *t;
     } else if (key == "limit") {
-      auto n = parse_count(key, value, max_alert_page);
+      auto n = parse_count(key, value, 1, max_alert_page);
       if (!n.ok()) return status_response(req, n.status());
-      if (*n == 0) return bad_request(req, "limit must be at least 1");
       limit = *n;
     } else if (key == "cursor") {
       if (!base64url_decode(value, &cursor) || cursor.size() < 9) {
@@ -271,9 +270,8 @@ http_response router::list_signals(const http_request& req, std::string_view ten
       else if (value == "trend") level = 2;
       else return bad_request(req, "level must be weak, emerging or trend, not '" + value + "'");
     } else if (key == "limit") {
-      auto n = parse_count(key, value, max_alert_page);
+      auto n = parse_count(key, value, 1, max_alert_page);
       if (!n.ok()) return status_response(req, n.status());
-      if (*n == 0) return bad_request(req, "limit must be at least 1");
       limit = *n;
     } else if (key == "cursor") {
       if (!base64url_decode(value, &cursor)) return bad_request(req, "malformed cursor");
@@ -281,11 +279,16 @@ http_response router::list_signals(const http_request& req, std::string_view ten
       return bad_request(req, "unknown query parameter '" + key + "'");
     }
   }
+  if (from >= to) return bad_request(req, "'from' must be before 'to'");
   if (!ctx_.watches.contains(std::string(tenant), watch)) {
     return internal::not_found_response(req, "no watch '" + watch + "'");
   }
   std::string prefix;
   pipeline::append_signal_prefix(watch, &prefix);
+  // A cursor is the key of the last signal of a page of this watch's.
+  if (!cursor.empty() && (!cursor.starts_with(prefix) || cursor.size() < prefix.size() + 9)) {
+    return bad_request(req, "query parameter 'cursor' is not a cursor of this watch's signals");
+  }
   std::string body = "{\"signals\":[";
   std::size_t n = 0, scanned = 0;
   std::string last_key;
@@ -371,7 +374,7 @@ std::optional<http_response> router::accept_stream(http_request& req,
         sub.types[static_cast<int>(type)] = true;
       }
     } else if (key == "since") {
-      auto n = parse_count(key, value, UINT64_MAX - 1);
+      auto n = parse_count(key, value, 0, UINT64_MAX - 1);
       if (!n.ok()) return answer(status_response(req, n.status()));
       sub.since = *n;
     } else {

@@ -68,15 +68,25 @@ http_response status_response(const http_request& req, const status& s) {
 }
 
 result<std::int64_t> parse_time_param(std::string_view name, std::string_view v) {
+  // Mentions are dated 1970 to 9999: a range reaches at most the end of 9999. Bounding times
+  // here keeps the routes' arithmetic (bucket counts, steps) far from overflow.
+  constexpr std::int64_t max_ms = 253402300800000;  // 10000-01-01T00:00:00Z
   std::int64_t ms = 0;
   auto r = std::from_chars(v.data(), v.data() + v.size(), ms);
-  if (r.ec == std::errc() && r.ptr == v.data() + v.size()) return ms;
-  auto t = pipeline::parse_rfc3339_ms(v);
-  if (!t.ok()) {
-    return invalid_argument("query parameter '" + std::string(name) +
-                            "' must be RFC 3339 or epoch milliseconds: " + t.status().message());
+  if (r.ec != std::errc() || r.ptr != v.data() + v.size()) {
+    auto t = pipeline::parse_rfc3339_ms(v);
+    if (!t.ok()) {
+      return invalid_argument("query parameter '" + std::string(name) +
+                              "' must be RFC 3339 or epoch milliseconds: " + t.status().message());
+    }
+    ms = *t;
   }
-  return t;
+  if (ms < 0 || ms > max_ms) {
+    return invalid_argument("query parameter '" + std::string(name) +
+                            "' must be between 1970-01-01 and 10000-01-01 (epoch milliseconds 0 to " +
+                            std::to_string(max_ms) + ")");
+  }
+  return ms;
 }
 
 bool request_params(const http_request& req, std::vector<std::pair<std::string, std::string>>* out) {

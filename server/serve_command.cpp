@@ -89,6 +89,11 @@ int run_serve(const config& cfg) {
   }
   log_info("watches loaded", {log_field::number("watches", static_cast<long long>(watches.size()))});
   pipeline::backfill_jobs backfills(*db, watches);
+  // A deleted or changed watch stops its backfill first: nothing indexed for the old
+  // definition outlives the deletion of the watch's data.
+  watches.on_change([&backfills](const std::string& tenant, const std::string& id, bool removed) {
+    backfills.cancel(tenant, id, removed);
+  });
   pipeline::detector_stage detectors(*db, &watches, cfg.detectors);
   stream_hub hub;
   webhook_dispatcher webhooks(*db, cfg.webhooks, *metrics);

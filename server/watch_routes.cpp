@@ -197,9 +197,11 @@ http_response router::watch_series(const http_request& req, std::string_view ten
   if (!ctx_.watches.contains(std::string(tenant), id)) {
     return internal::not_found_response(req, "no watch '" + id + "'");
   }
+  // Whole buckets: from the one holding 'from' to the end of the one holding the last
+  // instant before 'to' (both echoed as such).
   const std::int64_t first = storage::bucket_start(range->from_ms, interval);
-  const std::int64_t end = range->to_ms;
-  if ((end - first + step - 1) / step > max_series_buckets) {
+  const std::int64_t end = storage::bucket_start(range->to_ms - 1, interval) + step;
+  if ((end - first) / step > max_series_buckets) {
     return bad_request(req, "the range holds more than " + std::to_string(max_series_buckets) +
                                 " buckets: use a coarser interval or a shorter range");
   }

@@ -98,6 +98,34 @@ class watches_test(unittest.TestCase):
             "GET", f"/v1/watches/rappel/series?interval=1m&from={T0}&to={T0 + 60000}")
         self.assertEqual(body["buckets"][0]["volume"], 2)
 
+    def test_series_range_is_whole_buckets_and_bounded_in_time(self):
+        # 'to' inside a bucket: the bucket is counted whole, and the answer says so.
+        status, body = self.server.json(
+            "GET", f"/v1/watches/borel/series?interval=1h&from={T0 + HOUR // 2}&to={T0 + HOUR + HOUR // 4}")
+        self.assertEqual(status, 200, body)
+        self.assertEqual((body["from"], body["to"]), ("2026-01-01T00:00:00.000Z", "2026-01-01T02:00:00.000Z"))
+        self.assertEqual(len(body["buckets"]), 2)
+        # Times past the year 9999 or before 1970 are refused, not computed with.
+        for q in ("interval=1h&to=9223372036854775807", "interval=1d&from=9223372036000000000&to=9223372036850000000",
+                  "interval=1m&from=-9223372036854775808&to=-9223372036854775000", "interval=1d&to=253402400800000"):
+            status, body = self.server.json("GET", "/v1/watches/borel/series?" + q)
+            self.assertEqual(status, 400, (q, body))
+            self.assertIn("between 1970-01-01 and 10000-01-01", body["error"]["message"])
+        for path in ("/v1/watches/borel/top", "/v1/share-of-voice?watches=borel&", "/v1/mentions", "/v1/alerts",
+                     "/v1/watches/borel/signals"):
+            sep = "&" if "?" in path else "?"
+            status, body = self.server.json("GET", f"{path}{sep}to=9223372036854775807")
+            self.assertEqual(status, 400, (path, body))
+        status, body = self.server.json("GET", "/livez", key=None)
+        self.assertEqual(status, 200)
+
+    def test_signal_listing_checks_its_range_and_cursor(self):
+        for q, needle in (("from=2026-01-02T00:00:00Z&to=2026-01-01T00:00:00Z", "before"),
+                          ("cursor=Z2FyYmFnZQ", "cursor"), ("limit=0", "from 1 to")):
+            status, body = self.server.json("GET", "/v1/watches/borel/signals?" + q)
+            self.assertEqual(status, 400, (q, body))
+            self.assertIn(needle, body["error"]["message"], q)
+
     def test_top_authors_and_sources(self):
         status, body = self.server.json("GET", f"/v1/watches/borel/top?from={T0}&to={T0 + 24 * HOUR}")
         self.assertEqual(status, 200, body)
@@ -176,6 +204,40 @@ class watches_test(unittest.TestCase):
         self.assertEqual(body["matched"], 0)
         status, body = self.server.json("GET", f"/v1/watches/late/series?interval=1d&from={T0}&to={T0 + 24 * HOUR}")
         self.assertEqual(body["buckets"][0]["volume"], 2)
+
+    def test_deleting_a_watch_stops_its_backfill_before_its_data_goes(self):
+        # Another tenant, so that its 100,000 mentions stay out of the other tests' way.
+        g = "globex"
+        for b in range(10):
+            batch = [{"id": f"g{b}-{i}", "text": f"ghostword numéro {i}", "created_at": T0 + (b * 10000 + i) * 1000,
+                      "source": "forum"} for i in range(10000)]
+            status, body = self.server.ingest(batch, key=g)
+            self.assertEqual((status, body["accepted"]), (200, 10000), body)
+        self.server.json("PUT", "/v1/watches/ghost", json.dumps({"query": "ghostword"}), key=g)
+        status, body = self.server.json("POST", f"/v1/watches/ghost/backfill?from={T0}&to={T0 + 30 * HOUR}", key=g)
+        self.assertEqual(status, 202, body)
+        status, body = self.server.json("GET", "/v1/watches/ghost/backfill", key=g)
+        self.assertEqual(body["state"], "running", body)  # a scan of 100,000 mentions takes a while
+        status, _, _ = self.server.request("DELETE", "/v1/watches/ghost", key=g)
+        self.assertEqual(status, 204)
+        status, body = self.server.json("GET", "/v1/watches/ghost/backfill", key=g)
+        self.assertEqual(status, 404, body)
+        # A new watch of the same id starts empty: nothing the stopped backfill wrote is left.
+        status, body = self.server.json("PUT", "/v1/watches/ghost", json.dumps({"query": "nothingmatches"}), key=g)
+        self.assertEqual(status, 201, body)
+        status, body = self.server.json("GET", "/v1/watches/ghost/mentions", key=g)
+        self.assertEqual(body["mentions"], [])
+        status, body = self.server.json("GET", f"/v1/watches/ghost/series?interval=1d&from={T0}&to={T0 + 48 * HOUR}", key=g)
+        self.assertEqual(sum(b["volume"] for b in body["buckets"]), 0, body)
+        # A changed query stops a running backfill too.
+        self.server.json("PUT", "/v1/watches/ghost", json.dumps({"query": "ghostword"}), key=g)
+        self.server.json("POST", f"/v1/watches/ghost/backfill?from={T0}&to={T0 + 30 * HOUR}", key=g)
+        self.server.json("PUT", "/v1/watches/ghost", json.dumps({"query": "ghostword OR autre"}), key=g)
+        status, body = self.server.json("GET", "/v1/watches/ghost/backfill", key=g)
+        self.assertEqual(body["state"], "cancelled", body)
+        self.assertIn("query changed", body.get("error", ""), body)
+        status, _, _ = self.server.request("DELETE", "/v1/watches/ghost", key=g)
+        self.assertEqual(status, 204)
 
     def test_delete_removes_the_watch_and_its_data(self):
         self.server.json("PUT", "/v1/watches/temp", json.dumps({"query": "zorglub"}))
