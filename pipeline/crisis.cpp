@@ -519,6 +519,11 @@ void crisis_detector::state::step(const crisis_bucket& b, const crisis_options& 
       emit(e, kind_index(k), alert_change::resolved, end_ms, out);
       e.open = false;
       e.cooldown_until = end_ms + o.cooldown_ms;
+      // The episode is over: the next one has its own change point and excess. A burst adds
+      // far more to the CUSUM than a usual bucket takes away (it would take a day to drain),
+      // and a sum carried over would date the next alert from this one (6 h back, the
+      // ring's reach), describe it with this one's window, and add this one's excess to it.
+      e.cusum = 0, e.change_at = none_ms, e.change_excess = 0;
     }
   }
 

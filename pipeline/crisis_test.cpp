@@ -174,6 +174,34 @@ TEST(crisis, bad_buzz_opens_volume_and_negative_spikes_escalates_and_resolves_on
   EXPECT_FALSE(d.has_open_alert());
 }
 
+TEST(crisis, a_second_crisis_is_dated_and_weighed_on_its_own) {
+  // Two bad buzzes twelve hours apart, the second smaller: each alert starts at its own burst,
+  // not at the first one, and the second does not inherit the first one's excess.
+  watch_stream w(2000, 23);
+  std::vector<crisis_bucket> buckets;
+  const std::int64_t first = monday_ms + 8 * day_ms + 8 * hour_ms;
+  const std::int64_t second = first + 12 * hour_ms;
+  w.append_usual(monday_ms, first, &buckets);
+  for (std::int64_t t = first; t < first + 45 * 60 * 1000; t += bucket_ms) buckets.push_back(w.draw(t, 6 * w.usual(t), 0.6));
+  w.append_usual(first + 45 * 60 * 1000, second, &buckets);
+  for (std::int64_t t = second; t < second + 30 * 60 * 1000; t += bucket_ms) buckets.push_back(w.draw(t, 3 * w.usual(t), 0.45));
+  w.append_usual(second + 30 * 60 * 1000, second + day_ms, &buckets);
+
+  crisis_detector d;
+  auto out = run(d, buckets);
+  settle(d, &out);
+  SCOPED_TRACE(describe(out));
+  std::vector<const alert_transition*> opened;
+  for (const auto& t : out)
+    if (t.kind == alert_kind::negative_spike && t.change == alert_change::opened) opened.push_back(&t);
+  ASSERT_EQ(opened.size(), 2u);
+  EXPECT_GE(opened[0]->started_at_ms, first - 2 * bucket_ms);
+  EXPECT_LE(opened[0]->started_at_ms, first);
+  EXPECT_GE(opened[1]->started_at_ms, second - hour_ms);  // was second - 6 h: the first burst's CUSUM
+  EXPECT_LE(opened[1]->started_at_ms, second);
+  EXPECT_EQ(opened[1]->severity, alert_severity::warning);
+}
+
 TEST(crisis, product_launch_is_a_volume_spike_only) {
   watch_stream w(1500, 12);
   std::vector<crisis_bucket> buckets;

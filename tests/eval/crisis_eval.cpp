@@ -340,6 +340,7 @@ stream generate(std::uint64_t seed, size_class size, int days) {
 struct alert {
   vp::alert_kind kind;
   int detected, resolved;  // bucket indices: the bucket whose close opened it, the bucket after its last
+  int started;             // bucket index of its started_at
 };
 
 int bucket_index(std::int64_t ms) { return int((ms - run_start_ms) / bucket_ms); }
@@ -347,12 +348,14 @@ int bucket_index(std::int64_t ms) { return int((ms - run_start_ms) / bucket_ms);
 struct row {
   int events = 0, detected = 0;
   std::vector<double> delays;  // buckets, from the event's true start to detected_at
+  std::vector<double> start_errors;  // buckets between the event's first bucket and its first alert's started_at
   int true_alerts = 0, false_alerts = 0, tolerated = 0;
   std::array<int, kind_count> kinds_opened{};  // events on which each kind opened
   void merge(const row& o) {
     events += o.events, detected += o.detected, true_alerts += o.true_alerts, false_alerts += o.false_alerts;
     tolerated += o.tolerated;
     delays.insert(delays.end(), o.delays.begin(), o.delays.end());
+    start_errors.insert(start_errors.end(), o.start_errors.begin(), o.start_errors.end());
     for (int k = 0; k < kind_count; ++k) kinds_opened[k] += o.kinds_opened[k];
   }
 };
@@ -391,12 +394,15 @@ void score(const stream& s, const std::vector<alert>& alerts, report* r) {
   for (const event& e : s.events) {
     row& x = r->by_scenario[int(e.type)];
     ++x.events;
-    int first = -1;
+    int first = -1, first_started = 0;
     std::array<bool, kind_count> opened{};
     for (const alert& a : alerts) {
       if (a.detected < e.start || a.detected > e.end() - 1 + grace_buckets) continue;
       opened[int(a.kind)] = true;
-      if (expect(e.type).allowed[int(a.kind)] && (first < 0 || a.detected < first)) first = a.detected;
+      if (expect(e.type).allowed[int(a.kind)] && (first < 0 || a.detected < first)) {
+        first = a.detected;
+        first_started = a.started;
+      }
     }
     for (int k = 0; k < kind_count; ++k) x.kinds_opened[k] += opened[k];
     if (!expect(e.type).required) continue;
@@ -410,6 +416,7 @@ void score(const stream& s, const std::vector<alert>& alerts, report* r) {
       single.delays.push_back(delay);
       ++x.detected;
       x.delays.push_back(delay);
+      x.start_errors.push_back(std::abs(first_started - e.start));
     }
     if (e.type == scenario::bad_buzz) r->bad_buzz_by_size[int(s.profile.size)].merge(single);
   }
@@ -435,7 +442,7 @@ std::vector<alert> run_detector(const stream& s, int total_buckets, const vp::cr
     const int k = int(t.kind);
     if (t.change == vp::alert_change::opened) {
       open[k] = int(alerts.size());
-      alerts.push_back({t.kind, bucket_index(t.detected_at_ms) - 1, 0});
+      alerts.push_back({t.kind, bucket_index(t.detected_at_ms) - 1, 0, bucket_index(t.started_at_ms)});
     } else if (t.change == vp::alert_change::resolved) {
       alerts[open[k]].resolved = bucket_index(t.at_ms);
     }
@@ -506,6 +513,10 @@ bool print_report(const report& r, bool median_counts) {
   const int judged = overall.true_alerts + overall.false_alerts;
   const double precision = judged ? double(overall.true_alerts) / judged : 1;
   const double median = quantile(overall.delays, 0.5);
+  std::printf("started_at of the first alert of a detected event, buckets from the event's first: median %s, "
+              "p90 %s, p99 %s\n",
+              fmt(quantile(overall.start_errors, 0.5), 1).c_str(), fmt(quantile(overall.start_errors, 0.9), 1).c_str(),
+              fmt(quantile(overall.start_errors, 0.99), 1).c_str());
   std::printf(
       "\nwatch-days %.0f, buckets closed %llu, throughput %.2f M buckets/s (one core), detector memory "
       "%zu bytes per watch\n",
