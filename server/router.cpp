@@ -268,11 +268,19 @@ void router::handle(http_request&& req, reply_fn reply) {
 
   // Every answer goes through here: metrics, then the session's reply.
   ctx_.metrics.request_started();
-  reply_fn answer = [this, reply = std::move(reply), route, method, start](http_response res) {
+  const bool head = req.method() == http::verb::head;
+  reply_fn answer = [this, reply = std::move(reply), route, method, start, head](http_response res) {
     double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     ctx_.metrics.request(method, route, res.result_int(), seconds);
     ctx_.metrics.request_answered();
+    if (head) {
+      // The headers a GET would get, Content-Length included, and no body: bytes after them
+      // would be read as the next response on a keep-alive connection.
+      const std::size_t length = res.body().size();
+      res.body().clear();
+      res.content_length(length);
+    }
     reply(std::move(res));
   };
   auto fail = [&](unsigned status, std::string_view code, std::string_view msg) {

@@ -21,6 +21,8 @@ namespace {
 // Frames queued for the socket at once. Events beyond wait in the live queue (bounded by
 // max_queued_events), where a slow client is detected.
 constexpr std::size_t max_frames_in_flight = 64;
+// Log chunks (stream.replay_chunk_events each) one pump() reads before it yields the thread.
+constexpr int max_chunks_per_pump = 4;
 
 }  // namespace
 
@@ -153,7 +155,18 @@ void websocket_session::handle(std::uint64_t seq, event_type type, std::string_v
 // Reads the next events from the log; false once the log has nothing more.
 bool websocket_session::replay_chunk() {
   std::size_t n = 0;
-  status s = db_.read_events(sub_.tenant, last_seq_ + 1, [&](std::uint64_t seq, std::string_view rec) {
+  const std::uint64_t expected = last_seq_ + 1;
+  bool lost = false;
+  status s = db_.read_events(sub_.tenant, expected, [&](std::uint64_t seq, std::string_view rec) {
+    if (n == 0 && seq > expected) {
+      // The log starts after what this client has: retention trimmed events it had not read
+      // yet (a gap from a failed write is not a loss, and is passed over).
+      auto first = db_.first_event_seq(sub_.tenant);
+      if (first.ok() && *first == seq) {
+        lost = true;
+        return false;
+      }
+    }
     auto e = pipeline::decode_event_record(rec);
     if (e.ok()) {
       handle(seq, e->type, e->watches, e->payload, /*data_is_key=*/true);
@@ -164,6 +177,11 @@ bool websocket_session::replay_chunk() {
   });
   if (!s.ok()) {
     close_with(websocket::close_code::internal_error, "the event log cannot be read; retry with since");
+    return false;
+  }
+  if (lost) {
+    close_with(close_events_lost, "events after since=" + std::to_string(last_seq_) +
+                                      " are no longer kept; reconnect without since");
     return false;
   }
   return n == options_.replay_chunk_events;
@@ -188,8 +206,16 @@ void websocket_session::pump() {
       live_.pop_front();
     }
   }
+  // Log chunks read in this call: events this client filters out make no frames, so without
+  // a bound one call could read a whole log (400,000 events) while the thread serves no one.
+  int chunks = 0;
   while (frames_.size() < max_frames_in_flight && !closing_) {
     if (replaying_) {
+      if (++chunks > max_chunks_per_pump) {
+        // Go on later, after what else waits for this thread.
+        net::post(ws_.get_executor(), [self = shared_from_this()] { self->pump(); });
+        break;
+      }
       replaying_ = replay_chunk();
       continue;
     }

@@ -45,6 +45,9 @@ struct stream_subscription {
 
 // Close code for a client that does not keep up (application range 4000-4999).
 inline constexpr std::uint16_t close_slow_consumer = 4008;
+// Close code for a since= replay that reached events the log no longer keeps (retention
+// trimmed them while the client read older ones): a gap the client must know of.
+inline constexpr std::uint16_t close_events_lost = 4010;
 
 class websocket_session : public stream_subscriber,
                           public std::enable_shared_from_this<websocket_session> {

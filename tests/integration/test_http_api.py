@@ -224,6 +224,23 @@ class api_test(unittest.TestCase):
         self.assertEqual(body["errors"][0]["line"], 2)
         self.assertEqual(sorted(m["id"] for m in self.mine()), ["m1", "m3", "m4"])
 
+    def test_head_answers_headers_only(self):
+        # HEAD then GET on one keep-alive connection: a body after the HEAD's headers would be
+        # read as the start of the GET's answer.
+        s = socket.create_connection(("127.0.0.1", self.server.port), timeout=10)
+        s.sendall(b"HEAD /livez HTTP/1.1\r\nHost: x\r\n\r\nGET /livez HTTP/1.1\r\nHost: x\r\n\r\n")
+        data = b""
+        while data.count(b"HTTP/1.1 200") < 2 or not data.endswith(b"}"):
+            part = s.recv(65536)
+            if not part:
+                break
+            data += part
+        s.close()
+        head, rest = data.split(b"\r\n\r\n", 1)
+        self.assertIn(b"Content-Length: 15", head)
+        self.assertTrue(rest.startswith(b"HTTP/1.1 200"), data)
+        self.assertTrue(rest.endswith(b'{"status":"ok"}'), data)
+
     def test_ten_megabyte_line_is_rejected_alone(self):
         huge = self.m(1, text="x" * (10 << 20))
         status, body = self.server.ingest([self.m(2), huge, self.m(3)])

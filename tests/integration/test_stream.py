@@ -745,6 +745,48 @@ class slow_consumer_test(unittest.TestCase):
         self.assertEqual(first[0]["seq"], 1)
 
 
+TRIM_CONFIG = """
+stream:
+  max_queued_events: 1000000
+pipeline:
+  event_retention: 1000
+"""
+
+
+class trimmed_replay_test(unittest.TestCase):
+    """A since= replay that retention overtakes: the client learns it (close 4010), it is not
+    handed a feed with a hole in it."""
+
+    def test_replay_overtaken_by_retention_is_closed_with_4010(self):
+        srv = Server(config=TRIM_CONFIG).start()
+        try:
+            put_watches(srv)
+            filler = " ".join(f"mot{i}" for i in range(500))  # about 3 KB an event
+            batch = lambda lo, hi: [{"id": f"t{i}", "text": f"Borel {i} {filler}", "created_at": T0 + i,
+                                     "source": "twitter"} for i in range(lo, hi)]
+            ingest_all(srv, batch(0, 1500), 500)
+            # From the first event, with a tiny receive buffer, and not reading: the replay stalls
+            # a few thousand events in, while ingest goes on and retention trims past it.
+            slow = Feed(srv, "since=0", sockopt=((socket.SOL_SOCKET, socket.SO_RCVBUF, 4096),))
+            ingest_all(srv, batch(1500, 10500), 500)
+            received = []
+            while True:
+                try:
+                    e = slow.next(timeout=10)
+                except websocket.WebSocketTimeoutException:
+                    break  # still open once the log is read: checked below
+                if e is None:
+                    break
+                received.append(e)
+            seqs = [e["seq"] for e in received]
+            self.assertEqual(seqs, list(range(1, len(seqs) + 1)), "a hole in the feed")
+            self.assertEqual(slow.close_code, 4010, (slow.close_reason, len(received)))
+            self.assertIn(f"since={seqs[-1] if seqs else 0} are no longer kept", slow.close_reason)
+        finally:
+            srv.stop()
+            srv.cleanup()
+
+
 IDLE_CONFIG = """
 stream:
   idle_timeout_seconds: 2
