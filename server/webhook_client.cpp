@@ -238,6 +238,8 @@ struct job {
   request_ptr request;  // built once: every attempt sends the same bytes
   webhook_client::done_fn done;
   steady::time_point queued_at;
+  std::shared_ptr<const std::atomic<bool>> withdrawn;
+  bool is_withdrawn() const { return withdrawn && withdrawn->load(); }
 };
 
 // The ranges of is_internal_address(), for an IPv4 address as a number.
@@ -294,6 +296,7 @@ std::string_view to_string(delivery_outcome outcome) noexcept {
   switch (outcome) {
     case delivery_outcome::delivered: return "delivered";
     case delivery_outcome::failed: return "failed";
+    case delivery_outcome::withdrawn: return "withdrawn";
   }
   return "unknown";
 }
@@ -588,6 +591,7 @@ void webhook_client::endpoint::do_next() {
     queue_.pop_front();
   }
   attempts_ = 0;
+  if (current_->is_withdrawn()) return complete(delivery_outcome::withdrawn);
   do_attempt();
 }
 
@@ -728,6 +732,7 @@ void webhook_client::endpoint::end_attempt(verdict v, std::string why,
 void webhook_client::endpoint::on_retry_timer(beast::error_code ec) {
   // Cancelled by stop(), or fired just before stop() ended the delivery.
   if (ec || !current_) return;
+  if (current_->is_withdrawn()) return complete(delivery_outcome::withdrawn);
   do_attempt();
 }
 
@@ -748,6 +753,7 @@ void webhook_client::endpoint::count_done(delivery_outcome outcome,
     if (m.failed) m.failed->inc();
     return;
   }
+  if (outcome == delivery_outcome::withdrawn) return;  // sent again elsewhere, or not wanted
   if (m.delivered) m.delivered->inc();
   if (m.duration) {
     m.duration->observe(std::chrono::duration<double>(steady::now() - queued_at).count());
@@ -840,7 +846,7 @@ bool webhook_client::deliver(webhook_delivery d, done_fn done) {
   }
   endpoint& ep = *it->second;
   ++ep.pending_;
-  ep.queue_.push_back({std::move(request), std::move(done), steady::now()});
+  ep.queue_.push_back({std::move(request), std::move(done), steady::now(), std::move(d.withdrawn)});
   if (m.pending) m.pending->add(1);
   if (idle) ep.start();
   return true;

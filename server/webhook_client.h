@@ -41,6 +41,7 @@
 
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -117,6 +118,9 @@ struct webhook_delivery {
   std::string idempotency_key;
   // The event, a JSON object: {"seq":..,"type":"alert","data":{alert}} (DESIGN.md, "Alert").
   std::string event_json;
+  // When set and true, the caller no longer wants it (its webhook was replaced or deleted):
+  // no attempt starts after that, and it ends as withdrawn. An attempt in flight finishes.
+  std::shared_ptr<const std::atomic<bool>> withdrawn;
 };
 
 // An Idempotency-Key is typically an alert id and a state ("alert-42-open"); longer ones are
@@ -129,6 +133,8 @@ enum class delivery_outcome : std::uint8_t {
   // and 429, 3xx), or the delivery was invalid (bad URL, event or key, or https without a
   // usable tls_ca_file: attempts == 0), or stop().
   failed,
+  // The caller withdrew it (webhook_delivery::withdrawn) before an attempt succeeded.
+  withdrawn,
 };
 
 std::string_view to_string(delivery_outcome outcome) noexcept;

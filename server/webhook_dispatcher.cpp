@@ -5,6 +5,7 @@
 #include <simdjson.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cstring>
 
@@ -133,6 +134,12 @@ struct webhook_dispatcher::hook_state {
   std::deque<shared_event> queue;
   bool needs_catch_up = true;
   bool in_flight = false;
+  // Set when the webhook is replaced (another URL or format) or deleted while a delivery is
+  // in flight: the client stops retrying it, and a replaced webhook sends it again, as it is.
+  std::shared_ptr<std::atomic<bool>> withdrawn;
+  void withdraw() {
+    if (in_flight && withdrawn) withdrawn->store(true);
+  }
 };
 
 webhook_dispatcher::webhook_dispatcher(storage::store& db, const webhook_options& options,
@@ -236,6 +243,8 @@ status webhook_dispatcher::put(const std::string& tenant, webhook w) {
       h = std::make_shared<hook_state>();
       h->cursor = cursor;
       h->needs_catch_up = !fresh;
+    } else if (h->def.url != w.url || h->def.format != w.format) {
+      h->withdraw();  // the alert being retried goes to the new URL, in its turn
     }
     h->def = std::move(w);
   });
@@ -247,7 +256,12 @@ status webhook_dispatcher::remove(const std::string& tenant, const std::string& 
   if (!existing.ok()) return existing.status();
   if (status s = db_.delete_record(storage::record_table::state, tenant, hook_key(id)); !s.ok()) return s;
   (void)db_.delete_record(storage::record_table::state, tenant, cursor_key(id));
-  net::post(io_, [this, k = key{tenant, id}] { hooks_.erase(k); });
+  net::post(io_, [this, k = key{tenant, id}] {
+    auto it = hooks_.find(k);
+    if (it == hooks_.end()) return;
+    it->second->withdraw();  // deleted: no more attempts
+    hooks_.erase(it);
+  });
   return status::ok_status();
 }
 
@@ -339,13 +353,20 @@ void webhook_dispatcher::pump(const key& k) {
   webhook_delivery d;
   d.url = h->def.url;
   d.format = h->def.format;
-  d.idempotency_key = h->def.id + "-" + std::to_string(e->seq);
+  // Unique across tenants too: a receiver may serve several (an agency's).
+  d.idempotency_key = k.first + ":" + h->def.id + ":" + std::to_string(e->seq);
   pipeline::append_event_json(e->seq, e->type, e->data, &d.event_json);
+  h->withdrawn = std::make_shared<std::atomic<bool>>(false);
+  d.withdrawn = h->withdrawn;
   h->in_flight = true;
   const std::uint64_t seq = e->seq;
   bool queued = client_->deliver(std::move(d), [this, k, seq, h](delivery_outcome outcome, int) {
     h->in_flight = false;
     if (stopping_) return;
+    // Only for the webhook it was sent for: not one deleted since, nor a new one of its id.
+    auto it = hooks_.find(k);
+    if (it == hooks_.end() || it->second != h) return;
+    if (outcome == delivery_outcome::withdrawn) return pump(k);  // again, to the new URL
     on_done(k, seq, outcome);
   });
   if (!queued) h->in_flight = false;

@@ -10,9 +10,10 @@
 // with (delivered, or given up after the client's retries), stored in the state table after
 // each one. Live alerts are delivered from memory; at start, and after a webhook's in-memory
 // queue overflowed, the alerts after its cursor are read back from the log. Each delivery
-// carries Idempotency-Key "<webhook id>-<seq>", the same on every retry and after a restart,
-// so a receiver can drop the rare alert sent twice (sent, then the process died before the
-// cursor was stored).
+// carries Idempotency-Key "<tenant>:<webhook id>:<seq>", the same on every retry and after a
+// restart, so a receiver can drop the rare alert sent twice (sent, then the process died
+// before the cursor was stored). A webhook replaced (another URL or format) while an alert is
+// being retried sends that alert again to its new URL; a deleted one makes no more attempts.
 //
 // Thread safety: deliver(), put(), remove(), get() and list() from any thread; start() and
 // stop() from the owner's. Delivery state lives on the dispatcher's own thread.

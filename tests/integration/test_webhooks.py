@@ -113,7 +113,7 @@ class webhooks_test(unittest.TestCase):
     def setUpClass(cls):
         cls.eps = {name: Endpoint(mode) for name, mode in (
             ("json", "ok"), ("slack", "ok"), ("kelvio", "ok"), ("flaky", "flaky"), ("stuck", "hang"),
-            ("late", "ok"), ("gone", "ok"), ("crud", "ok"))}
+            ("late", "ok"), ("gone", "ok"), ("crud", "ok"), ("unstuck", "ok"))}
         cls.server = srv = Server(config=CONFIG).start()
         put_watches(srv)
         status, body = srv.json("PUT", "/v1/watches/probe", json.dumps({"query": "sentinelle"}))
@@ -267,7 +267,7 @@ class webhooks_test(unittest.TestCase):
             event = json.loads(r["body"])
             contracts.check("StreamEvent", event)
             self.assertEqual(r["path"], "/json")
-            self.assertEqual(r["key"], f"ops-json-{event['seq']}")
+            self.assertEqual(r["key"], f"acme:ops-json:{event['seq']}")
             self.assertTrue(r["headers"]["content-type"].startswith("application/json"), r["headers"])
             self.assertEqual(event["type"], "alert")
         self.assertEqual(len(self.eps["json"].requests), len(reqs), "a 200 was retried")
@@ -275,7 +275,7 @@ class webhooks_test(unittest.TestCase):
     def test_slack_hook_gets_a_summary_per_event(self):
         reqs = self.eps["slack"].delivered()
         self.assertTrue(self.log)
-        self.assertEqual([r["key"] for r in reqs], [f"ops-slack-{e['seq']}" for e in self.log])
+        self.assertEqual([r["key"] for r in reqs], [f"acme:ops-slack:{e['seq']}" for e in self.log])
         for r, e in zip(reqs, self.log):
             body = json.loads(r["body"])
             self.assertEqual(list(body), ["text"])
@@ -296,7 +296,7 @@ class webhooks_test(unittest.TestCase):
         by_key = collections.OrderedDict()
         for r in reqs:
             by_key.setdefault(r["key"], []).append(r)
-        self.assertEqual(list(by_key), [f"flaky-{e['seq']}" for e in self.log])
+        self.assertEqual(list(by_key), [f"acme:flaky:{e['seq']}" for e in self.log])
         for key, attempts in by_key.items():
             self.assertEqual([a["status"] for a in attempts], [500, 500, 200], key)
             self.assertEqual(len({a["body"] for a in attempts}), 1, "retries must send the same body")
@@ -340,6 +340,24 @@ class webhooks_test(unittest.TestCase):
         self.assertIn("vigie_webhook_pending", m)
         self.assertGreaterEqual(m["vigie_webhook_pending"], 1, "the stuck delivery is pending")
         self.assertGreaterEqual(m["vigie_alert_transitions_total"], len(self.log))
+
+    def test_webhook_replaced_while_retrying_sends_the_alert_to_its_new_url(self):
+        # Last in name order: it frees the stuck delivery that test_metrics counts as pending.
+        stuck = self.eps["stuck"].requests
+        self.assertTrue(stuck)
+        retried = stuck[-1]["key"]
+        new_url = self.eps["unstuck"].url("/unstuck")
+        status, body = self.server.json("PUT", "/v1/webhooks/stuck", json.dumps({"url": new_url}))
+        self.assertEqual(status, 200, body)
+        # The attempt in flight runs to its timeout (10 s); then the alert goes to the new URL,
+        # not to the old one again, and the others follow it there.
+        rest = [e for e in self.log if e["seq"] >= int(retried.rsplit(":", 1)[1])]
+        self.assertTrue(wait_for(lambda: len(self.eps["unstuck"].delivered()) >= len(rest), 30),
+                        (len(self.eps["unstuck"].delivered()), len(rest)))
+        got = self.eps["unstuck"].delivered()
+        self.assertEqual(got[0]["key"], retried)
+        self.assertEqual([json.loads(r["body"]) for r in got], rest)
+        self.assertEqual(len({r["key"] for r in self.eps["stuck"].requests}), len({r["key"] for r in stuck}))
 
 
 if __name__ == "__main__":
