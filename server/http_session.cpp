@@ -2,6 +2,7 @@
 
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/websocket/rfc6455.hpp>
 
@@ -58,6 +59,22 @@ void http_session::on_header(beast::error_code ec, std::size_t) {
   stream_.expires_after(options_.read_timeout);
   if (auto length = parser_->content_length(); length && *length > buffer_.size())
     buffer_.reserve(std::min<std::uint64_t>(*length, body_read_bytes));
+  // A client that asks before sending its body (curl does past 1 MB) waits a second or so
+  // for a 100 Continue that never comes: tell it to go on.
+  const auto& req = parser_->get();
+  if (!parser_->is_done() && req.version() == 11 &&
+      beast::iequals(req[http::field::expect], "100-continue")) {
+    static constexpr std::string_view go_on = "HTTP/1.1 100 Continue\r\n\r\n";
+    return net::async_write(stream_, net::buffer(go_on.data(), go_on.size()),
+                            [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                              if (ec) return self->fail_request(ec);
+                              self->read_body();
+                            });
+  }
+  read_body();
+}
+
+void http_session::read_body() {
   http::async_read(stream_, buffer_, *parser_,
                    beast::bind_front_handler(&http_session::on_read, shared_from_this()));
 }

@@ -224,6 +224,25 @@ class api_test(unittest.TestCase):
         self.assertEqual(body["errors"][0]["line"], 2)
         self.assertEqual(sorted(m["id"] for m in self.mine()), ["m1", "m3", "m4"])
 
+    def test_expect_100_continue_is_answered(self):
+        body = (json.dumps(self.m(1)) + "\n").encode()
+        s = socket.create_connection(("127.0.0.1", self.server.port), timeout=5)
+        s.sendall((f"POST /v1/mentions HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {KEYS['acme']}\r\n"
+                   f"Content-Type: application/x-ndjson\r\nContent-Length: {len(body)}\r\n"
+                   "Expect: 100-continue\r\n\r\n").encode())
+        interim = s.recv(4096)  # the client waits for it before sending the body
+        self.assertTrue(interim.startswith(b"HTTP/1.1 100 Continue\r\n\r\n"), interim)
+        s.sendall(body)
+        data = interim[len(b"HTTP/1.1 100 Continue\r\n\r\n"):]
+        while not data.rstrip().endswith(b"}"):
+            part = s.recv(65536)
+            if not part:
+                break
+            data += part
+        s.close()
+        self.assertTrue(data.startswith(b"HTTP/1.1 200"), data)
+        self.assertIn(b'"accepted":1', data)
+
     def test_head_answers_headers_only(self):
         # HEAD then GET on one keep-alive connection: a body after the HEAD's headers would be
         # read as the start of the GET's answer.
