@@ -83,13 +83,6 @@ std::size_t field_bytes(const mention_view& m) {
          m.author_id.size() + m.author_name.size();
 }
 
-// A UTF-8 byte order mark some editors and exporters put first: not part of the batch.
-std::string_view without_bom(std::string_view body) {
-  if (body.starts_with("\xEF\xBB\xBF")) body.remove_prefix(3);
-  return body;
-}
-
-bool is_ascii_lower(char c) { return c >= 'a' && c <= 'z'; }
 
 // Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's days_from_civil).
 std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d) {
@@ -109,6 +102,22 @@ constexpr std::int64_t min_event_ms = 0;
 constexpr std::int64_t max_event_ms = 253402300799999;  // 9999-12-31T23:59:59.999Z
 
 }  // namespace
+
+bool iso639_letters(std::string_view code, char out[2]) noexcept {
+  // Two letters, or two letters, a separator and 1 to 13 more.
+  if (code.size() != 2 && (code.size() < 4 || code.size() > 16 || (code[2] != '-' && code[2] != '_'))) return false;
+  for (std::size_t i = 0; i < 2; ++i) {
+    const char c = static_cast<char>(code[i] | 0x20);
+    if (c < 'a' || c > 'z') return false;
+    out[i] = c;
+  }
+  return true;
+}
+
+std::string_view without_bom(std::string_view body) noexcept {
+  if (body.starts_with("\xEF\xBB\xBF")) body.remove_prefix(3);
+  return body;
+}
 
 result<std::int64_t> parse_rfc3339_ms(std::string_view s) {
   // YYYY-MM-DDTHH:MM:SS[.fraction](Z|+HH:MM|-HH:MM)
@@ -248,15 +257,7 @@ status mention_parser::impl::validate(element doc, mention_view* out) {
   std::string_view lang;
   if (auto s = optional_string(obj, "lang", &lang); !s.ok()) return s;
   if (!lang.empty()) {
-    // Two letters, or two letters, a separator and 1 to 13 more ("fr-CA"; not "fr-").
-    bool ok = lang.size() == 2 || (lang.size() > 3 && (lang[2] == '-' || lang[2] == '_'));
-    for (std::size_t i = 0; ok && i < 2; ++i) {
-      char c = lang[i];
-      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-      ok = is_ascii_lower(c);
-      this->lang[i] = c;
-    }
-    if (!ok || lang.size() > 16) {
+    if (!iso639_letters(lang, this->lang)) {
       return invalid_argument("field 'lang' must be an ISO 639-1 code such as \"fr\" or \"en\"");
     }
     out->lang = std::string_view(this->lang, 2);

@@ -67,4 +67,12 @@ class mention_parser {
 // into epoch milliseconds.
 result<std::int64_t> parse_rfc3339_ms(std::string_view s);
 
+// A language as mentions store it: the two lower-case letters of an ISO 639-1 code, given
+// alone or with a region ("FR", "fr-CA", "en_GB"; not "fr-" nor "french"). Writes them to
+// out[0..1]; false when `code` is not such a code.
+bool iso639_letters(std::string_view code, char out[2]) noexcept;
+
+// The body without a leading UTF-8 byte order mark (some editors and exporters write one).
+std::string_view without_bom(std::string_view body) noexcept;
+
 }  // namespace vigie::pipeline

@@ -6,6 +6,7 @@
 #include "pipeline/enrich.h"
 #include "pipeline/mention_codec.h"
 #include "pipeline/mention_json.h"
+#include "pipeline/mention_parser.h"
 #include "server/internal/responses.h"
 #include "server/router.h"
 #include "storage/keys.h"
@@ -30,8 +31,7 @@ void router::post_mentions(http_request&& req, std::string_view tenant, reply_fn
   while (!ct.empty() && (ct.front() == ' ' || ct.front() == '\t')) ct.erase(0, 1);
   for (char& c : ct) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
   // What the body holds, a UTF-8 byte order mark and white space aside.
-  std::string_view body = req.body();
-  if (body.starts_with("\xEF\xBB\xBF")) body.remove_prefix(3);
+  const std::string_view body = pipeline::without_bom(req.body());
   const std::size_t first = body.find_first_not_of(" \t\r\n");
   pipeline::batch_format format;
   if (ct == "application/x-ndjson" || ct == "application/ndjson" || ct == "application/jsonl" ||
@@ -198,15 +198,11 @@ http_response router::list_mentions(const http_request& req, std::string_view te
     } else if (key == "explain") {
       if (!parse_explain(value, &explain)) return explain_error(version, keep_alive);
     } else if (key == "lang") {
-      // As mentions store it: the two lower-case letters of an ISO 639-1 code ("FR", "fr-CA": "fr").
-      auto letter = [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); };
-      const bool letters = value.size() >= 2 && letter(value[0]) && letter(value[1]);
-      if (!letters || (value.size() > 2 && (value.size() == 3 || (value[2] != '-' && value[2] != '_'))) ||
-          value.size() > 16) {
+      // As mentions store it ("FR", "fr-CA": "fr").
+      if (!pipeline::iso639_letters(value, lang_filter)) {
         return error(400, "bad_request", "query parameter 'lang' must be an ISO 639-1 code such as fr or en",
                      version, keep_alive);
       }
-      for (std::size_t i = 0; i < 2; ++i) lang_filter[i] = static_cast<char>(value[i] | 0x20);
       want_lang = std::string_view(lang_filter, 2);
     } else if (key == "source") {
       want_source = value;
