@@ -105,7 +105,7 @@ void close_page(bool more, std::string_view last_key, std::string* body) {
 
 http_response router::list_alerts(const http_request& req, std::string_view tenant) {
   std::vector<std::pair<std::string, std::string>> params;
-  if (!internal::request_params(req, &params)) return bad_request(req, "malformed query string");
+  if (status s = internal::request_params(req, &params); !s.ok()) return bad_request(req, s.message());
   std::string watch, state, cursor;
   int kind_byte = -1;  // the alerts key holds the kind (pipeline::alert_kind) after the time
   std::int64_t since = INT64_MIN;
@@ -254,7 +254,7 @@ http_response router::ack_alert(const http_request& req, std::string_view tenant
 http_response router::list_signals(const http_request& req, std::string_view tenant,
                                    const std::string& watch) {
   std::vector<std::pair<std::string, std::string>> params;
-  if (!internal::request_params(req, &params)) return bad_request(req, "malformed query string");
+  if (status s = internal::request_params(req, &params); !s.ok()) return bad_request(req, s.message());
   std::int64_t from = INT64_MIN, to = INT64_MAX;
   int level = -1;
   std::size_t limit = default_alert_page;
@@ -333,7 +333,7 @@ std::optional<http_response> router::accept_stream(http_request& req,
     return answer(error(405, "method_not_allowed", "GET only", req.version(), false));
   }
   std::vector<std::pair<std::string, std::string>> params;
-  if (!internal::request_params(req, &params)) return answer(bad_request(req, "malformed query string"));
+  if (status s = internal::request_params(req, &params); !s.ok()) return answer(bad_request(req, s.message()));
 
   // Browsers cannot set headers on a WebSocket: the key may come as access_token instead.
   auto header = req[http::field::authorization];

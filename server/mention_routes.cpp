@@ -123,8 +123,8 @@ http_response router::get_mention(const http_request& req, std::string_view tena
   const unsigned version = req.version();
   const bool keep_alive = req.keep_alive();
   std::vector<std::pair<std::string, std::string>> params;
-  if (!internal::request_params(req, &params)) {
-    return error(400, "bad_request", "malformed query string", version, keep_alive);
+  if (status s = internal::request_params(req, &params); !s.ok()) {
+    return error(400, "bad_request", s.message(), version, keep_alive);
   }
   bool explain = false;
   for (const auto& [key, value] : params) {
@@ -155,8 +155,8 @@ http_response router::list_mentions(const http_request& req, std::string_view te
   const unsigned version = req.version();
   const bool keep_alive = req.keep_alive();
   std::vector<std::pair<std::string, std::string>> params;
-  if (!internal::request_params(req, &params)) {
-    return error(400, "bad_request", "malformed query string", version, keep_alive);
+  if (status s = internal::request_params(req, &params); !s.ok()) {
+    return error(400, "bad_request", s.message(), version, keep_alive);
   }
   if (!watch.empty() && !ctx_.watches.contains(std::string(tenant), std::string(watch))) {
     return internal::not_found_response(req, "no watch '" + std::string(watch) + "'");

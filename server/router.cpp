@@ -2,6 +2,7 @@
 
 #include <boost/beast/http.hpp>
 
+#include <algorithm>
 #include <charconv>
 #include <chrono>
 #include <optional>
@@ -89,14 +90,22 @@ result<std::int64_t> parse_time_param(std::string_view name, std::string_view v)
   return ms;
 }
 
-bool request_params(const http_request& req, std::vector<std::pair<std::string, std::string>>* out) {
+status request_params(const http_request& req, std::vector<std::pair<std::string, std::string>>* out) {
   std::string_view target = req.target();
   auto q = target.find('?');
   if (q == std::string_view::npos) {
     out->clear();
-    return true;
+    return status{};
   }
-  return parse_query(target.substr(q + 1), out);
+  if (!parse_query(target.substr(q + 1), out)) return invalid_argument("malformed query string");
+  std::vector<std::string_view> keys;
+  keys.reserve(out->size());
+  for (const auto& [key, value] : *out) keys.push_back(key);
+  std::sort(keys.begin(), keys.end());
+  if (auto twice = std::adjacent_find(keys.begin(), keys.end()); twice != keys.end()) {
+    return invalid_argument("query parameter '" + std::string(*twice) + "' given more than once");
+  }
+  return status{};
 }
 
 }  // namespace internal
@@ -126,6 +135,17 @@ std::string_view route_of(std::string_view path) {
   if (sub == "backfill") return "/v1/watches/{id}/backfill";
   if (sub == "signals") return "/v1/watches/{id}/signals";
   return "other";
+}
+
+// Whether the route (route_of()) takes no query parameter with this method.
+bool takes_no_parameters(std::string_view route, http::verb verb) {
+  if (route == "/v1/mentions") return verb == http::verb::post;
+  if (route == "/v1/watches/{id}/backfill") return verb != http::verb::post;
+  for (std::string_view r : {"/v1/watches", "/v1/watches:validate", "/v1/watches/{id}", "/v1/alerts/{id}",
+                             "/v1/alerts/{id}/ack", "/v1/webhooks", "/v1/webhooks/{id}"}) {
+    if (route == r) return true;
+  }
+  return false;
 }
 
 }  // namespace
@@ -339,6 +359,16 @@ void router::handle(http_request&& req, reply_fn reply) {
   }
 
   const http::verb verb = req.method();
+  // The routes without query parameters refuse any, as the others refuse the ones they do
+  // not know: a misspelt option must not be ignored silently.
+  if (takes_no_parameters(route, verb)) {
+    std::vector<std::pair<std::string, std::string>> params;
+    if (status s = internal::request_params(req, &params); !s.ok()) return fail(400, "bad_request", s.message());
+    if (!params.empty()) {
+      return fail(400, "bad_request",
+                  "unknown query parameter '" + params.front().first + "' (" + std::string(route) + " takes none)");
+    }
+  }
   if (path == "/v1/mentions") {
     if (verb == http::verb::post) return post_mentions(std::move(req), *tenant, std::move(answer));
     if (verb == http::verb::get) return answer(list_mentions(req, *tenant, {}));
@@ -418,7 +448,12 @@ void router::handle(http_request&& req, reply_fn reply) {
     if (!percent_decode(rest.substr(0, slash), &id)) {
       return fail(400, "bad_request", "malformed percent-encoding in the watch id");
     }
-    if (!storage::valid_watch_id(id) || (slash != std::string_view::npos && route == "other")) {
+    if (slash != std::string_view::npos && route == "other" && storage::valid_watch_id(id)) {
+      return fail(404, "not_found",
+                  "no route for " + std::string(path) +
+                      " (under /v1/watches/{id}/: mentions, series, top, backfill, signals)");
+    }
+    if (!storage::valid_watch_id(id)) {
       return fail(400, "invalid_watch_id",
                   "watch id must be 1 to " + std::to_string(storage::max_watch_id_bytes) +
                       " characters of [A-Za-z0-9_.-] (no '/'); got " + std::to_string(id.size()) +

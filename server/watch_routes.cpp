@@ -184,7 +184,7 @@ http_response router::validate_query(const http_request& req) {
 
 http_response router::watch_series(const http_request& req, std::string_view tenant, const std::string& id) {
   std::vector<std::pair<std::string, std::string>> params;
-  if (!internal::request_params(req, &params)) return bad_request(req, "malformed query string");
+  if (status s = internal::request_params(req, &params); !s.ok()) return bad_request(req, s.message());
   auto interval = storage::series_interval::h1;
   if (auto v = param(params, "interval"); !v.empty()) {
     auto parsed = storage::parse_interval(v);
@@ -238,7 +238,7 @@ http_response router::watch_series(const http_request& req, std::string_view ten
 
 http_response router::watch_top(const http_request& req, std::string_view tenant, const std::string& id) {
   std::vector<std::pair<std::string, std::string>> params;
-  if (!internal::request_params(req, &params)) return bad_request(req, "malformed query string");
+  if (status s = internal::request_params(req, &params); !s.ok()) return bad_request(req, s.message());
   std::size_t limit = default_top;
   if (auto v = param(params, "limit"); !v.empty()) {
     auto r = std::from_chars(v.data(), v.data() + v.size(), limit);
@@ -295,7 +295,7 @@ http_response router::watch_top(const http_request& req, std::string_view tenant
 
 http_response router::share_of_voice(const http_request& req, std::string_view tenant) {
   std::vector<std::pair<std::string, std::string>> params;
-  if (!internal::request_params(req, &params)) return bad_request(req, "malformed query string");
+  if (status s = internal::request_params(req, &params); !s.ok()) return bad_request(req, s.message());
   auto range = read_range(params, 7 * day_ms, {"watches"});
   if (!range.ok()) return bad_request(req, range.status().message());
   std::vector<std::string> ids;
@@ -395,7 +395,7 @@ std::string progress_json(std::string_view watch, const pipeline::backfill_progr
 
 http_response router::start_backfill(const http_request& req, std::string_view tenant, const std::string& id) {
   std::vector<std::pair<std::string, std::string>> params;
-  if (!internal::request_params(req, &params)) return bad_request(req, "malformed query string");
+  if (status s = internal::request_params(req, &params); !s.ok()) return bad_request(req, s.message());
   auto range = read_range(params, 30 * day_ms, {});
   if (!range.ok()) return bad_request(req, range.status().message());
   status s = ctx_.backfills.start(std::string(tenant), id, range->from_ms, range->to_ms);

@@ -30,7 +30,9 @@ http_response status_response(const status& s, unsigned version, bool keep_alive
 // A time query parameter: RFC 3339 or integer epoch milliseconds.
 result<std::int64_t> parse_time_param(std::string_view name, std::string_view value);
 
-// The request's query parameters, decoded; false when malformed.
-bool request_params(const http_request& req, std::vector<std::pair<std::string, std::string>>* out);
+// The request's query parameters, decoded. invalid_argument (a 400 message) when the query
+// string is malformed or names a parameter twice: no route takes a parameter twice, and
+// choosing the first or the last would silently drop what the client meant.
+status request_params(const http_request& req, std::vector<std::pair<std::string, std::string>>* out);
 
 }  // namespace vigie::server::internal

@@ -76,6 +76,13 @@ class api_test(unittest.TestCase):
         status, hdrs, data = self.server.request("DELETE", "/v1/mentions")
         self.assert_error(status, json.loads(data), 405, "method_not_allowed")
         self.assertEqual(hdrs["allow"], "GET, POST")
+        # A valid watch id followed by no known sub-route is no route, not a bad id.
+        for path in ("/v1/watches/w1/", "/v1/watches/w1/nothing", "/v1/watches/w1/series/x"):
+            status, body = self.server.json("GET", path)
+            self.assert_error(status, body, 404, "not_found")
+            self.assertIn("no route", body["error"]["message"], path)
+        status, body = self.server.json("GET", "/v1/watches/" + "x" * 200 + "/series")
+        self.assert_error(status, body, 400, "invalid_watch_id")
         self.assert_serving()
 
     # -- ingest and read back ---------------------------------------------------------------
@@ -343,6 +350,26 @@ class api_test(unittest.TestCase):
             status, body = self.server.json("GET", "/v1/mentions?" + q)
             self.assert_error(status, body, 400, "bad_request")
             self.assertIn(needle, body["error"]["message"], q)
+
+    def test_a_parameter_given_twice_or_unknown_is_refused_on_every_route(self):
+        # Given twice: neither the first nor the last is silently taken.
+        for path in ("/v1/mentions?limit=5&limit=6", "/v1/mentions?lang=fr&lang=en",
+                     "/v1/alerts?limit=5&limit=6", "/v1/share-of-voice?watches=a&watches=b",
+                     "/v1/watches/w1/series?from=0&from=1000", "/v1/mentions/api/x?explain=1&explain=0"):
+            status, body = self.server.json("GET", path)
+            self.assert_error(status, body, 400, "bad_request")
+            self.assertIn("given more than once", body["error"]["message"], path)
+        # Routes that take no parameter refuse a misspelt option rather than ignore it.
+        for method, path, data in (("GET", "/v1/watches?limit=5", None), ("GET", "/v1/webhooks?x=1", None),
+                                   ("GET", "/v1/watches/w1?verbose=1", None),
+                                   ("POST", "/v1/mentions?dry_run=1", json.dumps(self.m(1)) + "\n"),
+                                   ("GET", "/v1/alerts/a1?x", None)):
+            status, body = self.server.json(method, path, data)
+            self.assert_error(status, body, 400, "bad_request")
+            self.assertIn("unknown query parameter", body["error"]["message"], path)
+        self.assertEqual(self.mine(), [], "the refused POST stored nothing")
+        status, body = self.server.json("GET", "/v1/watches")
+        self.assertEqual(status, 200, body)
 
     def test_webhooks_to_internal_addresses_are_refused_by_default(self):
         for url in ("http://127.0.0.1:9/hook", "http://localhost:8080/x", "http://[::1]/x",

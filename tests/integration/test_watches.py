@@ -165,7 +165,8 @@ class watches_test(unittest.TestCase):
             self.assertEqual(status, 400, wid)
             self.assertEqual(body["error"]["code"], "invalid_watch_id")
         status, body = self.server.json("PUT", "/v1/watches/x/y", json.dumps({"query": "x"}))
-        self.assertEqual(status, 400)
+        self.assertEqual(status, 404)  # a watch id is one path segment: there is no route x/y
+        self.assertEqual(body["error"]["code"], "not_found")
         status, body = self.server.json("PUT", "/v1/watches/ok", "not json")
         self.assertEqual(status, 400)
 
