@@ -9,6 +9,7 @@
 #include <cstring>
 #include <map>
 #include <mutex>
+#include <future>
 #include <numeric>
 #include <optional>
 #include <thread>
@@ -217,28 +218,6 @@ struct tenant_state {
 };
 
 // The words of a watch query that a signal must not be: the brand is not news to itself.
-std::vector<std::string> query_words(std::string_view query) {
-  std::vector<std::string> words;
-  std::string word;
-  auto flush = [&] {
-    if (!word.empty() && word != "AND" && word != "OR" && word != "NOT" &&
-        !word.starts_with("NEAR") && word.find(':') == std::string::npos) {
-      while (!word.empty() && word.back() == '*') word.pop_back();
-      if (!word.empty()) words.push_back(word);
-    }
-    word.clear();
-  };
-  for (char c : query) {
-    if (c == ' ' || c == '"' || c == '(' || c == ')' || c == '\t' || c == '\n') {
-      flush();
-    } else {
-      word.push_back(c);
-    }
-  }
-  flush();
-  return words;
-}
-
 // Mentions of a time window of one watch, for describing a spike: document frequency of their
 // terms, and (for the spike itself) a reference to each.
 struct doc_terms {
@@ -309,6 +288,83 @@ void hit_batch::add_mention_hits(std::string_view watches, std::string_view sour
   });
 }
 
+std::vector<std::string> query_words(std::string_view query) {
+  std::vector<std::string> words;
+  std::string word;
+  auto flush = [&] {
+    if (!word.empty() && word != "AND" && word != "OR" && word != "NOT" && !word.starts_with("NEAR") &&
+        word.find(':') == std::string::npos && word.find_first_not_of('*') != std::string::npos) {
+      words.push_back(word);
+    }
+    word.clear();
+  };
+  bool quoted = false;
+  for (char c : query) {
+    if (c == '"') {
+      // A phrase is one entry: its tag form ("Borel Telecom": #boreltelecom) is the phrase's.
+      if (quoted && word.find_first_not_of(' ') != std::string::npos) words.push_back(word);
+      if (quoted) word.clear();
+      else flush();
+      quoted = !quoted;
+    } else if (quoted) {
+      word.push_back(c == '\t' || c == '\n' ? ' ' : c);
+    } else if (c == ' ' || c == '(' || c == ')' || c == '\t' || c == '\n') {
+      flush();
+    } else {
+      word.push_back(c);
+    }
+  }
+  if (quoted && word.find_first_not_of(' ') != std::string::npos) words.push_back(word);
+  else if (!quoted) flush();
+  return words;
+}
+
+std::string alert_ack_key(std::string_view alert_id) {
+  std::string key = "ack/";
+  key.append(alert_id);
+  return key;
+}
+
+namespace {
+
+// The watch's words, as its stored query has them (none when it cannot be read).
+std::vector<std::string> stored_query_words(const storage::store& db, const std::string& tenant, const std::string& watch) {
+  if (auto stored = db.get_watch(tenant, watch); stored.ok()) {
+    if (auto w = parse_watch_json(*stored, watch); w.ok()) return query_words(w->query);
+  }
+  return {};
+}
+
+status delete_detector_records(storage::store& db, const std::string& tenant, const std::string& watch) {
+  std::vector<std::string> signals, alerts, acks;
+  std::string prefix;
+  append_signal_prefix(watch, &prefix);
+  status s = db.scan_records(storage::record_table::signals, tenant, {.prefix = prefix, .reverse = false, .after_key = {}},
+                             [&](std::string_view key, std::string_view) {
+                               signals.emplace_back(key);
+                               return true;
+                             });
+  // Alerts are keyed by time first ([detected_at:8][kind:1][watch]): few enough to read all.
+  if (s.ok()) {
+    s = db.scan_records(storage::record_table::alerts, tenant, {.prefix = {}, .reverse = false, .after_key = {}},
+                        [&](std::string_view key, std::string_view) {
+                          if (key.size() > 9 && key.substr(9) == watch) {
+                            alerts.emplace_back(key);
+                            const auto kind = static_cast<alert_kind>(static_cast<unsigned char>(key[8]));
+                            acks.push_back(alert_ack_key(alert_id(storage::decode_time(key.data()), kind, watch)));
+                          }
+                          return true;
+                        });
+  }
+  acks.push_back(std::string(watch_state_prefix) + watch);  // its checkpoint
+  if (s.ok()) s = db.delete_records(storage::record_table::signals, tenant, signals);
+  if (s.ok()) s = db.delete_records(storage::record_table::alerts, tenant, alerts);
+  if (s.ok()) s = db.delete_records(storage::record_table::state, tenant, acks);
+  return s;
+}
+
+}  // namespace
+
 void append_signal_prefix(std::string_view watch, std::string* out) {
   out->push_back(static_cast<char>(static_cast<unsigned char>(watch.size())));
   out->append(watch);
@@ -354,6 +410,16 @@ struct detector_stage::impl {
   std::atomic<bool> outputs_waiting{false};
   detector_counters counters;
 
+  // Watches removed or replaced (watch_changed()), for the detector thread.
+  struct watch_change {
+    std::string tenant, watch;
+    bool removed;
+    std::shared_ptr<std::promise<void>> done;
+  };
+  std::mutex changes_mu;
+  std::vector<watch_change> changes;
+  std::atomic<bool> changes_waiting{false};
+
   // Detector thread only (and start()/stop() before and after it runs).
   std::unordered_map<std::string, tenant_state> tenants;
   term_extractor extractor;
@@ -385,6 +451,7 @@ struct detector_stage::impl {
   void replay_mention(const std::string& tenant, std::uint64_t seq, std::string_view watches,
                       std::string_view key_suffix);
   void run();
+  void apply_changes();
   void flush_replay();
   void process(const hit_batch& b);
   watch_state* find_watch(const std::string& tenant, tenant_state& t, std::string_view watch);
@@ -439,6 +506,9 @@ status detector_stage::impl::load() {
         for (std::uint32_t i = 0; i < n_excluded && in.ok() && i < 4096; ++i) {
           excluded.emplace_back(in.str());
         }
+        // The query as stored now, when it can be read (an older version split phrases and
+        // dropped wildcards); else the words the checkpoint was made with.
+        if (auto now = stored_query_words(db, std::string(tenant), watch); !now.empty()) excluded = std::move(now);
         auto crisis = crisis_detector::load(in.str(), options.crisis);
         auto signals = signal_detector::load(in.str(), options.signals, excluded);
         if (!in.ok() || !crisis.ok() || !signals.ok()) return true;  // start this watch afresh
@@ -566,10 +636,7 @@ watch_state* detector_stage::impl::find_watch(const std::string& tenant, tenant_
   // A hit of a watch deleted since its mention was matched: nothing to track.
   std::string id(watch);
   if (registry && !registry->contains(tenant, id)) return nullptr;
-  std::vector<std::string> excluded;
-  if (auto stored = db.get_watch(tenant, id); stored.ok()) {
-    if (auto w = parse_watch_json(*stored, id); w.ok()) excluded = query_words(w->query);
-  }
+  std::vector<std::string> excluded = stored_query_words(db, tenant, id);
   auto w = std::make_unique<watch_state>(options, excluded);
   w->excluded = std::move(excluded);
   auto* raw = w.get();
@@ -965,6 +1032,43 @@ void detector_stage::impl::refresh_gauges() {
   counters.state_bytes.store(bytes, std::memory_order_relaxed);
 }
 
+void detector_stage::impl::apply_changes() {
+  std::vector<watch_change> todo;
+  {
+    std::lock_guard lock(changes_mu);
+    todo.swap(changes);
+    changes_waiting.store(false, std::memory_order_release);
+  }
+  for (watch_change& c : todo) {
+    auto t = tenants.find(c.tenant);
+    if (c.removed) {
+      if (t != tenants.end()) t->second.watches.erase(c.watch);
+      // Written after every output made for the watch so far: once it is, the caller deletes
+      // what they stored, and nothing of the watch is left to come.
+      detector_output out;
+      out.tenant = c.tenant;
+      out.on_written = [done = c.done] { done->set_value(); };
+      pending.push_back(std::move(out));
+      continue;
+    }
+    if (t != tenants.end()) {
+      if (auto it = t->second.watches.find(c.watch); it != t->second.watches.end()) {
+        watch_state& w = *it->second;
+        std::vector<std::string> excluded = stored_query_words(db, c.tenant, c.watch);
+        std::string snapshot;
+        w.signals.save(&snapshot);
+        if (auto rebuilt = signal_detector::load(snapshot, options.signals, excluded); rebuilt.ok()) {
+          w.signals = std::move(*rebuilt);
+          w.excluded = std::move(excluded);
+          w.dirty = true;
+        }
+      }
+    }
+    c.done->set_value();
+  }
+  hand_over();
+}
+
 void detector_stage::impl::hand_over() {
   if (pending.empty()) return;
   {
@@ -981,6 +1085,7 @@ void detector_stage::impl::run() {
   // Without hits the thread still wakes this often, to checkpoint on time.
   const auto idle_wake = std::chrono::milliseconds(200);
   for (;;) {
+    if (changes_waiting.load(std::memory_order_acquire)) apply_changes();
     hit_batch* b = nullptr;
     if (queue.pop(b)) {
       depth.fetch_sub(1, std::memory_order_relaxed);
@@ -1000,8 +1105,10 @@ void detector_stage::impl::run() {
     }
     if (stopping.load(std::memory_order_acquire) && queue.empty()) break;
     std::unique_lock lock(wake_mu);
-    wake_cv.wait_for(lock, idle_wake,
-                     [&] { return !queue.empty() || stopping.load(std::memory_order_acquire); });
+    wake_cv.wait_for(lock, idle_wake, [&] {
+      return !queue.empty() || stopping.load(std::memory_order_acquire) ||
+             changes_waiting.load(std::memory_order_acquire);
+    });
   }
   checkpoint(true);
   refresh_gauges();
@@ -1035,6 +1142,29 @@ void detector_stage::stop() {
   if (!impl_->started || impl_->stopping.exchange(true)) return;
   impl_->wake();
   impl_->thread.join();
+  std::lock_guard lock(impl_->changes_mu);
+  for (auto& c : impl_->changes) c.done->set_value();  // too late to apply: the state is saved
+  impl_->changes.clear();
+}
+
+status detector_stage::watch_changed(const std::string& tenant, const std::string& watch, bool removed) {
+  impl& st = *impl_;
+  if (st.started && !st.stopping.load(std::memory_order_acquire)) {
+    auto done = std::make_shared<std::promise<void>>();
+    std::future<void> applied = done->get_future();
+    {
+      std::lock_guard lock(st.changes_mu);
+      st.changes.push_back({tenant, watch, removed, done});
+      st.changes_waiting.store(true, std::memory_order_release);
+    }
+    st.wake();
+    // Bounded: a writer that cannot write (storage failing, shutting down) must not hold the
+    // registry's thread for ever. The deletion below then runs anyway.
+    applied.wait_for(std::chrono::seconds(10));
+  } else if (!st.started) {
+    if (auto t = st.tenants.find(tenant); t != st.tenants.end()) t->second.watches.erase(watch);
+  }
+  return removed ? delete_detector_records(st.db, tenant, watch) : status{};
 }
 
 hit_batch* detector_stage::take_batch() {

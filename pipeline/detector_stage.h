@@ -149,6 +149,8 @@ struct detector_output {
   event_type type = event_type::alert;
   std::string watches;
   std::string data;  // JSON
+  // Called by the writer once this output, and so every output made before it, is written.
+  std::function<void()> on_written;
 };
 
 struct detector_counters {
@@ -184,6 +186,15 @@ class detector_stage {
   bool has_outputs() const noexcept;
   void take_outputs(std::vector<detector_output>* out);
 
+  // A watch was removed (removed) or its query replaced, as watch_registry::on_change says;
+  // from that listener, never from the detector or writer thread. Removed: the watch's state
+  // is dropped, then, once every alert and signal the detectors made for it is written, its
+  // alerts (with their acknowledgements), signals and checkpoint are deleted: a watch created
+  // again with that id starts with none. Replaced: its signal detector takes the new query's
+  // words as its own (never signals), keeping what it has counted. Returns once done (or, if
+  // the pipeline is stopping, after a bounded wait); an error if the deletion failed.
+  status watch_changed(const std::string& tenant, const std::string& watch, bool removed);
+
   // Writer thread: a created_at further than this past its ingestion moves no watermark.
   std::int64_t max_future_ms() const noexcept;
 
@@ -201,5 +212,11 @@ std::string alert_id(std::int64_t detected_at_ms, alert_kind kind, std::string_v
 bool alert_key_from_id(std::string_view id, std::string* key);
 // signals table key: [watch_len:1][watch][detected_at:8][level:1][term]
 void append_signal_prefix(std::string_view watch, std::string* out);
+// state table key of an alert's acknowledgement.
+std::string alert_ack_key(std::string_view alert_id);
+
+// The words and quoted phrases of a watch query as the user typed them, wildcards kept
+// ("recycl*") and operators and field filters left out: what signal_detector excludes.
+std::vector<std::string> query_words(std::string_view query);
 
 }  // namespace vigie::pipeline

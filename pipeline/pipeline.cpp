@@ -400,6 +400,9 @@ void pipeline::impl::commit() {
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   if (observer && s.ok()) observer->on_group_commit(wg.mentions(), wg.bytes(), seconds);
   if (s.ok()) {
+    for (detector_output& o : outputs) {
+      if (o.on_written) o.on_written();
+    }
     outputs.clear();
     if (sink && !events.empty()) sink->publish(events);
     if (hits && !hits->empty()) {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <bit>
+#include <cctype>
 #include <cmath>
 #include <cstring>
 #include <limits>
@@ -419,6 +420,29 @@ signal_detector::state::state(const signal_options& o, std::span<const std::stri
             tag.assign(1, sigil);
             tag += t.text;
             excluded.push_back(term_hash(tag));
+          }
+        }
+      }
+    }
+    if (word.find(' ') != std::string::npos) {
+      // A phrase's tag and handle are its words run together, or joined by '_': "Borel
+      // Telecom" is written #BorelTelecom, @boreltelecom, @borel_telecom.
+      std::string joined, underscored;
+      for (char c : word) {
+        const auto u = static_cast<unsigned char>(c);
+        if (u >= 0x80 || std::isalnum(u) || c == '_') {
+          joined.push_back(c);
+          underscored.push_back(c);
+        } else if (c == ' ' && !underscored.empty() && underscored.back() != '_') {
+          underscored.push_back('_');
+        }
+      }
+      for (const std::string* form : {&joined, &underscored}) {
+        for (char sigil : {'#', '@'}) {
+          terms.clear();
+          extractor.extract(std::string(1, sigil) + *form, "", &terms);
+          for (const term& t : terms) {
+            if (excluded.size() < max_excluded && (t.text[0] == '#' || t.text[0] == '@')) excluded.push_back(t.hash);
           }
         }
       }

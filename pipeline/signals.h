@@ -187,8 +187,10 @@ std::size_t max_memory_bytes(const signal_options& options) noexcept;
 class signal_detector {
  public:
   // excluded_words: the watch's own query words as the user typed them ("Borel", "Mistrale
-  // Telecom"); they, their folds and stems, their #tag and @handle forms, and the bigrams
-  // that contain them are never signals: every mention of the watch has them.
+  // Telecom", "recycl*"); they, their folds and stems, their #tag and @handle forms (a
+  // phrase's words run together: #MistraleTelecom), the bigrams that contain them, and with
+  // a trailing '*' every word that starts so, are never signals: every mention of the watch
+  // has them.
   signal_detector(const signal_options& options, std::span<const std::string> excluded_words);
   ~signal_detector();
   signal_detector(signal_detector&&) noexcept;

@@ -1,5 +1,7 @@
 #include "pipeline/signals.h"
 
+#include "pipeline/detector_stage.h"
+
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -193,7 +195,8 @@ TEST(SignalDetector, QueryWordsAreNeverSignals) {
       for (int k = 0; k < growing(h - warm_hours); ++k) {
         // Every form of the query's words grows like an emerging term, and so does a new word.
         terms.clear();
-        ex.extract("#Borel BORELS @borel Mistrale télécoms recyclage borel velmarin", "fr", &terms);
+        ex.extract("#Borel BORELS @borel Mistrale télécoms #MistraleTelecom @mistrale_telecom recyclage borel velmarin",
+                   "fr", &terms);
         texts.clear();
         for (const term& t : terms) texts.emplace_back(t.text);
         s.observe(h, texts, author++);
@@ -202,6 +205,14 @@ TEST(SignalDetector, QueryWordsAreNeverSignals) {
   }
   ASSERT_FALSE(s.signals().empty());
   for (const weak_signal& sig : s.signals()) EXPECT_EQ(sig.term, "velmarin");
+}
+
+TEST(QueryWords, KeepPhrasesWholeAndWildcards) {
+  // What the detector stage gives signal_detector of a watch's query.
+  EXPECT_EQ(query_words(R"(borel OR "Mistrale  Telecom" AND recycl* NOT lang:fr (sncf OR "x") NEAR/3 "")"),
+            (std::vector<std::string>{"borel", "Mistrale  Telecom", "recycl*", "sncf", "x"}));
+  EXPECT_EQ(query_words(R"("unterminated phrase)"), (std::vector<std::string>{"unterminated phrase"}));
+  EXPECT_TRUE(query_words("* OR ***").empty());
 }
 
 TEST(SignalDetector, MemoryStaysBoundedUnderAFloodOfUniqueHashtags) {

@@ -73,11 +73,7 @@ std::string with_ack(std::string alert, const result<std::string>& ack) {
   return alert;
 }
 
-std::string ack_key(std::string_view alert_id) {
-  std::string key = "ack/";
-  key.append(alert_id);
-  return key;
-}
+std::string ack_key(std::string_view alert_id) { return pipeline::alert_ack_key(alert_id); }
 
 // A field of a stored alert, for filtering (the record is our own JSON).
 std::string_view field_of(std::string_view json, std::string_view name) {

@@ -89,12 +89,17 @@ int run_serve(const config& cfg) {
   }
   log_info("watches loaded", {log_field::number("watches", static_cast<long long>(watches.size()))});
   pipeline::backfill_jobs backfills(*db, watches);
-  // A deleted or changed watch stops its backfill first: nothing indexed for the old
-  // definition outlives the deletion of the watch's data.
-  watches.on_change([&backfills](const std::string& tenant, const std::string& id, bool removed) {
-    backfills.cancel(tenant, id, removed);
-  });
   pipeline::detector_stage detectors(*db, &watches, cfg.detectors);
+  // A deleted or changed watch stops its backfill first: nothing indexed for the old
+  // definition outlives the deletion of the watch's data. Its detectors forget it (deleted:
+  // its alerts and signals go too) or take the new query's words (changed).
+  watches.on_change([&backfills, &detectors](const std::string& tenant, const std::string& id, bool removed) {
+    backfills.cancel(tenant, id, removed);
+    if (status s = detectors.watch_changed(tenant, id, removed); !s.ok()) {
+      log_warn("cannot delete the alerts and signals of a deleted watch",
+               {{"tenant", tenant}, {"watch", id}, {"error", s.message()}});
+    }
+  });
   stream_hub hub;
   webhook_dispatcher webhooks(*db, cfg.webhooks, *metrics);
   hub.subscribe_all(&webhooks);

@@ -692,6 +692,19 @@ status store::delete_record(record_table table, std::string_view tenant, std::st
   return from_rocks(impl_->db->Delete(impl_->write_options, impl_->cf[cf_of(table)], slice(k)));
 }
 
+status store::delete_records(record_table table, std::string_view tenant, std::span<const std::string> keys) {
+  if (keys.empty()) return status{};
+  rocksdb::WriteBatch batch;
+  std::string k;
+  for (const std::string& key : keys) {
+    k.clear();
+    append_tenant_prefix(tenant, &k);
+    k.append(key);
+    batch.Delete(impl_->cf[cf_of(table)], slice(k));
+  }
+  return from_rocks(impl_->db->Write(impl_->write_options, &batch));
+}
+
 result<std::string> store::get_record(record_table table, std::string_view tenant,
                                       std::string_view key) const {
   std::string k, value;

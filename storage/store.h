@@ -210,6 +210,8 @@ class store {
   status put_record(record_table table, std::string_view tenant, std::string_view key,
                     std::string_view value);
   status delete_record(record_table table, std::string_view tenant, std::string_view key);
+  // Deletes these keys of the table in one write (all or none).
+  status delete_records(record_table table, std::string_view tenant, std::span<const std::string> keys);
   // not_found when absent.
   result<std::string> get_record(record_table table, std::string_view tenant,
                                  std::string_view key) const;

@@ -1026,6 +1026,85 @@ class weak_signal_test(unittest.TestCase):
 
 # -- crisis alerts -----------------------------------------------------------------------------
 
+class watch_lifecycle_test(unittest.TestCase):
+    """A watch's own words are never its signals, and a deleted watch takes its alerts and
+    signals with it: one created again with the same id starts with none. Tenant acme gets
+    the crisis history (alerts on borel), tenant globex the weak-signal history (signals)."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.server = Server(config=SIGNAL_CONFIG).start()
+        put_watches(cls.server)
+        put_watches(cls.server, key="globex")
+        # The mentions of borel, and query words that the new complaint has: a word it starts
+        # with (surch*) and a phrase it has as a tag (#ChargeurBorel).
+        status, body = cls.server.json("PUT", "/v1/watches/charge", json.dumps(
+            {"name": "Chargeurs", "query": 'borel OR surch* OR "chargeur Borel"'}), key="globex")
+        assert status in (200, 201), (status, body)
+        history = signal_history()
+        for m in history:
+            if m["id"].startswith("hot-"):
+                m["text"] += " #ChargeurBorel"
+        ingest_all(cls.server, crisis_history(), 1000)
+        for i in range(0, len(history), 500):
+            chunk = "".join(json.dumps(m) + "\n" for m in history[i:i + 500])
+            status, _, data = cls.server.request("POST", "/v1/mentions", chunk, key="globex",
+                                                 headers={"Content-Type": "application/x-ndjson"})
+            assert status == 200, data
+        cls.alerts = settle_alerts(cls.server)
+        deadline = time.time() + 25
+        while time.time() < deadline and not any(s["term"] == "surchauff" for s in cls.signals("borel")):
+            time.sleep(0.3)
+
+    @classmethod
+    def tearDownClass(cls):
+        code = cls.server.stop()
+        cls.server.cleanup()
+        assert code == 0, f"vigie exited with {code} after SIGTERM"
+
+    @classmethod
+    def signals(cls, watch, key="globex"):
+        status, body = cls.server.json("GET", f"/v1/watches/{watch}/signals?limit=500", key=key)
+        assert status == 200, (status, body)
+        return body["signals"]
+
+    def test_own_words_are_not_signals_and_a_deleted_watch_leaves_nothing_to_the_next(self):
+        # One test, in this order: the second half deletes the watch the first half reads.
+        borel = {s["term"] for s in self.signals("borel")}
+        self.assertIn("surchauff", borel)  # what the other watch excludes is news here
+        self.assertIn("#chargeurborel", borel)
+        charge = {s["term"] for s in self.signals("charge")}
+        self.assertFalse({t for t in charge if t.startswith("surchauf") or t == "#chargeurborel"}, charge)
+
+        srv = self.server
+        self.assertTrue([a for a in self.alerts if a["watch"] == "borel"], self.alerts)
+        acked = next(a for a in self.alerts if a["watch"] == "borel")
+        status, body = srv.json("POST", f"/v1/alerts/{acked['id']}/ack", json.dumps({"by": "cm@agency"}))
+        self.assertEqual(status, 200, body)
+        self.assertTrue(self.signals("borel"))
+        kelvio = [a for a in self.alerts if a["watch"] == "kelvio"]
+        for key in ("acme", "globex"):
+            status, _, _ = srv.request("DELETE", "/v1/watches/borel", key=key)
+            self.assertEqual(status, 204)
+        # Gone with the watch, at once.
+        self.assertEqual([a for a in all_alerts(srv) if a["watch"] == "borel"], [])
+        self.assertEqual([a["id"] for a in all_alerts(srv, "watch=kelvio")], [a["id"] for a in kelvio])
+        status, body = srv.json("GET", f"/v1/alerts/{acked['id']}")
+        self.assertEqual(status, 404, body)
+        for key in ("acme", "globex"):
+            status, body = srv.json("PUT", "/v1/watches/borel", json.dumps({"name": "New client", "query": "borel"}),
+                                    key=key)
+            self.assertIn(status, (200, 201), body)
+        self.assertEqual(self.signals("borel"), [])
+        self.assertEqual(all_alerts(srv, "watch=borel"), [])
+        # And after a restart: no checkpoint of the old watch comes back either.
+        self.assertEqual(srv.stop(), 0)
+        srv.start()
+        self.assertEqual(self.signals("borel"), [])
+        self.assertEqual(all_alerts(srv, "watch=borel"), [])
+        self.assertEqual({s["term"] for s in self.signals("charge")}, charge)  # other watches keep theirs
+
+
 class crisis_test(unittest.TestCase):
     """Three days of steady mentions, then a bad buzz on Borel and a product launch of Kelvio."""
 
