@@ -1,8 +1,13 @@
 #include "server/config.h"
 
+#include <arpa/inet.h>
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
+
+#include <cctype>
 #include <charconv>
+#include <filesystem>
 #include <set>
 
 #include "pipeline/mention_json.h"
@@ -28,6 +33,11 @@ result<std::pair<std::string, std::uint16_t>> parse_listen(std::string_view s) {
   }
   std::string host(s.substr(0, colon));
   if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  // An address, not a name: a name would resolve at bind time, after the store is opened.
+  unsigned char address[sizeof(in6_addr)];
+  if (inet_pton(AF_INET, host.c_str(), address) != 1 && inet_pton(AF_INET6, host.c_str(), address) != 1) {
+    return bad("listen", "expected an IP address as host (127.0.0.1, 0.0.0.0, [::1]), got '" + host + "'");
+  }
   unsigned port = 0;
   auto p = s.substr(colon + 1);
   auto r = std::from_chars(p.data(), p.data() + p.size(), port);
@@ -98,6 +108,31 @@ class section {
   std::string path_;
 };
 
+#define RETURN_IF_ERROR_(expr)                  \
+  do {                                          \
+    if (auto _s = (expr); !_s.ok()) return _s;  \
+  } while (0)
+
+// YAML forbids a key twice in one mapping; yaml-cpp keeps both and looks up the first, so a
+// second "sync_wal: true" would be ignored without a word. Refused, with where it is.
+status check_no_duplicate_keys(const YAML::Node& node, const std::string& path) {
+  if (node.IsSequence()) {
+    std::size_t i = 0;
+    for (const auto& item : node) RETURN_IF_ERROR_(check_no_duplicate_keys(item, path + "[" + std::to_string(i++) + "]"));
+  }
+  if (!node.IsMap()) return status::ok_status();
+  std::set<std::string> seen;
+  for (const auto& kv : node) {
+    const std::string key = kv.first.IsScalar() ? kv.first.Scalar() : std::string("?");
+    const std::string full = path.empty() ? key : path + "." + key;
+    if (!seen.insert(key).second) {
+      return bad(full, "given twice (line " + std::to_string(kv.first.Mark().line + 1) + ")");
+    }
+    RETURN_IF_ERROR_(check_no_duplicate_keys(kv.second, full));
+  }
+  return status::ok_status();
+}
+
 #define VIGIE_TRY(expr)              \
   do {                               \
     if (auto _s = (expr); !_s.ok()) return _s; \
@@ -106,6 +141,7 @@ class section {
 status apply_file(const YAML::Node& root, config* c) {
   if (!root || root.IsNull()) return status::ok_status();
   if (!root.IsMap()) return bad("(top level)", "must be a mapping");
+  VIGIE_TRY(check_no_duplicate_keys(root, ""));
   section top(root, "");
   for (const auto& kv : root) {
     auto key = kv.first.as<std::string>();
@@ -246,7 +282,12 @@ status apply_file(const YAML::Node& root, config* c) {
       if (plain.empty() == entry.sha256.empty()) {
         return bad(where, "give exactly one of 'key' or 'sha256'");
       }
+      if (!plain.empty() && plain.size() < min_api_key_bytes) {
+        return bad(where + ".key", "must be at least " + std::to_string(min_api_key_bytes) + " characters");
+      }
       if (!plain.empty()) entry.sha256 = sha256_hex(plain);
+      std::transform(entry.sha256.begin(), entry.sha256.end(), entry.sha256.begin(),
+                     [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
       if (entry.sha256.size() != 64 ||
           entry.sha256.find_first_not_of("0123456789abcdefABCDEF") != std::string::npos) {
         return bad(where + ".sha256", "must be 64 hex digits");
@@ -279,9 +320,9 @@ result<std::vector<api_key>> parse_api_keys(std::string_view spec) {
       return invalid_argument("VIGIE_API_KEYS: invalid tenant '" + k.tenant +
                               "' (1 to 64 characters of [A-Za-z0-9_.-])");
     }
-    if (key.size() < 8) {
-      return invalid_argument("VIGIE_API_KEYS: the key of tenant '" + k.tenant +
-                              "' is shorter than 8 characters");
+    if (key.size() < min_api_key_bytes) {
+      return invalid_argument("VIGIE_API_KEYS: the key of tenant '" + k.tenant + "' is shorter than " +
+                              std::to_string(min_api_key_bytes) + " characters");
     }
     k.sha256 = sha256_hex(key);
     keys.push_back(std::move(k));
@@ -296,10 +337,16 @@ result<config> load_config(const std::string& config_path, const config_override
   c.lexicon_dir = VIGIE_DEFAULT_LEXICON_DIR;
   if (!config_path.empty()) {
     YAML::Node root;
+    std::error_code ec;
+    if (std::filesystem::is_directory(config_path, ec)) {
+      return invalid_argument("config: '" + config_path + "' is a directory, not a YAML file");
+    }
     try {
       root = YAML::LoadFile(config_path);
     } catch (const YAML::BadFile&) {
       return invalid_argument("config: cannot read '" + config_path + "'");
+    } catch (const std::ios_base::failure& e) {
+      return invalid_argument("config: cannot read '" + config_path + "': " + e.what());
     } catch (const YAML::ParserException& e) {
       return invalid_argument("config: '" + config_path + "' line " +
                               std::to_string(e.mark.line + 1) + ", column " +
@@ -323,6 +370,15 @@ result<config> load_config(const std::string& config_path, const config_override
     auto keys = parse_api_keys(env_keys);
     if (!keys.ok()) return keys.status();
     for (auto& k : *keys) c.keys.push_back(std::move(k));
+  }
+  // One key names one tenant: a key given to two would let either read the other's data.
+  for (std::size_t i = 0; i < c.keys.size(); ++i) {
+    for (std::size_t j = 0; j < i; ++j) {
+      if (c.keys[i].sha256 == c.keys[j].sha256 && c.keys[i].tenant != c.keys[j].tenant) {
+        return bad("api_keys", "one key is given to two tenants, '" + c.keys[j].tenant + "' and '" +
+                                   c.keys[i].tenant + "' (VIGIE_API_KEYS and api_keys count together)");
+      }
+    }
   }
   if (c.storage.path.empty()) return bad("storage.path", "must not be empty");
   if (c.log.level != "debug" && c.log.level != "info" && c.log.level != "warn" &&
@@ -369,7 +425,10 @@ std::string describe(const config& c) {
   out += c.webhooks.allow_internal_addresses ? "true" : "false";
   out += ",\"lexicon_dir\":";
   append_json_string(c.lexicon_dir, &out);
-  out += ",\"tenants_with_keys\":" + std::to_string(c.keys.size());
+  std::set<std::string_view> tenants;
+  for (const api_key& k : c.keys) tenants.insert(k.tenant);
+  out += ",\"api_keys\":" + std::to_string(c.keys.size());
+  out += ",\"tenants_with_keys\":" + std::to_string(tenants.size());
   out += "}";
   return out;
 }

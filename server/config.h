@@ -77,6 +77,9 @@ struct webhook_options {
   bool allow_internal_addresses = false;
 };
 
+// Shortest API key accepted, from the file or VIGIE_API_KEYS: a short key is guessed.
+inline constexpr std::size_t min_api_key_bytes = 8;
+
 struct api_key {
   std::string tenant;
   std::string sha256;  // hex digest of the key; the key itself is not kept

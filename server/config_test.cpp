@@ -95,6 +95,47 @@ TEST_F(config_test, errors_name_the_setting) {
   EXPECT_FALSE(load_config("", {.listen = "127.0.0.1:99999"}, nullptr).ok());
   EXPECT_NE(load_config("no-such-file.yaml", {}, nullptr).status().message().find("cannot read"),
             std::string::npos);
+  EXPECT_NE(load_config(std::filesystem::temp_directory_path().string(), {}, nullptr).status().message().find(
+                "is a directory"),
+            std::string::npos);
+  // A host name would resolve late, after the store is opened: the listen host is an address.
+  EXPECT_NE(load("http:\n  listen: \"localhost:8080\"\n").status().message().find("IP address"), std::string::npos);
+  EXPECT_TRUE(load_config("", {.listen = "[::1]:8080"}, nullptr).ok());
+  EXPECT_TRUE(load_config("", {.listen = "0.0.0.0:0"}, nullptr).ok());
+}
+
+TEST_F(config_test, a_key_given_twice_in_a_mapping_is_an_error_not_the_first_one_wins) {
+  auto c = load("storage:\n  sync_wal: false\nstorage:\n  sync_wal: true\n");
+  ASSERT_FALSE(c.ok());
+  EXPECT_NE(c.status().message().find("storage: given twice (line 3)"), std::string::npos) << c.status().message();
+  c = load("http:\n  io_threads: 2\n  io_threads: 3\n");
+  ASSERT_FALSE(c.ok());
+  EXPECT_NE(c.status().message().find("http.io_threads: given twice"), std::string::npos) << c.status().message();
+  c = load("api_keys:\n  - {tenant: a, key: aaaaaaaa1, tenant: b}\n");
+  ASSERT_FALSE(c.ok());
+  EXPECT_NE(c.status().message().find("api_keys[0].tenant: given twice"), std::string::npos) << c.status().message();
+}
+
+TEST_F(config_test, api_keys_are_long_enough_and_each_names_one_tenant) {
+  EXPECT_NE(load("api_keys:\n  - {tenant: a, key: short}\n").status().message().find("api_keys[0].key: must be at least 8"),
+            std::string::npos);
+  // The same key for two tenants, in either source or across both: whoever holds it would be
+  // the last one and read the other's data.
+  for (auto [yaml, env] : {std::pair<const char*, const char*>{"", "a:samekey123,b:samekey123"},
+                           {"api_keys:\n  - {tenant: a, key: samekey123}\n", "b:samekey123"},
+                           {"api_keys:\n  - {tenant: a, key: samekey123}\n  - {tenant: b, key: samekey123}\n", ""}}) {
+    auto c = load(yaml, {}, env);
+    ASSERT_FALSE(c.ok()) << yaml << " / " << env;
+    EXPECT_NE(c.status().message().find("one key is given to two tenants, 'a' and 'b'"), std::string::npos)
+        << c.status().message();
+  }
+  // A digest in capitals is the same key as the plain one.
+  auto c = load("api_keys:\n  - {tenant: a, sha256: " + std::string(
+                    "8E6A4B3B6D4F4E93BE38F9AE76C0C8DF4E26EF6BFD3F6E8E3A8F45E65F8E1D2A") + "}\n");
+  ASSERT_TRUE(c.ok()) << c.status().message();
+  EXPECT_EQ(c->keys[0].sha256, "8e6a4b3b6d4f4e93be38f9ae76c0c8df4e26ef6bfd3f6e8e3a8f45e65f8e1d2a");
+  // The same key twice for one tenant is harmless.
+  EXPECT_TRUE(load("api_keys:\n  - {tenant: a, key: samekey123}\n", {}, "a:samekey123").ok());
 }
 
 }  // namespace
