@@ -101,7 +101,11 @@ void http_session::fail_request(beast::error_code ec) {
               std::to_string(options_.header_limit_bytes) + " bytes";
   }
   http_response res = router::error(status, code, message, 11, false);
-  metrics_.request("unknown", "other", status, 0);
+  // Labelled with what was read of the request line ("other" when nothing): a body over the
+  // limit is refused from its Content-Length, its request line read.
+  const auto& header = parser_->get();
+  metrics_.request(router::method_label(header.method()),
+                   router::route_label(std::string_view(header.target().data(), header.target().size())), status, 0);
   pending_ = std::make_shared<http_response>(std::move(res));
   stream_.expires_after(options_.write_timeout);
   http::async_write(stream_, *pending_,

@@ -150,6 +150,12 @@ bool takes_no_parameters(std::string_view route, http::verb verb) {
 
 }  // namespace
 
+std::string_view router::route_label(std::string_view target) { return route_of(target.substr(0, target.find('?'))); }
+
+std::string_view router::method_label(http::verb method) {
+  return method == http::verb::unknown ? std::string_view("other") : std::string_view(http::to_string(method));
+}
+
 static int hex_value(char c) {
   if (c >= '0' && c <= '9') return c - '0';
   if (c >= 'a' && c <= 'f') return c - 'a' + 10;
@@ -282,17 +288,18 @@ void router::handle(http_request&& req, reply_fn reply) {
   std::string_view target(req.target().data(), req.target().size());
   std::string_view path = target.substr(0, target.find('?'));
   const std::string_view route = route_of(path);
-  const std::string method(req.method_string());
+  const std::string method(req.method_string().substr(0, 32));  // for messages
+  const std::string_view method_metric = method_label(req.method());
   const unsigned version = req.version();
   const bool keep_alive = req.keep_alive();
 
   // Every answer goes through here: metrics, then the session's reply.
   ctx_.metrics.request_started();
   const bool head = req.method() == http::verb::head;
-  reply_fn answer = [this, reply = std::move(reply), route, method, start, head](http_response res) {
+  reply_fn answer = [this, reply = std::move(reply), route, method_metric, start, head](http_response res) {
     double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    ctx_.metrics.request(method, route, res.result_int(), seconds);
+    ctx_.metrics.request(method_metric, route, res.result_int(), seconds);
     ctx_.metrics.request_answered();
     if (head) {
       // The headers a GET would get, Content-Length included, and no body: bytes after them

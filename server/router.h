@@ -74,6 +74,12 @@ class router {
   static http_response error(unsigned status, std::string_view code, std::string_view message,
                              unsigned version = 11, bool keep_alive = true);
 
+  // Metric labels of a request, from bounded sets whatever a client sends: the route template
+  // of its target ("/v1/watches/{id}/series", "other"), and its method ("other" for one HTTP
+  // does not define).
+  static std::string_view route_label(std::string_view target);
+  static std::string_view method_label(boost::beast::http::verb method);
+
  private:
   // mention_routes.cpp
   void post_mentions(http_request&& req, std::string_view tenant, reply_fn reply);

@@ -2,7 +2,9 @@
 
 import json
 import os
+import random
 import socket
+import string
 import subprocess
 import sys
 import time
@@ -499,6 +501,25 @@ class api_test(unittest.TestCase):
                      "vigie_rocksdb_pending_compaction_bytes", "vigie_rocksdb_stall_seconds_total",
                      "vigie_write_batch_duration_seconds_count", "process_resident_memory_bytes"):
             self.assertIn(name, values)
+
+    def test_metric_labels_stay_bounded_whatever_clients_send(self):
+        def raw(request):
+            with socket.create_connection(("127.0.0.1", self.server.port), timeout=10) as s:
+                s.sendall(request)
+                return s.recv(200)
+        methods = ["X" + "".join(random.choice(string.ascii_uppercase) for _ in range(60)) for _ in range(20)]
+        for m in methods:
+            self.assertTrue(raw(f"{m} /v1/mentions HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".encode()))
+        # A body over the limit is refused from its Content-Length, before the route: it keeps
+        # its method and route.
+        answer = raw(b"POST /v1/mentions HTTP/1.1\r\nHost: x\r\nContent-Length: 10000000000\r\n\r\n")
+        self.assertTrue(answer.startswith(b"HTTP/1.1 413"), answer)
+        status, hdrs, data = self.server.request("GET", "/metrics", key=None)
+        text = data.decode()
+        for m in methods:
+            self.assertNotIn(m, text)
+        self.assertIn('vigie_http_requests_total{method="other",route="/v1/mentions",code="401"}', text)
+        self.assertIn('vigie_http_requests_total{method="POST",route="/v1/mentions",code="413"}', text)
 
 
 class lifecycle_test(unittest.TestCase):
