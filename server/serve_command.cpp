@@ -145,7 +145,11 @@ int run_serve(const config& cfg) {
   log_info("listening", {{"address", bound.address().to_string() + ":" + std::to_string(bound.port())}});
 
   // The shutdown sequence runs on its own thread: draining the pipeline blocks, and the
-  // event loop must keep running meanwhile to deliver the answers the drain produces.
+  // event loop must keep running meanwhile to deliver the answers the drain produces. Once the
+  // acceptor is closed, a session waiting for the pipeline has no operation pending on the
+  // loop: without this guard run() would return, and the answers posted by the drain would
+  // never be written (the batch stored, its client left without a reply).
+  auto keep_running = net::make_work_guard(ioc);
   std::thread stopper;
   net::signal_set signals(ioc, SIGINT, SIGTERM);
   signals.async_wait([&](const boost::system::error_code& err, int signo) {
@@ -163,6 +167,7 @@ int run_serve(const config& cfg) {
         std::this_thread::sleep_for(std::chrono::milliseconds(20));
       }
       std::this_thread::sleep_for(std::chrono::milliseconds(200));
+      keep_running.reset();
       ioc.stop();
     });
   });

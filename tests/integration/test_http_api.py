@@ -3,6 +3,7 @@
 import json
 import os
 import random
+import signal
 import socket
 import string
 import subprocess
@@ -544,6 +545,32 @@ class lifecycle_test(unittest.TestCase):
             self.assertEqual(len(srv.all_mentions()), 100)
             status, body = srv.ingest([mention(i) for i in range(100)])
             self.assertEqual(body["duplicates"], 100)
+        finally:
+            srv.stop()
+            srv.cleanup()
+
+    def test_a_batch_in_flight_at_sigterm_is_answered(self):
+        # SIGTERM while a large batch is being read or written: it is stored and its client
+        # gets the answer, whatever the moment (before, the event loop could run out of work
+        # once the acceptor closed, and the drained batch's answer was never written).
+        srv = Server().start()
+        try:
+            body = "".join(json.dumps(mention(i, text="Borel " + "blah " * 20)) + "\n" for i in range(20000)).encode()
+            for delay in (0.02, 0.1, 0.2):
+                with socket.create_connection(("127.0.0.1", srv.port), timeout=30) as s:
+                    s.sendall(b"POST /v1/mentions HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " +
+                              KEYS["acme"].encode() + b"\r\nContent-Type: application/x-ndjson\r\n" +
+                              b"Content-Length: %d\r\n\r\n" % len(body) + body)
+                    time.sleep(delay)
+                    srv.proc.send_signal(signal.SIGTERM)
+                    answer = b""
+                    while chunk := s.recv(65536):
+                        answer += chunk
+                self.assertTrue(answer.startswith(b"HTTP/1.1 200"), (delay, answer[:200]))
+                self.assertIn(b'"accepted":20000', answer) if delay == 0.02 else self.assertIn(b'"duplicates":20000', answer)
+                self.assertEqual(srv.proc.wait(30), 0, srv.logs())
+                srv.start()
+            self.assertEqual(len(srv.all_mentions()), 20000)
         finally:
             srv.stop()
             srv.cleanup()
