@@ -89,6 +89,10 @@ int run_serve(const config& cfg) {
   }
   log_info("watches loaded", {log_field::number("watches", static_cast<long long>(watches.size()))});
   pipeline::backfill_jobs backfills(*db, watches);
+  if (auto s = backfills.resume(); !s.ok()) {
+    log_error("cannot load the backfills", {{"error", s.message()}});
+    return 1;
+  }
   pipeline::detector_stage detectors(*db, &watches, cfg.detectors);
   // A deleted or changed watch stops its backfill first: nothing indexed for the old
   // definition outlives the deletion of the watch's data. Its detectors forget it (deleted:

@@ -240,6 +240,80 @@ class watches_test(unittest.TestCase):
         status, _, _ = self.server.request("DELETE", "/v1/watches/ghost", key=g)
         self.assertEqual(status, 204)
 
+    def wait_backfill(self, watch, key, seconds=60):
+        deadline = time.time() + seconds
+        while True:
+            status, body = self.server.json("GET", f"/v1/watches/{watch}/backfill", key=key)
+            self.assertEqual(status, 200, body)
+            if body["state"] != "running" or time.time() > deadline:
+                return body
+            time.sleep(0.05)
+
+    def test_two_backfills_at_once_keep_both_watches(self):
+        # Both jobs rewrite the same stored mentions (their list of watches): neither may
+        # write over what the other just added.
+        k = "initech"
+        for b in range(2):
+            batch = [{"id": f"i{b}-{i}", "text": f"alpha et beta {i}", "created_at": T0 + (b * 10000 + i) * 1000,
+                      "source": "forum"} for i in range(10000)]
+            status, body = self.server.ingest(batch, key=k)
+            self.assertEqual((status, body["accepted"]), (200, 10000), body)
+        for wid, query in (("wa", "alpha"), ("wb", "beta")):
+            status, body = self.server.json("PUT", f"/v1/watches/{wid}", json.dumps({"query": query}), key=k)
+            self.assertEqual(status, 201, body)
+        for wid in ("wa", "wb"):
+            status, body = self.server.json("POST", f"/v1/watches/{wid}/backfill?from={T0}&to={T0 + 30 * HOUR}", key=k)
+            self.assertEqual(status, 202, body)
+        for wid in ("wa", "wb"):
+            body = self.wait_backfill(wid, k)
+            self.assertEqual((body["state"], body["matched"]), ("done", 20000), body)
+        mentions = self.server.all_mentions(key=k)
+        self.assertEqual(len(mentions), 20000)
+        lost = [x["id"] for x in mentions if sorted(x["watches"]) != ["wa", "wb"]]
+        self.assertEqual(len(lost), 0, lost[:5])
+
+    def test_a_backfill_carries_on_after_a_crash(self):
+        k = "hooli"
+        n = 100000
+        for b in range(10):
+            batch = [{"id": f"h{b}-{i}", "text": f"gavin belson numéro {i}", "created_at": T0 + (b * 10000 + i) * 1000,
+                      "source": "forum"} for i in range(10000)]
+            status, body = self.server.ingest(batch, key=k)
+            self.assertEqual((status, body["accepted"]), (200, 10000), body)
+        self.server.json("PUT", "/v1/watches/belson", json.dumps({"query": "belson"}), key=k)
+        status, started = self.server.json("POST", f"/v1/watches/belson/backfill?from={T0}&to={T0 + 30 * HOUR}", key=k)
+        self.assertEqual(status, 202, started)
+        # Killed once some chunks are stored and before the end.
+        deadline = time.time() + 30
+        while True:
+            status, body = self.server.json("GET", "/v1/watches/belson/backfill", key=k)
+            if body["scanned"] > 0 or time.time() > deadline:
+                break
+            time.sleep(0.005)
+        self.assertEqual(body["state"], "running", body)
+        self.assertLess(body["scanned"], n, body)
+        self.server.kill9()
+        self.server.start()
+        body = self.wait_backfill("belson", k)
+        # Every mention counted once: the chunk being written at the crash was either stored
+        # with its progress or not at all, and the resumed job starts after the last one stored.
+        self.assertEqual((body["state"], body["scanned"], body["matched"]), ("done", n, n), body)
+        self.assertEqual(body["started_at"], started["started_at"])
+        status, series = self.server.json(
+            "GET", f"/v1/watches/belson/series?interval=1d&from={T0}&to={T0 + 48 * HOUR}", key=k)
+        self.assertEqual(sum(b["volume"] for b in series["buckets"]), n, series)
+        # The end is kept too, until the watch goes.
+        self.server.stop()
+        self.server.start()
+        status, again = self.server.json("GET", "/v1/watches/belson/backfill", key=k)
+        self.assertEqual((status, again), (200, body))
+        status, _, _ = self.server.request("DELETE", "/v1/watches/belson", key=k)
+        self.assertEqual(status, 204)
+        self.server.stop()
+        self.server.start()
+        status, body = self.server.json("GET", "/v1/watches/belson/backfill", key=k)
+        self.assertEqual(status, 404, body)
+
     def test_delete_removes_the_watch_and_its_data(self):
         self.server.json("PUT", "/v1/watches/temp", json.dumps({"query": "zorglub"}))
         self.server.ingest([m(100, "zorglub encore", T0 + 50)])

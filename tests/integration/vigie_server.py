@@ -14,7 +14,8 @@ import time
 
 REPO = pathlib.Path(__file__).resolve().parents[2]
 VIGIE = os.environ.get("VIGIE_BIN", str(REPO / "build" / "server" / "vigie"))
-KEYS = {"acme": "acme-secret-key-1", "globex": "globex-secret-key-2"}
+KEYS = {"acme": "acme-secret-key-1", "globex": "globex-secret-key-2", "initech": "initech-secret-key-3",
+        "hooli": "hooli-secret-key-4"}
 
 
 def free_port():
