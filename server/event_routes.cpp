@@ -7,6 +7,7 @@
 
 #include <simdjson.h>
 
+#include <algorithm>
 #include <charconv>
 #include <chrono>
 
@@ -311,6 +312,19 @@ http_response router::list_signals(const http_request& req, std::string_view ten
   return json_response(req, 200, std::move(body));
 }
 
+namespace {
+
+// A WebSocket key is 16 random bytes in base64: 22 characters of the alphabet, then "==".
+bool valid_websocket_key(std::string_view key) {
+  if (key.size() != 24 || !key.ends_with("==")) return false;
+  auto base64 = [](char c) {
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+' || c == '/';
+  };
+  return std::all_of(key.begin(), key.end() - 2, base64);
+}
+
+}  // namespace
+
 std::optional<http_response> router::accept_stream(http_request& req,
                                                    boost::asio::ip::tcp::socket& socket) {
   const auto start = std::chrono::steady_clock::now();
@@ -327,6 +341,17 @@ std::optional<http_response> router::accept_stream(http_request& req,
   }
   if (req.method() != http::verb::get) {
     return answer(error(405, "method_not_allowed", "GET only", req.version(), false));
+  }
+  // What the WebSocket accept would refuse with a bare text answer (RFC 6455 section 4.2.1):
+  // refused here instead, with a reason, and counted as the refusal it is.
+  if (req[http::field::sec_websocket_version] != "13") {
+    http_response res = error(426, "upgrade_required", "this server speaks WebSocket version 13 only",
+                              req.version(), false);
+    res.set(http::field::sec_websocket_version, "13");
+    return answer(std::move(res));
+  }
+  if (!valid_websocket_key(req[http::field::sec_websocket_key])) {
+    return answer(bad_request(req, "Sec-WebSocket-Key must be 16 bytes in base64 (24 characters)"));
   }
   std::vector<std::pair<std::string, std::string>> params;
   if (status s = internal::request_params(req, &params); !s.ok()) return answer(bad_request(req, s.message()));

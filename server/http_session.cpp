@@ -100,6 +100,10 @@ void http_session::fail_request(beast::error_code ec) {
     message = "request headers are larger than the limit of " +
               std::to_string(options_.header_limit_bytes) + " bytes";
   }
+  refuse(status, code, message);
+}
+
+void http_session::refuse(unsigned status, std::string_view code, const std::string& message) {
   http_response res = router::error(status, code, message, 11, false);
   // Labelled with what was read of the request line ("other" when nothing): a body over the
   // limit is refused from its Content-Length, its request line read.
@@ -114,6 +118,10 @@ void http_session::fail_request(beast::error_code ec) {
 
 void http_session::on_read(beast::error_code ec, std::size_t) {
   if (ec) return fail_request(ec);
+  // RFC 9112 section 3.2: an HTTP/1.1 request without a Host, or with two, is refused.
+  if (const auto& header = parser_->get(); header.version() >= 11 && header.count(http::field::host) != 1) {
+    return refuse(400, "bad_request", "an HTTP/1.1 request must carry exactly one Host header");
+  }
   if (beast::websocket::is_upgrade(parser_->get())) {
     // The live feed: on success the socket now belongs to a stream session, and this HTTP
     // session ends here.

@@ -41,6 +41,8 @@ class http_session : public std::enable_shared_from_this<http_session> {
   void on_read(boost::beast::error_code ec, std::size_t bytes);
   void on_write(bool keep_alive, boost::beast::error_code ec, std::size_t bytes);
   void fail_request(boost::beast::error_code ec);
+  // Answers a request that cannot be handled, then closes the connection.
+  void refuse(unsigned status, std::string_view code, const std::string& message);
   void do_close();
 
   boost::beast::tcp_stream stream_;

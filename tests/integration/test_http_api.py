@@ -318,6 +318,25 @@ class api_test(unittest.TestCase):
         self.assertTrue(data.startswith(b"HTTP/1.1 400"), data[:100])
         self.assert_serving()
 
+    def test_http_1_1_needs_exactly_one_host(self):
+        def raw(request):
+            with socket.create_connection(("127.0.0.1", self.server.port), timeout=10) as s:
+                s.sendall(request)
+                data = b""
+                while True:
+                    part = s.recv(65536)
+                    if not part:
+                        return data
+                    data += part
+        for request in (b"GET /livez HTTP/1.1\r\nConnection: close\r\n\r\n",
+                        b"GET /livez HTTP/1.1\r\nHost: a\r\nHost: b\r\nConnection: close\r\n\r\n"):
+            answer = raw(request)
+            self.assertTrue(answer.startswith(b"HTTP/1.1 400"), answer[:100])
+            self.assertIn(b"exactly one Host", answer)
+        # HTTP/1.0 has no such rule.
+        self.assertTrue(raw(b"GET /livez HTTP/1.0\r\n\r\n").startswith(b"HTTP/1.0 200"))
+        self.assert_serving()
+
     def test_client_sending_one_byte_per_second_is_cut_off(self):
         s = socket.create_connection(("127.0.0.1", self.server.port), timeout=10)
         request = b"GET /livez HTTP/1.1\r\nHost: x\r\n\r\n"

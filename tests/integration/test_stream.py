@@ -61,13 +61,16 @@ def metric_families(server):
 
 def handshake(server, query="", key="acme", upgrade=True, extra_headers=None):
     """A WebSocket upgrade request that the server is expected to refuse: (status, body)."""
-    headers = dict(extra_headers or {})
+    headers = {}
     if upgrade:
         headers.update({"Upgrade": "websocket", "Connection": "Upgrade", "Sec-WebSocket-Version": "13",
                         "Sec-WebSocket-Key": base64.b64encode(os.urandom(16)).decode()})
-    status, _, data = server.request("GET", "/v1/stream" + (f"?{query}" if query else ""),
+    headers.update(extra_headers or {})
+    status, hdrs, data = server.request("GET", "/v1/stream" + (f"?{query}" if query else ""),
                                      key=key, headers=headers)
     assert status != 101, "the upgrade was accepted"
+    if status == 426 and upgrade:
+        assert hdrs.get("sec-websocket-version") == "13", hdrs
     try:
         return status, json.loads(data) if data else None
     except ValueError:
@@ -417,6 +420,18 @@ class stream_test(unittest.TestCase):
         status, body = handshake(srv, upgrade=False)
         self.assertEqual(status, 426, body)
         contracts.check("Error", body)
+        # What the WebSocket layer itself refuses is answered in JSON too, and counted as what
+        # it is, not as an upgrade.
+        upgrades = metrics(srv).get('vigie_http_requests_total{method="GET",route="/v1/stream",code="101"}', 0)
+        status, body = handshake(srv, extra_headers={"Sec-WebSocket-Version": "8"})
+        self.assertEqual(status, 426, body)
+        contracts.check("Error", body)
+        for bad_key in ("", "abc", "x" * 24, base64.b64encode(os.urandom(17)).decode()):
+            status, body = handshake(srv, extra_headers={"Sec-WebSocket-Key": bad_key})
+            self.assertEqual(status, 400, (bad_key, body))
+            contracts.check("Error", body)
+        self.assertEqual(
+            metrics(srv).get('vigie_http_requests_total{method="GET",route="/v1/stream",code="101"}', 0), upgrades)
         # since=head is fine: nothing to replay yet.
         with Feed(srv, f"since={head}", auth="query") as f:
             self.assertEqual(f.quiet(0.3), [])
