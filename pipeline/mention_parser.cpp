@@ -40,6 +40,30 @@ status wrong_type(std::string_view field, std::string_view expected, element e) 
   return invalid_argument(std::move(msg));
 }
 
+// A field given twice is read as its first value by some JSON parsers and its last by others:
+// refused, so that what is stored is what any reader of the line would take it to say. Only
+// the fields of the format are checked (others are ignored anyway).
+constexpr std::string_view mention_fields[] = {"id", "text", "created_at", "source", "lang",
+                                                "title", "url", "author", "reach"};
+constexpr std::string_view author_fields[] = {"id", "name", "followers"};
+
+template <std::size_t N>
+status fields_given_once(simdjson::dom::object obj, const std::string_view (&names)[N], std::string_view prefix) {
+  static_assert(N <= 32);
+  std::uint32_t seen = 0;
+  for (const auto field : obj) {
+    for (std::size_t i = 0; i < N; ++i) {
+      if (field.key != names[i]) continue;
+      if (seen & (1u << i)) {
+        return invalid_argument("field '" + std::string(prefix) + std::string(names[i]) + "' is given twice");
+      }
+      seen |= 1u << i;
+      break;
+    }
+  }
+  return status::ok_status();
+}
+
 // Reads an optional string field: absent or null leave *out unchanged.
 status optional_string(simdjson::dom::object obj, std::string_view field, std::string_view* out) {
   element e;
@@ -204,6 +228,7 @@ status mention_parser::impl::validate(element doc, mention_view* out) {
                             std::string(type_name(doc.type())));
   }
   *out = mention_view{};
+  if (auto s = fields_given_once(obj, mention_fields, ""); !s.ok()) return s;
   element e;
 
   // id
@@ -270,6 +295,7 @@ status mention_parser::impl::validate(element doc, mention_view* out) {
   if (obj["author"].get(e) == simdjson::SUCCESS && !e.is_null()) {
     simdjson::dom::object author;
     if (e.get_object().get(author) != simdjson::SUCCESS) return wrong_type("author", "an object", e);
+    if (auto s = fields_given_once(author, author_fields, "author."); !s.ok()) return s;
     element id;
     if (author["id"].get(id) == simdjson::SUCCESS && !id.is_null()) {
       if (!id.is_string()) return wrong_type("author.id", "a string", id);

@@ -191,6 +191,19 @@ TEST(mention_parser, field_limits) {
   EXPECT_EQ(s.message(), "field 'created_at' is outside 1970-01-01..9999-12-31");
 }
 
+TEST(mention_parser, a_field_given_twice_is_refused) {
+  // Parsers disagree on which of the two counts: neither is taken.
+  mention_parser p;
+  mention_view m;
+  auto s = p.parse_one(R"({"id":"a","text":"super","created_at":1,"text":"arnaque"})", &m);
+  EXPECT_EQ(s.message(), "field 'text' is given twice");
+  s = p.parse_one(R"({"id":"a","text":"x","created_at":1,"author":{"id":"u1","name":"A","id":"u2"}})", &m);
+  EXPECT_EQ(s.message(), "field 'author.id' is given twice");
+  // Fields outside the format are ignored, twice or not.
+  EXPECT_TRUE(p.parse_one(R"({"id":"a","text":"x","created_at":1,"extra":1,"extra":2})", &m).ok());
+  EXPECT_TRUE(p.parse_one(R"({"id":"a","text":"x","created_at":1,"author":{"id":"u1"},"reach":3})", &m).ok());
+}
+
 TEST(rfc3339, accepts_the_forms_rfc3339_allows) {
   EXPECT_EQ(*parse_rfc3339_ms("1970-01-01T00:00:00Z"), 0);
   EXPECT_EQ(*parse_rfc3339_ms("2024-02-29T12:00:00.5Z"), 1709208000500);
