@@ -3,6 +3,7 @@
 #include <boost/lockfree/queue.hpp>
 
 #include <algorithm>
+#include <cctype>
 #include <array>
 #include <cmath>
 #include <condition_variable>
@@ -292,6 +293,13 @@ std::vector<std::string> query_words(std::string_view query) {
   std::vector<std::string> words;
   std::string word;
   auto flush = [&] {
+    // title:word is a term too, of the title only: its word is the query's like any other.
+    // Other fields (lang:, source:, author:, site:) filter; their values are not words.
+    if (word.size() > 6 && std::equal(word.begin(), word.begin() + 6, "title:", [](char a, char b) {
+          return static_cast<char>(std::tolower(static_cast<unsigned char>(a))) == b;
+        })) {
+      word.erase(0, 6);
+    }
     if (!word.empty() && word != "AND" && word != "OR" && word != "NOT" && !word.starts_with("NEAR") &&
         word.find(':') == std::string::npos && word.find_first_not_of('*') != std::string::npos) {
       words.push_back(word);
@@ -639,6 +647,12 @@ watch_state* detector_stage::impl::find_watch(const std::string& tenant, tenant_
   std::vector<std::string> excluded = stored_query_words(db, tenant, id);
   auto w = std::make_unique<watch_state>(options, excluded);
   w->excluded = std::move(excluded);
+  // The tenant's event time is the new detector's: left to its first mention, the clock of a
+  // watch created today would start wherever that mention is.
+  if (t.max_seen != INT64_MIN) {
+    found.clear();
+    w->signals.advance(t.max_seen - options.allowed_lateness_ms, &found);
+  }
   auto* raw = w.get();
   t.watches.emplace(std::move(id), std::move(w));
   return raw;
@@ -700,6 +714,10 @@ void detector_stage::impl::process(const hit_batch& b) {
         cb.negative += h.sent.label == sentiment_label::negative;
         cb.sentiment_sum += h.sent.score;
       }
+      // A mention from a clock too far ahead (it may not move the watermark) is no evidence
+      // of a term's growth; as the first mention of a new watch it would set the signal
+      // detector's clock there, and every real mention after it would be late.
+      if (h.created_at_ms > batch_clock) continue;
       hit_terms.clear();
       for (std::uint32_t k = h.terms_begin; k < h.terms_end; ++k) {
         const auto& pt = b.terms[k];
@@ -1055,13 +1073,9 @@ void detector_stage::impl::apply_changes() {
       if (auto it = t->second.watches.find(c.watch); it != t->second.watches.end()) {
         watch_state& w = *it->second;
         std::vector<std::string> excluded = stored_query_words(db, c.tenant, c.watch);
-        std::string snapshot;
-        w.signals.save(&snapshot);
-        if (auto rebuilt = signal_detector::load(snapshot, options.signals, excluded); rebuilt.ok()) {
-          w.signals = std::move(*rebuilt);
-          w.excluded = std::move(excluded);
-          w.dirty = true;
-        }
+        w.signals.set_query_words(excluded);
+        w.excluded = std::move(excluded);
+        w.dirty = true;
       }
     }
     c.done->set_value();

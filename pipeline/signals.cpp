@@ -305,6 +305,8 @@ struct signal_detector::state {
   // Brings s up to window target. Sets its eviction value too unless the caller is about to
   // (observe() counts a mention right after, which sets it again from count 1).
   void fold(term_slot& s, std::uint32_t target, bool set_eviction_value = true) noexcept;
+  // The count of s's window as it enters the sums: clipped to the term's recent rate.
+  float clipped_count(const term_slot& s) const noexcept;
   void set_value(std::uint32_t index, float x, std::uint32_t window) noexcept {
     bucket_header& h = headers[index / bucket_slots];
     const std::size_t k = index % bucket_slots;
@@ -320,6 +322,8 @@ struct signal_detector::state {
   float recent_of(std::uint64_t hash, std::uint32_t window) noexcept;
   void consider(term_slot& s, std::uint32_t index, const term& t, std::uint32_t window);
   bool is_excluded(const term& t) const;
+  // Fills excluded and excluded_prefixes from the query's words.
+  void exclude(std::span<const std::string> words);
   void release(candidate& c) noexcept;
   void count_mention(term_slot& s, std::uint64_t author_hash, std::string_view mention_id, std::uint32_t window);
   void close_window(std::vector<weak_signal>* out);
@@ -399,7 +403,12 @@ signal_detector::state::state(const signal_options& o, std::span<const std::stri
   volume.assign(static_cast<std::size_t>(opt.future_windows) + 1, 0);
   found.resize(max_terms_per_mention);
   allocate_table(opt.initial_terms);
+  exclude(excluded_words);
+}
 
+void signal_detector::state::exclude(std::span<const std::string> excluded_words) {
+  excluded.clear();
+  excluded_prefixes.clear();
   // The query's words in every form a mention's terms can take: folded (no stemmer), stemmed
   // in French and in English, as a #tag and an @handle. One extractor per thread serves every
   // detector it builds: a new one would allocate and clear its stem cache (terms.h) each time,
@@ -539,11 +548,14 @@ float signal_detector::state::recall(std::uint64_t hash, std::uint32_t window) n
   return past >= history_min_count ? past : 0.0f;
 }
 
-void signal_detector::state::fold(term_slot& s, std::uint32_t target, bool set_eviction_value) noexcept {
+float signal_detector::state::clipped_count(const term_slot& s) const noexcept {
   const float recent_rate = s.recent * static_cast<float>(1 - d_recent);
   // Kept in double: a float clip rounds differently near whole counts, and signals change.
-  const float clipped = std::min(static_cast<float>(s.count),
-                                 static_cast<float>(opt.clip_floor + opt.clip_ratio * recent_rate));
+  return std::min(static_cast<float>(s.count), static_cast<float>(opt.clip_floor + opt.clip_ratio * recent_rate));
+}
+
+void signal_detector::state::fold(term_slot& s, std::uint32_t target, bool set_eviction_value) noexcept {
+  const float clipped = clipped_count(s);
   const std::uint64_t gap = std::uint64_t{target} - s.window - 1;
   // d^gap, looked up (or computed) once per kernel rather than at each use.
   const float kr = decay(pow_recent, d_recent, gap);
@@ -567,10 +579,14 @@ void signal_detector::state::fold(term_slot& s, std::uint32_t target, bool set_e
 
 float signal_detector::state::recent_of(std::uint64_t hash, std::uint32_t window) noexcept {
   std::uint32_t index;
-  term_slot* s = find(hash, &index);
+  const term_slot* s = find(hash, &index);
   if (s == nullptr) return 0.0f;
-  if (s->window < window) fold(*s, window);
-  return s->recent;
+  if (s->window >= window) return s->recent;
+  // As fold() would make it, without moving the slot: a slot is brought to a new window by
+  // its own first mention there, which is when observe() considers it for promotion. Folded
+  // here, as the word of a phrase being followed, it would never be considered again.
+  const float kr = decay(pow_recent, d_recent, std::uint64_t{window} - s->window - 1);
+  return s->recent * (static_cast<float>(d_recent) * kr) + clipped_count(*s) * kr;
 }
 
 double signal_detector::state::expected(const term_slot& s, const std::uint64_t* parts, std::uint32_t window) noexcept {
@@ -828,11 +844,15 @@ void signal_detector::state::close_window(std::vector<weak_signal>* out) {
       c.mentions[1] = c.mentions[0];
       c.mentions[0] = 0;
     }
-  for (candidate& c : candidates) {
-    if (!c.live) continue;
-    term_slot& s = slots[c.slot];
-    if (s.window < next) fold(s, next);
-    evaluate(c, w, out);
+  // Words first: a phrase around a word reported in this very window is the same topic
+  // (redundant()), wherever the two sit in the list.
+  for (const bool phrases : {false, true}) {
+    for (candidate& c : candidates) {
+      if (!c.live || (c.text.find(' ') != std::string::npos) != phrases) continue;
+      term_slot& s = slots[c.slot];
+      if (s.window < next) fold(s, next);
+      evaluate(c, w, out);
+    }
   }
   if (next - history_epoch >= history_epoch_windows) {
     const std::int32_t age = history_age(next);
@@ -945,6 +965,23 @@ void signal_detector::observe(std::int64_t t_ms, std::span<const term> terms, st
 }
 
 bool signal_detector::is_query_term(const term& t) const { return !t.text.empty() && state_->is_excluded(t); }
+
+void signal_detector::set_query_words(std::span<const std::string> words) {
+  state& st = *state_;
+  st.exclude(words);
+  // The marks of the old words go: a term they excluded is judged again at its next window.
+  // So do the marks of phrases around a reported word; redundant() marks them again.
+  for (std::size_t i = 0; i < st.slots.size(); ++i) {
+    if (st.headers[i / bucket_slots].fp[i % bucket_slots] != 0) st.slots[i].flags &= static_cast<std::uint16_t>(~excluded_flag);
+  }
+  // A term followed closely that the new query names is dropped, reported or not.
+  for (candidate& c : st.candidates) {
+    if (!c.live || !st.is_excluded(term{c.hash, c.text})) continue;
+    term_slot& s = st.slots[c.slot];
+    st.release(c);
+    s.flags |= excluded_flag;
+  }
+}
 
 void signal_detector::advance(std::int64_t watermark_ms, std::vector<weak_signal>* out) {
   state& st = *state_;

@@ -213,6 +213,11 @@ class signal_detector {
   // news, as signals or as what sets a spike apart.
   bool is_query_term(const term& t) const;
 
+  // The watch's query changed: from now on its words (as excluded_words above) are never
+  // signals, and the words it no longer has may be. A term being followed that the new query
+  // names is dropped; a term the old one excluded is judged again from its next window.
+  void set_query_words(std::span<const std::string> words);
+
   // Heap and object bytes held; never more than max_memory_bytes(options).
   std::size_t memory_bytes() const noexcept;
 

@@ -213,6 +213,59 @@ TEST(QueryWords, KeepPhrasesWholeAndWildcards) {
             (std::vector<std::string>{"borel", "Mistrale  Telecom", "recycl*", "sncf", "x"}));
   EXPECT_EQ(query_words(R"("unterminated phrase)"), (std::vector<std::string>{"unterminated phrase"}));
   EXPECT_TRUE(query_words("* OR ***").empty());
+  // title: is a term (of the title); the other fields are filters.
+  EXPECT_EQ(query_words(R"(borel OR TITLE:surchauffe OR title:"grève sncf" OR site:lemonde.fr)"),
+            (std::vector<std::string>{"borel", "surchauffe", "grève sncf"}));
+}
+
+// A new word growing from the watch's onset, its mention texts (and those of the background)
+// fed to s until hour end.
+void grow(stream& s, const std::vector<std::string>& texts, int from_hour, int to_hour, std::uint64_t* author) {
+  for (int h = from_hour; h < to_hour; ++h) {
+    s.background(h, background_per_hour);
+    if (h >= warm_hours)
+      for (int k = 0; k < growing(h - warm_hours); ++k) s.observe(h, texts, (*author)++);
+    s.close(h);
+  }
+}
+
+TEST(SignalDetector, AChangedQueryTakesEffectBothWays) {
+  // A word the query gains is no longer reported, even once followed closely...
+  {
+    stream s;
+    std::uint64_t author = 1000000;
+    grow(s, {"velmarin", "surchauffe"}, 0, warm_hours + 9, &author);
+    ASSERT_FALSE(s.signals_of("velmarin").empty());
+    const std::size_t before = s.signals().size();
+    s.detector().set_query_words(std::vector<std::string>{"Borel", "velmarin"});
+    grow(s, {"velmarin", "surchauffe"}, warm_hours + 9, warm_hours + 60, &author);
+    for (std::size_t i = before; i < s.signals().size(); ++i) EXPECT_NE(s.signals()[i].term, "velmarin");
+    EXPECT_EQ(s.signals_of("surchauffe").size(), 3u);  // weak, emerging, trend
+  }
+  // ...and one it loses may be reported from then on.
+  {
+    stream s(signal_options{}, {"velmarin"});
+    std::uint64_t author = 1000000;
+    grow(s, {"velmarin"}, 0, warm_hours + 12, &author);
+    EXPECT_TRUE(s.signals().empty());
+    s.detector().set_query_words({});
+    grow(s, {"velmarin"}, warm_hours + 12, warm_hours + 60, &author);
+    EXPECT_FALSE(s.signals_of("velmarin").empty());
+  }
+}
+
+TEST(SignalDetector, APhraseIsNotReportedWithItsWordInTheSameWindow) {
+  // "client inquiet" grows exactly as "inquiet" does: one topic, one report per level, whatever
+  // the order the two became candidates in.
+  for (const bool phrase_first : {true, false}) {
+    stream s;
+    std::uint64_t author = 1000000;
+    const std::vector<std::string> texts = phrase_first ? std::vector<std::string>{"client inquiet", "inquiet"}
+                                                        : std::vector<std::string>{"inquiet", "client inquiet"};
+    grow(s, texts, 0, warm_hours + 60, &author);
+    EXPECT_FALSE(s.signals_of("inquiet").empty()) << phrase_first;
+    EXPECT_TRUE(s.signals_of("client inquiet").empty()) << phrase_first;
+  }
 }
 
 TEST(SignalDetector, MemoryStaysBoundedUnderAFloodOfUniqueHashtags) {

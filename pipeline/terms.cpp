@@ -92,7 +92,7 @@ constexpr std::string_view stopword_list[] = {
     "beaucoup", "fait", "faire", "fais", "font", "peut", "peux", "doit", "va", "vont", "vais",
     "ni", "non", "oui", "aujourd", "hui", "dont", "etc", "voila", "chaque", "autre", "autres",
     "quelque", "quelques", "puis", "ainsi", "selon", "contre", "parce", "afin", "sinon", "tant",
-    "tel", "telle", "ya", "bon", "ben", "bah", "euh", "oh", "ah",
+    "tel", "telle", "ya", "bon", "ben", "bah", "euh", "oh", "ah", "quelqu", "chose", "personne",
     // English
     "about", "above", "after", "again", "against", "all", "am", "an", "and", "any", "are",
     "aren", "at", "be", "because", "been", "before", "being", "below", "between", "both", "but",
@@ -107,7 +107,8 @@ constexpr std::string_view stopword_list[] = {
     "wasn", "we", "were", "weren", "what", "when", "where", "which", "while", "who", "whom",
     "why", "will", "with", "won", "would", "wouldn", "you", "your", "yours", "also", "get", "got",
     "im", "ive", "dont", "cant", "really", "still", "even", "much", "many", "one", "like", "yet",
-    "via", "amp", "rt", "gonna", "wanna",
+    "via", "amp", "rt", "gonna", "wanna", "anyone", "anybody", "someone", "somebody", "everyone",
+    "nobody", "anything", "nothing", "else",
 };
 
 

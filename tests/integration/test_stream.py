@@ -974,6 +974,27 @@ class weak_signal_test(unittest.TestCase):
                     time.sleep(0.3)
                 self.assertEqual(same(got), same(self.signals), f"batches of {batch}, config {config}")
 
+    def test_a_first_mention_from_a_wrong_clock_does_not_blind_the_watch(self):
+        """A mention dated far ahead (past max_future_seconds) does not move event time; as the
+        first mention of a watch it must not set the watch's signal clock either, or every
+        real mention after it would be judged late: the same signals as without it."""
+        def keys(signals):
+            return sorted((x["term"], x["level"], x["detected_at"], x["first_seen"], x["count"]) for x in signals)
+        ahead = {"id": "ahead", "text": "Borel vu du futur", "source": "twitter", "lang": "fr",
+                 "created_at": int(time.time() * 1000) + 2 * DAY, "author": {"id": "clock"}}
+        with Server(config=SIGNAL_CONFIG) as other:
+            put_watches(other)
+            ingest_all(other, [ahead], 1)
+            ingest_all(other, self.history, 500)
+            deadline, got = time.time() + 20, []
+            while time.time() < deadline:
+                status, body = other.json("GET", "/v1/watches/borel/signals?limit=500")
+                got = body["signals"]
+                if keys(got) == keys(self.signals):
+                    break
+                time.sleep(0.3)
+            self.assertEqual(keys(got), keys(self.signals))
+
     def test_kill_9_replays_newest_first_requests_as_they_came(self):
         """After a crash, the mentions logged since the last checkpoint are replayed request by
         request, each in event-time order as it was taken live: the same signals come out."""
