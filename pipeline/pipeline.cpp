@@ -398,7 +398,10 @@ void pipeline::impl::commit() {
   }
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  if (observer && s.ok()) observer->on_group_commit(wg.mentions(), wg.bytes(), seconds);
+  if (observer) {
+    if (s.ok()) observer->on_group_commit(wg.mentions(), wg.bytes(), seconds);
+    else observer->on_write_failed(s);
+  }
   if (s.ok()) {
     for (detector_output& o : outputs) {
       if (o.on_written) o.on_written();

@@ -106,6 +106,8 @@ class pipeline_observer {
   virtual ~pipeline_observer() = default;
   virtual void on_lines(std::size_t accepted, std::size_t duplicates, std::size_t rejected) {}
   virtual void on_group_commit(std::size_t mentions, std::size_t bytes, double seconds) {}
+  // A group commit failed (disk full, I/O error): its batches were answered with the error.
+  virtual void on_write_failed(const status& error) {}
 };
 
 class detector_stage;

@@ -2,7 +2,15 @@
 
 #include <string>
 
+#include "server/log.h"
+
 namespace vigie::server {
+
+namespace {
+
+constexpr auto write_error_log_interval = std::chrono::seconds(10);
+
+}  // namespace
 
 #define VIGIE_ASSIGN(var, expr)          \
   do {                                   \
@@ -51,6 +59,11 @@ status server_metrics::init() {
   VIGIE_ASSIGN(bytes, registry_.add_counter("vigie_write_batch_bytes_total",
                                             "Bytes of RocksDB write batches committed."));
   commit_bytes_ = &bytes->with({});
+  counter_family* write_errors = nullptr;
+  VIGIE_ASSIGN(write_errors, registry_.add_counter("vigie_write_errors_total",
+                                                   "Group commits RocksDB refused (disk full, I/O error): "
+                                                   "their batches were answered 503."));
+  write_errors_ = &write_errors->with({});
   gauge_family* streams = nullptr;
   VIGIE_ASSIGN(streams, registry_.add_gauge("vigie_stream_sessions", "Open live-feed WebSocket sessions."));
   streams_ = &streams->with({});
@@ -158,6 +171,27 @@ void server_metrics::on_group_commit(std::size_t mentions, std::size_t bytes, do
   commit_latency_->observe(seconds);
   commit_mentions_->observe(static_cast<double>(mentions));
   commit_bytes_->inc(bytes);
+  if (writes_failing_.load(std::memory_order_relaxed)) {
+    std::lock_guard lock(write_errors_mu_);
+    if (!writes_failing_.exchange(false)) return;
+    log_info("storage writes succeed again", {log_field::number("failed_writes", static_cast<long long>(failing_writes_))});
+    failing_writes_ = unlogged_failures_ = 0;
+  }
+}
+
+void server_metrics::on_write_failed(const status& error) {
+  write_errors_->inc();
+  std::lock_guard lock(write_errors_mu_);
+  ++failing_writes_;
+  ++unlogged_failures_;
+  const auto now = std::chrono::steady_clock::now();
+  if (writes_failing_.exchange(true) && now - last_write_error_log_ < write_error_log_interval) return;
+  log_error("storage write failed: ingest answers 503 until writes succeed again",
+            {{"error", error.message()},
+             log_field::number("failed_writes", static_cast<long long>(unlogged_failures_)),
+             {"hint", "check free disk space and the RocksDB LOG in the data folder"}});
+  unlogged_failures_ = 0;
+  last_write_error_log_ = now;
 }
 
 }  // namespace vigie::server

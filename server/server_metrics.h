@@ -14,7 +14,9 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <memory>
+#include <mutex>
 #include <string_view>
 
 #include "pipeline/detector_stage.h"
@@ -74,6 +76,9 @@ class server_metrics : public pipeline::pipeline_observer {
 
   void on_lines(std::size_t accepted, std::size_t duplicates, std::size_t rejected) override;
   void on_group_commit(std::size_t mentions, std::size_t bytes, double seconds) override;
+  // Counts the failure, and logs it: the first of a run of failures at once, then at most
+  // one line every write_error_log_interval, and once more when writes succeed again.
+  void on_write_failed(const status& error) override;
 
   const metrics_registry& registry() const { return registry_; }
 
@@ -94,6 +99,12 @@ class server_metrics : public pipeline::pipeline_observer {
   histogram* commit_latency_ = nullptr;
   histogram* commit_mentions_ = nullptr;
   counter* commit_bytes_ = nullptr;
+  counter* write_errors_ = nullptr;
+  std::mutex write_errors_mu_;
+  std::uint64_t failing_writes_ = 0;  // since the last success (guarded by write_errors_mu_)
+  std::uint64_t unlogged_failures_ = 0;
+  std::chrono::steady_clock::time_point last_write_error_log_;
+  std::atomic<bool> writes_failing_{false};
   gauge* streams_ = nullptr;
   counter* stream_events_ = nullptr;
   counter* stream_slow_ = nullptr;

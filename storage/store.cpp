@@ -10,6 +10,11 @@
 #include <rocksdb/write_batch.h>
 
 #include <array>
+#include <atomic>
+#include <chrono>
+#include <cstdarg>
+#include <cstdio>
+#include <ctime>
 #include <filesystem>
 #include <unordered_map>
 #include <cstring>
@@ -23,6 +28,53 @@ namespace {
 // database written with another version rather than misreading it.
 constexpr std::string_view schema_version_key = "vigie.schema_version";
 constexpr std::string_view schema_version = "1";
+
+// RocksDB's own log ("LOG" in the data folder). Its default logger aborts the process (an
+// assertion in RocksDB 7.8's file writer) on the first line it writes after a failed one: a
+// full disk turned into a crash at the next flush or at close. This one writes through stdio
+// and shrugs off errors; a line lost to a full disk is only a line of diagnostics. The file is
+// kept across starts, moved to LOG.old once over max_log_bytes.
+class file_logger final : public rocksdb::Logger {
+ public:
+  static constexpr std::uintmax_t max_log_bytes = 64ull << 20;
+
+  explicit file_logger(const std::string& folder) : rocksdb::Logger(rocksdb::InfoLogLevel::INFO_LEVEL) {
+    const std::filesystem::path path = std::filesystem::path(folder) / "LOG";
+    std::error_code ec;
+    if (std::filesystem::file_size(path, ec) > max_log_bytes && !ec) {
+      std::filesystem::rename(path, std::filesystem::path(folder) / "LOG.old", ec);
+    }
+    file_ = std::fopen(path.c_str(), "a");
+  }
+  ~file_logger() override {
+    if (file_) std::fclose(file_);
+  }
+
+  using rocksdb::Logger::Logv;
+  void Logv(const char* format, va_list ap) override {
+    if (!file_) return;
+    char line[2048];
+    const auto now = std::chrono::system_clock::now();
+    const std::time_t t = std::chrono::system_clock::to_time_t(now);
+    const auto micros =
+        std::chrono::duration_cast<std::chrono::microseconds>(now.time_since_epoch()).count() % 1000000;
+    std::tm tm;
+    gmtime_r(&t, &tm);
+    int n = std::snprintf(line, sizeof line, "%04d/%02d/%02d-%02d:%02d:%02d.%06lld ", tm.tm_year + 1900,
+                          tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<long long>(micros));
+    if (n < 0) return;
+    const int m = std::vsnprintf(line + n, sizeof line - static_cast<std::size_t>(n), format, ap);
+    if (m < 0) return;
+    std::size_t size = std::min(sizeof line - 2, static_cast<std::size_t>(n) + static_cast<std::size_t>(m));
+    line[size++] = '\n';
+    std::lock_guard lock(mu_);
+    if (std::fwrite(line, 1, size, file_) != size || std::fflush(file_) != 0) std::clearerr(file_);
+  }
+
+ private:
+  std::mutex mu_;
+  std::FILE* file_ = nullptr;
+};
 
 enum cf_index : std::size_t {
   cf_default = 0,
@@ -114,6 +166,14 @@ struct store::impl {
   rocksdb::WriteOptions write_options;
   std::mutex close_mu;
   bool closed = false;
+  // A write RocksDB refused (disk full, I/O error). Its WAL writer may be left mid-record:
+  // syncing it at close would trip an assertion inside RocksDB (an abort, not an error).
+  std::atomic<bool> write_failed{false};
+
+  rocksdb::Status checked(rocksdb::Status s) {
+    if (!s.ok()) write_failed.store(true, std::memory_order_relaxed);
+    return s;
+  }
 
   // Reused by find_existing (called from the single writer thread).
   std::vector<std::string> dedup_keys;
@@ -128,7 +188,9 @@ struct store::impl {
     std::lock_guard lock(close_mu);
     if (closed || !db) return status::ok_status();
     closed = true;
-    rocksdb::Status s = db->SyncWAL();
+    // Acknowledged writes are in the WAL already; the sync only adds power-loss safety to
+    // those of sync_wal: false. After a failed write it is skipped (see write_failed).
+    rocksdb::Status s = write_failed.load() ? rocksdb::Status::OK() : db->SyncWAL();
     for (auto* h : cf) {
       if (h) db->DestroyColumnFamilyHandle(h);
     }
@@ -165,6 +227,7 @@ result<std::unique_ptr<store>> store::open(const store_options& options) {
   db_options.max_background_jobs = options.background_jobs;
   db_options.statistics = state->statistics;
   db_options.bytes_per_sync = 1 << 20;
+  db_options.info_log = std::make_shared<file_logger>(options.path);
 
   auto cache = rocksdb::NewLRUCache(options.block_cache_bytes);
   auto merge = std::make_shared<counters_merge>();
@@ -394,7 +457,7 @@ status store::write(write_group& group) {
     }
     g.flushed = true;  // a retried write must not add the deltas twice
   }
-  return from_rocks(impl_->db->Write(impl_->write_options, &g.batch));
+  return from_rocks(impl_->checked(impl_->db->Write(impl_->write_options, &g.batch)));
 }
 
 namespace {
@@ -576,7 +639,7 @@ status store::read_facets(std::string_view tenant, std::string_view watch_id, fa
 status store::put_watch(std::string_view tenant, std::string_view watch_id, std::string_view definition) {
   std::string key;
   append_watch_key(tenant, watch_id, &key);
-  return from_rocks(impl_->db->Put(impl_->write_options, impl_->cf[cf_watches], slice(key), slice(definition)));
+  return from_rocks(impl_->checked(impl_->db->Put(impl_->write_options, impl_->cf[cf_watches], slice(key), slice(definition))));
 }
 
 result<std::string> store::get_watch(std::string_view tenant, std::string_view watch_id) const {
@@ -601,7 +664,7 @@ status store::delete_watch(std::string_view tenant, std::string_view watch_id) {
   for (auto cf : {cf_watch_index, cf_series, cf_facets}) {
     batch.DeleteRange(st.cf[cf], slice(lower), slice(upper));
   }
-  return from_rocks(st.db->Write(st.write_options, &batch));
+  return from_rocks(impl_->checked(st.db->Write(st.write_options, &batch)));
 }
 
 status store::scan_watches(std::string_view tenant, const watch_fn& fn) const {
@@ -682,14 +745,14 @@ status store::put_record(record_table table, std::string_view tenant, std::strin
   append_tenant_prefix(tenant, &k);
   k.append(key);
   return from_rocks(
-      impl_->db->Put(impl_->write_options, impl_->cf[cf_of(table)], slice(k), slice(value)));
+      impl_->checked(impl_->db->Put(impl_->write_options, impl_->cf[cf_of(table)], slice(k), slice(value))));
 }
 
 status store::delete_record(record_table table, std::string_view tenant, std::string_view key) {
   std::string k;
   append_tenant_prefix(tenant, &k);
   k.append(key);
-  return from_rocks(impl_->db->Delete(impl_->write_options, impl_->cf[cf_of(table)], slice(k)));
+  return from_rocks(impl_->checked(impl_->db->Delete(impl_->write_options, impl_->cf[cf_of(table)], slice(k))));
 }
 
 status store::delete_records(record_table table, std::string_view tenant, std::span<const std::string> keys) {
@@ -702,7 +765,7 @@ status store::delete_records(record_table table, std::string_view tenant, std::s
     k.append(key);
     batch.Delete(impl_->cf[cf_of(table)], slice(k));
   }
-  return from_rocks(impl_->db->Write(impl_->write_options, &batch));
+  return from_rocks(impl_->checked(impl_->db->Write(impl_->write_options, &batch)));
 }
 
 result<std::string> store::get_record(record_table table, std::string_view tenant,

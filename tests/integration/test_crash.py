@@ -1,9 +1,13 @@
 """Crash test: kill -9 during sustained ingest, restart, and every acknowledged mention is
-there, none twice (DESIGN.md, durability and idempotency)."""
+there, none twice (DESIGN.md, durability and idempotency). And a full disk: refused batches,
+a logged error, a clean stop, nothing acknowledged lost."""
 
 import json
 import os
+import shutil
+import subprocess
 import sys
+import tempfile
 import threading
 import time
 import unittest
@@ -74,6 +78,53 @@ class crash_test(unittest.TestCase):
         finally:
             srv.stop()
             srv.cleanup()
+
+
+@unittest.skipUnless(os.geteuid() == 0 and shutil.which("mount"), "mounting a small tmpfs needs root")
+class disk_full_test(unittest.TestCase):
+    def setUp(self):
+        self.mnt = tempfile.mkdtemp(prefix="vigie-full-")
+        subprocess.run(["mount", "-t", "tmpfs", "-o", "size=30m", "tmpfs", self.mnt], check=True)
+        self.addCleanup(os.rmdir, self.mnt)
+        self.addCleanup(subprocess.run, ["umount", self.mnt], check=False)
+
+    def test_a_full_disk_refuses_batches_logs_and_stops_cleanly(self):
+        # Small memtables, so that RocksDB flushes (and writes its own LOG) while the disk fills.
+        srv = Server(data_dir=os.path.join(self.mnt, "db"), config="storage:\n  write_buffer_bytes: 4194304\n")
+        srv.log_path = self.mnt + ".log"  # off the full disk
+        self.addCleanup(os.remove, srv.log_path)
+        srv.start()
+        self.addCleanup(srv.stop)  # before the unmount (cleanups run last in, first out)
+        acknowledged, refused = set(), 0
+        conn = srv.connection(timeout=30)
+        for b in range(200):
+            ids = [f"f{b}-{i}" for i in range(1000)]
+            body = "".join(json.dumps({"id": i, "text": "filler " * 60, "source": "full",
+                                       "created_at": 1767225600000 + b}) + "\n" for i in ids)
+            status, _, data = srv.request("POST", "/v1/mentions", body, conn=conn,
+                                          headers={"Content-Type": "application/x-ndjson"})
+            if status == 200:
+                acknowledged.update(ids)
+            else:
+                self.assertEqual(status, 503, data[:300])
+                self.assertEqual(json.loads(data)["error"]["code"], "storage_unavailable")
+                refused += 1
+                if refused >= 20:
+                    break
+        self.assertGreater(refused, 0, "the disk never filled")
+        self.assertGreater(len(acknowledged), 0)
+        # Ops are told, not only the clients.
+        self.assertIn("storage write failed", srv.logs())
+        status, _, data = srv.request("GET", "/metrics", key=None)
+        self.assertRegex(data.decode(), r"(?m)^vigie_write_errors_total [1-9]")
+        # RocksDB's own logger used to abort the process on its next line after a failed one.
+        self.assertEqual(srv.stop(), 0, srv.logs())
+        subprocess.run(["mount", "-o", "remount,size=300m", self.mnt], check=True)
+        srv.start()
+        stored = [m["id"] for m in srv.all_mentions(query="source=full")]
+        self.assertEqual(len(stored), len(set(stored)))
+        self.assertEqual(set(stored), acknowledged)
+        self.assertEqual(srv.stop(), 0)
 
 
 if __name__ == "__main__":
