@@ -181,11 +181,12 @@ status apply_file(const YAML::Node& root, config* c) {
   VIGIE_TRY(http.read<std::uint32_t>("retry_after_seconds", &h.retry_after_seconds, 1, 3600));
 
   section st(root["storage"], "storage");
-  VIGIE_TRY(st.check_known({"path", "sync_wal", "compression", "block_cache_bytes",
+  VIGIE_TRY(st.check_known({"path", "sync_wal", "wal_recovery", "compression", "block_cache_bytes",
                             "write_buffer_bytes", "background_jobs"}));
   auto& s = c->storage;
   VIGIE_TRY(st.read_string("path", &s.path));
   VIGIE_TRY(st.read_bool("sync_wal", &s.sync_wal));
+  VIGIE_TRY(st.read_string("wal_recovery", &s.wal_recovery));
   VIGIE_TRY(st.read_string("compression", &s.compression));
   VIGIE_TRY(st.read<std::uint64_t>("block_cache_bytes", &s.block_cache_bytes, 1 << 20, 1ull << 40));
   VIGIE_TRY(st.read<std::uint64_t>("write_buffer_bytes", &s.write_buffer_bytes, 1 << 20, 1ull << 34));
@@ -385,6 +386,9 @@ result<config> load_config(const std::string& config_path, const config_override
       c.log.level != "error") {
     return bad("log.level", "expected debug, info, warn or error");
   }
+  if (c.storage.wal_recovery != "strict" && c.storage.wal_recovery != "point_in_time") {
+    return bad("storage.wal_recovery", "expected strict or point_in_time");
+  }
   if (c.storage.compression != "none" && c.storage.compression != "snappy" &&
       c.storage.compression != "lz4" && c.storage.compression != "zstd") {
     return bad("storage.compression", "expected none, snappy, lz4 or zstd");
@@ -406,6 +410,8 @@ std::string describe(const config& c) {
   out += ",\"data_dir\":";
   append_json_string(c.storage.path, &out);
   out += std::string(",\"sync_wal\":") + (c.storage.sync_wal ? "true" : "false");
+  out += ",\"wal_recovery\":";
+  append_json_string(c.storage.wal_recovery, &out);
   out += ",\"compression\":";
   append_json_string(c.storage.compression, &out);
   out += ",\"block_cache_bytes\":" + std::to_string(c.storage.block_cache_bytes);

@@ -70,7 +70,16 @@ int run_serve(const config& cfg) {
 
   auto opened = storage::store::open(cfg.storage);
   if (!opened.ok()) {
-    log_error("cannot open the store", {{"path", cfg.storage.path}, {"error", opened.status().message()}});
+    const std::string& error = opened.status().message();
+    std::string hint;
+    if (error.find("lock file") != std::string::npos) {
+      hint = "another process (another vigie serve?) is using this data folder";
+    } else if (error.find("orruption") != std::string::npos) {
+      hint = "the database is damaged: restore it, or set storage.wal_recovery: point_in_time to start "
+             "from the last consistent point (dropping what was written after the damage)";
+    }
+    if (hint.empty()) log_error("cannot open the store", {{"path", cfg.storage.path}, {"error", error}});
+    else log_error("cannot open the store", {{"path", cfg.storage.path}, {"error", error}, {"hint", hint}});
     return 1;
   }
   std::unique_ptr<storage::store> db = std::move(opened).value();

@@ -211,6 +211,9 @@ result<std::unique_ptr<store>> store::open(const store_options& options) {
   auto compression = parse_compression(options.compression);
   if (!compression.ok()) return compression.status();
   if (options.path.empty()) return invalid_argument("storage.path must not be empty");
+  if (options.wal_recovery != "strict" && options.wal_recovery != "point_in_time") {
+    return invalid_argument("storage.wal_recovery must be strict or point_in_time");
+  }
   // RocksDB creates the last folder of the path only; make the parents too.
   std::error_code ec;
   std::filesystem::create_directories(options.path, ec);
@@ -228,6 +231,11 @@ result<std::unique_ptr<store>> store::open(const store_options& options) {
   db_options.statistics = state->statistics;
   db_options.bytes_per_sync = 1 << 20;
   db_options.info_log = std::make_shared<file_logger>(options.path);
+  // RocksDB's default (point in time) stops replaying the WAL at the first damaged record and
+  // starts without a word about what came after it.
+  db_options.wal_recovery_mode = options.wal_recovery == "strict"
+                                     ? rocksdb::WALRecoveryMode::kTolerateCorruptedTailRecords
+                                     : rocksdb::WALRecoveryMode::kPointInTimeRecovery;
 
   auto cache = rocksdb::NewLRUCache(options.block_cache_bytes);
   auto merge = std::make_shared<counters_merge>();

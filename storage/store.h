@@ -50,6 +50,14 @@ struct store_options {
   //   loss; costs one fsync per group commit (group commit amortises it over many mentions).
   bool sync_wal = false;
 
+  // What start-up does with a damaged write-ahead log (a kill -9 leaves at most an incomplete
+  // last record, which both modes drop: it was never acknowledged).
+  // "strict": any other damage (a bad checksum, garbage inside a log) stops start-up with an
+  //   error naming the file: acknowledged mentions may be behind it.
+  // "point_in_time": starts from the last consistent point before the damage, dropping every
+  //   write after it. For getting a damaged database back up, knowingly.
+  std::string wal_recovery = "strict";
+
   // Block compression of table files: "none", "snappy", "lz4", "zstd". lz4 is cheap on CPU
   // and roughly halves the size of text-heavy mention records.
   std::string compression = "lz4";

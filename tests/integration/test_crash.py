@@ -79,6 +79,38 @@ class crash_test(unittest.TestCase):
             srv.stop()
             srv.cleanup()
 
+    def test_a_damaged_write_ahead_log_stops_start_up_unless_told(self):
+        """Garbage inside the WAL (not the incomplete tail a crash leaves) stops start-up with an
+        error and what to do; storage.wal_recovery: point_in_time starts from before it."""
+        srv = Server().start()
+        try:
+            for b in range(4):
+                body = "".join(json.dumps({"id": f"d{b}-{i}", "text": "wal " * 20, "source": "wal",
+                                           "created_at": 1767225600000 + i}) + "\n" for i in range(2000))
+                status, _, data = srv.request("POST", "/v1/mentions", body,
+                                              headers={"Content-Type": "application/x-ndjson"})
+                self.assertEqual(status, 200, data[:200])
+            srv.kill9()
+            logs = sorted((os.path.getsize(os.path.join(srv.data_dir, f)), f)
+                          for f in os.listdir(srv.data_dir) if f.endswith(".log"))
+            size, name = logs[-1]
+            self.assertGreater(size, 100000)
+            with open(os.path.join(srv.data_dir, name), "r+b") as f:
+                f.seek(size // 2)
+                f.write(os.urandom(256))
+            with self.assertRaises(RuntimeError) as refused:
+                srv.start()
+            self.assertIn("wal_recovery", str(refused.exception))
+            self.assertEqual(srv.proc.returncode, 1)
+            srv.config = "storage:\n  wal_recovery: point_in_time\n"
+            srv.start()
+            kept = len(srv.all_mentions(query="source=wal"))
+            self.assertLess(kept, 8000)  # what came after the damage is gone, knowingly
+            self.assertEqual(srv.stop(), 0)
+        finally:
+            srv.stop()
+            srv.cleanup()
+
 
 @unittest.skipUnless(os.geteuid() == 0 and shutil.which("mount"), "mounting a small tmpfs needs root")
 class disk_full_test(unittest.TestCase):
