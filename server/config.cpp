@@ -343,7 +343,13 @@ result<config> load_config(const std::string& config_path, const config_override
       return invalid_argument("config: '" + config_path + "' is a directory, not a YAML file");
     }
     try {
-      root = YAML::LoadFile(config_path);
+      // One document: a second one ("---") would otherwise be dropped without a word.
+      std::vector<YAML::Node> documents = YAML::LoadAllFromFile(config_path);
+      if (documents.size() > 1) {
+        return invalid_argument("config: '" + config_path + "' holds " + std::to_string(documents.size()) +
+                                " YAML documents (separated by ---); put every setting in one");
+      }
+      if (!documents.empty()) root = documents.front();
     } catch (const YAML::BadFile&) {
       return invalid_argument("config: cannot read '" + config_path + "'");
     } catch (const std::ios_base::failure& e) {

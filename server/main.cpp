@@ -40,8 +40,7 @@ int main(int argc, char** argv) {
   replay->add_option("input", replay_opts.input, "NDJSON file, or - for stdin")->required();
   replay->add_option("--url", replay_opts.url, "Server URL, e.g. http://127.0.0.1:8080")->required();
   replay->add_option("--key", replay_opts.key, "API key")->required();
-  replay->add_option("--rate", replay_opts.rate, "Mentions per second (default: as fast as possible)")
-      ->check(CLI::NonNegativeNumber);
+  replay->add_option("--rate", replay_opts.rate, "Mentions per second (default: as fast as possible)");
   replay->add_option("--batch", replay_opts.batch, "Mentions per request (default 1000)")
       ->check(CLI::Range(1, 1000000));
 
@@ -53,6 +52,14 @@ int main(int argc, char** argv) {
   }
 
   if (*serve) {
+    // An empty value given on purpose is a mistake (an unset variable: --data-dir "$DIR"),
+    // not a request for the default: the default folder would look like data lost.
+    for (const char* flag : {"--listen", "--data-dir", "--lexicon-dir", "--config"}) {
+      if (serve->count(flag) > 0 && serve->get_option(flag)->as<std::string>().empty()) {
+        std::cerr << "vigie serve: " << flag << " is given but empty\n";
+        return 2;
+      }
+    }
     if (!listen.empty()) overrides.listen = listen;
     if (!data_dir.empty()) overrides.data_dir = data_dir;
     if (!lexicon_dir.empty()) overrides.lexicon_dir = lexicon_dir;

@@ -57,6 +57,8 @@ constexpr auto progress_interval = 1s;
 // With --rate, a batch carries at most this much time's worth of mentions, so the load is
 // spread instead of arriving in one burst per --batch lines.
 constexpr double rate_slice_s = 0.1;
+// Beyond any server's ingest: a larger --rate is an error, not a batch size that overflows.
+constexpr double max_rate = 1e7;
 
 constexpr const char* replay_user_agent =
     "vigie-replay/0.1";  // Boost 1.74 fields take no std::string_view
@@ -353,6 +355,8 @@ class replayer {
     std::free(raw);
     if (exit_status == 0 && !file_lines_.empty() && !send_batch()) exit_status = 1;
     print_summary(exit_status == 0);
+    // As vigie score: a line the server refused is a line not replayed, and a script must see it.
+    if (exit_status == 0 && stats_.rejected > 0) exit_status = 1;
     return exit_status;
   }
 
@@ -495,8 +499,8 @@ int run_replay(const replay_options& options) {
     print_error("--batch must be at least 1");
     return 2;
   }
-  if (!std::isfinite(options.rate) || options.rate < 0) {
-    print_error("--rate must be a positive number of mentions per second (or absent)");
+  if (!std::isfinite(options.rate) || options.rate < 0 || options.rate > max_rate) {
+    print_error("--rate must be a number of mentions per second up to 10000000 (or absent)");
     return 2;
   }
   auto url = parse_url(options.url);

@@ -32,6 +32,8 @@ int run_score(const score_options& options, std::istream& in, std::ostream& out,
   while (std::getline(in, line)) {
     ++number;
     if (!line.empty() && line.back() == '\r') line.pop_back();
+    // A file saved with a byte order mark: as POST /v1/mentions and vigie replay take it.
+    if (number == 1) line.erase(0, line.size() - pipeline::without_bom(line).size());
     buffer.clear();
     if (line.find_first_not_of(" \t") == std::string::npos) {
       buffer.push_back('\n');
@@ -64,6 +66,15 @@ int run_score(const score_options& options, std::istream& in, std::ostream& out,
     out << buffer;
   }
   out.flush();
+  // A full disk, a closed stdout, a directory on stdin: the output is not what it should be.
+  if (in.bad()) {
+    err << "vigie score: cannot read the input after line " << number << "\n";
+    return 1;
+  }
+  if (!out) {
+    err << "vigie score: cannot write the output (disk full, or stdout closed?)\n";
+    return 1;
+  }
   if (rejected) err << "vigie score: " << rejected << " of " << number << " lines rejected\n";
   return rejected ? 1 : 0;
 }

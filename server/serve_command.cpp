@@ -164,7 +164,9 @@ int run_serve(const config& cfg) {
   // never be written (the batch stored, its client left without a reply).
   auto keep_running = net::make_work_guard(ioc);
   std::thread stopper;
-  net::signal_set signals(ioc, SIGINT, SIGTERM);
+  // SIGHUP too: a closed terminal (make run) or a supervisor sending it gets the same clean stop
+  // as SIGTERM, not an instant kill (there is no configuration reload to give it).
+  net::signal_set signals(ioc, SIGINT, SIGTERM, SIGHUP);
   signals.async_wait([&](const boost::system::error_code& err, int signo) {
     if (err) return;
     log_info("shutting down", {log_field::number("signal", signo)});

@@ -8,6 +8,7 @@ import socket
 import string
 import subprocess
 import sys
+import tempfile
 import time
 import unittest
 
@@ -549,6 +550,18 @@ class lifecycle_test(unittest.TestCase):
         self.assertIn("listen", r.stderr)
         r = subprocess.run([VIGIE, "serve", "--bogus"], capture_output=True, text=True)
         self.assertEqual(r.returncode, 2)
+        # An empty value (an unset variable) is not the default folder or address.
+        for flag in ("--data-dir", "--listen", "--lexicon-dir", "--config"):
+            r = subprocess.run([VIGIE, "serve", flag, ""], capture_output=True, text=True)
+            self.assertEqual(r.returncode, 2, (flag, r.stderr))
+            self.assertIn(f"{flag} is given but empty", r.stderr)
+        # A second YAML document is not silently dropped.
+        with tempfile.NamedTemporaryFile("w", suffix=".yaml") as f:
+            f.write("storage:\n  sync_wal: false\n---\nstorage:\n  sync_wal: true\n")
+            f.flush()
+            r = subprocess.run([VIGIE, "serve", "--config", f.name], capture_output=True, text=True)
+        self.assertEqual(r.returncode, 2, r.stderr)
+        self.assertIn("2 YAML documents", r.stderr)
         r = subprocess.run([VIGIE, "--help"], capture_output=True, text=True)
         self.assertEqual(r.returncode, 0)
         self.assertIn("serve", r.stdout)
@@ -564,6 +577,9 @@ class lifecycle_test(unittest.TestCase):
             self.assertEqual(len(srv.all_mentions()), 100)
             status, body = srv.ingest([mention(i) for i in range(100)])
             self.assertEqual(body["duplicates"], 100)
+            # SIGHUP (a closed terminal) stops it as cleanly.
+            self.assertEqual(srv.stop(sig=signal.SIGHUP), 0, srv.logs())
+            self.assertIn('"msg":"stopped"', srv.logs())
         finally:
             srv.stop()
             srv.cleanup()

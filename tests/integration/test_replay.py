@@ -25,13 +25,19 @@ class replay_test(unittest.TestCase):
             r = subprocess.run([VIGIE, "replay", f.name, "--url", f"http://127.0.0.1:{srv.port}",
                                 "--key", KEYS["acme"], "--batch", "700"],
                                capture_output=True, text=True, timeout=120)
-            self.assertEqual(r.returncode, 0, r.stderr)
+            self.assertEqual(r.returncode, 1, r.stderr)  # a line was not replayed: as vigie score
             self.assertIn("1501", r.stderr)  # the bad line, by its line number in the file
             self.assertEqual(len(srv.all_mentions()), 3000)
             # A second replay is all duplicates.
+            del lines[1500]
+            f.seek(0)
+            f.truncate()
+            f.write("\n".join(lines) + "\n")
+            f.flush()
             r = subprocess.run([VIGIE, "replay", f.name, "--url", f"http://127.0.0.1:{srv.port}",
                                 "--key", KEYS["acme"]], capture_output=True, text=True, timeout=120)
             self.assertEqual(r.returncode, 0, r.stderr)
+            self.assertIn("3000 duplicates", r.stderr)
             self.assertEqual(len(srv.all_mentions()), 3000)
 
     def test_bad_usage_exits_2(self):
@@ -40,6 +46,12 @@ class replay_test(unittest.TestCase):
         self.assertEqual(r.returncode, 2)
         r = subprocess.run([VIGIE, "replay", "-"], capture_output=True, text=True, input="")
         self.assertEqual(r.returncode, 2)
+        # A rate whose batch size would overflow, or not a number.
+        for rate in ("1e308", "-1", "abc"):
+            r = subprocess.run([VIGIE, "replay", "-", "--url", "http://127.0.0.1:1", "--key", "k", "--rate", rate],
+                               capture_output=True, text=True, input="")
+            self.assertEqual(r.returncode, 2, (rate, r.stderr))
+            self.assertIn("rate", r.stderr)
 
 
 if __name__ == "__main__":

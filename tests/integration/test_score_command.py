@@ -37,6 +37,25 @@ class score_test(unittest.TestCase):
         self.assertEqual(json.loads(bad)["line"], 2)
         self.assertEqual(blank, "")
 
+    def test_a_byte_order_mark_is_skipped_and_io_errors_fail(self):
+        line = json.dumps({"id": "1", "text": "good", "created_at": 1})
+        r = subprocess.run([VIGIE, "score"], input=("\ufeff" + line + "\n").encode(), capture_output=True, timeout=60)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(json.loads(r.stdout)["id"], "1")
+        # Output to a full disk, input that cannot be read: never a silent exit 0.
+        with open("/dev/full", "w") as full:
+            r = subprocess.run([VIGIE, "score"], input=line + "\n", stdout=full, stderr=subprocess.PIPE,
+                               text=True, timeout=60)
+        self.assertEqual(r.returncode, 1, r.stderr)
+        self.assertIn("cannot write", r.stderr)
+        directory = os.open(os.path.dirname(os.path.abspath(__file__)), os.O_RDONLY)
+        try:
+            r = subprocess.run([VIGIE, "score"], stdin=directory, capture_output=True, text=True, timeout=60)
+        finally:
+            os.close(directory)
+        self.assertEqual(r.returncode, 1, r.stderr)
+        self.assertIn("cannot read", r.stderr)
+
     def test_explain_names_the_rules(self):
         r = score([json.dumps({"id": "1", "text": "Ce n'est pas terrible", "created_at": 1, "lang": "fr"})],
                   "--explain")
