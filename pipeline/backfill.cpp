@@ -328,14 +328,20 @@ void backfill_jobs::run(job& j) {
               return false;
             }
             if (!*indexed) {
-              watches.assign(m.watches);
-              if (!watches.empty()) watches.push_back(',');
-              watches.append(j.watch_id);
-              m.watches = watches;
-              record_bytes.clear();
-              encode_mention(m, &record_bytes);
+              // A watch deleted and created again with the same id may still be named in the
+              // record (deletion drops the index, not the mentions' lists): named once.
+              bool listed = false;
+              for_each_watch(m.watches, [&](std::string_view id) { listed = listed || id == j.watch_id; });
               const storage::mention_key mention{j.tenant, m.created_at_ms, m.source, m.id};
-              group.add_mention(mention, record_bytes);
+              if (!listed) {
+                watches.assign(m.watches);
+                if (!watches.empty()) watches.push_back(',');
+                watches.append(j.watch_id);
+                m.watches = watches;
+                record_bytes.clear();
+                encode_mention(m, &record_bytes);
+                group.add_mention(mention, record_bytes);
+              }
               group.add_watch_hit(
                   mention, j.watch_id,
                   {.volume = 1,

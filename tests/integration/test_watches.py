@@ -314,6 +314,19 @@ class watches_test(unittest.TestCase):
         status, body = self.server.json("GET", "/v1/watches/belson/backfill", key=k)
         self.assertEqual(status, 404, body)
 
+    def test_a_watch_created_again_is_named_once_by_its_backfilled_mentions(self):
+        self.server.json("PUT", "/v1/watches/again", json.dumps({"query": "yoyodyne"}))
+        self.server.ingest([m(300, "yoyodyne partout", T0 + 60)])
+        self.server.request("DELETE", "/v1/watches/again")
+        self.server.json("PUT", "/v1/watches/again", json.dumps({"query": "yoyodyne"}))
+        status, body = self.server.json("POST", f"/v1/watches/again/backfill?from={T0}&to={T0 + HOUR}")
+        self.assertEqual(status, 202, body)
+        body = self.wait_backfill("again", "acme")
+        self.assertEqual((body["state"], body["matched"]), ("done", 1), body)
+        status, mention = self.server.json("GET", "/v1/mentions/twitter/w300")
+        self.assertEqual(mention["watches"], ["again"])
+        self.assertEqual(self.ids("/v1/watches/again/mentions"), ["w300"])
+
     def test_delete_removes_the_watch_and_its_data(self):
         self.server.json("PUT", "/v1/watches/temp", json.dumps({"query": "zorglub"}))
         self.server.ingest([m(100, "zorglub encore", T0 + 50)])
