@@ -6,8 +6,13 @@
 
 #include <algorithm>
 
+#include <simdjson.h>
+
+#include "pipeline/detector_stage.h"
 #include "pipeline/mention_codec.h"
 #include "pipeline/mention_json.h"
+#include "pipeline/mention_parser.h"
+#include "storage/keys.h"
 
 namespace vigie::server {
 
@@ -127,6 +132,43 @@ bool websocket_session::wanted(event_type type, std::string_view watches) const 
   return any;
 }
 
+namespace {
+
+// The alerts or signals key of the record an alert or signal event announces; false when the
+// event's JSON does not say (then it is sent as it is).
+bool announced_record(event_type type, std::string_view json, storage::record_table* table, std::string* key) {
+  thread_local simdjson::dom::parser parser;
+  simdjson::dom::element doc;
+  if (parser.parse(json.data(), json.size()).get(doc) != simdjson::SUCCESS) return false;
+  if (type == event_type::alert) {
+    std::string_view id;
+    if (doc["id"].get(id) != simdjson::SUCCESS) return false;
+    *table = storage::record_table::alerts;
+    return pipeline::alert_key_from_id(id, key);
+  }
+  std::string_view watch, term, level, detected_at;
+  if (doc["watch"].get(watch) != simdjson::SUCCESS || doc["term"].get(term) != simdjson::SUCCESS ||
+      doc["level"].get(level) != simdjson::SUCCESS || doc["detected_at"].get(detected_at) != simdjson::SUCCESS) {
+    return false;
+  }
+  auto at = pipeline::parse_rfc3339_ms(detected_at);
+  if (!at.ok()) return false;
+  int rank = -1;
+  for (auto l : {pipeline::signal_level::weak, pipeline::signal_level::emerging, pipeline::signal_level::trend}) {
+    if (pipeline::to_string(l) == level) rank = static_cast<int>(l);
+  }
+  if (rank < 0) return false;
+  *table = storage::record_table::signals;
+  key->clear();
+  pipeline::append_signal_prefix(watch, key);
+  storage::append_time(*at, key);
+  key->push_back(static_cast<char>(rank));
+  key->append(term);
+  return true;
+}
+
+}  // namespace
+
 void websocket_session::handle(std::uint64_t seq, event_type type, std::string_view watches,
                                std::string_view data, bool data_is_key) {
   last_seq_ = seq;
@@ -147,6 +189,15 @@ void websocket_session::handle(std::uint64_t seq, event_type type, std::string_v
     pipeline::append_enriched_json(m, &scratch_);
     pipeline::append_event_json(seq, type, scratch_, &frame);
   } else {
+    // Replayed from the log: an alert or signal of a watch deleted since (its records went
+    // with it) is not sent, as a mention dropped by retention is not: it could not be opened
+    // or acknowledged, and a watch created again with the same id starts afresh.
+    storage::record_table table;
+    std::string key;
+    if (data_is_key && announced_record(type, data, &table, &key) &&
+        db_.get_record(table, sub_.tenant, key).status().code() == status_code::not_found) {
+      return;
+    }
     pipeline::append_event_json(seq, type, data, &frame);
   }
   frames_.emplace_back(seq, std::move(frame));

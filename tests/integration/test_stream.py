@@ -1139,6 +1139,13 @@ class watch_lifecycle_test(unittest.TestCase):
         self.assertEqual(self.signals("borel"), [])
         self.assertEqual(all_alerts(srv, "watch=borel"), [])
         self.assertEqual({s["term"] for s in self.signals("charge")}, charge)  # other watches keep theirs
+        # Nor do they come back from the event log: a replay from the start has the other
+        # watches' alerts and signals, and none of the deleted borel's.
+        for key, kind in (("acme", "alert"), ("globex", "signal")):
+            with Feed(srv, f"since=0&types={kind}", key=key) as f:
+                replayed = [e["data"] for e in f.quiet(3)]
+            self.assertTrue(replayed, kind)
+            self.assertEqual([e for e in replayed if e["watch"] == "borel"], [], kind)
 
 
 class crisis_test(unittest.TestCase):
