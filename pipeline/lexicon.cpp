@@ -149,6 +149,7 @@ status lexicon_builder::add_file(std::string_view lang, std::string_view file_na
   const int file_order = ++impl_->files;
   std::vector<parsed_line> lines;
   int line_no = 0;
+  std::size_t entry_lines = 0;
   std::size_t pos = 0;
   while (pos < contents.size()) {
     std::size_t eol = contents.find('\n', pos);
@@ -158,6 +159,7 @@ status lexicon_builder::add_file(std::string_view lang, std::string_view file_na
     ++line_no;
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
     if (line.empty() || line[0] == '#') continue;
+    ++entry_lines;
 
     std::string_view fields[4];
     std::size_t nf = 0, b = 0;
@@ -248,6 +250,13 @@ status lexicon_builder::add_file(std::string_view lang, std::string_view file_na
                               std::to_string(max_phrase_words) + " words");
     const bool acute_final = words == 1 && (term.ends_with("\xC3\xA9") || term.ends_with("\xC3\x89"));
     lines.push_back({key, role, value, words, acute_final});
+  }
+  // Comments alone: a file cut short (a full disk during the build), or emptied by mistake.
+  // Loading it would silently score every word it should have held as neutral.
+  if (entry_lines == 0) {
+    return invalid_argument(std::string(file_name) +
+                            ": no entry (empty or cut short? the build's vigie_lexicons target regenerates the "
+                            "converted files)");
   }
   for (auto& l : lines) {
     lexicon_entry& e = table[l.key];
@@ -350,8 +359,10 @@ result<std::shared_ptr<const lexicon_set>> load_lexicons(const std::string& dir)
   lexicon_builder builder;
   for (const auto& p : files) {
     std::ifstream in(p, std::ios::binary);
+    if (!in) return io_error("cannot read lexicon file '" + p.string() + "'");
     std::ostringstream body;
-    if (!in || !(body << in.rdbuf())) return io_error("cannot read lexicon file '" + p.string() + "'");
+    body << in.rdbuf();  // an empty file sets failbit here: add_file() says what is wrong
+    if (in.bad()) return io_error("cannot read lexicon file '" + p.string() + "'");
     const std::string name = p.filename().string();
     // "all.*.lex" (emoji, emoticons) apply to every language; sorted first, so a language's
     // own files override them.

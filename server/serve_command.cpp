@@ -67,6 +67,9 @@ int run_serve(const config& cfg) {
               {{"dir", cfg.lexicon_dir}, {"error", lexicons.status().message()}});
     return 1;
   }
+  log_info("lexicons loaded", {{"dir", cfg.lexicon_dir},
+                               log_field::number("en_entries", static_cast<long long>((*lexicons)->en().size())),
+                               log_field::number("fr_entries", static_cast<long long>((*lexicons)->fr().size()))});
 
   auto opened = storage::store::open(cfg.storage);
   if (!opened.ok()) {
