@@ -64,8 +64,10 @@ int run_serve(const config& cfg) {
   auto lexicons = pipeline::load_lexicons(cfg.lexicon_dir);
   if (!lexicons.ok()) {
     log_error("cannot load the sentiment lexicons",
-              {{"dir", cfg.lexicon_dir}, {"error", lexicons.status().message()}});
-    return 1;
+              {{"dir", cfg.lexicon_dir}, {"error", lexicons.status().message()},
+               {"hint", "set sentiment.lexicon_dir (or --lexicon-dir) to the build's lexicons folder"}});
+    // A folder that is not there is a setting to fix (2); a file that cannot be read, a failure.
+    return lexicons.status().code() == status_code::not_found ? 2 : 1;
   }
   log_info("lexicons loaded", {{"dir", cfg.lexicon_dir},
                                log_field::number("en_entries", static_cast<long long>((*lexicons)->en().size())),
@@ -158,7 +160,8 @@ int run_serve(const config& cfg) {
   l->run();
   ready.store(true, std::memory_order_release);
   auto bound = l->local_endpoint();
-  log_info("listening", {{"address", bound.address().to_string() + ":" + std::to_string(bound.port())}});
+  const std::string host = bound.address().is_v6() ? "[" + bound.address().to_string() + "]" : bound.address().to_string();
+  log_info("listening", {{"address", host + ":" + std::to_string(bound.port())}});
 
   // The shutdown sequence runs on its own thread: draining the pipeline blocks, and the
   // event loop must keep running meanwhile to deliver the answers the drain produces. Once the

@@ -555,6 +555,12 @@ class lifecycle_test(unittest.TestCase):
             r = subprocess.run([VIGIE, "serve", flag, ""], capture_output=True, text=True)
             self.assertEqual(r.returncode, 2, (flag, r.stderr))
             self.assertIn(f"{flag} is given but empty", r.stderr)
+        # A lexicon folder that is not there is a setting to fix.
+        with tempfile.TemporaryDirectory() as d:
+            r = subprocess.run([VIGIE, "serve", "--lexicon-dir", os.path.join(d, "none"), "--data-dir", d],
+                               capture_output=True, text=True)
+        self.assertEqual(r.returncode, 2, r.stderr)
+        self.assertIn("lexicon_dir", r.stderr)
         # A second YAML document is not silently dropped.
         with tempfile.NamedTemporaryFile("w", suffix=".yaml") as f:
             f.write("storage:\n  sync_wal: false\n---\nstorage:\n  sync_wal: true\n")
