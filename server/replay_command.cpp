@@ -253,7 +253,22 @@ class http_client {
     stream_->expires_after(request_timeout);
     http::async_write(*stream_, request, [&](beast::error_code e, std::size_t) { ec = e; });
     run();
-    if (ec) return ec;
+    if (ec) {
+      // A server that refuses a body from its Content-Length (413, over its body limit)
+      // answers and closes before reading it: the write then fails, but the answer may be
+      // waiting in the socket. Read it rather than retry the same refused body.
+      if (ec != asio::error::broken_pipe && ec != asio::error::connection_reset) return ec;
+      const beast::error_code write_error = ec;
+      http::response_parser<http::string_body> parser;
+      parser.body_limit(response_body_limit);
+      stream_->expires_after(std::chrono::seconds(2));
+      http::async_read(*stream_, buffer_, parser, [&](beast::error_code e, std::size_t) { ec = e; });
+      run();
+      if (ec) return write_error;
+      *response = parser.release();
+      response->keep_alive(false);
+      return {};
+    }
     http::response_parser<http::string_body> parser;
     parser.body_limit(response_body_limit);
     http::async_read(*stream_, buffer_, parser, [&](beast::error_code e, std::size_t) { ec = e; });
@@ -364,13 +379,23 @@ class replayer {
   // Sends body_ until the server takes it; false on a failure that ends the replay.
   bool send_batch() {
     bucket_.take(static_cast<double>(file_lines_.size()));
+    const bool ok = send(body_, file_lines_);
+    body_.clear();
+    file_lines_.clear();
+    if (ok) maybe_print_progress();
+    return ok;
+  }
+
+  // Sends one batch (its NDJSON and the file line of each of its lines).
+  bool send(const std::string& body, const std::vector<std::uint64_t>& lines) {
     http::response<http::string_body> response;
     for (;;) {
-      if (auto s = client_.post(body_, authorization_, &response); !s.ok()) {
+      if (auto s = client_.post(body, authorization_, &response); !s.ok()) {
         print_error(s.message());
         return false;
       }
       const unsigned code = response.result_int();
+      if (code == 413) return send_halves(body, lines);
       if (code == 429 || code == 503) {
         const double wait = retry_after_seconds(response);
         ++stats_.busy_retries;
@@ -386,15 +411,28 @@ class replayer {
       }
       break;
     }
-    if (!account(response.body())) return false;
-    body_.clear();
-    file_lines_.clear();
-    maybe_print_progress();
-    return true;
+    return account(response.body(), lines);
+  }
+
+  // A batch over the server's body limit: its halves are sent on their own, down to single
+  // lines, and a single line still too large is rejected (the server never reads it).
+  bool send_halves(const std::string& body, const std::vector<std::uint64_t>& lines) {
+    if (lines.size() == 1) {
+      std::fprintf(stderr, "vigie replay: %s:%llu: rejected: %zu bytes, over the server's body limit (413)\n",
+                   input_name(), static_cast<unsigned long long>(lines[0]), body.size());
+      ++stats_.sent;
+      ++stats_.rejected;
+      return true;
+    }
+    const std::size_t half = lines.size() / 2;
+    std::size_t cut = 0;
+    for (std::size_t i = 0; i < half; ++i) cut = body.find('\n', cut) + 1;
+    return send(body.substr(0, cut), {lines.begin(), lines.begin() + static_cast<std::ptrdiff_t>(half)}) &&
+           send(body.substr(cut), {lines.begin() + static_cast<std::ptrdiff_t>(half), lines.end()});
   }
 
   // Reads {"accepted","duplicates","rejected","errors":[{"line","reason"}]}.
-  bool account(const std::string& body) {
+  bool account(const std::string& body, const std::vector<std::uint64_t>& file_lines) {
     simdjson::dom::element doc;
     simdjson::dom::object obj;
     std::uint64_t accepted = 0, duplicates = 0, rejected = 0;
@@ -411,9 +449,9 @@ class replayer {
         std::string_view reason;
         if (e["line"].get(batch_line)) continue;
         if (e["reason"].get(reason)) reason = "(no reason given)";
-        if (batch_line >= 1 && batch_line <= file_lines_.size()) {
+        if (batch_line >= 1 && batch_line <= file_lines.size()) {
           std::fprintf(stderr, "vigie replay: %s:%llu: rejected: %.*s\n", input_name(),
-                       static_cast<unsigned long long>(file_lines_[batch_line - 1]),
+                       static_cast<unsigned long long>(file_lines[batch_line - 1]),
                        static_cast<int>(reason.size()), reason.data());
         } else {
           std::fprintf(stderr, "vigie replay: batch line %llu (out of range): rejected: %.*s\n",
@@ -422,7 +460,7 @@ class replayer {
         }
       }
     }
-    const std::uint64_t lines = file_lines_.size();
+    const std::uint64_t lines = file_lines.size();
     if (accepted + duplicates + rejected != lines) {
       std::fprintf(stderr, "vigie replay: warning: server counted %llu lines in a batch of %llu\n",
                    static_cast<unsigned long long>(accepted + duplicates + rejected),

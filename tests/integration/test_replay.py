@@ -1,5 +1,6 @@
 """`vigie replay` against the real server, with mentions from the generator."""
 
+import json
 import os
 import pathlib
 import subprocess
@@ -39,6 +40,22 @@ class replay_test(unittest.TestCase):
             self.assertEqual(r.returncode, 0, r.stderr)
             self.assertIn("3000 duplicates", r.stderr)
             self.assertEqual(len(srv.all_mentions()), 3000)
+
+    def test_a_line_over_the_body_limit_is_rejected_and_the_rest_sent(self):
+        # The server refuses a body over its limit from its Content-Length and closes: replay
+        # reads that 413, sends the batch in halves, and rejects the one line that is too big.
+        with Server(config="http:\n  body_limit_bytes: 65536\n") as srv, \
+                tempfile.NamedTemporaryFile("w+", suffix=".ndjson") as f:
+            for i in range(50):
+                text = "x" * 200_000 if i == 20 else f"ligne {i}"
+                f.write(json.dumps({"id": f"b{i}", "text": text, "created_at": 1767225600000 + i}) + "\n")
+            f.flush()
+            r = subprocess.run([VIGIE, "replay", f.name, "--url", f"http://127.0.0.1:{srv.port}",
+                                "--key", KEYS["acme"]], capture_output=True, text=True, timeout=60)
+            self.assertEqual(r.returncode, 1, r.stderr)
+            self.assertIn(":21: rejected", r.stderr)
+            self.assertIn("49 accepted", r.stderr)
+            self.assertEqual(len(srv.all_mentions()), 49)
 
     def test_bad_usage_exits_2(self):
         r = subprocess.run([VIGIE, "replay", "-", "--url", "https://x", "--key", "k"],
