@@ -1,7 +1,9 @@
 #include "pipeline/backfill.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cstring>
+#include <tuple>
 
 #include "pipeline/internal/lexicon_hash.h"
 #include "pipeline/mention_codec.h"
@@ -111,6 +113,13 @@ result<stored_job> decode_job(std::string_view record) {
 }
 
 }  // namespace
+
+double backfill_progress::done() const noexcept {
+  if (state == "done") return 1.0;
+  if (newest_ms <= oldest_ms) return 0.0;  // not started, or a single instant
+  const double share = double(newest_ms - position_ms) / double(newest_ms - oldest_ms);
+  return std::clamp(share, 0.0, 1.0);
+}
 
 struct backfill_jobs::job {
   std::string tenant, watch_id;
@@ -297,6 +306,20 @@ void backfill_jobs::run(job& j) {
   };
   auto matcher = watch_matcher::build(std::span<const watch_definition>(&j.definition, 1));
   if (!matcher.ok()) return finish("failed", matcher.status().message());
+  {
+    auto bounds = db_.mention_time_bounds(j.tenant, record.progress.from_ms, record.progress.to_ms);
+    if (!bounds.ok() && bounds.status().code() != status_code::not_found) {
+      return finish("failed", bounds.status().message());
+    }
+    if (bounds.ok()) {
+      std::tie(record.progress.oldest_ms, record.progress.newest_ms) = *bounds;
+      if (cursor.empty()) record.progress.position_ms = record.progress.newest_ms;
+    }
+    std::lock_guard lock(j.mu);
+    j.progress.oldest_ms = record.progress.oldest_ms;
+    j.progress.newest_ms = record.progress.newest_ms;
+    j.progress.position_ms = record.progress.position_ms;
+  }
   match_scratch scratch;
   std::vector<std::string_view> ids;
   storage::write_group group(db_);

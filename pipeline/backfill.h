@@ -48,7 +48,13 @@ struct backfill_progress {
   std::uint64_t scanned = 0;  // mentions of the range read so far
   std::uint64_t matched = 0;  // of which newly indexed for the watch
   std::int64_t position_ms = 0;  // event time reached (the scan runs newest first)
+  // The created_at of the range's newest and oldest mentions, found when the job starts:
+  // progress is measured between them, not across the whole (often mostly empty) range.
+  std::int64_t newest_ms = 0, oldest_ms = 0;
   std::string error;
+
+  // Share of the range's mentions scanned, by event time, in [0, 1].
+  double done() const noexcept;
 };
 
 class backfill_jobs {

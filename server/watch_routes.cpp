@@ -379,10 +379,8 @@ std::string progress_json(std::string_view watch, const pipeline::backfill_progr
     append_time_field("finished_at", p.finished_at_ms, &body);
   }
   body += ",\"scanned\":" + std::to_string(p.scanned) + ",\"matched\":" + std::to_string(p.matched);
-  // Share of the range covered so far (the scan runs from `to` back to `from`).
-  double done = p.to_ms > p.from_ms ? double(p.to_ms - p.position_ms) / double(p.to_ms - p.from_ms) : 1.0;
   body += ",\"progress\":";
-  append_number(std::clamp(done, 0.0, 1.0), &body);
+  append_number(p.done(), &body);
   if (!p.error.empty()) {
     body += ",\"error\":";
     append_json_string(p.error, &body);

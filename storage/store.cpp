@@ -560,6 +560,28 @@ status store::scan_watch_mentions(const mention_scan& scan, std::string_view wat
   return s.ok() ? lookup : s;
 }
 
+result<std::pair<std::int64_t, std::int64_t>> store::mention_time_bounds(std::string_view tenant,
+                                                                         std::int64_t from_ms,
+                                                                         std::int64_t to_ms) const {
+  if (!valid_tenant(tenant)) return invalid_argument("invalid tenant");
+  std::string lower, upper;
+  append_tenant_prefix(tenant, &lower);
+  const std::size_t prefix = lower.size();
+  upper = lower;
+  append_time(from_ms, &lower);
+  append_time(to_ms, &upper);
+  bounded_iterator it(impl_->db.get(), impl_->cf[cf_mentions], std::move(lower), std::move(upper));
+  it->SeekToFirst();
+  if (!it->Valid()) {
+    if (!it->status().ok()) return from_rocks(it->status());
+    return not_found("no mention in the range");
+  }
+  const std::int64_t oldest = decode_time(it->key().data() + prefix);
+  it->SeekToLast();
+  if (!it->Valid()) return from_rocks(it->status());
+  return std::pair{oldest, decode_time(it->key().data() + prefix)};
+}
+
 result<std::string> store::get_mention(std::string_view tenant, std::string_view key_suffix) const {
   std::string key, value;
   append_tenant_prefix(tenant, &key);

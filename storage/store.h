@@ -168,6 +168,10 @@ class store {
 
   // The record of a mention by its key suffix (as from a scan or an event); not_found if absent.
   result<std::string> get_mention(std::string_view tenant, std::string_view key_suffix) const;
+  // The created_at of the tenant's oldest and newest mentions in [from_ms, to_ms): two seeks.
+  // not_found when the range holds none.
+  result<std::pair<std::int64_t, std::int64_t>> mention_time_bounds(std::string_view tenant, std::int64_t from_ms,
+                                                                      std::int64_t to_ms) const;
 
   // The record of a mention by its idempotency key (source, id), and its key suffix in
   // *key_suffix when not null; not_found if the tenant has no such mention.

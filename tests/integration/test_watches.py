@@ -292,6 +292,9 @@ class watches_test(unittest.TestCase):
             time.sleep(0.005)
         self.assertEqual(body["state"], "running", body)
         self.assertLess(body["scanned"], n, body)
+        # Progress follows the mentions scanned (evenly spread over the first 28 of the 30
+        # hours), not the share of the range's hours passed.
+        self.assertAlmostEqual(body["progress"], body["scanned"] / n, delta=0.02)
         self.server.kill9()
         self.server.start()
         body = self.wait_backfill("belson", k)
