@@ -7,6 +7,7 @@
 #include "pipeline/mention_codec.h"
 #include "pipeline/mention_json.h"
 #include "pipeline/mention_parser.h"
+#include "pipeline/watch_registry.h"
 #include "server/internal/responses.h"
 #include "server/router.h"
 #include "storage/keys.h"
@@ -106,10 +107,27 @@ http_response explain_error(unsigned version, bool keep_alive) {
   return router::error(400, "bad_request", "query parameter 'explain' must be true or false", version, keep_alive);
 }
 
+// The watches of a stored mention that still exist, into *out. Deleting a watch takes its
+// index and counts, not the lists inside the mention records: a deleted watch is left out.
+std::string_view existing_watches(const pipeline::watch_registry& registry, const std::string& tenant,
+                                  std::string_view list, std::string* out) {
+  out->clear();
+  std::string id;
+  pipeline::for_each_watch(list, [&](std::string_view w) {
+    id.assign(w);
+    if (!registry.contains(tenant, id)) return;
+    if (!out->empty()) out->push_back(',');
+    out->append(w);
+  });
+  return *out;
+}
+
 // Appends m as enriched JSON; with an explainer, with the tokens and rules behind its score
 // (recomputed with the lexicons loaded now; *why is scratch).
-void append_mention(const pipeline::mention_view& m, pipeline::mention_enricher* explainer,
-                    pipeline::explanation* why, std::string* body) {
+void append_mention(pipeline::mention_view m, const pipeline::watch_registry& registry, const std::string& tenant,
+                    pipeline::mention_enricher* explainer, pipeline::explanation* why, std::string* scratch,
+                    std::string* body) {
+  m.watches = existing_watches(registry, tenant, m.watches, scratch);
   if (explainer == nullptr) return pipeline::append_enriched_json(m, body);
   pipeline::mention_view scored = m;
   explainer->explain(scored, why);
@@ -145,8 +163,8 @@ http_response router::get_mention(const http_request& req, std::string_view tena
   std::optional<pipeline::mention_enricher> explainer;
   if (explain) explainer.emplace(ctx_.lexicons);
   pipeline::explanation why;
-  std::string body;
-  append_mention(m, explainer ? &*explainer : nullptr, &why, &body);
+  std::string body, scratch;
+  append_mention(m, ctx_.watches, std::string(tenant), explainer ? &*explainer : nullptr, &why, &scratch, &body);
   return json_response(200, std::move(body), version, keep_alive);
 }
 
@@ -222,6 +240,8 @@ http_response router::list_mentions(const http_request& req, std::string_view te
   if (explain) explainer.emplace(ctx_.lexicons);
 
   std::string body = "{\"mentions\":[";
+  const std::string tenant_name(tenant);
+  std::string watch_scratch;
   std::size_t returned = 0, scanned = 0;
   std::string last_suffix;
   bool more = false;
@@ -240,7 +260,7 @@ http_response router::list_mentions(const http_request& req, std::string_view te
     if (!want_lang.empty() && m.lang != want_lang) return true;
     if (!want_source.empty() && m.source != want_source) return true;
     if (returned) body.push_back(',');
-    append_mention(m, explainer ? &*explainer : nullptr, &why, &body);
+    append_mention(m, ctx_.watches, tenant_name, explainer ? &*explainer : nullptr, &why, &watch_scratch, &body);
     ++returned;
     return true;
   };
