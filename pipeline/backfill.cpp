@@ -66,7 +66,9 @@ std::string encode_job(const stored_job& j) {
   std::string out;
   put(job_record_version, &out);
   put(state, &out);
-  for (std::int64_t v : {p.from_ms, p.to_ms, p.started_at_ms, p.finished_at_ms, p.position_ms}) put(v, &out);
+  for (std::int64_t v : {p.from_ms, p.to_ms, p.started_at_ms, p.finished_at_ms, p.position_ms, p.oldest_ms, p.newest_ms}) {
+    put(v, &out);
+  }
   for (std::uint64_t v : {p.scanned, p.matched, j.fingerprint}) put(v, &out);
   put_text(j.cursor, &out);
   put_text(p.error.substr(0, 4096), &out);
@@ -102,7 +104,8 @@ result<stored_job> decode_job(std::string_view record) {
   backfill_progress& p = j.progress;
   std::uint8_t version = 0, state = 0;
   bool ok = r.get(&version) && version == job_record_version && r.get(&state) && state < std::size(job_states);
-  for (std::int64_t* v : {&p.from_ms, &p.to_ms, &p.started_at_ms, &p.finished_at_ms, &p.position_ms}) {
+  for (std::int64_t* v : {&p.from_ms, &p.to_ms, &p.started_at_ms, &p.finished_at_ms, &p.position_ms, &p.oldest_ms,
+                          &p.newest_ms}) {
     ok = ok && r.get(v);
   }
   for (std::uint64_t* v : {&p.scanned, &p.matched, &j.fingerprint}) ok = ok && r.get(v);

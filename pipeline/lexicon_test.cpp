@@ -149,6 +149,8 @@ TEST(lexicon, errors_name_file_line_and_reason) {
       EXPECT_FALSE(st.ok());
       EXPECT_TRUE(st.message().starts_with("en.0-vader.lex: no entry")) << st.message();
     }
+    // One's own file with nothing in it yet is not an error.
+    EXPECT_TRUE(c.add_file("fr", "fr.7-ours.lex", "# our own words, none yet\n").ok());
   }
   lexicon_builder b;
   auto st = b.add_file("en", "en.9-x.lex", "good\t1.9\nbad\tminus two\n");

@@ -345,6 +345,8 @@ result<config> load_config(const std::string& config_path, const config_override
     try {
       // One document: a second one ("---") would otherwise be dropped without a word.
       std::vector<YAML::Node> documents = YAML::LoadAllFromFile(config_path);
+      // A file ending with "---" has an empty last document: nothing is dropped.
+      while (documents.size() > 1 && documents.back().IsNull()) documents.pop_back();
       if (documents.size() > 1) {
         return invalid_argument("config: '" + config_path + "' holds " + std::to_string(documents.size()) +
                                 " YAML documents (separated by ---); put every setting in one");

@@ -7,7 +7,6 @@
 #include "pipeline/mention_codec.h"
 #include "pipeline/mention_json.h"
 #include "pipeline/mention_parser.h"
-#include "pipeline/watch_registry.h"
 #include "server/internal/responses.h"
 #include "server/router.h"
 #include "storage/keys.h"
@@ -107,15 +106,20 @@ http_response explain_error(unsigned version, bool keep_alive) {
   return router::error(400, "bad_request", "query parameter 'explain' must be true or false", version, keep_alive);
 }
 
-// The watches of a stored mention that still exist, into *out. Deleting a watch takes its
-// index and counts, not the lists inside the mention records: a deleted watch is left out.
-std::string_view existing_watches(const pipeline::watch_registry& registry, const std::string& tenant,
-                                  std::string_view list, std::string* out) {
+// The watches of a stored mention whose index still has it, into *out. Deleting a watch
+// takes its index and counts, not the lists inside the mention records: a deleted watch is
+// left out, and so is one created again with the same id whose query did not take the
+// mention (one index look-up per watch named).
+std::string_view indexed_watches(const storage::store& db, std::string_view tenant, const pipeline::mention_view& m,
+                                 std::string* out) {
   out->clear();
-  std::string id;
-  pipeline::for_each_watch(list, [&](std::string_view w) {
-    id.assign(w);
-    if (!registry.contains(tenant, id)) return;
+  if (m.watches.empty()) return *out;
+  std::string key;
+  storage::append_mention_key({tenant, m.created_at_ms, m.source, m.id}, &key);
+  const std::string_view suffix = storage::mention_key_suffix(key);
+  pipeline::for_each_watch(m.watches, [&](std::string_view w) {
+    auto indexed = db.watch_has_mention(tenant, w, suffix);
+    if (indexed.ok() && !*indexed) return;  // on a read error, as stored
     if (!out->empty()) out->push_back(',');
     out->append(w);
   });
@@ -124,10 +128,10 @@ std::string_view existing_watches(const pipeline::watch_registry& registry, cons
 
 // Appends m as enriched JSON; with an explainer, with the tokens and rules behind its score
 // (recomputed with the lexicons loaded now; *why is scratch).
-void append_mention(pipeline::mention_view m, const pipeline::watch_registry& registry, const std::string& tenant,
+void append_mention(pipeline::mention_view m, const storage::store& db, std::string_view tenant,
                     pipeline::mention_enricher* explainer, pipeline::explanation* why, std::string* scratch,
                     std::string* body) {
-  m.watches = existing_watches(registry, tenant, m.watches, scratch);
+  m.watches = indexed_watches(db, tenant, m, scratch);
   if (explainer == nullptr) return pipeline::append_enriched_json(m, body);
   pipeline::mention_view scored = m;
   explainer->explain(scored, why);
@@ -164,7 +168,7 @@ http_response router::get_mention(const http_request& req, std::string_view tena
   if (explain) explainer.emplace(ctx_.lexicons);
   pipeline::explanation why;
   std::string body, scratch;
-  append_mention(m, ctx_.watches, std::string(tenant), explainer ? &*explainer : nullptr, &why, &scratch, &body);
+  append_mention(m, ctx_.db, tenant, explainer ? &*explainer : nullptr, &why, &scratch, &body);
   return json_response(200, std::move(body), version, keep_alive);
 }
 
@@ -240,7 +244,6 @@ http_response router::list_mentions(const http_request& req, std::string_view te
   if (explain) explainer.emplace(ctx_.lexicons);
 
   std::string body = "{\"mentions\":[";
-  const std::string tenant_name(tenant);
   std::string watch_scratch;
   std::size_t returned = 0, scanned = 0;
   std::string last_suffix;
@@ -260,7 +263,7 @@ http_response router::list_mentions(const http_request& req, std::string_view te
     if (!want_lang.empty() && m.lang != want_lang) return true;
     if (!want_source.empty() && m.source != want_source) return true;
     if (returned) body.push_back(',');
-    append_mention(m, ctx_.watches, tenant_name, explainer ? &*explainer : nullptr, &why, &watch_scratch, &body);
+    append_mention(m, ctx_.db, tenant, explainer ? &*explainer : nullptr, &why, &watch_scratch, &body);
     ++returned;
     return true;
   };

@@ -4,6 +4,7 @@
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/signal_set.hpp>
 
+#include <signal.h>
 #include <sys/resource.h>
 
 #include <thread>
@@ -170,9 +171,12 @@ int run_serve(const config& cfg) {
   // never be written (the batch stored, its client left without a reply).
   auto keep_running = net::make_work_guard(ioc);
   std::thread stopper;
-  // SIGHUP too: a closed terminal (make run) or a supervisor sending it gets the same clean stop
-  // as SIGTERM, not an instant kill (there is no configuration reload to give it).
-  net::signal_set signals(ioc, SIGINT, SIGTERM, SIGHUP);
+  // SIGHUP too: a closed terminal (make run) gets the same clean stop as SIGTERM, not an
+  // instant kill (there is no configuration reload to give it). Unless it was ignored when we
+  // were started (nohup): then it stays ignored.
+  net::signal_set signals(ioc, SIGINT, SIGTERM);
+  struct sigaction hup {};
+  if (sigaction(SIGHUP, nullptr, &hup) == 0 && hup.sa_handler != SIG_IGN) signals.add(SIGHUP);
   signals.async_wait([&](const boost::system::error_code& err, int signo) {
     if (err) return;
     log_info("shutting down", {log_field::number("signal", signo)});

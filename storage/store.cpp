@@ -33,18 +33,20 @@ constexpr std::string_view schema_version = "1";
 // assertion in RocksDB 7.8's file writer) on the first line it writes after a failed one: a
 // full disk turned into a crash at the next flush or at close. This one writes through stdio
 // and shrugs off errors; a line lost to a full disk is only a line of diagnostics. The file is
-// kept across starts, moved to LOG.old once over max_log_bytes.
+// kept across starts; past max_log_bytes the running server moves it to LOG.old and starts a
+// new one (only a server that holds the database writes more than its first lines).
 class file_logger final : public rocksdb::Logger {
  public:
   static constexpr std::uintmax_t max_log_bytes = 64ull << 20;
 
-  explicit file_logger(const std::string& folder) : rocksdb::Logger(rocksdb::InfoLogLevel::INFO_LEVEL) {
-    const std::filesystem::path path = std::filesystem::path(folder) / "LOG";
+  explicit file_logger(const std::string& folder)
+      : rocksdb::Logger(rocksdb::InfoLogLevel::INFO_LEVEL),
+        path_(std::filesystem::path(folder) / "LOG"),
+        old_path_(std::filesystem::path(folder) / "LOG.old") {
     std::error_code ec;
-    if (std::filesystem::file_size(path, ec) > max_log_bytes && !ec) {
-      std::filesystem::rename(path, std::filesystem::path(folder) / "LOG.old", ec);
-    }
-    file_ = std::fopen(path.c_str(), "a");
+    bytes_ = std::filesystem::file_size(path_, ec);
+    if (ec) bytes_ = 0;
+    file_ = std::fopen(path_.c_str(), "a");
   }
   ~file_logger() override {
     if (file_) std::fclose(file_);
@@ -52,7 +54,6 @@ class file_logger final : public rocksdb::Logger {
 
   using rocksdb::Logger::Logv;
   void Logv(const char* format, va_list ap) override {
-    if (!file_) return;
     char line[2048];
     const auto now = std::chrono::system_clock::now();
     const std::time_t t = std::chrono::system_clock::to_time_t(now);
@@ -68,12 +69,23 @@ class file_logger final : public rocksdb::Logger {
     std::size_t size = std::min(sizeof line - 2, static_cast<std::size_t>(n) + static_cast<std::size_t>(m));
     line[size++] = '\n';
     std::lock_guard lock(mu_);
+    if (file_ && bytes_ > max_log_bytes) {
+      std::fclose(file_);
+      std::error_code ec;
+      std::filesystem::rename(path_, old_path_, ec);
+      file_ = std::fopen(path_.c_str(), "a");
+      bytes_ = 0;
+    }
+    if (!file_) return;
     if (std::fwrite(line, 1, size, file_) != size || std::fflush(file_) != 0) std::clearerr(file_);
+    bytes_ += size;
   }
 
  private:
+  const std::filesystem::path path_, old_path_;
   std::mutex mu_;
   std::FILE* file_ = nullptr;
+  std::uintmax_t bytes_ = 0;  // of the current file, guarded by mu_
 };
 
 enum cf_index : std::size_t {

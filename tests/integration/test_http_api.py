@@ -14,7 +14,7 @@ import unittest
 
 sys.path.insert(0, os.path.dirname(__file__))
 import contracts  # noqa: E402
-from vigie_server import KEYS, VIGIE, Server, mention  # noqa: E402
+from vigie_server import KEYS, VIGIE, Server, free_port, mention  # noqa: E402
 
 SLOW_CLIENT_CONFIG = """
 http:
@@ -568,6 +568,19 @@ class lifecycle_test(unittest.TestCase):
             r = subprocess.run([VIGIE, "serve", "--config", f.name], capture_output=True, text=True)
         self.assertEqual(r.returncode, 2, r.stderr)
         self.assertIn("2 YAML documents", r.stderr)
+        # A file that ends with "---" holds one document and an empty one: it starts.
+        with tempfile.TemporaryDirectory() as d, open(os.path.join(d, "c.yaml"), "w") as f:
+            f.write("log:\n  level: info\n---\n")
+            f.flush()
+            port = free_port()
+            proc = subprocess.Popen([VIGIE, "serve", "--config", f.name, "--listen", f"127.0.0.1:{port}",
+                                     "--data-dir", os.path.join(d, "data")],
+                                    stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+            time.sleep(1.5)
+            self.assertIsNone(proc.poll(), proc.stderr.read() if proc.poll() is not None else "")
+            proc.send_signal(signal.SIGTERM)
+            self.assertEqual(proc.wait(30), 0)
+            proc.stderr.close()
         r = subprocess.run([VIGIE, "--help"], capture_output=True, text=True)
         self.assertEqual(r.returncode, 0)
         self.assertIn("serve", r.stdout)
@@ -589,6 +602,31 @@ class lifecycle_test(unittest.TestCase):
         finally:
             srv.stop()
             srv.cleanup()
+
+    def test_sighup_stays_ignored_under_nohup(self):
+        with tempfile.TemporaryDirectory() as d:
+            port = free_port()
+            env = dict(os.environ, VIGIE_API_KEYS="acme:acme-secret-key-1")
+            proc = subprocess.Popen([VIGIE, "serve", "--listen", f"127.0.0.1:{port}", "--data-dir", d],
+                                    env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                    preexec_fn=lambda: signal.signal(signal.SIGHUP, signal.SIG_IGN))
+            try:
+                deadline = time.time() + 20
+                while time.time() < deadline:
+                    try:
+                        with socket.create_connection(("127.0.0.1", port), timeout=1):
+                            break
+                    except OSError:
+                        time.sleep(0.05)
+                proc.send_signal(signal.SIGHUP)
+                time.sleep(0.5)
+                self.assertIsNone(proc.poll(), "SIGHUP stopped a server started with it ignored")
+                proc.send_signal(signal.SIGTERM)
+                self.assertEqual(proc.wait(30), 0)
+            finally:
+                if proc.poll() is None:
+                    proc.kill()
+                    proc.wait()
 
     def test_a_batch_in_flight_at_sigterm_is_answered(self):
         # SIGTERM while a large batch is being read or written: it is stored and its client

@@ -343,6 +343,11 @@ class watches_test(unittest.TestCase):
         self.assertEqual((status, mention["watches"]), (200, []))
         status, page = self.server.json("GET", f"/v1/mentions?from={T0}&to={T0 + 60}")
         self.assertEqual([x["watches"] for x in page["mentions"] if x["id"] == "w100"], [[]])
+        # Nor once a watch of the same id exists again, with a query that did not take it.
+        self.server.json("PUT", "/v1/watches/temp", json.dumps({"query": "autrechose"}))
+        status, mention = self.server.json("GET", "/v1/mentions/twitter/w100")
+        self.assertEqual(mention["watches"], [])
+        self.server.request("DELETE", "/v1/watches/temp")
         status, body = self.server.json("GET", "/v1/watches/temp/mentions")
         self.assertEqual(status, 404)
         status, _, _ = self.server.request("DELETE", "/v1/watches/temp")
