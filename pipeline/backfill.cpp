@@ -165,13 +165,13 @@ status backfill_jobs::resume() {
   status scan = db_.scan_all_records(
       storage::record_table::state, job_prefix,
       [&](std::string_view tenant, std::string_view key, std::string_view value) {
-        auto j = decode_job(value);
-        if (!j.ok()) return true;  // left for the watch's next job to overwrite
         std::string watch_id(key.substr(job_prefix.size()));
         if (!watches_.contains(std::string(tenant), watch_id)) {
           orphans.emplace_back(tenant, key);
           return true;
         }
+        auto j = decode_job(value);
+        if (!j.ok()) return true;  // left for the watch's next job to overwrite
         jobs.push_back({std::string(tenant), std::move(watch_id), std::move(*j)});
         return true;
       });
