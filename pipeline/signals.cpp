@@ -42,6 +42,9 @@ constexpr float history_min_count = 4.0f;
 // eight cells per slot a flood of single-use terms sets few enough bits that most of it is
 // kept out.
 constexpr std::size_t doorkeeper_cells_per_slot = 8;
+// The doorkeeper holds cells for at least this many table slots (128 KiB) from the start,
+// and grows with the table past it.
+constexpr std::size_t doorkeeper_min_slots = 65536;
 // Candidates' author sketch turns over every generation_windows: a candidate's distinct
 // authors are those of the last 12 to 24 windows.
 constexpr std::uint32_t generation_windows = 12;
@@ -473,11 +476,19 @@ void signal_detector::state::allocate_table(std::size_t slot_count) {
   slots.assign(slot_count, term_slot{});
   bucket_mask = slot_count / bucket_slots - 1;
   history.assign(slot_count * history_cells_per_slot * history_rows, 0);
-  // The doorkeeper is sized for the largest table from the start: a small one would fill up
-  // with a busy watch's single-use terms, let them all in, and so grow the table for nothing.
-  if (doorkeeper.empty()) {
-    const std::size_t cells = opt.max_terms * doorkeeper_cells_per_slot;
+  // The doorkeeper starts large (doorkeeper_min_slots, or max_terms when smaller): a small
+  // one would fill up with a busy watch's single-use terms, let them all in, and so grow the
+  // table for nothing. Past that, it doubles with the table: one more bit of each cell's
+  // index, so cell i becomes cells 2i and 2i + 1, both with its bits.
+  const std::size_t cells = std::max(slot_count, std::min(opt.max_terms, doorkeeper_min_slots)) * doorkeeper_cells_per_slot;
+  if (doorkeeper.size() * 32 < cells) {
+    const std::vector<std::uint64_t> old = std::move(doorkeeper);
     doorkeeper.assign(cells / 32, 0);
+    const std::size_t factor = cells / 32 / std::max<std::size_t>(old.size(), 1);
+    for (std::size_t c = 0; c < old.size() * 32; ++c) {
+      const std::uint64_t bits = (old[c >> 5] >> ((c & 31) * 2)) & 3;
+      for (std::size_t k = c * factor; k < (c + 1) * factor; ++k) doorkeeper[k >> 5] |= bits << ((k & 31) * 2);
+    }
     doorkeeper_shift = 64 - std::countr_zero(cells);
   }
 }

@@ -43,7 +43,8 @@
 // Memory is bounded whatever the input: terms live in a set-associative table of at most
 // max_terms slots (it starts at initial_terms and doubles as the watch's vocabulary needs);
 // a term enters it on its second sighting within doorkeeper_windows (a 2-bit-per-cell
-// "doorkeeper" sketch absorbs the flood of words seen once: unique hashtags, typos); when a
+// "doorkeeper" sketch, 128 KiB and then growing with the table, absorbs the flood of words
+// seen once: unique hashtags, typos); when a
 // bucket is full the term least used lately leaves, and its long-run count L goes to a
 // history sketch (count-min style, largest value per cell) from which it comes back with
 // the term: a returning term is not taken for a new one, and collisions only make a past
@@ -104,12 +105,14 @@ struct signal_options {
 
   // --- memory: bounds whatever the input (max_memory_bytes() gives the total) ---
   // Most terms followed per watch: slots of the term table, a power of two, 58 bytes each
-  // (slot 32, bucket header 8, history sketch 16, doorkeeper 2): 3.7 MiB at the default.
-  // A busy watch (1,000-2,000 mentions an hour) has tens of thousands of words and phrases
-  // in use; with fewer slots its rarer terms are forgotten between two uses and come back
-  // looking new, the main source of false signals (on tests/eval/signals_eval's tuning
-  // streams, term-level precision 0.90 at 65536 slots, 0.63 at 32768).
-  std::size_t max_terms = 65536;
+  // (slot 32, bucket header 8, history sketch 16, doorkeeper 2): 14.5 MiB at the default, which
+  // only the busiest watches reach (the table grows with the vocabulary in use; a quiet watch
+  // stays under 1 MiB). A busy watch has tens to hundreds of thousands of words and phrases in
+  // use; with fewer slots its rarer terms are forgotten between two uses and come back looking
+  // new, the main source of false signals (tests/eval/signals_eval, report seeds: at 65536
+  // slots, precision 0.912 at 200-2,000 mentions an hour and 0.071 at 2,000-8,000, with 10
+  // false signals per watch-day; at 262144, 0.994 and 0.917).
+  std::size_t max_terms = 262144;
   // Slots a new detector starts with; the table doubles at a window close when more terms
   // entered it during the window than 1/16 of its slots (it turns over too fast to keep the
   // history of terms that come back every few hours). Quiet watches stay small.

@@ -361,6 +361,40 @@ TEST(SignalDetector, SaveLoadContinuesIdentically) {
   EXPECT_TRUE(after_a == after_b);  // byte for byte (not printed: megabytes)
 }
 
+// A busy watch (tens of thousands of mentions an hour) uses more distinct terms than 65,536
+// slots hold: its table, and the doorkeeper with it, keep growing up to max_terms, and a
+// snapshot of the grown detector loads back byte for byte.
+TEST(SignalDetector, ABusyWatchGrowsPastTheDoorkeepersFirstSize) {
+  signal_options options;
+  ASSERT_GE(options.max_terms, 262144u);
+  signal_detector d(options, std::vector<std::string>{});
+  std::vector<std::string> texts;
+  std::vector<term> terms;
+  std::vector<weak_signal> out;
+  std::uint64_t n = 0;
+  for (int h = 0; h < 12; ++h) {
+    for (int k = 0; k < 15000; ++k) {
+      texts.clear();
+      terms.clear();
+      // 10 terms a mention from a vocabulary of 200,000 used steadily, each about once an hour.
+      for (int w = 0; w < 10; ++w) texts.push_back(named("v", mix(n++) % 200000));
+      for (const std::string& t : texts) terms.push_back({term_hash(t), t});
+      d.observe(epoch_ms + h * hour_ms + k * 200, terms, mix(n), named("m", n));
+    }
+    d.advance(epoch_ms + (h + 1) * hour_ms, &out);
+  }
+  constexpr std::size_t bytes_per_slot = 58;  // signals.h: slot, header, history, doorkeeper
+  EXPECT_GT(d.memory_bytes(), 131072 * bytes_per_slot);  // grown past the doorkeeper's 65,536 slots
+  EXPECT_LE(d.memory_bytes(), max_memory_bytes(options));
+  EXPECT_TRUE(out.empty());  // nothing grows: no signal (and none during the warm-up anyway)
+  std::string snapshot, again;
+  d.save(&snapshot);
+  auto loaded = signal_detector::load(snapshot, options, std::vector<std::string>{});
+  ASSERT_TRUE(loaded.ok()) << loaded.status().to_string();
+  loaded->save(&again);
+  EXPECT_TRUE(snapshot == again);
+}
+
 TEST(SignalDetector, GarbageSnapshotsFailCleanly) {
   const signal_options options;
   const std::vector<std::string> words;

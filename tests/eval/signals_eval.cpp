@@ -7,7 +7,8 @@
 //   sd 0.3, correlation time 7 days, updated every 6 hours: a word's rate moves by ~17% a
 //   day, rarely more than x2 in three days), stopwords, the watch's brand
 //   (the query word, excluded), hashtags and @handles from their own Zipf lists, URLs,
-//   numbers, punctuation; 200 to 2,000 mentions an hour (log-uniform per watch) following a
+//   numbers, punctuation; 200 to 2,000 mentions an hour (log-uniform per watch; --volume
+//   sets other bounds: busy brands, quiet ones) following a
 //   daily activity cycle (night at ~1/4 of the afternoon peak) and a +-15% day-to-day factor;
 //   authors from a Zipf pool of regulars (60%) and a large pool of occasional accounts;
 // - decoys, never to be reported: daily-cycle terms (a word present 2-3 hours at the same
@@ -41,8 +42,9 @@
 // the amortised advance), and both.
 //
 //   signals_eval [--seeds report|tune|N,N...] [--watches N] [--days D] [--quick] [--signals]
-//                [--cost-only] [--option NAME=VALUE]...
+//                [--volume LO-HI] [--cost-only] [--option NAME=VALUE]...
 //   --signals: every report and event, with the background ranks of a false term's words.
+//   --volume: mentions an hour of the watches, drawn log-uniform in [LO, HI] (default 200-2000).
 //   --cost-only: only the cost figures. --option: a signal_options field, for tuning.
 //   --quick: 2 seeds x 3 watches x 6 evaluated days, smaller timing run; exit status 1 when
 //            precision or recall < 0.8 (the ctest signals_eval_smoke).
@@ -332,9 +334,9 @@ class watch_stream {
   // Fresh words for decoys and events come from lex's supply, so that no two watches share one.
   // volume: mentions an hour at mean activity; 0 draws it.
   watch_stream(lexicon& lex, term_extractor& ex, std::uint64_t seed, int total_days, int first_event_h,
-               double volume = 0)
+               double volume = 0, double min_volume = 200, double max_volume = 2000)
       : lex_(lex), r_(seed), seed_(seed) {
-    v0_ = r_.log_uniform(200, 2000);
+    v0_ = r_.log_uniform(min_volume, max_volume);
     if (volume > 0) v0_ = volume;
     fr_share_ = r_.uniform(0.3, 0.8);
     brand_ = camel(pseudo_word(r_, true), "");
@@ -598,9 +600,9 @@ const char* speed_bin(double doubling_h) {
 }
 
 void run_watch(lexicon& lex, term_extractor& ex, std::uint64_t seed, int days, const signal_options& options,
-               bool print_signals, totals* t) {
+               double min_volume, double max_volume, bool print_signals, totals* t) {
   const int total_days = warm_days + days;
-  watch_stream stream(lex, ex, seed, total_days, warm_days * 24);
+  watch_stream stream(lex, ex, seed, total_days, warm_days * 24, 0, min_volume, max_volume);
   const std::vector<std::string> query = {stream.brand()};
   signal_detector detector(options, query);
   std::vector<mention_record> hour;
@@ -880,6 +882,7 @@ bool set_option(signal_options& o, std::string_view arg) {
 int usage() {
   std::fprintf(stderr,
                "usage: signals_eval [--seeds report|tune|N,N...] [--watches N] [--days D] [--quick] [--signals]\n"
+               "                    [--volume LO-HI]   (mentions an hour, default 200-2000)\n"
                "                    [--option NAME=VALUE]...   (signal_options fields)\n");
   return 2;
 }
@@ -889,6 +892,7 @@ int usage() {
 int main(int argc, char** argv) {
   std::string seeds_name = "report";
   int watches = 4, days = 10;
+  double min_volume = 200, max_volume = 2000;
   bool quick = false, print_signals = false, cost_only = false;
   signal_options options;
   for (int i = 1; i < argc; ++i) {
@@ -904,6 +908,11 @@ int main(int argc, char** argv) {
       if (a == "--seeds") seeds_name = v;
       else if (a == "--watches") watches = std::atoi(v.c_str());
       else days = std::atoi(v.c_str());
+    } else if (a == "--volume" && i + 1 < argc) {
+      char* end = nullptr;
+      min_volume = std::strtod(argv[++i], &end);
+      max_volume = *end == '-' ? std::strtod(end + 1, &end) : min_volume;
+      if (*end != 0 || !(min_volume >= 1) || !(max_volume >= min_volume) || max_volume > 1e6) return usage();
     } else if (a == "--option" && i + 1 < argc) {
       if (!set_option(options, argv[++i])) return usage();
     } else if (a == "--help" || a == "-h") {
@@ -940,15 +949,17 @@ int main(int argc, char** argv) {
     rng r(mix(seed, 0x1E8));
     last_lexicon = std::make_unique<lexicon>(r, ex);
     for (int w = 0; w < watches; ++w)
-      run_watch(*last_lexicon, ex, mix(seed, static_cast<std::uint64_t>(w) + 1), days, options, print_signals, &t);
+      run_watch(*last_lexicon, ex, mix(seed, static_cast<std::uint64_t>(w) + 1), days, options, min_volume,
+                max_volume, print_signals, &t);
   }
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   const cost c = measure_cost(*last_lexicon, ex, quick ? 30000 : 100000, options);
 
   const double precision = t.true_terms + t.false_terms == 0 ? 0.0 : static_cast<double>(t.true_terms) / static_cast<double>(t.true_terms + t.false_terms);
   const double recall = t.events == 0 ? 0.0 : static_cast<double>(t.detected) / static_cast<double>(t.events);
-  std::printf("signals_eval: seeds %s (%s), %d watches each, %d warm-up + %d evaluated days, hourly windows%s\n",
-              seeds_name.c_str(), seed_list.c_str(), watches, warm_days, days, quick ? " [quick]" : "");
+  std::printf("signals_eval: seeds %s (%s), %d watches each, %d warm-up + %d evaluated days, hourly windows,"
+              " %.0f-%.0f mentions an hour%s\n",
+              seeds_name.c_str(), seed_list.c_str(), watches, warm_days, days, min_volume, max_volume, quick ? " [quick]" : "");
   std::printf("  %zu watches, %.2fM mentions (%llu late), %.1f s\n", t.watches, static_cast<double>(t.mentions) / 1e6,
               static_cast<unsigned long long>(t.late), seconds);
   std::printf("term-level precision   %.3f   (%zu reported terms: %zu true, %zu false)\n", precision,
