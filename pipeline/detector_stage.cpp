@@ -441,6 +441,8 @@ struct detector_stage::impl {
   std::vector<detector_output> pending;  // made by this thread, handed over in one go
   std::optional<spike_window> spike;      // the window describe_spike() read last
   std::chrono::steady_clock::time_point last_checkpoint = std::chrono::steady_clock::now();
+  std::chrono::steady_clock::time_point last_gauges{};  // refresh_gauges(): once a second
+  std::vector<detector_stage::reset_watch> reset;      // watches load() could not restore
 
   // Mention events logged after a tenant's checkpoint, [from, to], found by start() and
   // replayed by the detector thread before it takes any batch.
@@ -508,7 +510,10 @@ status detector_stage::impl::load() {
         auto tenant_it = tenants.find(std::string(tenant));
         if (tenant_it == tenants.end()) return true;
         reader in(value);
-        if (in.raw<std::uint8_t>() != checkpoint_version) return true;
+        if (const auto version = in.raw<std::uint8_t>(); version != checkpoint_version) {
+          reset.push_back({std::string(tenant), watch, "checkpoint version " + std::to_string(version)});
+          return true;
+        }
         std::vector<std::string> excluded;
         auto n_excluded = in.raw<std::uint32_t>();
         for (std::uint32_t i = 0; i < n_excluded && in.ok() && i < 4096; ++i) {
@@ -519,10 +524,18 @@ status detector_stage::impl::load() {
         if (auto now = stored_query_words(db, std::string(tenant), watch); !now.empty()) excluded = std::move(now);
         auto crisis = crisis_detector::load(in.str(), options.crisis);
         auto signals = signal_detector::load(in.str(), options.signals, excluded);
-        if (!in.ok() || !crisis.ok() || !signals.ok()) return true;  // start this watch afresh
+        if (!in.ok() || !crisis.ok()) {  // start this watch afresh
+          reset.push_back({std::string(tenant), watch,
+                           !in.ok() ? "truncated checkpoint" : "crisis detector: " + crisis.status().message()});
+          return true;
+        }
         auto w = std::make_unique<watch_state>(options, excluded);
         w->crisis = std::move(*crisis);
-        w->signals = std::move(*signals);
+        if (signals.ok()) {
+          w->signals = std::move(*signals);
+        } else {  // a new signal window, say: the signal detector alone starts afresh
+          reset.push_back({std::string(tenant), watch, "signal detector: " + signals.status().message()});
+        }
         w->excluded = std::move(excluded);
         auto n_open = in.raw<std::uint32_t>();
         for (std::uint32_t i = 0; i < n_open && in.ok() && i < 100000; ++i) {
@@ -540,7 +553,10 @@ status detector_stage::impl::load() {
           if (!load_alert(in, &a)) break;
           slot = std::move(a);
         }
-        if (!in.ok()) return true;
+        if (!in.ok()) {
+          reset.push_back({std::string(tenant), watch, "truncated checkpoint"});
+          return true;
+        }
         w->dirty = false;
         tenant_it->second.watches[watch] = std::move(w);
         return true;
@@ -1112,10 +1128,15 @@ void detector_stage::impl::run() {
       if (!queue.empty() && pending.empty()) continue;
     }
     hand_over();
-    if (std::chrono::steady_clock::now() - last_checkpoint >= options.checkpoint_interval) {
+    const auto now = std::chrono::steady_clock::now();
+    if (now - last_checkpoint >= options.checkpoint_interval) {
       checkpoint(false);
-      refresh_gauges();
       hand_over();
+    }
+    // The gauges (watches followed, state bytes) are live to the second, not to the checkpoint.
+    if (now - last_gauges >= std::chrono::seconds(1)) {
+      refresh_gauges();
+      last_gauges = now;
     }
     if (stopping.load(std::memory_order_acquire) && queue.empty()) break;
     std::unique_lock lock(wake_mu);
@@ -1217,6 +1238,7 @@ void detector_stage::take_outputs(std::vector<detector_output>* out) {
 std::int64_t detector_stage::max_future_ms() const noexcept { return impl_->options.max_future_ms; }
 
 const detector_counters& detector_stage::counters() const noexcept { return impl_->counters; }
+const std::vector<detector_stage::reset_watch>& detector_stage::reset_at_start() const noexcept { return impl_->reset; }
 
 std::size_t detector_stage::queue_depth() const noexcept {
   return impl_->depth.load(std::memory_order_relaxed);

@@ -201,6 +201,15 @@ class detector_stage {
   const detector_counters& counters() const noexcept;
   std::size_t queue_depth() const noexcept;
 
+  // The watches whose checkpointed state start() could not take back, and why: a changed
+  // detector setting (detectors.signal_window_seconds ...) or an unreadable record. Such a
+  // watch's detector starts afresh (warm-up again); its crisis state is kept when only the
+  // signal detector's could not be loaded.
+  struct reset_watch {
+    std::string tenant, watch, reason;
+  };
+  const std::vector<reset_watch>& reset_at_start() const noexcept;
+
  private:
   struct impl;
   std::unique_ptr<impl> impl_;

@@ -155,14 +155,21 @@ http_response router::list_alerts(const http_request& req, std::string_view tena
         if (key.size() < 9) return true;
         // Keys are [detected_at:8][kind:1][watch], newest first: past since, nothing more.
         if (storage::decode_time(key.data()) < since) return false;
-        if (n == limit || ++scanned > max_records_scanned) {
+        if (++scanned > max_records_scanned) {
+          more = true;
+          return false;
+        }
+        // Filtered out: the next page starts after it. A full page ends at the next alert
+        // that would be on it, so that `more` means one is there.
+        const bool wanted = (watch.empty() || key.substr(9) == watch) &&
+                            (kind_byte < 0 || static_cast<unsigned char>(key[8]) == kind_byte) &&
+                            (state.empty() || field_of(value, "state") == state);
+        if (wanted && n == limit) {
           more = true;
           return false;
         }
         last_key.assign(key);
-        if (!watch.empty() && key.substr(9) != watch) return true;
-        if (kind_byte >= 0 && static_cast<unsigned char>(key[8]) != kind_byte) return true;
-        if (!state.empty() && field_of(value, "state") != state) return true;
+        if (!wanted) return true;
         std::string alert(value);
         auto id = field_of(value, "id");
         alert = with_ack(std::move(alert),
@@ -297,12 +304,17 @@ http_response router::list_signals(const http_request& req, std::string_view ten
         const std::int64_t detected = storage::decode_time(key.data() + prefix.size());
         if (detected < from) return false;  // newest first: nothing older qualifies
         if (detected >= to) return true;
-        if (n == limit || ++scanned > max_records_scanned) {
+        if (++scanned > max_records_scanned) {
+          more = true;
+          return false;
+        }
+        const bool wanted = level < 0 || static_cast<unsigned char>(key[prefix.size() + 8]) == level;
+        if (wanted && n == limit) {  // as in list_alerts: `more` means a signal is there
           more = true;
           return false;
         }
         last_key.assign(key);
-        if (level >= 0 && static_cast<unsigned char>(key[prefix.size() + 8]) != level) return true;
+        if (!wanted) return true;
         if (n++) body.push_back(',');
         body.append(value);
         return true;

@@ -250,18 +250,24 @@ http_response router::list_mentions(const http_request& req, std::string_view te
   bool more = false;
   status decode_status;
   auto visit = [&](std::string_view suffix, std::string_view record) {
-    if (returned == limit || scanned == max_scanned_per_page) {
+    if (scanned == max_scanned_per_page) {
       more = true;
       return false;
     }
     ++scanned;
-    last_suffix.assign(suffix);
     pipeline::mention_view m;
     decode_status = pipeline::decode_mention(record, &m);
     if (!decode_status.ok()) return false;
-    if (!want_sentiment.empty() && pipeline::to_string(m.sent.label) != want_sentiment) return true;
-    if (!want_lang.empty() && m.lang != want_lang) return true;
-    if (!want_source.empty() && m.source != want_source) return true;
+    const bool wanted = (want_sentiment.empty() || pipeline::to_string(m.sent.label) == want_sentiment) &&
+                        (want_lang.empty() || m.lang == want_lang) &&
+                        (want_source.empty() || m.source == want_source);
+    // A full page ends at the next mention that would be on it: a cursor means one is there.
+    if (wanted && returned == limit) {
+      more = true;
+      return false;
+    }
+    last_suffix.assign(suffix);
+    if (!wanted) return true;
     if (returned) body.push_back(',');
     append_mention(m, ctx_.db, tenant, explainer ? &*explainer : nullptr, &why, &watch_scratch, &body);
     ++returned;

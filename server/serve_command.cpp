@@ -158,6 +158,10 @@ int run_serve(const config& cfg) {
     log_error("cannot start the detectors", {{"error", s.message()}});
     return 1;
   }
+  for (const auto& r : detectors.reset_at_start()) {
+    log_warn("detector state not restored: this watch's detection starts afresh (warm-up)",
+             {{"tenant", r.tenant}, {"watch", r.watch}, {"reason", r.reason}});
+  }
   l->run();
   ready.store(true, std::memory_order_release);
   auto bound = l->local_endpoint();

@@ -428,6 +428,23 @@ class api_test(unittest.TestCase):
         self.assertEqual([s for s in seen if s in want], want)
         self.assertEqual(len(seen), len(set(seen)))
 
+    def test_a_filtered_page_with_the_last_match_has_no_cursor(self):
+        """The page that holds the last mention a filter matches ends the listing, even when
+        mentions the filter leaves out come after it; a smaller page leads to the rest."""
+        t = 1767225600000
+        self.server.ingest([self.m(i, created_at=t - i * 60000, lang="en",
+                                   text="I hate this, awful" if i < 3 else "I love this, great") for i in range(6)])
+        status, page = self.server.json("GET", f"/v1/mentions?source={self.source}&sentiment=negative&limit=3")
+        self.assertEqual(status, 200, page)
+        self.assertEqual([m["id"] for m in page["mentions"]], ["m0", "m1", "m2"])
+        self.assertIsNone(page["next_cursor"])
+        status, page = self.server.json("GET", f"/v1/mentions?source={self.source}&sentiment=negative&limit=2")
+        self.assertEqual([m["id"] for m in page["mentions"]], ["m0", "m1"])
+        status, page = self.server.json(
+            "GET", f"/v1/mentions?source={self.source}&sentiment=negative&limit=2&cursor={page['next_cursor']}")
+        self.assertEqual([m["id"] for m in page["mentions"]], ["m2"])
+        self.assertIsNone(page["next_cursor"])
+
     def test_from_and_to_bound_event_time(self):
         self.server.ingest([self.m(i, created_at=1767225600000 + i * 60000) for i in range(10)])
         status, body = self.server.json(

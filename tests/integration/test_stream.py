@@ -949,6 +949,36 @@ class weak_signal_test(unittest.TestCase):
             self.assertTrue(any(other["label"].lower() in m["text"].lower() for m in self.history
                                 if m["id"].startswith("hot-")), other)
 
+    def test_a_new_signal_window_resets_the_signal_detector_with_a_warning(self):
+        """Detector state checkpointed with one signal window cannot go on with another: the
+        watch's signal detector starts afresh, and the log says so, naming the watch. The
+        detector gauges are live before any checkpoint."""
+        config = SIGNAL_CONFIG + "  checkpoint_interval_seconds: 86400\n"  # only a clean stop checkpoints
+        first = len(self.history) // 2
+        srv = Server(config=config).start()
+        try:
+            put_watches(srv)
+            ingest_all(srv, self.history[:first], 500)
+            deadline = time.time() + 5
+            while time.time() < deadline and metrics(srv).get("vigie_detector_watches", 0) < 1:
+                time.sleep(0.2)
+            self.assertGreaterEqual(metrics(srv).get("vigie_detector_watches", 0), 1, "gauge before a checkpoint")
+            self.assertGreater(metrics(srv).get("vigie_detector_state_bytes", 0), 0)
+            self.assertEqual(srv.stop(), 0)
+            self.assertNotIn("detector state not restored", srv.logs())
+            srv.config = config.replace("signal_window_seconds: 300", "signal_window_seconds: 600")
+            srv.start()
+            logs = srv.logs()
+            self.assertIn("detector state not restored", logs)
+            self.assertIn('"watch":"borel"', logs)
+            self.assertIn("window_ms", logs)
+            ingest_all(srv, self.history[first:], 500)
+            status, body = srv.json("GET", "/v1/watches/borel/signals?limit=500")
+            self.assertEqual(status, 200, body)
+        finally:
+            srv.stop()
+            srv.cleanup()
+
     def test_batching_does_not_change_the_signals(self):
         """The same history in batches of 37, in one go, or in batches of 300 each sent newest
         first (as many sources list them): event time moves mention by mention. And with a
