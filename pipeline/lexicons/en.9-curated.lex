@@ -610,3 +610,16 @@ sketchy	-1.5
 loveliest	3.0
 fiddly	-1.0
 slick	1.5
+
+# From blind probes of brand mentions (written without looking at the sets): "support" is
+# the help desk far more often than approval, and its +0.9 cancelled complaints ("great app
+# but awful support"); a refund received is not a complaint ("got a full refund"); "pretty"
+# before a rated word grades it ("pretty awful") rather than praising; "nothing but" before
+# praise is all praise.
+support	0
+refund	-0.3
+pretty	0.2	booster
+nothing but love	3.0
+nothing but praise	2.5
+nothing but good	2.5
+nothing but great	3.0

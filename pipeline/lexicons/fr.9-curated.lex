@@ -1580,3 +1580,15 @@ une plaisanterie	-1.5
 bouche bée	1.5
 que demander de plus	2.0
 bien vu	1.5
+
+# Relevés par des tests à l'aveugle de mentions de marque (phrases écrites sans voir les jeux) :
+# "SAV" est le service, pas un grief : toujours en capitales, il prenait l'emphase des
+# majuscules et retournait "Merci au SAV" en sarcasme. Un remboursement reçu n'est pas une
+# plainte : -1.0 faisait de "Merci pour le remboursement" une moquerie. "Sans doute" affirme.
+# "Je n'en peux plus" : le "n'" n'est pas une seconde négation de "en peux plus".
+sav	0
+remboursement	-0.4
+sans doute	0
+sans aucun doute	0
+n'en peux plus	-2.0
+n'en pouvais plus	-2.0
