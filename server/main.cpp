@@ -70,7 +70,13 @@ int main(int argc, char** argv) {
     }
     return vigie::server::run_serve(*cfg);
   }
-  if (*score) return vigie::server::run_score(score_opts, std::cin, std::cout, std::cerr);
+  if (*score) {
+    if (score->count("--lexicon-dir") > 0 && score_opts.lexicon_dir.empty()) {
+      std::cerr << "vigie score: --lexicon-dir is given but empty\n";
+      return 2;
+    }
+    return vigie::server::run_score(score_opts, std::cin, std::cout, std::cerr);
+  }
   if (*replay) return vigie::server::run_replay(replay_opts);
   return 2;
 }

@@ -1,6 +1,7 @@
 #include "server/score_command.h"
 
 #include <chrono>
+#include <exception>
 #include <iostream>
 
 #include "pipeline/enrich.h"
@@ -12,13 +13,42 @@
 #endif
 
 namespace vigie::server {
+namespace {
+
+// Reads one line into *line (without its '\n'), keeping at most max_bytes + 1 of it: a longer
+// line is consumed to its end without being held (its size is all that is needed to reject
+// it). False at the end of the input.
+bool read_line(std::istream& in, std::size_t max_bytes, std::string* line) {
+  line->clear();
+  std::streambuf* buf = in.rdbuf();
+  bool any = false;
+  for (;;) {
+    int c;
+    try {
+      c = buf->sbumpc();
+    } catch (const std::exception&) {  // a read error (a directory on stdin), as istream reports it
+      in.setstate(std::ios::badbit);
+      return false;
+    }
+    if (c == std::char_traits<char>::eof()) {
+      in.setstate(std::ios::eofbit);
+      return any;
+    }
+    any = true;
+    if (c == '\n') return true;
+    if (line->size() <= max_bytes) line->push_back(static_cast<char>(c));
+  }
+}
+
+}  // namespace
 
 int run_score(const score_options& options, std::istream& in, std::ostream& out, std::ostream& err) {
   std::string dir = options.lexicon_dir.empty() ? VIGIE_DEFAULT_LEXICON_DIR : options.lexicon_dir;
   auto lexicons = pipeline::load_lexicons(dir);
   if (!lexicons.ok()) {
     err << "vigie score: " << lexicons.status().message() << "\n";
-    return 1;
+    // A folder that is not there is a setting to fix, as for serve; a bad file, a failure.
+    return lexicons.status().code() == status_code::not_found ? 2 : 1;
   }
   pipeline::mention_enricher enricher(*lexicons);
   pipeline::mention_parser parser;
@@ -29,7 +59,10 @@ int run_score(const score_options& options, std::istream& in, std::ostream& out,
                                std::chrono::system_clock::now().time_since_epoch())
                                .count();
   std::ios::sync_with_stdio(false);
-  while (std::getline(in, line)) {
+  const std::size_t max_line = pipeline::parser_options{}.max_mention_bytes;
+  // Stops at the first write that fails (a closed pipe, a full disk): there is no one left
+  // to read the rest.
+  while (out && read_line(in, max_line, &line)) {
     ++number;
     if (!line.empty() && line.back() == '\r') line.pop_back();
     // A file saved with a byte order mark: as POST /v1/mentions and vigie replay take it.
@@ -41,7 +74,10 @@ int run_score(const score_options& options, std::istream& in, std::ostream& out,
       continue;
     }
     pipeline::mention_view m;
-    status s = parser.parse_one(line, &m);
+    // read_line() kept one byte past the limit: the line's real size is not known.
+    status s = line.size() > max_line
+                   ? invalid_argument("line is longer than the limit of " + std::to_string(max_line) + " bytes")
+                   : parser.parse_one(line, &m);
     if (!s.ok()) {
       ++rejected;
       err << "line " << number << ": " << s.message() << "\n";
@@ -64,6 +100,8 @@ int run_score(const score_options& options, std::istream& in, std::ostream& out,
     }
     buffer.push_back('\n');
     out << buffer;
+    // Line by line for an interactive reader; in bulk the stream's buffer is the batch.
+    if (in.rdbuf()->in_avail() == 0) out.flush();
   }
   out.flush();
   // A full disk, a closed stdout, a directory on stdin: the output is not what it should be.

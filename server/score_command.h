@@ -22,8 +22,10 @@ struct score_options {
   std::string lexicon_dir;  // empty: the built-in default
 };
 
-// Returns the process exit status: 0 when every line was scored, 1 when some line was
-// rejected or the lexicons could not be loaded.
+// Returns the process exit status: 0 when every line was scored; 1 when some line was
+// rejected, a lexicon file could not be loaded, or the output could not be written (it stops
+// at the first failed write); 2 when the lexicon folder is not there. A line longer than the
+// mention limit is rejected without being held in memory.
 int run_score(const score_options& options, std::istream& in, std::ostream& out, std::ostream& err);
 
 }  // namespace vigie::server

@@ -56,6 +56,65 @@ class score_test(unittest.TestCase):
         self.assertEqual(r.returncode, 1, r.stderr)
         self.assertIn("cannot read", r.stderr)
 
+    def test_a_closed_output_stops_it_and_a_huge_line_is_not_held(self):
+        """With SIGPIPE ignored (as many supervisors start programs), a reader that goes away
+        stops the scoring at the next write instead of at the end of the input; a line of 100
+        MB is rejected without being held in memory, and the next line is scored."""
+        import resource
+        import threading
+        line = (json.dumps({"id": "1", "text": "good", "created_at": 1}) + "\n").encode()
+        p = subprocess.Popen([VIGIE, "score"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, restore_signals=False)
+        p.stdout.close()
+        sent = 0
+        try:
+            for _ in range(2_000_000):  # 70 MB: more than any pipe holds
+                p.stdin.write(line)
+                sent += 1
+        except BrokenPipeError:
+            pass
+        try:
+            p.stdin.close()
+        except BrokenPipeError:
+            pass
+        self.assertEqual(p.wait(60), 1)
+        self.assertIn(b"cannot write", p.stderr.read())
+        p.stderr.close()
+        self.assertLess(sent, 2_000_000, "read the whole input with nobody to write to")
+
+        before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+        p = subprocess.Popen([VIGIE, "score"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE)
+        def feed():
+            chunk = b"a" * (1 << 20)
+            for _ in range(100):
+                p.stdin.write(chunk)
+            p.stdin.write(b"\n" + line)
+            p.stdin.close()
+        writer = threading.Thread(target=feed)
+        writer.start()
+        out = p.stdout.read()  # not communicate(): it would close stdin under the writer
+        err = p.stderr.read()
+        p.wait(120)
+        writer.join()
+        p.stdout.close()
+        p.stderr.close()
+        self.assertEqual(p.returncode, 1, err)
+        first, second = out.decode().splitlines()
+        self.assertIn("longer than the limit", json.loads(first)["error"])
+        self.assertEqual(json.loads(second)["sentiment"]["label"], "positive")
+        peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+        self.assertLess(peak_kb, max(before, 60 * 1024), "the 100 MB line was held in memory")
+
+    def test_lexicon_folder_errors_are_usage_errors(self):
+        r = subprocess.run([VIGIE, "score", "--lexicon-dir", ""], input="", capture_output=True, text=True)
+        self.assertEqual(r.returncode, 2, r.stderr)
+        self.assertIn("--lexicon-dir is given but empty", r.stderr)
+        r = subprocess.run([VIGIE, "score", "--lexicon-dir", "/nonexistent/lexicons"], input="",
+                           capture_output=True, text=True)
+        self.assertEqual(r.returncode, 2, r.stderr)
+        self.assertIn("not found", r.stderr)
+
     def test_explain_names_the_rules(self):
         r = score([json.dumps({"id": "1", "text": "Ce n'est pas terrible", "created_at": 1, "lang": "fr"})],
                   "--explain")
