@@ -623,3 +623,29 @@ nothing but love	3.0
 nothing but praise	2.5
 nothing but good	2.5
 nothing but great	3.0
+
+# Second blind probe of brand mentions (250 texts written without looking at the engine):
+# "no" before a trouble is praise ("no issues", "no hassle"); "never" before a comparative is
+# a superlative ("never been happier"), not a negation of it; "zero" negates ("zero
+# respect"); complaints of service with no rated word ("never worked", "can't reach").
+no issues	1.5
+no issue	1.5
+no hassle	1.5
+no fees	1.0
+no surprises	0.5
+never been happier	3.0
+never been better	2.5
+never looked better	2.5
+never felt better	2.5
+never had better	2.5
+never seen better	2.5
+zero	-0.74	negator
+unbearable	-2.5
+never worked	-2.0
+not once	-1.0
+can't reach	-1.5
+cannot reach	-1.5
+impossible to reach	-1.8
+impossible to talk	-1.5
+still nothing	-1.5
+too much to ask	-1.0

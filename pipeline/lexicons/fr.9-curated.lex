@@ -1592,3 +1592,14 @@ sans doute	0
 sans aucun doute	0
 n'en peux plus	-2.0
 n'en pouvais plus	-2.0
+
+# Seconde sonde à l'aveugle de mentions de marque (250 textes écrits sans voir le moteur) :
+# "sans engagement", "sans frais" sont des arguments, pas des négations du mot suivant ;
+# "jamais eu à me plaindre" loue ; "zéro" nie ("zéro respect") ; plaintes sans mot noté.
+sans engagement	0.5
+sans frais	1.0
+eu à me plaindre	-1.5
+zéro	-0.74	negator
+sert strictement à rien	-2.0
+jamais fonctionné	-2.0
+impossible de joindre	-2.0
