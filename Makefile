@@ -49,7 +49,8 @@ bench: build
 # detector), the detectors' snapshots and the other request inputs (watch and webhook bodies,
 # URLs, query strings, cursors), FUZZ_SECONDS each, seeded from tests/fuzz/corpus (clang).
 FUZZ_SECONDS ?= 60
-fuzz: setup
+fuzz:
+	@deploy/setup.sh --fuzz
 	@CC=clang CXX=clang++ cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DVIGIE_SANITIZE=ON \
 	  -DVIGIE_FUZZ=ON -DVIGIE_BUILD_BENCHMARKS=OFF >/dev/null
 	@cmake --build build-fuzz -j$(JOBS) --target mention_parser_fuzz query_fuzz text_fuzz snapshot_fuzz \

@@ -3,6 +3,7 @@
 # Idempotent: a no-op (no apt call at all) when every package is already installed.
 #
 #   deploy/setup.sh            build + run + test dependencies
+#   deploy/setup.sh --fuzz     and clang, for make fuzz (libFuzzer)
 #
 # Needs root or sudo for the install step only.
 set -euo pipefail
@@ -14,8 +15,8 @@ packages=(
   libboost1.74-dev
   # JSON parsing, storage, config, command line, key hashing
   libsimdjson-dev librocksdb-dev libyaml-cpp-dev libcli11-dev libssl-dev
-  # language detection, multi-pattern matching, stemming
-  libcld2-dev libhyperscan-dev libstemmer-dev
+  # language detection, stemming
+  libcld2-dev libstemmer-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev
   # integration tests: the real binary driven over HTTP by Python, responses checked against
@@ -26,6 +27,12 @@ packages=(
   # promtool checks our /metrics exposition in the integration tests
   prometheus
 )
+
+case "${1:-}" in
+  "") ;;
+  --fuzz) packages+=(clang) ;;
+  *) echo "usage: deploy/setup.sh [--fuzz]" >&2; exit 2 ;;
+esac
 
 missing=()
 for p in "${packages[@]}"; do

@@ -7,7 +7,10 @@
 #include <signal.h>
 #include <sys/resource.h>
 
+#include <algorithm>
+#include <filesystem>
 #include <thread>
+#include <vector>
 
 #include "server/auth.h"
 #include "pipeline/enrich.h"
@@ -25,6 +28,23 @@ namespace vigie::server {
 namespace net = boost::asio;
 
 namespace {
+
+// The write-ahead log files of a RocksDB folder ("000043.log", digits then .log; not LOG),
+// comma-separated, or "" when there are none or the folder cannot be read.
+std::string write_ahead_logs(const std::string& dir) {
+  std::vector<std::string> names;
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
+    const std::string name = entry.path().filename().string();
+    if (name.size() > 4 && name.ends_with(".log") &&
+        std::all_of(name.begin(), name.end() - 4, [](char c) { return c >= '0' && c <= '9'; }))
+      names.push_back(name);
+  }
+  std::sort(names.begin(), names.end());
+  std::string out;
+  for (const std::string& n : names) out += (out.empty() ? "" : ", ") + n;
+  return out;
+}
 
 // How long shutdown waits for answers already queued to reach their clients.
 constexpr auto flush_grace = std::chrono::seconds(5);
@@ -84,8 +104,16 @@ int run_serve(const config& cfg) {
       hint = "the database is damaged: restore it, or set storage.wal_recovery: point_in_time to start "
              "from the last consistent point (dropping what was written after the damage)";
     }
-    if (hint.empty()) log_error("cannot open the store", {{"path", cfg.storage.path}, {"error", error}});
-    else log_error("cannot open the store", {{"path", cfg.storage.path}, {"error", error}, {"hint", hint}});
+    // RocksDB does not say which file: the write-ahead logs being recovered are the suspects.
+    const std::string logs = error.find("orruption") != std::string::npos ? write_ahead_logs(cfg.storage.path) : "";
+    if (hint.empty()) {
+      log_error("cannot open the store", {{"path", cfg.storage.path}, {"error", error}});
+    } else if (logs.empty()) {
+      log_error("cannot open the store", {{"path", cfg.storage.path}, {"error", error}, {"hint", hint}});
+    } else {
+      log_error("cannot open the store",
+                {{"path", cfg.storage.path}, {"error", error}, {"write_ahead_logs", logs}, {"hint", hint}});
+    }
     return 1;
   }
   std::unique_ptr<storage::store> db = std::move(opened).value();

@@ -321,22 +321,25 @@ http_response router::share_of_voice(const http_request& req, std::string_view t
       break;
     }
   }
+  // Minutes are counted whole: the answer gives the range they cover, widened as series does.
+  const std::int64_t from_ms = storage::bucket_start(range->from_ms, interval);
+  const std::int64_t to_ms = storage::bucket_start(range->to_ms - 1, interval) + storage::interval_ms(interval);
   std::vector<storage::series_counters> totals(ids.size());
   storage::series_counters all;
   for (std::size_t i = 0; i < ids.size(); ++i) {
     if (!ctx_.watches.contains(std::string(tenant), ids[i])) {
       return internal::not_found_response(req, "no watch '" + ids[i] + "'");
     }
-    status s = ctx_.db.read_series(tenant, ids[i], interval, range->from_ms, range->to_ms,
+    status s = ctx_.db.read_series(tenant, ids[i], interval, from_ms, to_ms,
                                    [&](std::int64_t, const storage::series_counters& c) { totals[i].add(c); });
     if (!s.ok()) return status_response(req, s);
     all.add(totals[i]);
   }
   auto share = [](std::uint64_t part, std::uint64_t whole) { return whole ? double(part) / double(whole) : 0.0; };
   std::string body = "{";
-  append_time_field("from", range->from_ms, &body);
+  append_time_field("from", from_ms, &body);
   body += ",";
-  append_time_field("to", range->to_ms, &body);
+  append_time_field("to", to_ms, &body);
   body += ",\"interval\":\"";
   body += storage::to_string(interval);
   body += "\",\"total\":" + std::to_string(all.volume) + ",\"watches\":[";

@@ -101,6 +101,7 @@ class crash_test(unittest.TestCase):
             with self.assertRaises(RuntimeError) as refused:
                 srv.start()
             self.assertIn("wal_recovery", str(refused.exception))
+            self.assertIn(name, str(refused.exception))  # the file is named
             self.assertEqual(srv.proc.returncode, 1)
             srv.config = "storage:\n  wal_recovery: point_in_time\n"
             srv.start()

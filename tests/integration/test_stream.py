@@ -19,7 +19,7 @@ import websocket
 
 sys.path.insert(0, os.path.dirname(__file__))
 import contracts  # noqa: E402
-from vigie_server import KEYS, Server  # noqa: E402
+from vigie_server import KEYS, Server, rfc3339_ms  # noqa: E402
 
 SECOND = 1000
 MINUTE = 60 * SECOND
@@ -30,12 +30,6 @@ T0 = 1767225600000  # 2026-01-01T00:00:00Z, for tests that do not need the detec
 
 
 # -- helpers shared with test_webhooks.py ---------------------------------------------------
-
-def rfc3339_ms(text):
-    """Epoch milliseconds of "2026-01-01T00:00:00.000Z"."""
-    d = datetime.datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=datetime.timezone.utc)
-    return int(d.timestamp() * 1000 + 0.5)
-
 
 def iso(ms):
     d = datetime.datetime.fromtimestamp(ms / 1000, tz=datetime.timezone.utc)

@@ -9,7 +9,7 @@ import unittest
 
 sys.path.insert(0, os.path.dirname(__file__))
 import contracts  # noqa: E402
-from vigie_server import Server  # noqa: E402
+from vigie_server import Server, rfc3339_ms  # noqa: E402
 
 T0 = 1767225600000  # 2026-01-01T00:00:00Z
 HOUR = 3600000
@@ -145,6 +145,13 @@ class watches_test(unittest.TestCase):
         self.assertAlmostEqual(sum(w["share"] for w in body["watches"]), 1.0, places=3)
         status, body = self.server.json("GET", "/v1/share-of-voice?watches=borel,nope")
         self.assertEqual(status, 404)
+        # A range off the minute is counted in whole minutes, and says so.
+        status, body = self.server.json(
+            "GET", f"/v1/share-of-voice?watches=borel&from={T0 + 30000}&to={T0 + 24 * HOUR - 1}")
+        self.assertEqual(status, 200, body)
+        self.assertEqual(body["interval"], "1m")
+        self.assertEqual(rfc3339_ms(body["from"]), T0)
+        self.assertEqual(rfc3339_ms(body["to"]), T0 + 24 * HOUR)
 
     def test_bad_queries_get_400_with_position(self):
         for query, column in (("borel AND (rappel", 11), ("borel AND", 7), ('""', 1), ("borel NEAR kelvio", 7),

@@ -1,6 +1,7 @@
 """Starts the real vigie binary on a free loopback port with a temporary data folder, and
 speaks HTTP to it. Shared by the integration and crash tests."""
 
+import datetime
 import http.client
 import json
 import os
@@ -147,6 +148,12 @@ class Server:
             cursor = body["next_cursor"]
             if not cursor:
                 return out
+
+
+def rfc3339_ms(text):
+    """Epoch milliseconds of "2026-01-01T00:00:00.000Z"."""
+    d = datetime.datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=datetime.timezone.utc)
+    return int(d.timestamp() * 1000 + 0.5)
 
 
 def mention(i, t=1767225600000, **extra):
