@@ -1,5 +1,7 @@
 #include "pipeline/enrich.h"
 
+#include <cmath>
+
 #include "pipeline/language.h"
 #include "pipeline/mention_json.h"
 #include "pipeline/watch_registry.h"
@@ -45,15 +47,25 @@ void mention_enricher::match(mention_view& m) {
   m.terms = term_list_;
 }
 
+// A text whose language is not known (too short for the detector, and both lexicons know
+// as many of its words: "Love it", "😍", "Génial") is scored in both languages, and the
+// reading that says more wins (ties: English): its words are rated alike in both, so the
+// choice rarely matters, whereas neutral 0 always misses. The mention's lang stays unset.
+std::string_view mention_enricher::scoring_language(const mention_view& m) {
+  if (!m.lang.empty()) return m.lang;
+  const float fr = analyzer_.score(m.text, "fr").score, en = analyzer_.score(m.text, "en").score;
+  return std::abs(fr) > std::abs(en) ? "fr" : "en";
+}
+
 void mention_enricher::enrich(mention_view& m) {
   detect(m);
-  m.sent = analyzer_.score(m.text, m.lang);
+  m.sent = analyzer_.score(m.text, scoring_language(m));
   match(m);
 }
 
 void mention_enricher::explain(mention_view& m, explanation* out) {
   detect(m);
-  m.sent = analyzer_.explain(m.text, m.lang, out);
+  m.sent = analyzer_.explain(m.text, scoring_language(m), out);
   match(m);
 }
 

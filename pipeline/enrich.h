@@ -42,7 +42,8 @@ class mention_enricher : public enricher {
   void begin_batch(std::string_view tenant) override;
 
   // Detects the language when m.lang is empty (m.lang_detected is then set), then scores.
-  // Languages without a lexicon score neutral 0. Then sets m.watches and, when it is not
+  // Languages without a lexicon score neutral 0; a text whose language stays unknown is
+  // scored in French and in English, the stronger reading kept. Then sets m.watches and, when it is not
   // empty, m.terms (views into this enricher, valid until the next call).
   void enrich(mention_view& m) override;
 
@@ -51,6 +52,9 @@ class mention_enricher : public enricher {
 
  private:
   void detect(mention_view& m);
+  // The language to score m in: m.lang, or when it is unknown the one whose reading is
+  // stronger.
+  std::string_view scoring_language(const mention_view& m);
   void match(mention_view& m);
 
   sentiment_analyzer analyzer_;

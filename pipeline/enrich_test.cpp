@@ -31,6 +31,22 @@ std::pair<std::string, sentiment_label> enriched(mention_enricher& e, std::strin
   return {std::string(m.lang), m.sent.label};
 }
 
+TEST(enrich, posts_of_no_known_language_are_scored_all_the_same) {
+  auto lexicons = shipped_lexicons();
+  if (!lexicons) GTEST_SKIP() << "VIGIE_LEXICON_DIR not set";
+  mention_enricher e(lexicons);
+  const auto pos = sentiment_label::positive, neg = sentiment_label::negative;
+  // Both lexicons know these alike and the detector says nothing: the language stays unknown,
+  // the sentiment does not (it was neutral 0).
+  for (std::string_view text : {"😍", "👍", "Love it", "Génial", "Au top"}) {
+    EXPECT_EQ(enriched(e, text), std::make_pair(std::string(), pos)) << text;
+  }
+  for (std::string_view text : {"😡", "Boycott"}) {
+    EXPECT_EQ(enriched(e, text), std::make_pair(std::string(), neg)) << text;
+  }
+  EXPECT_EQ(enriched(e, "Borel ?").second, sentiment_label::neutral);
+}
+
 TEST(enrich, short_posts_get_the_language_whose_lexicon_knows_their_words) {
   auto lexicons = shipped_lexicons();
   if (!lexicons) GTEST_SKIP() << "VIGIE_LEXICON_DIR not set";
