@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "pipeline/internal/lexicon_hash.h"
 #include "pipeline/internal/tokenizer.h"
 #include "pipeline/mention_json.h"
 
@@ -192,6 +193,7 @@ sentiment sentiment_analyzer::run(std::string_view text, std::string_view lang, 
       case token_kind::word: u.kind = unit_kind::word; break;
     }
     std::string_view w = tok.folded(t);
+    std::uint64_t w_hash = t.hash;
     const lexicon_entry* e = lex->find(w, t.hash);
     if (e == nullptr && t.kind == token_kind::emoticon && w.size() > 2 && w.back() == w[w.size() - 2]) {
       // A repeated mouth is the same face, said louder: ":)))" -> ":)", ":DDD" -> ":D".
@@ -208,9 +210,15 @@ sentiment sentiment_analyzer::run(std::string_view text, std::string_view lang, 
         internal::collapse_runs(w, 1, scratch_);
         e = lex->find(scratch_);
       }
+      if (e != nullptr && (e->roles & role_phrase_start)) {
+        // The word as the lexicon knows it starts the phrase: "trooop bien" is "trop bien".
+        collapsed_.assign(scratch_);
+        w = collapsed_;
+        w_hash = internal::hash_term(collapsed_);
+      }
     }
     if (e != nullptr && (e->roles & role_phrase_start) && i + 1 < tokens.size() &&
-        lex->may_start_phrase(t.hash, tokens[i + 1].hash)) {
+        lex->may_start_phrase(w_hash, tokens[i + 1].hash)) {
       // Longest set phrase first; only across words, never across punctuation.
       // The key of the longest candidate is built once; shorter ones are its prefixes.
       const std::size_t longest = std::min<std::size_t>(e->phrase_words, max_phrase_words);

@@ -169,6 +169,7 @@ class sentiment_analyzer {
   std::unique_ptr<internal::tokenizer> tokenizer_;
   std::vector<unit> units_;
   std::string scratch_;               // phrase keys and collapsed elongations
+  std::string collapsed_;             // an elongated word that starts a set phrase, collapsed
 };
 
 }  // namespace vigie::pipeline

@@ -51,6 +51,8 @@ TEST(sentiment, negation_flips_and_set_phrases_win) {
   EXPECT_LT(a.score("ce n'est pas bon", "fr").score, 0.0f);        // ne ... pas counts once
   EXPECT_LT(a.score("je ne suis pas bon", "fr").score, 0.0f);
   EXPECT_GT(a.score("c'est pas mal", "fr").score, 0.0f);
+  // An elongated first word still starts its phrase: "paaas mal" is "pas mal", said louder.
+  EXPECT_GE(a.score("c'est paaas mal", "fr").score, a.score("c'est pas mal", "fr").score);
   // Negation stops at punctuation.
   EXPECT_GT(a.score("not me. good", "en").score, 0.0f);
 }
