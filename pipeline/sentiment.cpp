@@ -21,6 +21,16 @@ enum class unit_kind : std::uint8_t { word, emoji, emoticon, clause_break, sente
 enum : std::uint8_t { late_contrast = 1, late_question = 2, late_taunt = 4 };
 // Words of a closing sentence a closer taunts in: "Great.", "Cheers mate.", "Just great, thanks."
 constexpr std::size_t max_closer_words = 3;
+// What may stand beside a closer in that sentence: interjections and emphasis. A sentence
+// that says what was good ("Product is perfect.", "Great stay.") is a verdict, not a taunt.
+bool closer_filler(std::string_view folded) noexcept {
+  for (std::string_view w : {"just", "so", "how", "really", "thanks", "thank", "you", "mate", "oh", "well",
+                             "simply", "absolutely", "truly", "very", "yeah", "yes", "wow", "guys", "again",
+                             "vraiment", "juste", "franchement", "encore", "merci", "ah", "bah", "ben", "eh",
+                             "trop", "si", "tellement", "grave"})
+    if (folded == w) return true;
+  return false;
+}
 
 // Fallback when a negator is recognised by form, not by the lexicon ("shouldn't" in a text
 // whose lexicon lacks it): VADER's negation multiplier.
@@ -514,11 +524,17 @@ sentiment sentiment_analyzer::run(std::string_view text, std::string_view lang, 
       std::size_t end = unit_count;  // past the last word: trailing breaks and faces skipped
       while (end > 0 && units[end - 1].kind != unit_kind::word) --end;
       std::size_t begin = end, words = 0;
+      bool taunt_only = true;  // only closers and fillers
       while (begin > 0 && units[begin - 1].kind != unit_kind::sentence_break) {
         --begin;
-        if (units[begin].kind == unit_kind::word) words += units[begin].tok_end - units[begin].tok_begin;
+        const unit& cu = units[begin];
+        if (cu.kind != unit_kind::word) continue;
+        words += cu.tok_end - cu.tok_begin;
+        const bool closer = cu.entry != nullptr && (cu.entry->roles & role_closer);
+        if (!closer && !(cu.tok_end - cu.tok_begin == 1 && closer_filler(tok.folded(tokens[cu.tok_begin]))))
+          taunt_only = false;
       }
-      if (begin > 0 && words >= 1 && words <= max_closer_words) closing_at = begin;
+      if (begin > 0 && words >= 1 && words <= max_closer_words && taunt_only) closing_at = begin;
     }
     auto taunts_here = [&](std::size_t k) {
       const unit& tu = units[k];

@@ -188,6 +188,9 @@ TEST(sentiment, a_closer_taunts_only_as_the_short_sentence_that_ends_the_text) {
   EXPECT_FLOAT_EQ(e.items[1].contribution, 2.0f);
   a.explain("colis perdu top", "fr", &e);
   EXPECT_FLOAT_EQ(e.items[1].contribution, 2.0f);
+  // A closing sentence that says what was good is a verdict, however short.
+  a.explain("Colis perdu. Livreur top.", "fr", &e);
+  EXPECT_FLOAT_EQ(e.items[1].contribution, 2.0f);
   EXPECT_GT(a.score("Colis livré. Top.", "fr").score, 0.0f);
 }
 
