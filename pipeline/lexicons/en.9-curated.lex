@@ -649,3 +649,4 @@ impossible to reach	-1.8
 impossible to talk	-1.5
 still nothing	-1.5
 too much to ask	-1.0
+want my money back	-1.5

@@ -1603,3 +1603,18 @@ zéro	-0.74	negator
 sert strictement à rien	-2.0
 jamais fonctionné	-2.0
 impossible de joindre	-2.0
+# Un colis perdu puis retrouvé est une bonne nouvelle ; couper le gaz sans préavis, non.
+colis perdu	1	trouble
+retrouvé	0.75	remedy
+retrouvée	0.75	remedy
+retrouvés	0.75	remedy
+sans préavis	-1.5
+sans aucun préavis	-1.5
+coupé le gaz	-1.5
+coupé l'électricité	-1.5
+coupé le courant	-1.5
+coupé internet	-1.5
+faut arrêter	-1.5
+quoi ce délire	-1.5
+je craque	-1.5
+veux être remboursé	-1.5
