@@ -267,6 +267,11 @@ void backfill_jobs::cancel(const std::string& tenant, const std::string& watch_i
       if (removed) jobs_.erase(it);
     }
   }
+  if (j && !removed) {
+    // A new name, or the same definition again: the same mentions match, the job goes on.
+    auto now = watches_.definition(tenant, watch_id);
+    if (now && definition_fingerprint(*now) == j->fingerprint) return;
+  }
   if (j) {
     if (!j->cancelled.load()) {
       j->cancel_reason = removed ? "the watch was deleted" : "the watch's query changed: start a new backfill";

@@ -76,7 +76,9 @@ class backfill_jobs {
 
   // Stops the watch's running job, if any, and returns once it has stopped (after at most the
   // chunk it is writing): its state becomes "cancelled". removed: the watch was deleted, and
-  // its job is forgotten too, stored progress included. For watch_registry::on_change.
+  // its job is forgotten too, stored progress included. A watch replaced by one that matches
+  // the same (a new name; the same query, languages and sources) keeps its job running. For
+  // watch_registry::on_change.
   void cancel(const std::string& tenant, const std::string& watch_id, bool removed);
 
   void stop();

@@ -1,5 +1,6 @@
 #include "pipeline/mention_json.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cstdio>
 
@@ -113,12 +114,16 @@ void append_json_string(std::string_view s, std::string* out) {
 }
 
 void append_rfc3339_ms(std::int64_t ms, std::string* out) {
+  // RFC 3339 years have four digits: a time outside them (the exclusive bound
+  // 10000-01-01T00:00:00Z of a range, say) is written as the nearest one that fits.
+  constexpr std::int64_t first_ms = -62167219200000;  // 0000-01-01T00:00:00.000Z
+  constexpr std::int64_t last_ms = 253402300799999;   // 9999-12-31T23:59:59.999Z
+  ms = std::clamp(ms, first_ms, last_ms);
   std::int64_t days = ms >= 0 ? ms / 86400000 : -((-ms + 86399999) / 86400000);
   std::int64_t rem = ms - days * 86400000;
   int y;
   unsigned mo, d;
   civil_from_days(days, &y, &mo, &d);
-  if (y < 0 || y > 9999) y = y < 0 ? 0 : 9999;  // outside what a mention may hold
   // Written digit by digit: this runs for every mention and every series bucket served.
   char buf[] = "0000-00-00T00:00:00.000Z";
   auto put = [&](int pos, int width, long v) {

@@ -31,6 +31,14 @@ TEST(mention_json, times_are_rfc3339_utc_with_milliseconds) {
   s.clear();
   append_rfc3339_ms(0, &s);
   EXPECT_EQ(s, "1970-01-01T00:00:00.000Z");
+  // Past four-digit years, the nearest time that has them (it was "9999-01-01", before the
+  // "from" of a range ending at 10000-01-01).
+  s.clear();
+  append_rfc3339_ms(253402300800000, &s);  // 10000-01-01T00:00:00Z
+  EXPECT_EQ(s, "9999-12-31T23:59:59.999Z");
+  s.clear();
+  append_rfc3339_ms(-62167219200001, &s);
+  EXPECT_EQ(s, "0000-01-01T00:00:00.000Z");
 }
 
 TEST(mention_json, enriched_mention_round_trips_through_the_parser) {

@@ -23,7 +23,8 @@
 // runs of letters and digits; apostrophes, hyphens and dots separate them, so a term written
 // with them is a phrase (wi-fi == "wi fi", l'oreal == "l oreal"). Hashtags and handles: the
 // term #boycottborel matches the tag #BoycottBorel; a plain term matches the tag's words too,
-// split on camelCase, '_' and digits, so borel matches #Borel, #BoycottBorel and @borel_fr
+// split on camelCase, '_' and digits, so borel matches #Borel, #BoycottBorel and @borel_fr,
+// and the tag's whole word (iphone matches #iPhone, which splits into "i" and "phone")
 // (recall first: a crisis hashtag is exactly what a brand watch wants). A plain term searches
 // the title and the text; title: only the title. '*' inside quotes is not a wildcard.
 //

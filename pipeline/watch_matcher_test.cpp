@@ -51,8 +51,8 @@ TEST(match_words, folds_splits_and_numbers_words) {
   std::vector<std::string> got;
   for (const auto& mw : w.words()) got.push_back(std::string(w.folded(mw)) + "@" + std::to_string(mw.position));
   EXPECT_EQ(got, (std::vector<std::string>{"l@0", "oreal@1", "cafe@2", "cafe@3", "#boycottborel@4",
-                                           "boycott@4", "borel@5", "@borel_fr@6", "borel@6", "fr@7",
-                                           "x@8", "y@9", "fr@10"}));
+                                           "boycott@4", "borel@5", "boycottborel@4", "@borel_fr@6",
+                                           "borel@6", "fr@7", "x@8", "y@9", "fr@10"}));
 }
 
 TEST(watch_matcher, terms_case_accents_and_word_boundaries) {
@@ -144,6 +144,15 @@ TEST(watch_matcher, hashtags_and_handles) {
   EXPECT_FALSE(plain("contact@boreltech.fr"));
   one_watch phrase("\"boycott borel\"");
   EXPECT_TRUE(phrase("#BoycottBorel"));
+  // A tag that is exactly the term, whatever its case: split alone, #iPhone held "i" and
+  // "phone", and a watch on iphone missed it.
+  one_watch whole("iphone");
+  for (const char* text : {"#iPhone", "#iphone", "#IPHONE", "iPhone"})
+    EXPECT_TRUE(whole(text)) << text;
+  EXPECT_TRUE(one_watch("covid19")("#Covid19"));
+  EXPECT_TRUE(one_watch("boycottborel")("#BoycottBorel"));
+  EXPECT_TRUE(one_watch("mcdo")("#McDo"));
+  EXPECT_TRUE(one_watch("iphone*")("#iPhone15 dispo"));
   one_watch handle("@borel_officiel");
   EXPECT_TRUE(handle("merci @Borel_Officiel"));
   EXPECT_FALSE(handle("merci borel officiel"));

@@ -1,5 +1,7 @@
 #include "pipeline/internal/match_words.h"
 
+#include <algorithm>
+
 #include <cstring>
 
 #include "pipeline/internal/tokenizer.h"
@@ -181,6 +183,10 @@ std::uint32_t match_words::add(std::string_view s, std::uint32_t position, bool 
               k += l;
             }
             emit(e);
+            // A tag of several parts is also its whole word: a watch on iphone finds #iPhone,
+            // one on boycottborel #BoycottBorel (split alone, it held only "i" and "phone").
+            if (part_pos > position + 1 && std::find(s.begin() + i + 1, s.begin() + e, '_') == s.begin() + e)
+              push(s, i + 1, e, marks, position, match_word_tag_part, 0);
             if (part_pos > next) next = part_pos;
           }
           position = next;

@@ -7,12 +7,13 @@
 // "l", "orange"), hyphens, dots, emoji. A #hashtag or @handle (a '#' or '@' not glued to a
 // preceding word) is one word with its sigil ("#boycottborel"); in mention mode it is
 // followed by its parts, split on '_', camelCase and letter/digit changes ("boycott",
-// "borel"), the first part sharing the tag's position. Each word has a position (0, 1, 2...)
-// used for phrases and NEAR.
+// "borel"), the first part sharing the tag's position, and, when it has several parts and no
+// '_', by its whole word at that position too ("boycottborel"). Each word has a position (0,
+// 1, 2...) used for phrases and NEAR.
 //
 //   vigie::pipeline::internal::match_words w;
 //   w.add("Super #BoycottBorel", 0, /*tag_parts=*/true);
-//   // folded words: "super"@0 "#boycottborel"@1 "boycott"@1 "borel"@2
+//   // folded words: "super"@0 "#boycottborel"@1 "boycott"@1 "borel"@2 "boycottborel"@1
 //
 // Thread safety: owns scratch buffers; one per thread. words() and folded() are valid until
 // the next clear() or add().

@@ -237,9 +237,13 @@ class watches_test(unittest.TestCase):
         self.assertEqual(body["mentions"], [])
         status, body = self.server.json("GET", f"/v1/watches/ghost/series?interval=1d&from={T0}&to={T0 + 48 * HOUR}", key=g)
         self.assertEqual(sum(b["volume"] for b in body["buckets"]), 0, body)
-        # A changed query stops a running backfill too.
+        # A new name leaves a running backfill alone: the same mentions match.
         self.server.json("PUT", "/v1/watches/ghost", json.dumps({"query": "ghostword"}), key=g)
         self.server.json("POST", f"/v1/watches/ghost/backfill?from={T0}&to={T0 + 30 * HOUR}", key=g)
+        self.server.json("PUT", "/v1/watches/ghost", json.dumps({"query": "ghostword", "name": "Fantôme"}), key=g)
+        status, body = self.server.json("GET", "/v1/watches/ghost/backfill", key=g)
+        self.assertEqual(body["state"], "running", body)
+        # A changed query stops it.
         self.server.json("PUT", "/v1/watches/ghost", json.dumps({"query": "ghostword OR autre"}), key=g)
         status, body = self.server.json("GET", "/v1/watches/ghost/backfill", key=g)
         self.assertEqual(body["state"], "cancelled", body)
