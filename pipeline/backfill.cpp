@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cstring>
 #include <tuple>
+#include <vector>
 
 #include "pipeline/internal/lexicon_hash.h"
 #include "pipeline/mention_codec.h"
@@ -34,11 +35,17 @@ std::string job_key(std::string_view watch_id) {
 }
 
 // What the matching of a watch depends on: a stored running job resumes only on the same.
+// The query without the spaces around it, the languages and sources in any order.
 std::uint64_t definition_fingerprint(const watch_definition& d) {
-  std::string s = d.q.text;
+  std::string_view q = d.q.text;
+  while (!q.empty() && (q.front() == ' ' || q.front() == '\t' || q.front() == '\n' || q.front() == '\r')) q.remove_prefix(1);
+  while (!q.empty() && (q.back() == ' ' || q.back() == '\t' || q.back() == '\n' || q.back() == '\r')) q.remove_suffix(1);
+  std::string s(q);
   for (const auto* list : {&d.languages, &d.sources}) {
+    std::vector<std::string> sorted(list->begin(), list->end());
+    std::sort(sorted.begin(), sorted.end());
     s.push_back('\0');
-    for (const std::string& v : *list) s.append(v).push_back(',');
+    for (const std::string& v : sorted) s.append(v).push_back(',');
   }
   return internal::hash_term(s);
 }

@@ -1124,8 +1124,12 @@ void detector_stage::impl::run() {
       b->clear();
       if (!pool.push(b)) delete b;
       // Alerts and signals go to the writer as soon as a batch made them; other batches are
-      // worked through first.
-      if (!queue.empty() && pending.empty()) continue;
+      // worked through first, unless a checkpoint or the gauges are due (a backlog that lasts
+      // must not put them off).
+      const auto at = std::chrono::steady_clock::now();
+      if (!queue.empty() && pending.empty() && at - last_checkpoint < options.checkpoint_interval &&
+          at - last_gauges < std::chrono::seconds(1))
+        continue;
     }
     hand_over();
     const auto now = std::chrono::steady_clock::now();

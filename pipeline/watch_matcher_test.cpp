@@ -51,7 +51,7 @@ TEST(match_words, folds_splits_and_numbers_words) {
   std::vector<std::string> got;
   for (const auto& mw : w.words()) got.push_back(std::string(w.folded(mw)) + "@" + std::to_string(mw.position));
   EXPECT_EQ(got, (std::vector<std::string>{"l@0", "oreal@1", "cafe@2", "cafe@3", "#boycottborel@4",
-                                           "boycott@4", "borel@5", "boycottborel@4", "@borel_fr@6",
+                                           "boycott@4", "borel@5", "boycottborel@4", "boycottborel@5", "@borel_fr@6",
                                            "borel@6", "fr@7", "x@8", "y@9", "fr@10"}));
 }
 
@@ -153,6 +153,12 @@ TEST(watch_matcher, hashtags_and_handles) {
   EXPECT_TRUE(one_watch("boycottborel")("#BoycottBorel"));
   EXPECT_TRUE(one_watch("mcdo")("#McDo"));
   EXPECT_TRUE(one_watch("iphone*")("#iPhone15 dispo"));
+  // Beside the words around it, in phrases and NEAR, as the same tag in capitals is.
+  for (const char* q : {"\"iphone case\"", "iphone NEAR/1 case", "iphone ONEAR/1 case", "\"my iphone\""}) {
+    one_watch around(q);
+    EXPECT_TRUE(around("Love my #iPhone case")) << q;
+    EXPECT_TRUE(around("Love my #IPHONE case")) << q;
+  }
   one_watch handle("@borel_officiel");
   EXPECT_TRUE(handle("merci @Borel_Officiel"));
   EXPECT_FALSE(handle("merci borel officiel"));

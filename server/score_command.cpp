@@ -60,17 +60,23 @@ int run_score(const score_options& options, std::istream& in, std::ostream& out,
                                .count();
   std::ios::sync_with_stdio(false);
   const std::size_t max_line = pipeline::parser_options{}.max_mention_bytes;
+  // Each answer line goes out at once to an interactive reader (nothing more is buffered on
+  // the input); in bulk the stream's buffer is the batch.
+  auto answer = [&](const std::string& text) {
+    out << text;
+    if (in.rdbuf()->in_avail() <= 0) out.flush();
+  };
+  constexpr std::size_t bom_bytes = 3;
   // Stops at the first write that fails (a closed pipe, a full disk): there is no one left
-  // to read the rest.
-  while (out && read_line(in, max_line, &line)) {
+  // to read the rest. The first line may carry a byte order mark past the limit.
+  while (out && read_line(in, max_line + (number == 0 ? bom_bytes : 0), &line)) {
     ++number;
     if (!line.empty() && line.back() == '\r') line.pop_back();
     // A file saved with a byte order mark: as POST /v1/mentions and vigie replay take it.
     if (number == 1) line.erase(0, line.size() - pipeline::without_bom(line).size());
     buffer.clear();
     if (line.find_first_not_of(" \t") == std::string::npos) {
-      buffer.push_back('\n');
-      out << buffer;
+      answer("\n");
       continue;
     }
     pipeline::mention_view m;
@@ -84,7 +90,7 @@ int run_score(const score_options& options, std::istream& in, std::ostream& out,
       buffer = "{\"line\":" + std::to_string(number) + ",\"error\":";
       pipeline::append_json_string(s.message(), &buffer);
       buffer += "}\n";
-      out << buffer;
+      answer(buffer);
       continue;
     }
     m.ingested_at_ms = now;
@@ -99,9 +105,7 @@ int run_score(const score_options& options, std::istream& in, std::ostream& out,
       pipeline::append_enriched_json(m, &buffer);
     }
     buffer.push_back('\n');
-    out << buffer;
-    // Line by line for an interactive reader; in bulk the stream's buffer is the batch.
-    if (in.rdbuf()->in_avail() == 0) out.flush();
+    answer(buffer);
   }
   out.flush();
   // A full disk, a closed stdout, a directory on stdin: the output is not what it should be.

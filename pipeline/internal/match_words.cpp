@@ -185,8 +185,12 @@ std::uint32_t match_words::add(std::string_view s, std::uint32_t position, bool 
             emit(e);
             // A tag of several parts is also its whole word: a watch on iphone finds #iPhone,
             // one on boycottborel #BoycottBorel (split alone, it held only "i" and "phone").
-            if (part_pos > position + 1 && std::find(s.begin() + i + 1, s.begin() + e, '_') == s.begin() + e)
+            // At the first part's position and at the last's, so that it neighbours both the
+            // word before the tag ("my #iPhone") and the word after it ("#iPhone case").
+            if (part_pos > position + 1 && std::find(s.begin() + i + 1, s.begin() + e, '_') == s.begin() + e) {
               push(s, i + 1, e, marks, position, match_word_tag_part, 0);
+              push(s, i + 1, e, marks, part_pos - 1, match_word_tag_part, 0);
+            }
             if (part_pos > next) next = part_pos;
           }
           position = next;

@@ -8,12 +8,14 @@
 // preceding word) is one word with its sigil ("#boycottborel"); in mention mode it is
 // followed by its parts, split on '_', camelCase and letter/digit changes ("boycott",
 // "borel"), the first part sharing the tag's position, and, when it has several parts and no
-// '_', by its whole word at that position too ("boycottborel"). Each word has a position (0,
-// 1, 2...) used for phrases and NEAR.
+// '_', by its whole word at the first part's position and at the last's ("boycottborel"), so
+// that phrases find it beside the words around the tag. Each word has a position (0, 1, 2...)
+// used for phrases and NEAR.
 //
 //   vigie::pipeline::internal::match_words w;
 //   w.add("Super #BoycottBorel", 0, /*tag_parts=*/true);
 //   // folded words: "super"@0 "#boycottborel"@1 "boycott"@1 "borel"@2 "boycottborel"@1
+//   //               "boycottborel"@2
 //
 // Thread safety: owns scratch buffers; one per thread. words() and folded() are valid until
 // the next clear() or add().

@@ -106,6 +106,41 @@ class score_test(unittest.TestCase):
         peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
         self.assertLess(peak_kb, max(before, 60 * 1024), "the 100 MB line was held in memory")
 
+    def test_every_answer_comes_at_once_to_an_interactive_reader(self):
+        """One line out per line in, before the next line is sent: good, bad and blank lines."""
+        import select
+        p = subprocess.Popen([VIGIE, "score"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                             stderr=subprocess.DEVNULL)
+        try:
+            for line, want in ((b'{"id":"1","text":"good","created_at":1}\n', b'{"id":"1"'),
+                               (b"not json\n", b'{"line":2,"error"'), (b"\n", b"\n"),
+                               (b'{"id":"2","text":"bad","created_at":1}\n', b'{"id":"2"')):
+                p.stdin.write(line)
+                p.stdin.flush()
+                ready, _, _ = select.select([p.stdout], [], [], 10)
+                self.assertTrue(ready, f"no answer to {line!r}")
+                self.assertTrue(p.stdout.readline().startswith(want), line)
+        finally:
+            p.stdin.close()
+            p.wait(30)
+            p.stdout.close()
+
+    def test_a_byte_order_mark_does_not_count_against_the_limit(self):
+        """As POST /v1/mentions: the limit applies to the mention, after the byte order mark."""
+        def line_of(size):
+            head = '{"id":"1","created_at":1,"text":"'
+            return head + "a" * (size - len(head) - 2) + '"}'
+        limit = 1 << 20
+        for size, ok in ((limit, True), (limit + 1, False)):
+            data = ("\ufeff" + line_of(size) + "\n").encode()
+            r = subprocess.run([VIGIE, "score"], input=data, capture_output=True, timeout=60)
+            self.assertEqual(r.returncode, 0 if ok else 1, (size, r.stderr[-300:]))
+            out = json.loads(r.stdout)
+            if ok:
+                self.assertEqual(out["id"], "1")
+            else:
+                self.assertIn("longer than the limit", out["error"])
+
     def test_lexicon_folder_errors_are_usage_errors(self):
         r = subprocess.run([VIGIE, "score", "--lexicon-dir", ""], input="", capture_output=True, text=True)
         self.assertEqual(r.returncode, 2, r.stderr)

@@ -243,6 +243,12 @@ class watches_test(unittest.TestCase):
         self.server.json("PUT", "/v1/watches/ghost", json.dumps({"query": "ghostword", "name": "Fantôme"}), key=g)
         status, body = self.server.json("GET", "/v1/watches/ghost/backfill", key=g)
         self.assertEqual(body["state"], "running", body)
+        # Nor do spaces around the query, or the same languages in another order.
+        self.server.json("PUT", "/v1/watches/ghost", json.dumps({"query": "ghostword", "languages": ["fr", "en"]}), key=g)
+        status, body = self.server.json("POST", f"/v1/watches/ghost/backfill?from={T0}&to={T0 + 30 * HOUR}", key=g)
+        self.server.json("PUT", "/v1/watches/ghost", json.dumps({"query": " ghostword ", "languages": ["en", "fr"]}), key=g)
+        status, body = self.server.json("GET", "/v1/watches/ghost/backfill", key=g)
+        self.assertEqual(body["state"], "running", body)
         # A changed query stops it.
         self.server.json("PUT", "/v1/watches/ghost", json.dumps({"query": "ghostword OR autre"}), key=g)
         status, body = self.server.json("GET", "/v1/watches/ghost/backfill", key=g)
