@@ -650,3 +650,11 @@ impossible to talk	-1.5
 still nothing	-1.5
 too much to ask	-1.0
 want my money back	-1.5
+
+# Everyday tweets (a blind probe): "nothing better than" praises ("better" negated by
+# "nothing" scored negative), "worth every second", a goodbye to a pet ("rest easy").
+nothing better than	2.5
+worth every second	2.5
+worth every minute	2.5
+rest easy	-1.5
+went fine	1.5

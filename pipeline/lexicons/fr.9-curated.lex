@@ -1618,3 +1618,7 @@ faut arrêter	-1.5
 quoi ce délire	-1.5
 je craque	-1.5
 veux être remboursé	-1.5
+# Tweets du quotidien (sonde à l'aveugle) : "rien de tel que" loue, "rien de mieux que" aussi.
+rien de tel	2.0
+rien de mieux que	2.5
+s'est bien passé	1.5
