@@ -101,10 +101,14 @@ void websocket_session::deliver(std::span<const shared_event> events) {
   {
     std::lock_guard lock(mu_);
     if (overflow_) return;
-    for (const auto& e : events) live_.push_back(e);
+    // Slow is behind: more than max_queued_events still waiting when new ones come. A client
+    // that keeps up takes a burst of any size (one group commit's events; they are shared,
+    // a pointer each here), and is closed at the next delivery if it does not drain it.
     if (live_.size() > options_.max_queued_events) {
       overflow_ = true;
       live_.clear();
+    } else {
+      for (const auto& e : events) live_.push_back(e);
     }
     if (!pump_posted_) {
       pump_posted_ = true;

@@ -732,6 +732,18 @@ class slow_consumer_test(unittest.TestCase):
         self.assertEqual([e["data"]["id"] for e in received if e["type"] == "mention"], self.matching)
         self.assertGreaterEqual(metrics(self.server)["vigie_stream_slow_consumer_closes_total"], 1)
 
+    def test_a_burst_larger_than_the_queue_reaches_a_client_that_keeps_up(self):
+        """max_queued_events bounds how far behind a client may fall, not one group commit: a
+        client that reads along takes a batch of more matching mentions than the queue holds."""
+        burst = [{"id": f"big{i}", "text": f"Borel gros lot {i}", "created_at": T0 + 10000 + i, "source": "twitter"}
+                 for i in range(40)]  # more than SLOW_CONFIG's 16
+        with Feed(self.server, "types=mention") as f:
+            status, body = self.server.ingest(burst)
+            self.assertEqual(body["accepted"], len(burst), body)
+            got = f.read_until(is_mention("big39"), timeout=30)
+            self.assertEqual([e["data"]["id"] for e in got][-len(burst):], [m["id"] for m in burst])
+            self.assertIsNone(f.close_code)
+
     def test_since_before_retention_is_gone(self):
         srv = self.server
         status, body = srv.json("PUT", "/v1/watches/w", json.dumps({"query": "globex"}), key="globex")
