@@ -37,9 +37,10 @@ std::string job_key(std::string_view watch_id) {
 // What the matching of a watch depends on: a stored running job resumes only on the same.
 // The query without the spaces around it, the languages and sources in any order.
 std::uint64_t definition_fingerprint(const watch_definition& d) {
+  constexpr std::string_view space = " \t\n\r";
   std::string_view q = d.q.text;
-  while (!q.empty() && (q.front() == ' ' || q.front() == '\t' || q.front() == '\n' || q.front() == '\r')) q.remove_prefix(1);
-  while (!q.empty() && (q.back() == ' ' || q.back() == '\t' || q.back() == '\n' || q.back() == '\r')) q.remove_suffix(1);
+  q.remove_prefix(std::min(q.find_first_not_of(space), q.size()));
+  q = q.substr(0, q.find_last_not_of(space) + 1);  // npos + 1 == 0: all spaces
   std::string s(q);
   for (const auto* list : {&d.languages, &d.sources}) {
     std::vector<std::string> sorted(list->begin(), list->end());

@@ -51,21 +51,23 @@ void mention_enricher::match(mention_view& m) {
 // as many of its words: "Love it", "😍", "Génial") is scored in both languages, and the
 // reading that says more wins (ties: English): its words are rated alike in both, so the
 // choice rarely matters, whereas neutral 0 always misses. The mention's lang stays unset.
-std::string_view mention_enricher::scoring_language(const mention_view& m) {
-  if (!m.lang.empty()) return m.lang;
-  const float fr = analyzer_.score(m.text, "fr").score, en = analyzer_.score(m.text, "en").score;
-  return std::abs(fr) > std::abs(en) ? "fr" : "en";
+sentiment mention_enricher::sentiment_of(const mention_view& m, explanation* out) {
+  if (!m.lang.empty()) return out ? analyzer_.explain(m.text, m.lang, out) : analyzer_.score(m.text, m.lang);
+  const sentiment fr = analyzer_.score(m.text, "fr"), en = analyzer_.score(m.text, "en");
+  const bool french = std::abs(fr.score) > std::abs(en.score);
+  if (out) return analyzer_.explain(m.text, french ? "fr" : "en", out);
+  return french ? fr : en;
 }
 
 void mention_enricher::enrich(mention_view& m) {
   detect(m);
-  m.sent = analyzer_.score(m.text, scoring_language(m));
+  m.sent = sentiment_of(m, nullptr);
   match(m);
 }
 
 void mention_enricher::explain(mention_view& m, explanation* out) {
   detect(m);
-  m.sent = analyzer_.explain(m.text, scoring_language(m), out);
+  m.sent = sentiment_of(m, out);
   match(m);
 }
 

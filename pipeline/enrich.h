@@ -52,9 +52,9 @@ class mention_enricher : public enricher {
 
  private:
   void detect(mention_view& m);
-  // The language to score m in: m.lang, or when it is unknown the one whose reading is
-  // stronger.
-  std::string_view scoring_language(const mention_view& m);
+  // m's sentiment in m.lang, or when it is unknown the stronger of its French and English
+  // readings; with the tokens and rules behind it when out is not null.
+  sentiment sentiment_of(const mention_view& m, explanation* out);
   void match(mention_view& m);
 
   sentiment_analyzer analyzer_;

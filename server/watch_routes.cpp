@@ -83,6 +83,14 @@ result<time_range> read_range(const std::vector<std::pair<std::string, std::stri
   return r;
 }
 
+// The range in whole buckets of an interval: from the one holding from_ms to the end of the
+// one holding the last instant before to_ms. What series, top and share-of-voice count and
+// echo.
+time_range widened(const time_range& r, storage::series_interval interval) {
+  return {storage::bucket_start(r.from_ms, interval),
+          storage::bucket_start(r.to_ms - 1, interval) + storage::interval_ms(interval)};
+}
+
 std::string_view param(const std::vector<std::pair<std::string, std::string>>& params,
                        std::string_view key) {
   for (const auto& [k, v] : params) {
@@ -197,10 +205,8 @@ http_response router::watch_series(const http_request& req, std::string_view ten
   if (!ctx_.watches.contains(std::string(tenant), id)) {
     return internal::not_found_response(req, "no watch '" + id + "'");
   }
-  // Whole buckets: from the one holding 'from' to the end of the one holding the last
-  // instant before 'to' (both echoed as such).
-  const std::int64_t first = storage::bucket_start(range->from_ms, interval);
-  const std::int64_t end = storage::bucket_start(range->to_ms - 1, interval) + step;
+  // Whole buckets, echoed as such.
+  const auto [first, end] = widened(*range, interval);
   if ((end - first) / step > max_series_buckets) {
     return bad_request(req, "the range holds more than " + std::to_string(max_series_buckets) +
                                 " buckets: use a coarser interval or a shorter range");
@@ -252,8 +258,7 @@ http_response router::watch_top(const http_request& req, std::string_view tenant
     return internal::not_found_response(req, "no watch '" + id + "'");
   }
   // Facets are kept per day: the range is widened to whole UTC days.
-  const std::int64_t from_day = storage::bucket_start(range->from_ms, storage::series_interval::d1);
-  const std::int64_t to_day = storage::bucket_start(range->to_ms - 1, storage::series_interval::d1) + day_ms;
+  const auto [from_day, to_day] = widened(*range, storage::series_interval::d1);
   std::string body = "{\"watch\":";
   append_json_string(id, &body);
   body += ",";
@@ -321,9 +326,8 @@ http_response router::share_of_voice(const http_request& req, std::string_view t
       break;
     }
   }
-  // Minutes are counted whole: the answer gives the range they cover, widened as series does.
-  const std::int64_t from_ms = storage::bucket_start(range->from_ms, interval);
-  const std::int64_t to_ms = storage::bucket_start(range->to_ms - 1, interval) + storage::interval_ms(interval);
+  // Minutes are counted whole: the answer gives the range they cover.
+  const auto [from_ms, to_ms] = widened(*range, interval);
   std::vector<storage::series_counters> totals(ids.size());
   storage::series_counters all;
   for (std::size_t i = 0; i < ids.size(); ++i) {

@@ -1,7 +1,6 @@
 #include "pipeline/internal/match_words.h"
 
 #include <algorithm>
-
 #include <cstring>
 
 #include "pipeline/internal/tokenizer.h"
