@@ -278,7 +278,7 @@ http_response router::list_signals(const http_request& req, std::string_view ten
       if (!n.ok()) return status_response(req, n.status());
       limit = *n;
     } else if (key == "cursor") {
-      if (!base64url_decode(value, &cursor)) return bad_request(req, "malformed cursor");
+      if (value.empty() || !base64url_decode(value, &cursor)) return bad_request(req, "malformed cursor");
     } else {
       return bad_request(req, "unknown query parameter '" + key + "'");
     }
@@ -369,6 +369,9 @@ std::optional<http_response> router::accept_stream(http_request& req,
   if (status s = internal::request_params(req, &params); !s.ok()) return answer(bad_request(req, s.message()));
 
   // Browsers cannot set headers on a WebSocket: the key may come as access_token instead.
+  if (req.count(http::field::authorization) > 1) {
+    return answer(bad_request(req, "a request carries one Authorization header, not several"));
+  }
   auto header = req[http::field::authorization];
   std::string authorization(header.data(), header.size());
   for (const auto& [key, value] : params) {

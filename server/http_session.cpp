@@ -7,6 +7,7 @@
 #include <boost/beast/websocket/rfc6455.hpp>
 
 #include <algorithm>
+#include <chrono>
 #include <cstdint>
 
 #include "server/log.h"
@@ -38,6 +39,9 @@ namespace {
 // this size instead, given back once the request is read so that idle connections stay small.
 constexpr std::size_t body_read_bytes = 64 * 1024;
 constexpr std::size_t idle_buffer_bytes = 16 * 1024;
+// How long the unread body of a refused request is read and dropped before the connection
+// closes (see do_close()).
+constexpr std::chrono::seconds drain_time{2};
 
 }  // namespace
 
@@ -62,6 +66,13 @@ void http_session::on_header(beast::error_code ec, std::size_t) {
   // A client that asks before sending its body (curl does past 1 MB) waits a second or so
   // for a 100 Continue that never comes: tell it to go on.
   const auto& req = parser_->get();
+  // A body is read only from a client with a key: one without cannot make the server hold
+  // megabytes (nor send its key in a chunked body's trailer, which Beast merges into the
+  // headers). The connection closes after the refusal, the body unread.
+  if (!parser_->is_done() && router::needs_key(std::string_view(req.target().data(), req.target().size()))) {
+    http_response refusal;
+    if (!router_.authenticate(req, &refusal)) return refuse(std::move(refusal));
+  }
   if (!parser_->is_done() && req.version() == 11 &&
       beast::iequals(req[http::field::expect], "100-continue")) {
     static constexpr std::string_view go_on = "HTTP/1.1 100 Continue\r\n\r\n";
@@ -104,12 +115,17 @@ void http_session::fail_request(beast::error_code ec) {
 }
 
 void http_session::refuse(unsigned status, std::string_view code, const std::string& message) {
-  http_response res = router::error(status, code, message, 11, false);
+  refuse(router::error(status, code, message, 11, false));
+}
+
+void http_session::refuse(http_response res) {
+  res.keep_alive(false);
+  drain_ = !parser_->is_done();
   // Labelled with what was read of the request line ("other" when nothing): a body over the
   // limit is refused from its Content-Length, its request line read.
   const auto& header = parser_->get();
   metrics_.request(router::method_label(header.method()),
-                   router::route_label(std::string_view(header.target().data(), header.target().size())), status, 0);
+                   router::route_label(std::string_view(header.target().data(), header.target().size())), res.result_int(), 0);
   pending_ = std::make_shared<http_response>(std::move(res));
   stream_.expires_after(options_.write_timeout);
   http::async_write(stream_, *pending_,
@@ -159,7 +175,22 @@ void http_session::on_write(bool keep_alive, beast::error_code ec, std::size_t) 
 void http_session::do_close() {
   beast::error_code ec;
   stream_.socket().shutdown(net::ip::tcp::socket::shutdown_send, ec);
+  if (drain_) {
+    // A request refused before its body was read: its client may still be sending it, and
+    // closing with bytes unread would reset the connection, the answer lost to a client that
+    // reads only once it has sent everything. What comes is read and dropped for a while.
+    drain_ = false;
+    stream_.expires_after(drain_time);
+    return drain();
+  }
   stream_.socket().close(ec);
+}
+
+void http_session::drain() {
+  stream_.async_read_some(buffer_.prepare(idle_buffer_bytes), [self = shared_from_this()](beast::error_code ec, std::size_t) {
+    if (ec) return self->do_close();  // the client's end, or drain_time is up
+    self->drain();
+  });
 }
 
 }  // namespace vigie::server

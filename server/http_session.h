@@ -43,12 +43,15 @@ class http_session : public std::enable_shared_from_this<http_session> {
   void fail_request(boost::beast::error_code ec);
   // Answers a request that cannot be handled, then closes the connection.
   void refuse(unsigned status, std::string_view code, const std::string& message);
+  void refuse(http_response res);
   void do_close();
+  void drain();
 
   boost::beast::tcp_stream stream_;
   boost::beast::flat_buffer buffer_;
   std::optional<boost::beast::http::request_parser<boost::beast::http::string_body>> parser_;
   std::shared_ptr<http_response> pending_;  // the response being written
+  bool drain_ = false;                       // a refused request's body is left unread
   router& router_;
   const http_options& options_;
   server_metrics& metrics_;

@@ -283,6 +283,27 @@ std::string unsupported_coding(boost::beast::string_view header, std::string_vie
 
 }  // namespace
 
+std::optional<std::string_view> router::authenticate(const http_request& req, http_response* refusal) const {
+  if (req.count(http::field::authorization) > 1) {
+    *refusal = error(400, "bad_request", "a request carries one Authorization header, not several", req.version(),
+                     req.keep_alive());
+    return std::nullopt;
+  }
+  const auto header = req[http::field::authorization];
+  auto tenant = ctx_.auth.tenant_for(std::string_view(header.data(), header.size()));
+  if (!tenant) {
+    *refusal = error(401, "unauthorized", header.empty() ? "missing Authorization: Bearer <key>" : "invalid API key",
+                     req.version(), req.keep_alive());
+    refusal->set(http::field::www_authenticate, "Bearer");
+  }
+  return tenant;
+}
+
+bool router::needs_key(std::string_view target) {
+  const std::string_view path = target.substr(0, target.find('?'));
+  return path.starts_with("/v1/") && path != "/v1/stream";
+}
+
 void router::handle(http_request&& req, reply_fn reply) {
   const auto start = std::chrono::steady_clock::now();
   std::string_view target(req.target().data(), req.target().size());
@@ -345,16 +366,9 @@ void router::handle(http_request&& req, reply_fn reply) {
   }
 
   // Every /v1 route needs a key; the tenant comes from the key, never from the request.
-  auto auth_header = req[http::field::authorization];
-  auto tenant = ctx_.auth.tenant_for(std::string_view(auth_header.data(), auth_header.size()));
-  if (!tenant) {
-    http_response res = error(401, "unauthorized",
-                              auth_header.empty() ? "missing Authorization: Bearer <key>"
-                                                  : "invalid API key",
-                              version, keep_alive);
-    res.set(http::field::www_authenticate, "Bearer");
-    return answer(std::move(res));
-  }
+  http_response refusal;
+  const auto tenant = authenticate(req, &refusal);
+  if (!tenant) return answer(std::move(refusal));
 
   // Bodies are read as they come: a compressed one would be parsed as its compressed bytes.
   if (auto coding = unsupported_coding(req[http::field::content_encoding], "identity"); !coding.empty()) {

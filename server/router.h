@@ -70,6 +70,15 @@ class router {
   // the error response to send, and the socket is left alone.
   std::optional<http_response> accept_stream(http_request& req, boost::asio::ip::tcp::socket& socket);
 
+  // The tenant whose key the request's Authorization header carries. Otherwise nullopt, and
+  // *refusal is the answer: 401 without a key or with an unknown one, 400 when the header
+  // comes twice (a proxy in front may have read the other one).
+  std::optional<std::string_view> authenticate(const http_request& req, http_response* refusal) const;
+  // Whether a request to this target must carry a key in its headers: every /v1 route but the
+  // live feed, whose key may come as access_token. The session checks it before reading a
+  // body, so that a client without a key cannot make the server hold one.
+  static bool needs_key(std::string_view target);
+
   // An error response with the JSON error body.
   static http_response error(unsigned status, std::string_view code, std::string_view message,
                              unsigned version = 11, bool keep_alive = true);

@@ -306,6 +306,79 @@ class api_test(unittest.TestCase):
         self.assert_error(413, body, 413, "payload_too_large")
         self.assert_serving()
 
+    def test_a_body_is_read_only_from_a_client_with_a_key(self):
+        """A request without a valid key is refused on its headers, its body unread: a
+        client without a key cannot make the server hold megabytes, nor slip its key into a
+        chunked body's trailer. A client that sends its whole body before reading still gets
+        the answer."""
+        def answer_to(head, body=b""):
+            with socket.create_connection(("127.0.0.1", self.server.port), timeout=10) as s:
+                s.sendall(head + body)
+                s.settimeout(5)
+                data = b""
+                try:
+                    while b"\r\n\r\n" not in data or len(data.split(b"\r\n\r\n", 1)[1]) < 20:
+                        part = s.recv(65536)
+                        if not part:
+                            break
+                        data += part
+                except socket.timeout:
+                    self.fail(f"no answer before the body: {data[:200]!r}")
+                return data
+        size = 30 << 20
+        for auth in (b"", b"Authorization: Bearer not-a-key-at-all\r\n"):
+            data = answer_to(b"POST /v1/mentions HTTP/1.1\r\nHost: x\r\n" + auth +
+                             f"Content-Type: application/x-ndjson\r\nContent-Length: {size}\r\n\r\n".encode())
+            self.assertTrue(data.startswith(b"HTTP/1.1 401"), data[:200])
+            self.assertIn(b"Connection: close", data)
+        # With Expect: 100-continue the refusal comes instead of the 100.
+        data = answer_to(b"PUT /v1/watches/w HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\n"
+                         b"Content-Length: 20\r\n\r\n")
+        self.assertTrue(data.startswith(b"HTTP/1.1 401"), data[:200])
+        # A key in a trailer is no key.
+        data = answer_to(b"POST /v1/watches:validate HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n"
+                         b"Trailer: Authorization\r\n\r\n",
+                         b'e\r\n{"q": "borel"}\r\n0\r\n' +
+                         f"Authorization: Bearer {KEYS['acme']}\r\n\r\n".encode())
+        self.assertTrue(data.startswith(b"HTTP/1.1 401"), data[:200])
+        # A client that writes its whole (refused) body before it reads gets the answer, not a
+        # reset connection.
+        s = socket.create_connection(("127.0.0.1", self.server.port), timeout=30)
+        s.sendall(f"POST /v1/mentions HTTP/1.1\r\nHost: x\r\nContent-Length: {8 << 20}\r\n\r\n".encode())
+        s.sendall(b"x" * (8 << 20))
+        data = b""
+        while True:
+            part = s.recv(65536)
+            if not part:
+                break
+            data += part
+        s.close()
+        self.assertTrue(data.startswith(b"HTTP/1.1 401"), data[:200])
+        self.assert_error(401, json.loads(data.split(b"\r\n\r\n", 1)[1]), 401, "unauthorized")
+        # With the key, the same requests are served.
+        status, hdrs, data = self.server.request("POST", "/v1/watches:validate", body=b'{"query": "borel"}')
+        self.assertEqual(status, 200, data)
+        self.assert_serving()
+
+    def test_authorization_comes_once(self):
+        """Two Authorization headers are refused, whichever comes first: a proxy in front may
+        have read the other one."""
+        good, other = f"Bearer {KEYS['acme']}", f"Bearer {KEYS['globex']}"
+        for pair in ((good, other), (good, "garbage"), ("garbage", good), (good, good)):
+            for method, path, body in (("GET", "/v1/watches", b""), ("POST", "/v1/watches:validate", b'{"q": "a"}')):
+                head = f"{method} {path} HTTP/1.1\r\nHost: x\r\nAuthorization: {pair[0]}\r\n" \
+                       f"Authorization: {pair[1]}\r\nContent-Length: {len(body)}\r\nConnection: close\r\n\r\n"
+                with socket.create_connection(("127.0.0.1", self.server.port), timeout=10) as s:
+                    s.sendall(head.encode() + body)
+                    data = b""
+                    while True:
+                        part = s.recv(65536)
+                        if not part:
+                            break
+                        data += part
+                self.assertTrue(data.startswith(b"HTTP/1.1 400"), (pair, path, data[:200]))
+                self.assertIn(b"one Authorization header", data)
+
     def test_oversized_headers_get_431(self):
         status, hdrs, data = self.server.request("GET", "/livez", key=None,
                                                  headers={"X-Big": "y" * 20000})

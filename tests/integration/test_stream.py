@@ -389,6 +389,12 @@ class stream_test(unittest.TestCase):
             self.assertEqual(body["error"]["code"], "unauthorized")
         status, body = handshake(srv, "access_token=wrong", key=None)
         self.assertEqual(status, 401, body)
+        # Two Authorization headers: refused, whichever is good.
+        with socket.create_connection(("127.0.0.1", srv.port), timeout=10) as s:
+            s.sendall(("GET /v1/stream HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                       "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: " + base64.b64encode(os.urandom(16)).decode() +
+                       f"\r\nAuthorization: Bearer {KEYS['acme']}\r\nAuthorization: Bearer {KEYS['globex']}\r\n\r\n").encode())
+            self.assertTrue(s.recv(200).startswith(b"HTTP/1.1 400"))
         with self.assertRaises(websocket.WebSocketBadStatusException) as ctx:
             Feed(srv, auth=None)
         self.assertEqual(ctx.exception.status_code, 401)
@@ -1346,7 +1352,9 @@ class crisis_test(unittest.TestCase):
         status, body = srv.json("GET", "/v1/alerts?watch=nope")
         self.assertEqual(status, 404, body)
         contracts.check("Error", body)
-        for bad in ("abc", "123-nokind-borel", "x-volume_spike-borel"):
+        # One alert, one id: its time with a leading zero, or the like, is no id of it.
+        for bad in ("abc", "123-nokind-borel", "x-volume_spike-borel", "0" + alerts[0]["id"],
+                    "+" + alerts[0]["id"], "9" * 19 + "-volume_spike-borel"):
             status, body = srv.json("GET", f"/v1/alerts/{bad}")
             self.assertEqual(status, 400, (bad, body))
             contracts.check("Error", body)
