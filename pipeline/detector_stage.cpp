@@ -250,8 +250,10 @@ std::string alert_id(std::int64_t detected_at_ms, alert_kind kind, std::string_v
 }
 
 bool alert_key_from_id(std::string_view id, std::string* key) {
+  // The time as alert_id() writes it: digits without leading zeros, so that one alert has one
+  // id (the acknowledgement is stored under it). 18 digits cannot overflow.
   std::size_t dash = id.find('-');
-  if (dash == std::string_view::npos || dash == 0 || dash > 19) return false;
+  if (dash == std::string_view::npos || dash == 0 || dash > 18 || (id[0] == '0' && dash > 1)) return false;
   std::int64_t ms = 0;
   for (char c : id.substr(0, dash)) {
     if (c < '0' || c > '9') return false;

@@ -324,6 +324,9 @@ status mention_parser::impl::parse_padded(std::string_view json, mention_view* o
   if (err != simdjson::SUCCESS) {
     if (err == simdjson::UTF8_ERROR) return invalid_argument("invalid UTF-8");
     if (err == simdjson::EMPTY) return invalid_argument("empty document");
+    if (err == simdjson::NUMBER_ERROR) {
+      return invalid_argument("invalid JSON: a number is malformed or out of range (integers up to 18446744073709551615)");
+    }
     return invalid_argument(std::string("invalid JSON: ") + simdjson::error_message(err));
   }
   return validate(doc, out);

@@ -82,6 +82,15 @@ TEST(mention_parser, each_bad_line_is_reported_and_the_others_taken) {
   EXPECT_EQ(items[7].id_or_reason, "e");
 }
 
+TEST(mention_parser, a_number_out_of_range_is_named) {
+  auto items = parse_all("{\"id\":\"a\",\"text\":\"ok\",\"created_at\":1,\"reach\":18446744073709551616}\n"
+                         "{\"id\":\"b\",\"text\":\"ok\",\"created_at\":1,\"reach\":18446744073709551615}\n");
+  ASSERT_EQ(items.size(), 2u);
+  EXPECT_FALSE(items[0].ok);
+  EXPECT_NE(items[0].id_or_reason.find("a number is malformed or out of range"), std::string::npos) << items[0].id_or_reason;
+  EXPECT_TRUE(items[1].ok);  // stored as INT64_MAX, as the schema says
+}
+
 TEST(mention_parser, truncated_last_line_is_rejected_alone) {
   auto items = parse_all("{\"id\":\"a\",\"text\":\"ok\",\"created_at\":1}\n{\"id\":\"b\",\"te");
   ASSERT_EQ(items.size(), 2u);

@@ -227,6 +227,10 @@ http_response router::list_mentions(const http_request& req, std::string_view te
       }
       want_lang = std::string_view(lang_filter, 2);
     } else if (key == "source") {
+      if (!storage::valid_source(value)) {
+        return error(400, "bad_request", "query parameter 'source' must be a source name ([A-Za-z0-9_.-], 1 to 64)",
+                     version, keep_alive);
+      }
       want_source = value;
     } else {
       return error(400, "bad_request", "unknown query parameter '" + key + "'", version, keep_alive);

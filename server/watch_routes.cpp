@@ -78,7 +78,7 @@ result<time_range> read_range(const std::vector<std::pair<std::string, std::stri
   }
   time_range r;
   r.to_ms = to.value_or(now_ms());
-  r.from_ms = from.value_or(r.to_ms - default_span_ms);
+  r.from_ms = from.value_or(std::max<std::int64_t>(0, r.to_ms - default_span_ms));  // not before 1970
   if (r.from_ms >= r.to_ms) return invalid_argument("'from' must be before 'to'");
   return r;
 }
@@ -91,12 +91,14 @@ time_range widened(const time_range& r, storage::series_interval interval) {
           storage::bucket_start(r.to_ms - 1, interval) + storage::interval_ms(interval)};
 }
 
-std::string_view param(const std::vector<std::pair<std::string, std::string>>& params,
-                       std::string_view key) {
+// A parameter's value; nullopt when it is not given. Given empty ("interval=", "interval"),
+// it is a value to refuse, not a default to take.
+std::optional<std::string_view> param(const std::vector<std::pair<std::string, std::string>>& params,
+                                      std::string_view key) {
   for (const auto& [k, v] : params) {
     if (k == key) return v;
   }
-  return {};
+  return std::nullopt;
 }
 
 void append_counters(const storage::series_counters& c, std::string* out) {
@@ -194,8 +196,8 @@ http_response router::watch_series(const http_request& req, std::string_view ten
   std::vector<std::pair<std::string, std::string>> params;
   if (status s = internal::request_params(req, &params); !s.ok()) return bad_request(req, s.message());
   auto interval = storage::series_interval::h1;
-  if (auto v = param(params, "interval"); !v.empty()) {
-    auto parsed = storage::parse_interval(v);
+  if (auto v = param(params, "interval")) {
+    auto parsed = storage::parse_interval(*v);
     if (!parsed) return bad_request(req, "query parameter 'interval' must be 1m, 5m, 1h or 1d");
     interval = *parsed;
   }
@@ -246,9 +248,9 @@ http_response router::watch_top(const http_request& req, std::string_view tenant
   std::vector<std::pair<std::string, std::string>> params;
   if (status s = internal::request_params(req, &params); !s.ok()) return bad_request(req, s.message());
   std::size_t limit = default_top;
-  if (auto v = param(params, "limit"); !v.empty()) {
-    auto r = std::from_chars(v.data(), v.data() + v.size(), limit);
-    if (r.ec != std::errc() || r.ptr != v.data() + v.size() || limit < 1 || limit > max_top) {
+  if (auto v = param(params, "limit")) {
+    auto r = std::from_chars(v->data(), v->data() + v->size(), limit);
+    if (r.ec != std::errc() || r.ptr != v->data() + v->size() || limit < 1 || limit > max_top) {
       return bad_request(req, "query parameter 'limit' must be an integer from 1 to " + std::to_string(max_top));
     }
   }
@@ -304,7 +306,7 @@ http_response router::share_of_voice(const http_request& req, std::string_view t
   auto range = read_range(params, 7 * day_ms, {"watches"});
   if (!range.ok()) return bad_request(req, range.status().message());
   std::vector<std::string> ids;
-  std::string_view list = param(params, "watches");
+  std::string_view list = param(params, "watches").value_or("");
   while (!list.empty()) {
     auto comma = list.find(',');
     std::string id(list.substr(0, comma));

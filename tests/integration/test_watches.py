@@ -118,6 +118,21 @@ class watches_test(unittest.TestCase):
             self.assertEqual(status, 400, (path, body))
         status, body = self.server.json("GET", "/livez", key=None)
         self.assertEqual(status, 200)
+        # A default 'from' worked out from an early 'to' stops at 1970, as a given one must.
+        for path, want in (("/v1/watches/borel/series?interval=1h&to=3600000", "1970-01-01T00:00:00.000Z"),
+                           ("/v1/watches/borel/series?interval=1d&to=1", "1970-01-01T00:00:00.000Z"),
+                           ("/v1/watches/borel/top?to=1", "1970-01-01T00:00:00.000Z"),
+                           ("/v1/share-of-voice?watches=borel&to=60000", "1970-01-01T00:00:00.000Z")):
+            status, body = self.server.json("GET", path)
+            self.assertEqual((status, body["from"]), (200, want), (path, body))
+
+    def test_an_empty_parameter_is_refused_not_taken_for_its_default(self):
+        for path in ("/v1/watches/borel/series?interval=", "/v1/watches/borel/series?interval",
+                     "/v1/watches/borel/top?limit=", "/v1/mentions?source=", "/v1/watches/borel/signals?cursor=",
+                     "/v1/alerts?cursor="):
+            status, body = self.server.json("GET", path)
+            self.assertEqual(status, 400, (path, body))
+            contracts.check("Error", body)
 
     def test_signal_listing_checks_its_range_and_cursor(self):
         for q, needle in (("from=2026-01-02T00:00:00Z&to=2026-01-01T00:00:00Z", "before"),
