@@ -264,7 +264,7 @@ http_response router::list_mentions(const http_request& req, std::string_view te
     if (!decode_status.ok()) return false;
     const bool wanted = (want_sentiment.empty() || pipeline::to_string(m.sent.label) == want_sentiment) &&
                         (want_lang.empty() || m.lang == want_lang) &&
-                        (want_source.empty() || m.source == want_source);
+                        (want_source.empty() || boost::beast::iequals(m.source, want_source));
     // A full page ends at the next mention that would be on it: a cursor means one is there.
     if (wanted && returned == limit) {
       more = true;

@@ -501,6 +501,16 @@ class api_test(unittest.TestCase):
         self.assertEqual([s for s in seen if s in want], want)
         self.assertEqual(len(seen), len(set(seen)))
 
+    def test_the_source_filter_ignores_case_as_watches_do(self):
+        """source=casefold lists what a watch with source:casefold matches: CaseFold, casefold
+        and CASEFOLD, each still its own source for idempotency."""
+        self.server.ingest([mention(i, source=s) for i, s in enumerate(("CaseFold", "casefold", "CASEFOLD", "casefolds"))]
+                           + [mention(1, source="CaseFold")])
+        for asked in ("casefold", "CASEFOLD"):
+            got = self.server.all_mentions(query=f"source={asked}")
+            self.assertEqual(sorted((m["source"], m["id"]) for m in got),
+                             [("CASEFOLD", "m2"), ("CaseFold", "m0"), ("CaseFold", "m1"), ("casefold", "m1")], asked)
+
     def test_a_filtered_page_with_the_last_match_has_no_cursor(self):
         """The page that holds the last mention a filter matches ends the listing, even when
         mentions the filter leaves out come after it; a smaller page leads to the rest."""
