@@ -286,6 +286,9 @@ status apply_file(const YAML::Node& root, config* c) {
       if (!plain.empty() && plain.size() < min_api_key_bytes) {
         return bad(where + ".key", "must be at least " + std::to_string(min_api_key_bytes) + " characters");
       }
+      if (!plain.empty() && !sendable_api_key(plain)) {
+        return bad(where + ".key", "must be visible ASCII characters without spaces: no header could carry it");
+      }
       if (!plain.empty()) entry.sha256 = sha256_hex(plain);
       std::transform(entry.sha256.begin(), entry.sha256.end(), entry.sha256.begin(),
                      [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
@@ -300,6 +303,10 @@ status apply_file(const YAML::Node& root, config* c) {
 }
 
 }  // namespace
+
+bool sendable_api_key(std::string_view key) noexcept {
+  return std::all_of(key.begin(), key.end(), [](char c) { return c > ' ' && c < 0x7f; });
+}
 
 result<std::vector<api_key>> parse_api_keys(std::string_view spec) {
   std::vector<api_key> keys;
@@ -324,6 +331,10 @@ result<std::vector<api_key>> parse_api_keys(std::string_view spec) {
     if (key.size() < min_api_key_bytes) {
       return invalid_argument("VIGIE_API_KEYS: the key of tenant '" + k.tenant + "' is shorter than " +
                               std::to_string(min_api_key_bytes) + " characters");
+    }
+    if (!sendable_api_key(key)) {
+      return invalid_argument("VIGIE_API_KEYS: the key of tenant '" + k.tenant +
+                              "' must be visible ASCII characters without spaces: no header could carry it");
     }
     k.sha256 = sha256_hex(key);
     keys.push_back(std::move(k));

@@ -79,6 +79,9 @@ struct webhook_options {
 
 // Shortest API key accepted, from the file or VIGIE_API_KEYS: a short key is guessed.
 inline constexpr std::size_t min_api_key_bytes = 8;
+// Whether an API key can be sent at all: visible ASCII, no spaces (HTTP trims the spaces
+// around a header's value, and a header carries no other bytes safely).
+bool sendable_api_key(std::string_view key) noexcept;
 
 struct api_key {
   std::string tenant;

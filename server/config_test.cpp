@@ -136,6 +136,16 @@ TEST_F(config_test, api_keys_are_long_enough_and_each_names_one_tenant) {
   EXPECT_EQ(c->keys[0].sha256, "8e6a4b3b6d4f4e93be38f9ae76c0c8df4e26ef6bfd3f6e8e3a8f45e65f8e1d2a");
   // The same key twice for one tenant is harmless.
   EXPECT_TRUE(load("api_keys:\n  - {tenant: a, key: samekey123}\n", {}, "a:samekey123").ok());
+  // A key no header can carry (HTTP trims the spaces around a value) is refused at start-up.
+  for (const char* env : {"a:key1key1key1 ", "a: key1key1key1", "a:key1 key1key1", "a:key1key1\tkey1", "a:cl\xc3\xa9key1key1"}) {
+    auto bad = load("", {}, env);
+    ASSERT_FALSE(bad.ok()) << env;
+    EXPECT_NE(bad.status().message().find("visible ASCII"), std::string::npos) << bad.status().message();
+  }
+  EXPECT_NE(load("api_keys:\n  - {tenant: a, key: \"key1key1key1 \"}\n").status().message().find("api_keys[0].key: must be visible"),
+            std::string::npos);
+  // Nor can a tenant be named "." or "..".
+  EXPECT_FALSE(load("", {}, "..:key1key1key1").ok());
 }
 
 }  // namespace

@@ -27,7 +27,8 @@ void append_short_string(std::string_view s, std::string* out) {
 namespace {
 
 bool valid_name(std::string_view s, std::size_t max_bytes) noexcept {
-  if (s.empty() || s.size() > max_bytes) return false;
+  // "." and ".." are path segments that clients and proxies resolve away (/v1/watches/..).
+  if (s.empty() || s.size() > max_bytes || s == "." || s == "..") return false;
   for (char c : s) {
     bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
               c == '_' || c == '-' || c == '.';

@@ -27,13 +27,15 @@ inline constexpr std::size_t max_source_bytes = 64;
 inline constexpr std::size_t max_id_bytes = 256;
 inline constexpr std::size_t max_watch_id_bytes = 128;
 
-// A tenant name: 1 to 64 characters of [A-Za-z0-9_.-].
+// Names are characters of [A-Za-z0-9_.-], never "." or ".." (path segments that clients and
+// proxies resolve away).
+// A tenant name: 1 to 64 characters.
 bool valid_tenant(std::string_view tenant) noexcept;
 
-// A source name: 1 to 64 characters of [A-Za-z0-9_.-].
+// A source name: 1 to 64 characters.
 bool valid_source(std::string_view source) noexcept;
 
-// A watch id: 1 to 128 characters of [A-Za-z0-9_.-] (no slashes: ids are URL path segments).
+// A watch id: 1 to 128 characters (no slashes: ids are URL path segments).
 bool valid_watch_id(std::string_view id) noexcept;
 
 // The identity of a mention in storage. (tenant, source, id) is the idempotency key;
