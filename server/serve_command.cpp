@@ -48,6 +48,9 @@ std::string write_ahead_logs(const std::string& dir) {
 
 // How long shutdown waits for answers already queued to reach their clients.
 constexpr auto flush_grace = std::chrono::seconds(5);
+// How long it waits for live-feed clients to answer the close frame (one that does not read
+// never does).
+constexpr auto feeds_close_grace = std::chrono::seconds(1);
 
 }  // namespace
 
@@ -217,12 +220,17 @@ int run_serve(const config& cfg) {
     stopper = std::thread([&] {
       ingest.stop();
       log_info("pipeline drained");
-      // Every drained batch has been answered; give the sessions a moment to write those
-      // answers to their sockets, then stop the loop.
-      auto deadline = std::chrono::steady_clock::now() + flush_grace;
-      while (metrics->inflight_requests() > 0 && std::chrono::steady_clock::now() < deadline) {
-        std::this_thread::sleep_for(std::chrono::milliseconds(20));
-      }
+      // The live feeds have had their last events: they are closed with 1001 and where to
+      // resume. Every drained batch has been answered; give the sessions a moment to write
+      // those answers and close frames to their sockets, then stop the loop.
+      hub.close_all();
+      const auto now = std::chrono::steady_clock::now();
+      const auto deadline = now + flush_grace, feeds_deadline = now + feeds_close_grace;
+      auto busy = [&] {
+        const auto t = std::chrono::steady_clock::now();
+        return (metrics->inflight_requests() > 0 && t < deadline) || (hub.size() > 0 && t < feeds_deadline);
+      };
+      while (busy()) std::this_thread::sleep_for(std::chrono::milliseconds(20));
       std::this_thread::sleep_for(std::chrono::milliseconds(200));
       keep_running.reset();
       ioc.stop();

@@ -24,6 +24,26 @@ void stream_hub::unsubscribe(const std::string& tenant, const stream_subscriber*
   if (subs.empty()) by_tenant_.erase(it);
 }
 
+void stream_hub::close_all() {
+  std::vector<std::shared_ptr<stream_subscriber>> all;
+  {
+    std::lock_guard lock(mu_);
+    for (const auto& [tenant, subs] : by_tenant_) {
+      for (const auto& e : subs) {
+        if (auto p = e.subscriber.lock()) all.push_back(std::move(p));
+      }
+    }
+  }
+  for (const auto& s : all) s->going_away();
+}
+
+std::size_t stream_hub::size() const {
+  std::lock_guard lock(mu_);
+  std::size_t n = 0;
+  for (const auto& [tenant, subs] : by_tenant_) n += subs.size();
+  return n;
+}
+
 bool stream_hub::wants_mentions(std::string_view tenant) const {
   std::lock_guard lock(mu_);
   return mention_listeners_.find(std::string(tenant)) != mention_listeners_.end();

@@ -36,6 +36,8 @@ class stream_subscriber {
   virtual void deliver(std::span<const shared_event> events) = 0;
   // Whether it wants mention events (alerts and signals are always delivered).
   virtual bool wants_mentions() const = 0;
+  // The server is stopping: no more events will come. Must not block.
+  virtual void going_away() {}
 };
 
 class stream_hub : public pipeline::event_sink {
@@ -45,6 +47,10 @@ class stream_hub : public pipeline::event_sink {
   // Every tenant's alerts and signals (never mentions): for the webhook dispatcher. Set once,
   // before the pipeline starts; it must outlive the hub's use.
   void subscribe_all(stream_subscriber* s) { all_ = s; }
+  // At shutdown, once the last events are published: tells every subscriber going_away().
+  void close_all();
+  // Subscribers still there (they leave with unsubscribe()).
+  std::size_t size() const;
 
   bool wants_mentions(std::string_view tenant) const override;
   void publish(std::vector<pipeline::stream_event>& events) override;

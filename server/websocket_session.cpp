@@ -126,6 +126,13 @@ void websocket_session::deliver(std::span<const shared_event> events) {
   }
 }
 
+void websocket_session::going_away() {
+  net::post(ws_.get_executor(), [self = shared_from_this()] {
+    if (!self->accepted_) return;
+    self->close_with(static_cast<std::uint16_t>(websocket::close_code::going_away), {});
+  });
+}
+
 bool websocket_session::wanted(event_type type, std::string_view watches) const {
   if (!sub_.types[static_cast<int>(type)]) return false;
   if (sub_.watches.empty()) return true;
@@ -327,6 +334,8 @@ void websocket_session::close_with(std::uint16_t code, std::string reason) {
   }
   if (code == close_slow_consumer && reason.empty()) {
     reason = "slow consumer: resume with since=" + std::to_string(last_sent_);
+  } else if (code == static_cast<std::uint16_t>(websocket::close_code::going_away) && reason.empty()) {
+    reason = "server stopping: resume with since=" + std::to_string(last_sent_);
   }
   if (reason.size() > 123) reason.resize(123);  // the protocol's limit
   ws_.async_close(websocket::close_reason(static_cast<websocket::close_code>(code), reason),

@@ -61,6 +61,8 @@ class websocket_session : public stream_subscriber,
 
   void deliver(std::span<const shared_event> events) override;
   bool wants_mentions() const override { return sub_.types[1]; }
+  // Closes the feed with 1001 (going away) and the seq to resume from with since=.
+  void going_away() override;
 
  private:
   void on_accept(boost::beast::error_code ec);

@@ -9,6 +9,7 @@ import json
 import os
 import random
 import re
+import signal
 import socket
 import sys
 import threading
@@ -809,6 +810,26 @@ class trimmed_replay_test(unittest.TestCase):
             self.assertEqual(seqs, list(range(1, len(seqs) + 1)), "a hole in the feed")
             self.assertEqual(slow.close_code, 4010, (slow.close_reason, len(received)))
             self.assertIn(f"since={seqs[-1] if seqs else 0} are no longer kept", slow.close_reason)
+        finally:
+            srv.stop()
+            srv.cleanup()
+
+
+class shutdown_test(unittest.TestCase):
+    def test_a_stopping_server_closes_its_feeds_with_1001_and_where_to_resume(self):
+        """Dashboards tell a restart from a network failure, and resume without a hole."""
+        srv = Server().start()
+        try:
+            put_watches(srv)
+            ingest_all(srv, [{"id": f"s{i}", "text": f"Borel {i}", "created_at": T0 + i, "source": "twitter"}
+                             for i in range(20)], 20)
+            feed = Feed(srv, "since=0")
+            got = feed.read_until(is_mention("s19"))
+            srv.proc.send_signal(signal.SIGTERM)
+            self.assertIsNone(feed.next(timeout=10))
+            self.assertEqual(feed.close_code, 1001, feed.close_reason)
+            self.assertEqual(feed.close_reason, f"server stopping: resume with since={got[-1]['seq']}")
+            self.assertEqual(srv.proc.wait(30), 0)
         finally:
             srv.stop()
             srv.cleanup()
