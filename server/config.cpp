@@ -182,7 +182,7 @@ status apply_file(const YAML::Node& root, config* c) {
 
   section st(root["storage"], "storage");
   VIGIE_TRY(st.check_known({"path", "sync_wal", "wal_recovery", "compression", "block_cache_bytes",
-                            "write_buffer_bytes", "background_jobs"}));
+                            "write_buffer_bytes", "max_wal_bytes", "background_jobs"}));
   auto& s = c->storage;
   VIGIE_TRY(st.read_string("path", &s.path));
   VIGIE_TRY(st.read_bool("sync_wal", &s.sync_wal));
@@ -190,6 +190,7 @@ status apply_file(const YAML::Node& root, config* c) {
   VIGIE_TRY(st.read_string("compression", &s.compression));
   VIGIE_TRY(st.read<std::uint64_t>("block_cache_bytes", &s.block_cache_bytes, 1 << 20, 1ull << 40));
   VIGIE_TRY(st.read<std::uint64_t>("write_buffer_bytes", &s.write_buffer_bytes, 1 << 20, 1ull << 34));
+  VIGIE_TRY(st.read<std::uint64_t>("max_wal_bytes", &s.max_wal_bytes, 16 << 20, 1ull << 40));
   VIGIE_TRY(st.read<int>("background_jobs", &s.background_jobs, 1, 64));
 
   section pl(root["pipeline"], "pipeline");
@@ -436,6 +437,7 @@ std::string describe(const config& c) {
   append_json_string(c.storage.compression, &out);
   out += ",\"block_cache_bytes\":" + std::to_string(c.storage.block_cache_bytes);
   out += ",\"write_buffer_bytes\":" + std::to_string(c.storage.write_buffer_bytes);
+  out += ",\"max_wal_bytes\":" + std::to_string(c.storage.max_wal_bytes);
   out += ",\"background_jobs\":" + std::to_string(c.storage.background_jobs);
   out += ",\"workers\":" + std::to_string(c.pipeline.workers);
   out += ",\"ingest_queue_batches\":" + std::to_string(c.pipeline.ingest_queue_batches);

@@ -242,6 +242,7 @@ result<std::unique_ptr<store>> store::open(const store_options& options) {
   db_options.max_background_jobs = options.background_jobs;
   db_options.statistics = state->statistics;
   db_options.bytes_per_sync = 1 << 20;
+  db_options.max_total_wal_size = options.max_wal_bytes;
   db_options.info_log = std::make_shared<file_logger>(options.path);
   // RocksDB's default (point in time) stops replaying the WAL at the first damaged record and
   // starts without a word about what came after it.

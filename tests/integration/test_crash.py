@@ -113,6 +113,35 @@ class crash_test(unittest.TestCase):
             srv.cleanup()
 
 
+class wal_bound_test(unittest.TestCase):
+    def test_the_write_ahead_log_stays_under_max_wal_bytes(self):
+        """Column families written seldom (alerts, watches) would otherwise pin every log of a
+        long uptime: the disk it takes, and the replay at the next start."""
+        srv = Server(config="storage:\n  max_wal_bytes: 16777216\n").start()
+        try:
+            def wal_bytes():
+                return sum(os.path.getsize(os.path.join(srv.data_dir, f))
+                           for f in os.listdir(srv.data_dir) if f.endswith(".log"))
+            filler = "wal " * 250  # 1 KB a mention
+            peak = 0
+            for b in range(40):  # 80 MB of mentions
+                body = "".join(json.dumps({"id": f"w{b}-{i}", "text": filler, "source": "walbound",
+                                           "created_at": 1767225600000 + i}) + "\n" for i in range(2000))
+                status, _, data = srv.request("POST", "/v1/mentions", body,
+                                              headers={"Content-Type": "application/x-ndjson"})
+                self.assertEqual(status, 200, data[:200])
+                peak = max(peak, wal_bytes())
+            # The bound is checked at each write, and a flush lets the oldest logs go: room for
+            # the flush in progress.
+            self.assertLess(peak, 48 << 20, f"peak {peak >> 20} MiB of write-ahead log")
+            self.assertEqual(srv.stop(), 0)
+            srv.start()
+            self.assertEqual(len(srv.all_mentions(query="source=walbound")), 80000)
+        finally:
+            srv.stop()
+            srv.cleanup()
+
+
 @unittest.skipUnless(os.geteuid() == 0 and shutil.which("mount"), "mounting a small tmpfs needs root")
 class disk_full_test(unittest.TestCase):
     def setUp(self):
