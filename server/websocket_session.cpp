@@ -39,7 +39,8 @@ websocket_session::websocket_session(net::ip::tcp::socket&& socket, stream_subsc
       db_(db),
       hub_(hub),
       options_(options),
-      metrics_(metrics) {
+      metrics_(metrics),
+      close_deadline_(ws_.get_executor()) {
   metrics_.stream_opened();
 }
 
@@ -311,6 +312,7 @@ void websocket_session::on_write(beast::error_code ec, std::size_t) {
   frames_.pop_front();
   metrics_.stream_event_sent();
   if (close_after_write_) {
+    close_deadline_.cancel();
     auto [code, reason] = std::move(*close_after_write_);
     close_after_write_.reset();
     closing_ = false;
@@ -328,8 +330,13 @@ void websocket_session::close_with(std::uint16_t code, std::string reason) {
   while (frames_.size() > (writing_ ? 1u : 0u)) frames_.pop_back();
   if (writing_) {
     // One write at a time: close once the frame being written is out. A client that does
-    // not read at all never lets it out; its keep-alive ping then times out.
+    // not read never lets it out: after the idle timeout the connection is dropped (its
+    // keep-alive ping would time out too, unless the client sends frames of its own).
     close_after_write_.emplace(code, std::move(reason));
+    close_deadline_.expires_after(options_.idle_timeout);
+    close_deadline_.async_wait([self = shared_from_this()](beast::error_code ec) {
+      if (!ec && self->close_after_write_) self->finish();
+    });
     return;
   }
   if (code == close_slow_consumer && reason.empty()) {
@@ -343,6 +350,7 @@ void websocket_session::close_with(std::uint16_t code, std::string reason) {
 }
 
 void websocket_session::finish() {
+  close_deadline_.cancel();
   if (subscribed_) {
     hub_.unsubscribe(sub_.tenant, this);
     subscribed_ = false;

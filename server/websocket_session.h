@@ -18,6 +18,7 @@
 
 #pragma once
 
+#include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/websocket/stream.hpp>
@@ -103,6 +104,9 @@ class websocket_session : public stream_subscriber,
   bool closing_ = false;
   bool subscribed_ = false;
   std::optional<std::pair<std::uint16_t, std::string>> close_after_write_;
+  // Armed when a close waits for a frame being written: a client that does not read never
+  // lets the frame out, and may keep the connection alive with frames of its own.
+  boost::asio::steady_timer close_deadline_;
   std::string scratch_;
 };
 

@@ -835,6 +835,45 @@ class shutdown_test(unittest.TestCase):
             srv.cleanup()
 
 
+HEARTBEAT_CONFIG = """
+stream:
+  max_queued_events: 16
+  idle_timeout_seconds: 2
+"""
+
+
+class talking_non_reader_test(unittest.TestCase):
+    def test_a_client_that_sends_but_never_reads_is_dropped(self):
+        """A frozen dashboard tab whose heartbeat still goes out: its frames keep the
+        connection from idling out, but once it is closed as a slow consumer and the frame
+        being written never leaves, the connection is dropped after the idle timeout."""
+        srv = Server(config=HEARTBEAT_CONFIG).start()
+        stop = threading.Event()
+        try:
+            put_watches(srv)
+            feed = Feed(srv, sockopt=((socket.SOL_SOCKET, socket.SO_RCVBUF, 4096),))
+            def heartbeat():
+                while not stop.wait(0.3):
+                    try:
+                        feed.ws.send("ping")
+                    except Exception:
+                        return
+            beat = threading.Thread(target=heartbeat, daemon=True)
+            beat.start()
+            filler = " ".join(f"mot{i}" for i in range(500))  # about 3 KB an event, 9 MB in all
+            ingest_all(srv, [{"id": f"h{i}", "text": f"Borel {i} {filler}", "created_at": T0 + i,
+                              "source": "twitter"} for i in range(3000)], 100)
+            deadline = time.time() + 30
+            while time.time() < deadline and metrics(srv)["vigie_stream_sessions"] > 0:
+                time.sleep(0.2)
+            self.assertEqual(metrics(srv)["vigie_stream_sessions"], 0, "the non-reader is still connected")
+            self.assertGreaterEqual(metrics(srv)["vigie_stream_slow_consumer_closes_total"], 1)
+        finally:
+            stop.set()
+            srv.stop()
+            srv.cleanup()
+
+
 IDLE_CONFIG = """
 stream:
   idle_timeout_seconds: 2
