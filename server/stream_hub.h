@@ -38,6 +38,9 @@ class stream_subscriber {
   virtual bool wants_mentions() const = 0;
   // The server is stopping: no more events will come. Must not block.
   virtual void going_away() {}
+  // Every event of the tenant up to seq is published: those this subscriber takes were
+  // delivered before the call. Only the subscribe_all() subscriber is told. Must not block.
+  virtual void published_through(std::string_view /*tenant*/, std::uint64_t /*seq*/) {}
 };
 
 class stream_hub : public pipeline::event_sink {

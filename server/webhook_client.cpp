@@ -340,6 +340,12 @@ result<webhook_metrics> webhook_metrics::create(metrics_registry& registry) {
                                     "Webhook deliveries waiting or in flight, all URLs.");
   if (!pending.ok()) return pending.status();
   m.pending = &(*pending)->with();
+  auto lost = registry.add_counter(
+      "vigie_webhook_events_lost_total",
+      "Events the log's retention dropped before a webhook that was behind read them (any type: "
+      "the alert changes among them were not delivered).");
+  if (!lost.ok()) return lost.status();
+  m.lost = &(*lost)->with();
   return m;
 }
 

@@ -157,6 +157,7 @@ struct webhook_metrics {
   counter* retried = nullptr;
   histogram* duration = nullptr;
   gauge* pending = nullptr;
+  counter* lost = nullptr;  // the dispatcher's: events trimmed from the log before a webhook read them
 };
 
 class webhook_client {

@@ -30,6 +30,8 @@ constexpr std::size_t max_queued_alerts = 1000;
 // Events of the log read in one step of a catch-up, so that one webhook far behind does not
 // hold the dispatcher's thread for long.
 constexpr std::size_t catch_up_step_events = 100000;
+// How often at most an idle webhook's advancing cursor is stored.
+constexpr std::chrono::seconds cursor_store_interval{5};
 // A webhook filters on at most this many watches.
 constexpr std::size_t max_webhook_watches = 100;
 
@@ -131,6 +133,8 @@ result<webhook> parse_webhook_json(std::string_view json, std::string_view id) {
 struct webhook_dispatcher::hook_state {
   webhook def;
   std::uint64_t cursor = 0;  // every alert up to it is done with
+  std::uint64_t stored_cursor = 0;
+  std::chrono::steady_clock::time_point stored_at;
   std::deque<shared_event> queue;
   bool needs_catch_up = true;
   bool in_flight = false;
@@ -180,6 +184,7 @@ status webhook_dispatcher::start() {
     auto cursor = db_.get_record(storage::record_table::state, tenant, cursor_key(w.id));
     if (cursor.ok() && cursor->size() == 8) {
       std::memcpy(&h->cursor, cursor->data(), 8);
+      h->stored_cursor = h->cursor;
     } else {
       auto head = db_.last_event_seq(tenant);
       h->cursor = head.ok() ? *head : 0;
@@ -200,7 +205,10 @@ void webhook_dispatcher::stop() {
   if (!thread_.joinable()) return;
   // Deliveries cut short here are not done with: their cursors stay, and they go again at
   // the next start (same Idempotency-Key).
-  net::post(io_, [this] { stopping_ = true; });
+  net::post(io_, [this] {
+    stopping_ = true;
+    for (auto& [k, h] : hooks_) store_cursor(k, *h);  // the advances published_through() made
+  });
   if (client_) client_->stop();
   work_.reset();
   thread_.join();
@@ -241,7 +249,7 @@ status webhook_dispatcher::put(const std::string& tenant, webhook w) {
     auto& h = hooks_[k];
     if (!h) {
       h = std::make_shared<hook_state>();
-      h->cursor = cursor;
+      h->cursor = h->stored_cursor = cursor;
       h->needs_catch_up = !fresh;
     } else if (h->def.url != w.url || h->def.format != w.format) {
       h->withdraw();  // the alert being retried goes to the new URL, in its turn
@@ -314,10 +322,44 @@ void webhook_dispatcher::deliver(std::span<const shared_event> events) {
   });
 }
 
+void webhook_dispatcher::published_through(std::string_view tenant, std::uint64_t seq) {
+  net::post(io_, [this, tenant = std::string(tenant), seq] {
+    auto it = hooks_.lower_bound(key{tenant, std::string()});
+    for (; it != hooks_.end() && it->first.first == tenant; ++it) {
+      hook_state& h = *it->second;
+      // Idle and caught up: every alert up to seq reached it, and none is waiting.
+      if (h.needs_catch_up || h.in_flight || !h.queue.empty() || seq <= h.cursor) continue;
+      h.cursor = seq;
+      // Stored every few seconds at most (and at stop): after a crash the log is read again
+      // from a few seconds back, which delivers nothing twice.
+      if (std::chrono::steady_clock::now() - h.stored_at >= cursor_store_interval) store_cursor(it->first, h);
+    }
+  });
+}
+
+void webhook_dispatcher::store_cursor(const key& k, hook_state& h) {
+  h.stored_at = std::chrono::steady_clock::now();
+  if (h.cursor == h.stored_cursor) return;
+  std::string bytes(8, '\0');
+  std::memcpy(bytes.data(), &h.cursor, 8);
+  if (status s = db_.put_record(storage::record_table::state, k.first, cursor_key(k.second), bytes); !s.ok()) {
+    log_warn("cannot store a webhook cursor", {{"error", s.message()}});
+    return;
+  }
+  h.stored_cursor = h.cursor;
+}
+
 void webhook_dispatcher::catch_up(const key& k, hook_state& h) {
   std::size_t read = 0;
   const std::uint64_t after = h.queue.empty() ? h.cursor : h.queue.back()->seq;
+  std::uint64_t trimmed_to = 0;  // the last of the events retention took before this webhook got them
   status s = db_.read_events(k.first, after + 1, [&](std::uint64_t seq, std::string_view rec) {
+    if (read == 0 && seq > after + 1) {
+      // The log starts after the cursor: retention (pipeline.event_retention) trimmed events
+      // this webhook was behind on. A gap from a failed write is no loss, and is passed over.
+      auto first = db_.first_event_seq(k.first);
+      if (first.ok() && *first == seq) trimmed_to = seq - 1;
+    }
     ++read;
     auto e = pipeline::decode_event_record(rec);
     if (e.ok() && e->type == event_type::alert && concerns(h.def, e->watches)) {
@@ -329,6 +371,12 @@ void webhook_dispatcher::catch_up(const key& k, hook_state& h) {
   if (!s.ok()) {
     log_warn("webhook catch-up cannot read the event log", {{"error", s.message()}});
     return;
+  }
+  if (trimmed_to != 0) {
+    log_warn("webhook fell behind the event log's retention: the alert changes among the lost events are not delivered",
+             {{"tenant", k.first}, {"webhook", k.second}, log_field::number("first_lost_seq", static_cast<long long>(after + 1)),
+              log_field::number("last_lost_seq", static_cast<long long>(trimmed_to))});
+    if (client_metrics_.lost) client_metrics_.lost->inc(trimmed_to - after);
   }
   // Done when the log had nothing more to give within the bounds.
   if (h.queue.size() < max_queued_alerts && read < catch_up_step_events) h.needs_catch_up = false;
@@ -382,11 +430,7 @@ void webhook_dispatcher::on_done(const key& k, std::uint64_t seq, delivery_outco
   }
   h.cursor = std::max(h.cursor, seq);
   if (!h.queue.empty() && h.queue.front()->seq == seq) h.queue.pop_front();
-  std::string bytes(8, '\0');
-  std::memcpy(bytes.data(), &h.cursor, 8);
-  if (status s = db_.put_record(storage::record_table::state, k.first, cursor_key(k.second), bytes); !s.ok()) {
-    log_warn("cannot store a webhook cursor", {{"error", s.message()}});
-  }
+  store_cursor(k, h);
   pump(k);
 }
 

@@ -70,6 +70,9 @@ class webhook_dispatcher : public stream_subscriber {
 
   void deliver(std::span<const shared_event> events) override;
   bool wants_mentions() const override { return false; }
+  // Moves the cursors of the tenant's idle webhooks past the events they do not take, so that
+  // a restart reads the log from there, not from their last alert.
+  void published_through(std::string_view tenant, std::uint64_t seq) override;
 
  private:
   struct hook_state;
@@ -78,6 +81,7 @@ class webhook_dispatcher : public stream_subscriber {
   void pump(const key& k);                 // io thread
   void catch_up(const key& k, hook_state& h);
   void on_done(const key& k, std::uint64_t seq, delivery_outcome outcome);
+  void store_cursor(const key& k, hook_state& h);
 
   storage::store& db_;
   webhook_options options_;

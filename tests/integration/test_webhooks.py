@@ -360,5 +360,49 @@ class webhooks_test(unittest.TestCase):
         self.assertEqual(len({r["key"] for r in self.eps["stuck"].requests}), len({r["key"] for r in stuck}))
 
 
+RETENTION_CONFIG = """
+pipeline:
+  event_retention: 1000
+webhooks:
+  request_timeout_seconds: 60
+  max_attempts: 1
+  allow_internal_addresses: true
+"""
+
+
+class retention_test(unittest.TestCase):
+    def test_a_webhook_the_log_trimmed_past_is_told_an_idle_one_is_not(self):
+        """A webhook stuck on one alert while the log's retention goes past its cursor cannot
+        get the alerts in between: at the next start that is logged, naming it, and counted.
+        A webhook that had nothing to deliver has followed the log and loses nothing."""
+        stuck, idle = Endpoint("hang"), Endpoint("ok")
+        srv = Server(config=RETENTION_CONFIG).start()
+        try:
+            put_watches(srv)
+            status, body = srv.json("PUT", "/v1/watches/probe", json.dumps({"query": "sentinelle"}))
+            self.assertIn(status, (200, 201), body)
+            for hook, ep, watches in (("stuck", stuck, None), ("idle", idle, ["probe"])):
+                spec = {"url": ep.url(f"/{hook}")}
+                if watches:
+                    spec["watches"] = watches
+                status, body = srv.json("PUT", f"/v1/webhooks/{hook}", json.dumps(spec))
+                self.assertEqual(status, 200, body)
+            ingest_all(srv, crisis_history(), 1000)  # thousands of events: the log is trimmed
+            self.assertTrue(wait_for(lambda: stuck.requests, 20), "no alert reached the stuck webhook")
+            self.assertEqual(srv.stop(), 0)
+            stuck.release.set()
+            srv.start()
+            found = lambda: "fell behind the event log" in open(srv.log_path, encoding="utf-8").read()
+            self.assertTrue(wait_for(found, 20), "the loss was not logged")
+            lines = [l for l in open(srv.log_path, encoding="utf-8") if "fell behind the event log" in l]
+            self.assertTrue(all('"stuck"' in l for l in lines), lines)
+            self.assertGreater(metrics(srv)["vigie_webhook_events_lost_total"], 0)
+        finally:
+            srv.stop()
+            srv.cleanup()
+            stuck.close()
+            idle.close()
+
+
 if __name__ == "__main__":
     unittest.main(verbosity=2)
