@@ -23,6 +23,16 @@ http:
 """
 
 
+def read_until_closed(s):
+    """What a socket receives until the server closes the connection."""
+    data = b""
+    while True:
+        part = s.recv(65536)
+        if not part:
+            return data
+        data += part
+
+
 class api_test(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
@@ -346,12 +356,7 @@ class api_test(unittest.TestCase):
         s = socket.create_connection(("127.0.0.1", self.server.port), timeout=30)
         s.sendall(f"POST /v1/mentions HTTP/1.1\r\nHost: x\r\nContent-Length: {8 << 20}\r\n\r\n".encode())
         s.sendall(b"x" * (8 << 20))
-        data = b""
-        while True:
-            part = s.recv(65536)
-            if not part:
-                break
-            data += part
+        data = read_until_closed(s)
         s.close()
         self.assertTrue(data.startswith(b"HTTP/1.1 401"), data[:200])
         self.assert_error(401, json.loads(data.split(b"\r\n\r\n", 1)[1]), 401, "unauthorized")
@@ -370,12 +375,7 @@ class api_test(unittest.TestCase):
                        f"Authorization: {pair[1]}\r\nContent-Length: {len(body)}\r\nConnection: close\r\n\r\n"
                 with socket.create_connection(("127.0.0.1", self.server.port), timeout=10) as s:
                     s.sendall(head.encode() + body)
-                    data = b""
-                    while True:
-                        part = s.recv(65536)
-                        if not part:
-                            break
-                        data += part
+                    data = read_until_closed(s)
                 self.assertTrue(data.startswith(b"HTTP/1.1 400"), (pair, path, data[:200]))
                 self.assertIn(b"one Authorization header", data)
 
@@ -396,12 +396,7 @@ class api_test(unittest.TestCase):
         def raw(request):
             with socket.create_connection(("127.0.0.1", self.server.port), timeout=10) as s:
                 s.sendall(request)
-                data = b""
-                while True:
-                    part = s.recv(65536)
-                    if not part:
-                        return data
-                    data += part
+                return read_until_closed(s)
         for request in (b"GET /livez HTTP/1.1\r\nConnection: close\r\n\r\n",
                         b"GET /livez HTTP/1.1\r\nHost: a\r\nHost: b\r\nConnection: close\r\n\r\n"):
             answer = raw(request)
