@@ -72,6 +72,9 @@ class event_sink {
   // records for the sink only then. Alerts and signals are always published.
   virtual bool wants_mentions(std::string_view tenant) const = 0;
   virtual void publish(std::vector<stream_event>& events) = 0;
+  // After each write, for each tenant whose log it extended (after publish()): every event up
+  // to seq is in the log, published if anyone wanted it.
+  virtual void logged_through(std::string_view /*tenant*/, std::uint64_t /*seq*/) {}
 };
 
 }  // namespace vigie::pipeline

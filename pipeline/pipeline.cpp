@@ -2,6 +2,7 @@
 
 #include <boost/lockfree/queue.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <functional>
 
@@ -153,6 +154,7 @@ struct pipeline::impl {
   std::size_t found_capacity = 0;
   group_dedup in_group;
   std::unordered_map<std::string, std::uint64_t> last_seq;  // per tenant; loaded on first use
+  std::vector<std::string> logged;  // the tenants whose log the group being written extends
   std::vector<detector_output> outputs;  // from the detectors, written with the next group
   std::vector<stream_event> events;      // published after the write
   std::string event_record, key_scratch;
@@ -197,6 +199,7 @@ result<std::uint64_t> pipeline::impl::next_seq(std::string_view tenant) {
     it = last_seq.emplace(std::string(tenant), *last).first;
   }
   const std::uint64_t seq = ++it->second;
+  if (std::find(logged.begin(), logged.end(), tenant) == logged.end()) logged.emplace_back(tenant);
   // Retention: one range deletion every so many events keeps the log near its bound.
   constexpr std::uint64_t trim_every = 4096;
   if (seq % trim_every == 0 && seq > options.event_retention) {
@@ -408,6 +411,9 @@ void pipeline::impl::commit() {
     }
     outputs.clear();
     if (sink && !events.empty()) sink->publish(events);
+    if (sink) {
+      for (const std::string& tenant : logged) sink->logged_through(tenant, last_seq[tenant]);
+    }
     if (hits && !hits->empty()) {
       detectors->push(hits);
       hits = nullptr;
@@ -419,6 +425,7 @@ void pipeline::impl::commit() {
     if (hits) hits->clear();
   }
   events.clear();
+  logged.clear();
   for (parsed_batch* b : group) {
     if (!s.ok()) {
       // Nothing of the group was written: the client must retry the whole batch.

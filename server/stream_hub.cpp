@@ -44,6 +44,10 @@ std::size_t stream_hub::size() const {
   return n;
 }
 
+void stream_hub::logged_through(std::string_view tenant, std::uint64_t seq) {
+  if (all_) all_->published_through(tenant, seq);
+}
+
 bool stream_hub::wants_mentions(std::string_view tenant) const {
   std::lock_guard lock(mu_);
   return mention_listeners_.find(std::string(tenant)) != mention_listeners_.end();
@@ -61,9 +65,6 @@ void stream_hub::publish(std::vector<pipeline::stream_event>& events) {
       if (e->type != pipeline::event_type::mention) findings.push_back(e);
     }
     if (!findings.empty()) all_->deliver(findings);
-    std::unordered_map<std::string_view, std::uint64_t> through;
-    for (const auto& e : shared) through[e->tenant] = std::max(through[e->tenant], e->seq);
-    for (const auto& [tenant, seq] : through) all_->published_through(tenant, seq);
   }
   // A commit mixes tenants: deliver each tenant's events, in order, to its subscribers.
   std::unordered_map<std::string_view, std::vector<shared_event>> by_tenant;

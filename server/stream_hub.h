@@ -38,7 +38,7 @@ class stream_subscriber {
   virtual bool wants_mentions() const = 0;
   // The server is stopping: no more events will come. Must not block.
   virtual void going_away() {}
-  // Every event of the tenant up to seq is published: those this subscriber takes were
+  // Every event of the tenant up to seq is in the log: those this subscriber takes were
   // delivered before the call. Only the subscribe_all() subscriber is told. Must not block.
   virtual void published_through(std::string_view /*tenant*/, std::uint64_t /*seq*/) {}
 };
@@ -57,6 +57,7 @@ class stream_hub : public pipeline::event_sink {
 
   bool wants_mentions(std::string_view tenant) const override;
   void publish(std::vector<pipeline::stream_event>& events) override;
+  void logged_through(std::string_view tenant, std::uint64_t seq) override;
 
  private:
   mutable std::mutex mu_;

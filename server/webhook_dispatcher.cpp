@@ -229,32 +229,35 @@ status webhook_dispatcher::put(const std::string& tenant, webhook w) {
     if (auto old = parse_webhook_json(*existing, w.id); old.ok()) w.created_at_ms = old->created_at_ms;
   }
   if (w.created_at_ms == 0) w.created_at_ms = now_ms();
-  std::uint64_t cursor = 0;
-  if (!existing.ok()) {
-    auto head = db_.last_event_seq(tenant);
-    if (!head.ok()) return head.status();
-    cursor = *head;  // a new webhook gets the alerts from now on, not the history
-    std::string bytes(8, '\0');
-    std::memcpy(bytes.data(), &cursor, 8);
-    if (status s = db_.put_record(storage::record_table::state, tenant, cursor_key(w.id), bytes); !s.ok()) {
-      return s;
-    }
+  // A new webhook gets the alerts from now on, not the history; a stored one (running, or not
+  // loaded at start) keeps its place. The running one's own cursor wins, in the post below.
+  auto head = db_.last_event_seq(tenant);
+  if (!head.ok()) return head.status();
+  std::uint64_t cursor = *head;
+  if (existing.ok()) {
+    auto stored = db_.get_record(storage::record_table::state, tenant, cursor_key(w.id));
+    if (stored.ok() && stored->size() == 8) std::memcpy(&cursor, stored->data(), 8);
   }
   if (status s = db_.put_record(storage::record_table::state, tenant, hook_key(w.id), webhook_json(w));
       !s.ok()) {
     return s;
   }
-  net::post(io_, [this, tenant, w = std::move(w), fresh = !existing.ok(), cursor]() mutable {
+  net::post(io_, [this, tenant, w = std::move(w), cursor]() mutable {
     key k{tenant, w.id};
     auto& h = hooks_[k];
     if (!h) {
       h = std::make_shared<hook_state>();
-      h->cursor = h->stored_cursor = cursor;
-      h->needs_catch_up = !fresh;
+      h->cursor = cursor;
+      // An alert committed since the head was read reached no webhook of this id: the log
+      // has it.
+      h->needs_catch_up = true;
+      // Stored here, on this thread: after any store of a deleted webhook of the same id.
+      store_cursor(k, *h, /*force=*/true);
     } else if (h->def.url != w.url || h->def.format != w.format) {
       h->withdraw();  // the alert being retried goes to the new URL, in its turn
     }
     h->def = std::move(w);
+    pump(k);
   });
   return status::ok_status();
 }
@@ -337,9 +340,9 @@ void webhook_dispatcher::published_through(std::string_view tenant, std::uint64_
   });
 }
 
-void webhook_dispatcher::store_cursor(const key& k, hook_state& h) {
+void webhook_dispatcher::store_cursor(const key& k, hook_state& h, bool force) {
   h.stored_at = std::chrono::steady_clock::now();
-  if (h.cursor == h.stored_cursor) return;
+  if (h.cursor == h.stored_cursor && !force) return;
   std::string bytes(8, '\0');
   std::memcpy(bytes.data(), &h.cursor, 8);
   if (status s = db_.put_record(storage::record_table::state, k.first, cursor_key(k.second), bytes); !s.ok()) {

@@ -81,7 +81,7 @@ class webhook_dispatcher : public stream_subscriber {
   void pump(const key& k);                 // io thread
   void catch_up(const key& k, hook_state& h);
   void on_done(const key& k, std::uint64_t seq, delivery_outcome outcome);
-  void store_cursor(const key& k, hook_state& h);
+  void store_cursor(const key& k, hook_state& h, bool force = false);
 
   storage::store& db_;
   webhook_options options_;

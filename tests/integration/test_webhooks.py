@@ -387,8 +387,21 @@ class retention_test(unittest.TestCase):
                     spec["watches"] = watches
                 status, body = srv.json("PUT", f"/v1/webhooks/{hook}", json.dumps(spec))
                 self.assertEqual(status, 200, body)
-            ingest_all(srv, crisis_history(), 1000)  # thousands of events: the log is trimmed
+            # A tenant with only mentions, no alerts, and no live feed: its mention events are
+            # never published, and its webhook must still follow the log.
+            status, body = srv.json("PUT", "/v1/watches/w", json.dumps({"query": "globex"}), key="globex")
+            self.assertIn(status, (200, 201), body)
+            status, body = srv.json("PUT", "/v1/webhooks/quiet", json.dumps({"url": idle.url("/quiet")}), key="globex")
+            self.assertEqual(status, 200, body)
+            for b in range(6):  # past the trim every 4,096 events
+                status, body = srv.ingest([{"id": f"g{b}-{i}", "text": f"Globex {i}", "created_at": 1767225600000 + i}
+                                           for i in range(1000)], key="globex")
+                self.assertEqual(body["accepted"], 1000, body)
+            ingest_all(srv, crisis_history(), 1000)
             self.assertTrue(wait_for(lambda: stuck.requests, 20), "no alert reached the stuck webhook")
+            # Then enough events for the log's retention to go past the stuck webhook's cursor.
+            ingest_all(srv, [{"id": f"after-{i}", "text": f"Borel {i}", "created_at": SPIKE_END + 30 * HOUR + i}
+                             for i in range(6000)], 1000)
             self.assertEqual(srv.stop(), 0)
             stuck.release.set()
             srv.start()
