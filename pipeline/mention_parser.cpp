@@ -274,8 +274,8 @@ status mention_parser::impl::validate(element doc, mention_view* out) {
 
   // source
   if (auto s = optional_string(obj, "source", &out->source); !s.ok()) return s;
-  if (!storage::valid_source(out->source)) {
-    return invalid_argument("field 'source' must be 1 to 64 characters of [A-Za-z0-9_.-]");
+  if (!storage::valid_source(out->source) || storage::dot_segment(out->source)) {
+    return invalid_argument("field 'source' must be 1 to 64 characters of [A-Za-z0-9_.-], not '.' or '..'");
   }
 
   // lang: ISO 639-1, optionally with a region ("fr-CA"), kept as the two-letter code.

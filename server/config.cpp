@@ -278,7 +278,7 @@ status apply_file(const YAML::Node& root, config* c) {
       VIGIE_TRY(ks.read_string("tenant", &entry.tenant));
       VIGIE_TRY(ks.read_string("key", &plain));
       VIGIE_TRY(ks.read_string("sha256", &entry.sha256));
-      if (!storage::valid_tenant(entry.tenant)) {
+      if (!storage::valid_tenant(entry.tenant) || storage::dot_segment(entry.tenant)) {
         return bad(where + ".tenant", "must be 1 to 64 characters of [A-Za-z0-9_.-]");
       }
       if (plain.empty() == entry.sha256.empty()) {
@@ -325,7 +325,7 @@ result<std::vector<api_key>> parse_api_keys(std::string_view spec) {
     api_key k;
     k.tenant = std::string(item.substr(0, colon));
     auto key = item.substr(colon + 1);
-    if (!storage::valid_tenant(k.tenant)) {
+    if (!storage::valid_tenant(k.tenant) || storage::dot_segment(k.tenant)) {
       return invalid_argument("VIGIE_API_KEYS: invalid tenant '" + k.tenant +
                               "' (1 to 64 characters of [A-Za-z0-9_.-])");
     }

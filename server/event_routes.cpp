@@ -375,6 +375,7 @@ std::optional<http_response> router::accept_stream(http_request& req,
   auto header = req[http::field::authorization];
   std::string authorization(header.data(), header.size());
   for (const auto& [key, value] : params) {
+    if (key == "access_token" && value.empty()) return answer(bad_request(req, "query parameter 'access_token' is empty"));
     if (key == "access_token" && authorization.empty()) authorization = "Bearer " + value;
   }
   auto tenant = ctx_.auth.tenant_for(authorization);

@@ -66,12 +66,12 @@ void http_session::on_header(beast::error_code ec, std::size_t) {
   // A client that asks before sending its body (curl does past 1 MB) waits a second or so
   // for a 100 Continue that never comes: tell it to go on.
   const auto& req = parser_->get();
-  // A body is read only from a client with a key: one without cannot make the server hold
-  // megabytes (nor send its key in a chunked body's trailer, which Beast merges into the
-  // headers). The connection closes after the refusal, the body unread.
-  if (!parser_->is_done() && router::needs_key(std::string_view(req.target().data(), req.target().size()))) {
+  // A body is read only for a route that takes one, from a client with a key: no one else
+  // can make the server hold megabytes (nor send a key in a chunked body's trailer, which
+  // Beast merges into the headers). The connection closes after the refusal, the body unread.
+  if (!parser_->is_done()) {
     http_response refusal;
-    if (!router_.authenticate(req, &refusal)) return refuse(std::move(refusal));
+    if (!router_.may_read_body(req, &refusal)) return refuse(std::move(refusal));
   }
   if (!parser_->is_done() && req.version() == 11 &&
       beast::iequals(req[http::field::expect], "100-continue")) {

@@ -299,9 +299,15 @@ std::optional<std::string_view> router::authenticate(const http_request& req, ht
   return tenant;
 }
 
-bool router::needs_key(std::string_view target) {
+bool router::may_read_body(const http_request& header, http_response* refusal) const {
+  const std::string_view target(header.target().data(), header.target().size());
   const std::string_view path = target.substr(0, target.find('?'));
-  return path.starts_with("/v1/") && path != "/v1/stream";
+  if (!path.starts_with("/v1/") || path == "/v1/stream") {
+    *refusal = error(400, "bad_request", "a request to " + std::string(path.substr(0, 256)) + " takes no body",
+                     header.version(), false);
+    return false;
+  }
+  return authenticate(header, refusal).has_value();
 }
 
 void router::handle(http_request&& req, reply_fn reply) {
@@ -455,6 +461,9 @@ void router::handle(http_request&& req, reply_fn reply) {
       return fail(400, "invalid_webhook_id",
                   "webhook id must be 1 to 128 characters of [A-Za-z0-9_.-]");
     }
+    if (verb == http::verb::put && storage::dot_segment(id)) {
+      return fail(400, "invalid_webhook_id", "a webhook cannot be named '.' or '..': URLs resolve them away");
+    }
     if (verb == http::verb::put) return answer(put_webhook(req, *tenant, id));
     if (verb == http::verb::get) return answer(get_webhook(req, *tenant, id));
     if (verb == http::verb::delete_) return answer(delete_webhook(req, *tenant, id));
@@ -487,6 +496,9 @@ void router::handle(http_request&& req, reply_fn reply) {
       }
       // Answered once the change is live, from the registry's thread: the network thread is
       // free meanwhile.
+      if (verb == http::verb::put && storage::dot_segment(id)) {
+        return fail(400, "invalid_watch_id", "a watch cannot be named '.' or '..': URLs resolve them away");
+      }
       if (verb == http::verb::put) return put_watch(req, *tenant, id, std::move(answer));
       return delete_watch(req, *tenant, id, std::move(answer));
     }

@@ -74,10 +74,11 @@ class router {
   // *refusal is the answer: 401 without a key or with an unknown one, 400 when the header
   // comes twice (a proxy in front may have read the other one).
   std::optional<std::string_view> authenticate(const http_request& req, http_response* refusal) const;
-  // Whether a request to this target must carry a key in its headers: every /v1 route but the
-  // live feed, whose key may come as access_token. The session checks it before reading a
-  // body, so that a client without a key cannot make the server hold one.
-  static bool needs_key(std::string_view target);
+  // Whether the body of a request whose headers are read may be read: only the /v1 routes but
+  // the live feed take one, and only from a client with a key, so that a client without one
+  // cannot make the server hold a body. Otherwise *refusal says why: 400 (no route here takes
+  // a body), or authenticate()'s.
+  bool may_read_body(const http_request& header, http_response* refusal) const;
 
   // An error response with the JSON error body.
   static http_response error(unsigned status, std::string_view code, std::string_view message,

@@ -27,8 +27,7 @@ void append_short_string(std::string_view s, std::string* out) {
 namespace {
 
 bool valid_name(std::string_view s, std::size_t max_bytes) noexcept {
-  // "." and ".." are path segments that clients and proxies resolve away (/v1/watches/..).
-  if (s.empty() || s.size() > max_bytes || s == "." || s == "..") return false;
+  if (s.empty() || s.size() > max_bytes) return false;
   for (char c : s) {
     bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
               c == '_' || c == '-' || c == '.';
@@ -40,6 +39,8 @@ bool valid_name(std::string_view s, std::size_t max_bytes) noexcept {
 }  // namespace
 
 bool valid_tenant(std::string_view tenant) noexcept { return valid_name(tenant, max_tenant_bytes); }
+
+bool dot_segment(std::string_view name) noexcept { return name == "." || name == ".."; }
 
 bool valid_source(std::string_view source) noexcept { return valid_name(source, max_source_bytes); }
 

@@ -27,8 +27,12 @@ inline constexpr std::size_t max_source_bytes = 64;
 inline constexpr std::size_t max_id_bytes = 256;
 inline constexpr std::size_t max_watch_id_bytes = 128;
 
-// Names are characters of [A-Za-z0-9_.-], never "." or ".." (path segments that clients and
-// proxies resolve away).
+// Names are characters of [A-Za-z0-9_.-].
+// "." and "..": path segments that clients and proxies resolve away (/v1/watches/..). New
+// tenants, watches, webhooks and sources may not be named so; names stored by earlier
+// versions are still read, listed and deleted.
+bool dot_segment(std::string_view name) noexcept;
+
 // A tenant name: 1 to 64 characters.
 bool valid_tenant(std::string_view tenant) noexcept;
 

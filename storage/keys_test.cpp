@@ -48,14 +48,13 @@ TEST(keys, tenant_names_are_validated) {
   EXPECT_FALSE(valid_tenant(std::string(65, 'a')));
   EXPECT_FALSE(valid_tenant("a/b"));
   EXPECT_FALSE(valid_tenant("a\xff"));
-  // Path segments that URLs resolve away: never names.
+  // Path segments that URLs resolve away: refused for new names, readable when stored.
   for (std::string_view dots : {".", ".."}) {
-    EXPECT_FALSE(valid_tenant(dots));
-    EXPECT_FALSE(valid_watch_id(dots));
-    EXPECT_FALSE(valid_source(dots));
+    EXPECT_TRUE(dot_segment(dots));
+    EXPECT_TRUE(valid_watch_id(dots));
   }
-  EXPECT_TRUE(valid_watch_id("..."));
-  EXPECT_TRUE(valid_watch_id(".a"));
+  EXPECT_FALSE(dot_segment("..."));
+  EXPECT_FALSE(dot_segment(".a"));
 }
 
 TEST(keys, truncated_keys_are_corruption_not_crashes) {

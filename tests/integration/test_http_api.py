@@ -341,6 +341,12 @@ class api_test(unittest.TestCase):
                              f"Content-Type: application/x-ndjson\r\nContent-Length: {size}\r\n\r\n".encode())
             self.assertTrue(data.startswith(b"HTTP/1.1 401"), data[:200])
             self.assertIn(b"Connection: close", data)
+        # Nor is a body read where no route takes one, key or not.
+        for path in (b"/v1/stream", b"/v1/stream?access_token=bad", b"/nothing", b"/livez"):
+            data = answer_to(b"POST " + path + b" HTTP/1.1\r\nHost: x\r\n" +
+                             f"Authorization: Bearer {KEYS['acme']}\r\nContent-Length: {size}\r\n\r\n".encode())
+            self.assertTrue(data.startswith(b"HTTP/1.1 400"), (path, data[:200]))
+            self.assertIn(b"takes no body", data)
         # With Expect: 100-continue the refusal comes instead of the 100.
         data = answer_to(b"PUT /v1/watches/w HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\n"
                          b"Content-Length: 20\r\n\r\n")

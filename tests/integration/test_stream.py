@@ -399,7 +399,7 @@ class stream_test(unittest.TestCase):
         with self.assertRaises(websocket.WebSocketBadStatusException) as ctx:
             Feed(srv, auth=None)
         self.assertEqual(ctx.exception.status_code, 401)
-        for query in ("types=bogus", "types=mention,,alert", "types=", "watches=", "foo=1",
+        for query in ("types=bogus", "types=mention,,alert", "types=", "watches=", "foo=1", "access_token=",
                       "since=abc", "since=-1", "since=1.5", "limit=3", "watches=borel&types=alert&watches=nope"):
             status, body = handshake(srv, query)
             self.assertEqual(status, 400, (query, body))

@@ -126,6 +126,15 @@ class watches_test(unittest.TestCase):
             status, body = self.server.json("GET", path)
             self.assertEqual((status, body["from"]), (200, want), (path, body))
 
+    def test_dot_names_are_refused_for_new_watches_webhooks_and_sources(self):
+        """'.' and '..' are path segments clients resolve away: /v1/watches/.. is /v1/."""
+        for path in ("/v1/watches/..", "/v1/watches/.", "/v1/webhooks/.."):
+            status, body = self.server.json("PUT", path, json.dumps({"query": "borel", "url": "http://example.com/"}))
+            self.assertEqual(status, 400, (path, body))
+            self.assertIn("'.' or '..'", body["error"]["message"])
+        status, body = self.server.ingest([{"id": "dot", "text": "Borel", "created_at": T0, "source": ".."}])
+        self.assertEqual((body["accepted"], body["rejected"]), (0, 1), body)
+
     def test_an_empty_parameter_is_refused_not_taken_for_its_default(self):
         for path in ("/v1/watches/borel/series?interval=", "/v1/watches/borel/series?interval",
                      "/v1/watches/borel/top?limit=", "/v1/mentions?source=", "/v1/watches/borel/signals?cursor=",
