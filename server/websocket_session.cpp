@@ -28,6 +28,8 @@ namespace {
 constexpr std::size_t max_frames_in_flight = 64;
 // Log chunks (stream.replay_chunk_events each) one pump() reads before it yields the thread.
 constexpr int max_chunks_per_pump = 4;
+// Live events looked at per pump() call, for the same reason.
+constexpr std::size_t max_live_per_pump = 4096;
 
 }  // namespace
 
@@ -250,28 +252,33 @@ bool websocket_session::replay_chunk() {
   return n == options_.replay_chunk_events;
 }
 
+bool websocket_session::take_live() {
+  std::lock_guard lock(mu_);
+  if (overflow_) {
+    overflow_ = false;
+    metrics_.stream_slow_consumer();
+    // The reason, which names where to resume, is written at the close itself: a frame
+    // being written now is still received.
+    close_with(close_slow_consumer, {});
+    return false;
+  }
+  // Take only what this side can hold; the rest stays in live_, where deliver() counts it
+  // against max_queued_events, so a client that stops reading is detected and closed.
+  while (!live_.empty() && taken_.size() < max_frames_in_flight) {
+    taken_.push_back(std::move(live_.front()));
+    live_.pop_front();
+  }
+  return true;
+}
+
 void websocket_session::pump() {
   if (!accepted_ || closing_) return;
-  {
-    std::lock_guard lock(mu_);
-    if (overflow_) {
-      overflow_ = false;
-      metrics_.stream_slow_consumer();
-      // The reason, which names where to resume, is written at the close itself: a frame
-      // being written now is still received.
-      close_with(close_slow_consumer, {});
-      return;
-    }
-    // Take only what this side can hold; the rest stays in live_, where deliver() counts it
-    // against max_queued_events, so a client that stops reading is detected and closed.
-    while (!live_.empty() && taken_.size() < max_frames_in_flight) {
-      taken_.push_back(std::move(live_.front()));
-      live_.pop_front();
-    }
-  }
-  // Log chunks read in this call: events this client filters out make no frames, so without
-  // a bound one call could read a whole log (400,000 events) while the thread serves no one.
+  if (!take_live()) return;
+  // Log chunks read, and live events looked at, in this call: events this client filters
+  // out make no frames, so without a bound one call could read a whole log (400,000 events)
+  // or a burst of another watch's while the thread serves no one.
   int chunks = 0;
+  std::size_t looked_at = 0;
   while (frames_.size() < max_frames_in_flight && !closing_) {
     if (replaying_) {
       if (++chunks > max_chunks_per_pump) {
@@ -282,7 +289,17 @@ void websocket_session::pump() {
       replaying_ = replay_chunk();
       continue;
     }
-    if (taken_.empty()) break;
+    if (taken_.empty()) {
+      // Filtered out, they made no frames: more may wait in live_ (a burst of another
+      // watch's mentions); go on with them, in turns.
+      if (looked_at >= max_live_per_pump) {
+        net::post(ws_.get_executor(), [self = shared_from_this()] { self->pump(); });
+        break;
+      }
+      if (!take_live()) return;
+      if (taken_.empty()) break;
+    }
+    ++looked_at;
     shared_event e = std::move(taken_.front());
     taken_.pop_front();
     if (e->seq <= last_seq_) continue;  // already read from the log

@@ -70,6 +70,9 @@ class websocket_session : public stream_subscriber,
   void do_read();
   void on_read(boost::beast::error_code ec, std::size_t bytes);
   void pump();
+  // Moves live events from live_ to taken_, as many as fit; false when the client fell too
+  // far behind (it is being closed).
+  bool take_live();
   bool replay_chunk();
   void handle(std::uint64_t seq, pipeline::event_type type, std::string_view watches,
               std::string_view data, bool data_is_key);

@@ -368,6 +368,18 @@ class stream_test(unittest.TestCase):
         self.assertEqual(status, 200, body)
         self.assertEqual(body["accepted"], len(mentions), body)
 
+    def test_a_watch_filtered_feed_keeps_up_after_another_watch_s_burst(self):
+        """A per-brand dashboard beside a busy brand: a thousand Kelvio mentions in one batch,
+        which its feed filters out, then Borel ones, each of which it gets at once."""
+        with Feed(self.server, "watches=borel") as f:
+            self.ingest([self.m(f"Kelvio box {i}") for i in range(1000)])
+            for i in range(3):
+                borel = self.m(f"Borel arnaque {i}")
+                self.ingest([borel])
+                got = f.read_until(is_mention(borel["id"]), timeout=10)
+                self.assertTrue(all(e["data"]["id"] == borel["id"] or "borel" in e["data"]["watches"]
+                                    for e in got), got[:3])
+
     def head(self):
         """The seq of the newest event, made known by a sentinel mention."""
         with Feed(self.server) as f:
