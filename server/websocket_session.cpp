@@ -64,10 +64,13 @@ void websocket_session::run(http_request upgrade) {
       res.set(beast::http::field::server, "vigie");
     }));
     // Subscribe before the handshake completes so that nothing published from now on is
-    // missed; events wait in the bounded live queue meanwhile.
-    auto head = self->db_.last_event_seq(self->sub_.tenant);
+    // missed; events wait in the bounded live queue meanwhile. The head is read after: every
+    // event past it is published after the subscription, so reaches this session if it is
+    // published at all.
     self->hub_.subscribe(self->sub_.tenant, self);
     self->subscribed_ = true;
+    auto head = self->db_.last_event_seq(self->sub_.tenant);
+    self->subscribed_at_ = head.ok() ? *head : 0;
     if (self->sub_.since) {
       self->last_seq_ = *self->sub_.since;
       self->replaying_ = true;
@@ -304,11 +307,18 @@ void websocket_session::pump() {
     taken_.pop_front();
     if (e->seq <= last_seq_) continue;  // already read from the log
     if (e->seq > last_seq_ + 1) {
-      // Events this session did not get live (not published, or published before it
-      // subscribed): read them from the log, then this one again.
-      taken_.push_front(std::move(e));
-      replaying_ = true;
-      continue;
+      if (!wants_mentions() && last_seq_ >= subscribed_at_) {
+        // Past its subscription, what a feed without mentions did not get live is mention
+        // events nobody wanted (alerts and signals are always published) or a failed write:
+        // nothing to read back, and the log may no longer hold it.
+        last_seq_ = e->seq - 1;
+      } else {
+        // Events this session did not get live (not published, or published before it
+        // subscribed): read them from the log, then this one again.
+        taken_.push_front(std::move(e));
+        replaying_ = true;
+        continue;
+      }
     }
     handle(e->seq, e->type, e->watches, e->data, /*data_is_key=*/false);
   }

@@ -847,6 +847,29 @@ class shutdown_test(unittest.TestCase):
             srv.cleanup()
 
 
+class alert_feed_retention_test(unittest.TestCase):
+    def test_an_alert_feed_gets_its_alerts_when_the_log_has_dropped_the_mentions_between(self):
+        """A feed without mentions is not sent the mention events: a gap in seq is those, not
+        events to read back from a log that may no longer hold them (it was closed with 4010)."""
+        srv = Server(config="pipeline:\n  event_retention: 1000\n").start()
+        try:
+            put_watches(srv)
+            with Feed(srv, "types=alert") as f:
+                ingest_all(srv, crisis_history(), 500)  # thousands of mention events: trimmed
+                alerts = settle_alerts(srv)
+                self.assertTrue(alerts)
+                last = {}
+                deadline = time.time() + 20
+                while any(last.get(a["id"]) != a["state"] for a in alerts) and time.time() < deadline:
+                    e = f.next(timeout=max(0.1, deadline - time.time()))
+                    self.assertIsNotNone(e, (f.close_code, f.close_reason))
+                    last[e["data"]["id"]] = e["data"]["state"]
+                self.assertEqual(last, {a["id"]: a["state"] for a in alerts})
+        finally:
+            srv.stop()
+            srv.cleanup()
+
+
 HEARTBEAT_CONFIG = """
 stream:
   max_queued_events: 16
