@@ -279,7 +279,7 @@ status apply_file(const YAML::Node& root, config* c) {
       VIGIE_TRY(ks.read_string("key", &plain));
       VIGIE_TRY(ks.read_string("sha256", &entry.sha256));
       if (!storage::valid_tenant(entry.tenant) || storage::dot_segment(entry.tenant)) {
-        return bad(where + ".tenant", "must be 1 to 64 characters of [A-Za-z0-9_.-]");
+        return bad(where + ".tenant", "must be 1 to 64 characters of [A-Za-z0-9_.-], not '.' or '..'");
       }
       if (plain.empty() == entry.sha256.empty()) {
         return bad(where, "give exactly one of 'key' or 'sha256'");
@@ -327,7 +327,7 @@ result<std::vector<api_key>> parse_api_keys(std::string_view spec) {
     auto key = item.substr(colon + 1);
     if (!storage::valid_tenant(k.tenant) || storage::dot_segment(k.tenant)) {
       return invalid_argument("VIGIE_API_KEYS: invalid tenant '" + k.tenant +
-                              "' (1 to 64 characters of [A-Za-z0-9_.-])");
+                              "' (1 to 64 characters of [A-Za-z0-9_.-], not '.' or '..')");
     }
     if (key.size() < min_api_key_bytes) {
       return invalid_argument("VIGIE_API_KEYS: the key of tenant '" + k.tenant + "' is shorter than " +

@@ -144,8 +144,10 @@ TEST_F(config_test, api_keys_are_long_enough_and_each_names_one_tenant) {
   }
   EXPECT_NE(load("api_keys:\n  - {tenant: a, key: \"key1key1key1 \"}\n").status().message().find("api_keys[0].key: must be visible"),
             std::string::npos);
-  // Nor can a tenant be named "." or "..".
-  EXPECT_FALSE(load("", {}, "..:key1key1key1").ok());
+  // Nor can a tenant be named "." or "..", and the error says so.
+  auto dots = load("", {}, "..:key1key1key1");
+  ASSERT_FALSE(dots.ok());
+  EXPECT_NE(dots.status().message().find("not '.' or '..'"), std::string::npos) << dots.status().message();
 }
 
 }  // namespace
