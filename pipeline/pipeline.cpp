@@ -155,6 +155,8 @@ struct pipeline::impl {
   group_dedup in_group;
   std::unordered_map<std::string, std::uint64_t> last_seq;  // per tenant; loaded on first use
   std::vector<std::string> logged;  // the tenants whose log the group being written extends
+  // Per tenant, the last finding written (seq 0: none yet); loaded on first use.
+  std::unordered_map<std::string, storage::store::finding_position> last_finding;
   std::vector<detector_output> outputs;  // from the detectors, written with the next group
   std::vector<stream_event> events;      // published after the write
   std::string event_record, key_scratch;
@@ -188,7 +190,8 @@ struct pipeline::impl {
   void parse(ingest_request* request, parsed_batch* out, mention_parser& parser, enricher* e);
   void writer_loop();
   void commit();
-  void add_outputs();
+  status add_outputs();
+  status add_finding(const std::string& tenant, std::uint64_t seq);
 };
 
 result<std::uint64_t> pipeline::impl::next_seq(std::string_view tenant) {
@@ -299,19 +302,53 @@ void pipeline::impl::worker_loop() {
   }
 }
 
+// Adds the alert or signal event just added to the log (event_record) to the findings log.
+status pipeline::impl::add_finding(const std::string& tenant, std::uint64_t seq) {
+  auto it = last_finding.find(tenant);
+  if (it == last_finding.end()) {
+    auto last = db.last_finding(tenant);
+    if (!last.ok()) return last.status();
+    it = last_finding.emplace(tenant, *last).first;
+  }
+  storage::store::finding_position& last = it->second;
+  storage::finding_link link;
+  link.number = last.link.number + 1;
+  // The tenant's first finding in the log: in a database from before the findings log, earlier
+  // ones may be in the event log only.
+  link.previous_seq = last.seq != 0 || db.findings_complete() || seq == 1 ? last.seq
+                                                                          : storage::finding_link::unknown_previous;
+  wg.add_finding(tenant, seq, link, event_record);
+  last = {seq, link};
+  // Retention: now and then, the findings beyond the newest finding_retention go (the trim
+  // reads the findings it drops).
+  const std::uint64_t trim_every = std::clamp<std::uint64_t>(options.finding_retention / 8, 1, 1024);
+  if (link.number % trim_every == 0 && link.number > options.finding_retention) {
+    auto keep_from = db.finding_seq_from(tenant, link.number - options.finding_retention + 1);
+    if (!keep_from.ok()) return keep_from.status();
+    wg.trim_findings(tenant, *keep_from != 0 ? *keep_from : seq);
+  }
+  return status::ok_status();
+}
+
 // Adds what the detectors sent back to the group: their records, and their events numbered.
-void pipeline::impl::add_outputs() {
+// Fails when the logs cannot be read (nothing is written then; the outputs wait for the next
+// write).
+status pipeline::impl::add_outputs() {
   if (detectors && detectors->has_outputs()) detectors->take_outputs(&outputs);
   for (detector_output& o : outputs) {
     for (const auto& r : o.records) wg.put_record(r.table, o.tenant, r.key, r.value);
     if (!o.has_event) continue;
     auto seq = next_seq(o.tenant);
-    if (!seq.ok()) continue;  // the write below fails the same way and keeps the outputs
+    if (!seq.ok()) return seq.status();
     event_record.clear();
     encode_event_record(o.type, o.watches, o.data, &event_record);
     wg.add_event(o.tenant, *seq, event_record);
+    if (o.type != event_type::mention) {
+      if (status s = add_finding(o.tenant, *seq); !s.ok()) return s;
+    }
     events.push_back(stream_event{o.tenant, *seq, o.type, o.watches, o.data});
   }
+  return status::ok_status();
 }
 
 void pipeline::impl::commit() {
@@ -332,8 +369,8 @@ void pipeline::impl::commit() {
   in_group.reset(refs.size());
   if (detectors && !hits) hits = detectors->take_batch();
   const std::int64_t max_future = detectors ? detectors->max_future_ms() : 0;
+  if (s.ok()) s = add_outputs();
   if (s.ok()) {
-    add_outputs();
     std::size_t i = 0;
     for (parsed_batch* b : group) {
       const std::string& tenant = b->request->tenant;
@@ -422,6 +459,7 @@ void pipeline::impl::commit() {
     // Nothing was written: numbers are reloaded from the log, the detectors' outputs are
     // kept for the next write, and the hits (of mentions not stored) are dropped.
     last_seq.clear();
+    last_finding.clear();
     if (hits) hits->clear();
   }
   events.clear();

@@ -63,6 +63,10 @@ struct pipeline_options {
   // are dropped. A stream client that comes back after more than this many events gets an
   // error telling it to start afresh.
   std::uint64_t event_retention = 1000000;
+  // Alert and signal events kept per tenant in the findings log, a log of them alone: a
+  // client of findings only (a live feed without mentions, a webhook) resumes from an event
+  // that mention events have long pushed out of the event log.
+  std::uint64_t finding_retention = 100000;
   parser_options parser;
 };
 

@@ -196,7 +196,7 @@ status apply_file(const YAML::Node& root, config* c) {
   section pl(root["pipeline"], "pipeline");
   VIGIE_TRY(pl.check_known({"workers", "ingest_queue_batches", "max_inflight_bytes",
                             "write_queue_batches", "max_group_mentions", "max_mention_bytes",
-                            "max_reported_errors", "event_retention"}));
+                            "max_reported_errors", "event_retention", "finding_retention"}));
   auto& p = c->pipeline;
   VIGIE_TRY(pl.read<int>("workers", &p.workers, 1, 256));
   VIGIE_TRY(pl.read<std::size_t>("ingest_queue_batches", &p.ingest_queue_batches, 1, 65000));
@@ -206,6 +206,7 @@ status apply_file(const YAML::Node& root, config* c) {
   VIGIE_TRY(pl.read<std::size_t>("max_mention_bytes", &p.parser.max_mention_bytes, 64, 1ull << 30));
   VIGIE_TRY(pl.read<std::size_t>("max_reported_errors", &p.max_reported_errors, 0, 1000000));
   VIGIE_TRY(pl.read<std::uint64_t>("event_retention", &p.event_retention, 1000, 1ull << 40));
+  VIGIE_TRY(pl.read<std::uint64_t>("finding_retention", &p.finding_retention, 10, 1ull << 40));
 
   section dt(root["detectors"], "detectors");
   VIGIE_TRY(dt.check_known({"bucket_seconds", "allowed_lateness_seconds", "max_future_seconds",
@@ -447,6 +448,7 @@ std::string describe(const config& c) {
   out += ",\"max_reported_errors\":" + std::to_string(c.pipeline.max_reported_errors);
   out += ",\"max_mention_bytes\":" + std::to_string(c.pipeline.parser.max_mention_bytes);
   out += ",\"event_retention\":" + std::to_string(c.pipeline.event_retention);
+  out += ",\"finding_retention\":" + std::to_string(c.pipeline.finding_retention);
   out += ",\"detector_bucket_seconds\":" + std::to_string(c.detectors.crisis.bucket_ms / 1000);
   out += ",\"allowed_lateness_seconds\":" + std::to_string(c.detectors.allowed_lateness_ms / 1000);
   out += ",\"signal_window_seconds\":" + std::to_string(c.detectors.signals.window_ms / 1000);

@@ -427,9 +427,19 @@ std::optional<http_response> router::accept_stream(http_request& req,
       return answer(bad_request(req, "since=" + std::to_string(*sub.since) + " is beyond the last event (" +
                                          std::to_string(*last) + ")"));
     }
-    if (*first > 0 && *sub.since + 1 < *first) {
+    // A feed without mentions resumes from the findings log, which goes back further.
+    auto coverage = storage::store::finding_coverage::before_log;
+    if (!sub.types[static_cast<int>(pipeline::event_type::mention)]) {
+      auto c = ctx_.db.findings_after(sub.tenant, *sub.since);
+      if (!c.ok()) return answer(status_response(req, c.status()));
+      coverage = *c;
+    }
+    if (coverage == storage::store::finding_coverage::trimmed ||
+        (coverage == storage::store::finding_coverage::before_log && *first > 0 && *sub.since + 1 < *first)) {
+      const bool findings = coverage == storage::store::finding_coverage::trimmed;
       return answer(error_response(req, 410, "gone",
-                                   "events before " + std::to_string(*first) +
+                                   std::string(findings ? "alerts and signals after since=" + std::to_string(*sub.since)
+                                                        : "events before " + std::to_string(*first)) +
                                        " are no longer kept; reconnect without since (and reload state "
                                        "from the REST routes)"));
     }

@@ -356,13 +356,7 @@ void webhook_dispatcher::catch_up(const key& k, hook_state& h) {
   std::size_t read = 0;
   const std::uint64_t after = h.queue.empty() ? h.cursor : h.queue.back()->seq;
   std::uint64_t trimmed_to = 0;  // the last of the events retention took before this webhook got them
-  status s = db_.read_events(k.first, after + 1, [&](std::uint64_t seq, std::string_view rec) {
-    if (read == 0 && seq > after + 1) {
-      // The log starts after the cursor: retention (pipeline.event_retention) trimmed events
-      // this webhook was behind on. A gap from a failed write is no loss, and is passed over.
-      auto first = db_.first_event_seq(k.first);
-      if (first.ok() && *first == seq) trimmed_to = seq - 1;
-    }
+  auto take = [&](std::uint64_t seq, std::string_view rec) {
     ++read;
     auto e = pipeline::decode_event_record(rec);
     if (e.ok() && e->type == event_type::alert && concerns(h.def, e->watches)) {
@@ -370,7 +364,28 @@ void webhook_dispatcher::catch_up(const key& k, hook_state& h) {
           k.first, seq, e->type, std::string(e->watches), std::string(e->payload)}));
     }
     return h.queue.size() < max_queued_alerts && read < catch_up_step_events;
-  });
+  };
+  // Alerts are in the findings log, which goes back further than the event log; in a database
+  // made before it, the event log has those before its first.
+  auto coverage = db_.findings_after(k.first, after);
+  status s = coverage.status();
+  if (coverage.ok() && *coverage != storage::store::finding_coverage::before_log) {
+    s = db_.read_findings(k.first, after + 1, [&](std::uint64_t seq, const storage::finding_link& link, std::string_view rec) {
+      // Retention (pipeline.finding_retention) took the findings between the cursor and this one.
+      if (read == 0 && link.previous_seq > after) trimmed_to = link.previous_seq;
+      return take(seq, rec);
+    });
+  } else if (coverage.ok()) {
+    s = db_.read_events(k.first, after + 1, [&](std::uint64_t seq, std::string_view rec) {
+      if (read == 0 && seq > after + 1) {
+        // The log starts after the cursor: retention (pipeline.event_retention) trimmed events
+        // this webhook was behind on. A gap from a failed write is no loss, and is passed over.
+        auto first = db_.first_event_seq(k.first);
+        if (first.ok() && *first == seq) trimmed_to = seq - 1;
+      }
+      return take(seq, rec);
+    });
+  }
   if (!s.ok()) {
     log_warn("webhook catch-up cannot read the event log", {{"error", s.message()}});
     return;

@@ -220,8 +220,37 @@ void websocket_session::handle(std::uint64_t seq, event_type type, std::string_v
   frames_.emplace_back(seq, std::move(frame));
 }
 
+void websocket_session::replay_one(std::uint64_t seq, std::string_view record) {
+  auto e = pipeline::decode_event_record(record);
+  if (e.ok()) {
+    handle(seq, e->type, e->watches, e->payload, /*data_is_key=*/true);
+  } else {
+    last_seq_ = seq;  // unreadable: skip it rather than stall the feed
+  }
+}
+
+void websocket_session::close_unreadable() {
+  close_with(websocket::close_code::internal_error, "the event log cannot be read; retry with since");
+}
+
 // Reads the next events from the log; false once the log has nothing more.
 bool websocket_session::replay_chunk() {
+  if (!wants_mentions()) {
+    // Alerts and signals only: from the findings log, which goes back further than the event
+    // log and holds nothing this feed skips.
+    auto coverage = db_.findings_after(sub_.tenant, last_seq_);
+    if (!coverage.ok()) {
+      close_unreadable();
+      return false;
+    }
+    if (*coverage == storage::store::finding_coverage::trimmed) {
+      close_with(close_events_lost, "alerts and signals after since=" + std::to_string(last_seq_) +
+                                        " are no longer kept; reconnect without since");
+      return false;
+    }
+    if (*coverage == storage::store::finding_coverage::complete) return replay_findings_chunk();
+    // before_log: a database from before the findings log; its event log has them.
+  }
   std::size_t n = 0;
   const std::uint64_t expected = last_seq_ + 1;
   bool lost = false;
@@ -235,16 +264,11 @@ bool websocket_session::replay_chunk() {
         return false;
       }
     }
-    auto e = pipeline::decode_event_record(rec);
-    if (e.ok()) {
-      handle(seq, e->type, e->watches, e->payload, /*data_is_key=*/true);
-    } else {
-      last_seq_ = seq;  // unreadable: skip it rather than stall the feed
-    }
+    replay_one(seq, rec);
     return ++n < options_.replay_chunk_events;
   });
   if (!s.ok()) {
-    close_with(websocket::close_code::internal_error, "the event log cannot be read; retry with since");
+    close_unreadable();
     return false;
   }
   if (lost) {
@@ -253,6 +277,24 @@ bool websocket_session::replay_chunk() {
     return false;
   }
   return n == options_.replay_chunk_events;
+}
+
+bool websocket_session::replay_findings_chunk() {
+  std::size_t n = 0;
+  status s = db_.read_findings(sub_.tenant, last_seq_ + 1,
+                               [&](std::uint64_t seq, const storage::finding_link&, std::string_view rec) {
+                                 replay_one(seq, rec);
+                                 return ++n < options_.replay_chunk_events;
+                               });
+  if (!s.ok()) {
+    close_unreadable();
+    return false;
+  }
+  if (n == options_.replay_chunk_events) return true;
+  // Every finding up to the head read at subscription was in the log when it was read: what
+  // comes between them is mentions, which this feed does not take. Later events are live.
+  last_seq_ = std::max(last_seq_, subscribed_at_);
+  return false;
 }
 
 bool websocket_session::take_live() {

@@ -74,6 +74,10 @@ class websocket_session : public stream_subscriber,
   // far behind (it is being closed).
   bool take_live();
   bool replay_chunk();
+  bool replay_findings_chunk();
+  // Sends an event read from a log, if the client wants it.
+  void replay_one(std::uint64_t seq, std::string_view record);
+  void close_unreadable();
   void handle(std::uint64_t seq, pipeline::event_type type, std::string_view watches,
               std::string_view data, bool data_is_key);
   void do_write();

@@ -27,7 +27,11 @@ namespace {
 // Bump when a key layout or the record encoding changes incompatibly; open() refuses a
 // database written with another version rather than misreading it.
 constexpr std::string_view schema_version_key = "vigie.schema_version";
-constexpr std::string_view schema_version = "1";
+constexpr std::string_view schema_version = "2";
+// Version 1 is version 2 without the findings column family; open() adds it, and marks the
+// database as one whose earlier findings are in the event log only.
+constexpr std::string_view previous_schema_version = "1";
+constexpr std::string_view findings_incomplete_key = "vigie.findings_incomplete";
 
 // RocksDB's own log ("LOG" in the data folder). Its default logger aborts the process (an
 // assertion in RocksDB 7.8's file writer) on the first line it writes after a failed one: a
@@ -100,13 +104,14 @@ enum cf_index : std::size_t {
   cf_facets,
   cf_events,
   cf_state,
+  cf_findings,
   cf_count,
 };
 
 // Creation order is the column families' identity: append, never reorder.
 constexpr std::array<const char*, cf_count> cf_names = {
     "default", "mentions", "dedup",   "watch_index", "series",
-    "alerts",  "signals",  "watches", "facets", "events", "state"};
+    "alerts",  "signals",  "watches", "facets", "events", "state", "findings"};
 
 std::size_t cf_of(record_table table) {
   switch (table) {
@@ -181,6 +186,7 @@ struct store::impl {
   // A write RocksDB refused (disk full, I/O error). Its WAL writer may be left mid-record:
   // syncing it at close would trip an assertion inside RocksDB (an abort, not an error).
   std::atomic<bool> write_failed{false};
+  bool findings_complete = true;
 
   rocksdb::Status checked(rocksdb::Status s) {
     if (!s.ok()) write_failed.store(true, std::memory_order_relaxed);
@@ -288,17 +294,25 @@ result<std::unique_ptr<store>> store::open(const store_options& options) {
 
   std::string version;
   s = raw->Get(rocksdb::ReadOptions(), state->cf[cf_default], slice(schema_version_key), &version);
-  if (s.IsNotFound()) {
+  if (s.IsNotFound() || (s.ok() && version == previous_schema_version)) {
+    rocksdb::WriteBatch upgrade;
+    if (s.ok()) upgrade.Put(state->cf[cf_default], slice(findings_incomplete_key), slice("1"));
+    upgrade.Put(state->cf[cf_default], slice(schema_version_key), slice(schema_version));
     rocksdb::WriteOptions wo;
     wo.sync = true;
-    s = raw->Put(wo, state->cf[cf_default], slice(schema_version_key), slice(schema_version));
+    s = raw->Write(wo, &upgrade);
     if (!s.ok()) return from_rocks(s);
   } else if (!s.ok()) {
     return from_rocks(s);
   } else if (version != schema_version) {
     return corruption("database at '" + options.path + "' has schema version " + version +
-                      ", this vigie reads version " + std::string(schema_version));
+                      ", this vigie reads versions " + std::string(previous_schema_version) + " and " +
+                      std::string(schema_version));
   }
+  std::string incomplete;
+  s = raw->Get(rocksdb::ReadOptions(), state->cf[cf_default], slice(findings_incomplete_key), &incomplete);
+  if (!s.ok() && !s.IsNotFound()) return from_rocks(s);
+  state->findings_complete = s.IsNotFound();
 
   state->write_options.sync = options.sync_wal;
   state->write_options.disableWAL = false;
@@ -315,6 +329,7 @@ struct write_group::impl {
   rocksdb::ColumnFamilyHandle* series = nullptr;
   rocksdb::ColumnFamilyHandle* facets = nullptr;
   rocksdb::ColumnFamilyHandle* events = nullptr;
+  rocksdb::ColumnFamilyHandle* findings = nullptr;
   std::array<rocksdb::ColumnFamilyHandle*, 3> records{};
   std::string series_value;  // scratch, reused
   // Series and facet deltas of the group, summed per key and written as one merge each when
@@ -328,6 +343,7 @@ struct write_group::impl {
   std::string key;        // scratch, reused
   std::string dedup_key;  // scratch, reused
   std::string time;       // scratch, reused
+  std::string value;      // scratch, reused
 };
 
 write_group::write_group(const store& db) : impl_(std::make_unique<impl>()) {
@@ -337,6 +353,7 @@ write_group::write_group(const store& db) : impl_(std::make_unique<impl>()) {
   impl_->series = db.impl_->cf[cf_series];
   impl_->facets = db.impl_->cf[cf_facets];
   impl_->events = db.impl_->cf[cf_events];
+  impl_->findings = db.impl_->cf[cf_findings];
   for (auto t : {record_table::alerts, record_table::signals, record_table::state}) {
     impl_->records[static_cast<std::size_t>(t)] = db.impl_->cf[cf_of(t)];
   }
@@ -350,13 +367,40 @@ void write_group::add_event(std::string_view tenant, std::uint64_t seq, std::str
   g.batch.Put(g.events, slice(g.key), slice(record));
 }
 
-void write_group::trim_events(std::string_view tenant, std::uint64_t below_seq) {
-  impl& g = *impl_;
+namespace {
+
+// Deletes the tenant's keys [tenant][seq] numbered below below_seq from a log.
+void delete_below(rocksdb::WriteBatch& batch, rocksdb::ColumnFamilyHandle* log, std::string_view tenant,
+                  std::uint64_t below_seq) {
   std::string lower, upper;
   append_tenant_prefix(tenant, &lower);
   upper = lower;
   append_seq(below_seq, &upper);
-  g.batch.DeleteRange(g.events, slice(lower), slice(upper));
+  batch.DeleteRange(log, slice(lower), slice(upper));
+}
+
+}  // namespace
+
+void write_group::trim_events(std::string_view tenant, std::uint64_t below_seq) {
+  delete_below(impl_->batch, impl_->events, tenant, below_seq);
+}
+
+void write_group::add_finding(std::string_view tenant, std::uint64_t seq, const finding_link& link,
+                              std::string_view record) {
+  impl& g = *impl_;
+  g.key.clear();
+  append_tenant_prefix(tenant, &g.key);
+  append_seq(seq, &g.key);
+  std::string& value = g.value;
+  value.clear();
+  append_seq(link.number, &value);
+  append_seq(link.previous_seq, &value);
+  value.append(record);
+  g.batch.Put(g.findings, slice(g.key), slice(value));
+}
+
+void write_group::trim_findings(std::string_view tenant, std::uint64_t below_seq) {
+  delete_below(impl_->batch, impl_->findings, tenant, below_seq);
 }
 
 void write_group::put_record(record_table table, std::string_view tenant, std::string_view key,
@@ -768,6 +812,87 @@ status store::read_events(std::string_view tenant, std::uint64_t from_seq, const
   }
   return from_rocks(it->status());
 }
+
+namespace {
+
+// A findings value: [number:8][previous_seq:8][event record].
+constexpr std::size_t finding_header_bytes = 16;
+
+}  // namespace
+
+result<store::finding_position> store::last_finding(std::string_view tenant) const {
+  std::string lower;
+  append_tenant_prefix(tenant, &lower);
+  bounded_iterator it(impl_->db.get(), impl_->cf[cf_findings], lower, tenant_upper_bound(tenant));
+  it->SeekToLast();
+  if (!it->Valid()) {
+    if (!it->status().ok()) return from_rocks(it->status());
+    return finding_position{};
+  }
+  if (it->key().size() != lower.size() + 8 || it->value().size() < finding_header_bytes) {
+    return corruption("finding of unexpected size");
+  }
+  finding_position p;
+  p.seq = decode_seq(it->key().data() + lower.size());
+  p.link.number = decode_seq(it->value().data());
+  p.link.previous_seq = decode_seq(it->value().data() + 8);
+  return p;
+}
+
+result<std::uint64_t> store::finding_seq_from(std::string_view tenant, std::uint64_t number) const {
+  std::uint64_t found = 0;
+  status s = read_findings(tenant, 0, [&](std::uint64_t seq, const finding_link& link, std::string_view) {
+    if (link.number < number) return true;
+    found = seq;
+    return false;
+  });
+  if (!s.ok()) return s;
+  return found;
+}
+
+status store::read_findings(std::string_view tenant, std::uint64_t from_seq, const finding_fn& fn) const {
+  std::string lower;
+  append_tenant_prefix(tenant, &lower);
+  const std::size_t prefix = lower.size();
+  append_seq(from_seq, &lower);
+  bounded_iterator it(impl_->db.get(), impl_->cf[cf_findings], std::move(lower), tenant_upper_bound(tenant));
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    std::string_view key = view(it->key()), value = view(it->value());
+    if (key.size() != prefix + 8 || value.size() < finding_header_bytes) {
+      return corruption("finding of unexpected size");
+    }
+    finding_link link;
+    link.number = decode_seq(value.data());
+    link.previous_seq = decode_seq(value.data() + 8);
+    if (!fn(decode_seq(key.data() + prefix), link, value.substr(finding_header_bytes))) break;
+  }
+  return from_rocks(it->status());
+}
+
+result<store::finding_coverage> store::findings_after(std::string_view tenant, std::uint64_t seq) const {
+  bool found = false;
+  finding_link first;
+  status s = read_findings(tenant, seq == UINT64_MAX ? seq : seq + 1,
+                           [&](std::uint64_t, const finding_link& link, std::string_view) {
+                             found = true;
+                             first = link;
+                             return false;
+                           });
+  if (!s.ok()) return s;
+  if (found) {
+    // The finding before the first one after seq is not in the log if it came after seq.
+    if (first.previous_seq == finding_link::unknown_previous) return finding_coverage::before_log;
+    return first.previous_seq > seq ? finding_coverage::trimmed : finding_coverage::complete;
+  }
+  // None after seq. Retention keeps the newest, so none was dropped either: unless the log has
+  // no finding of the tenant at all and earlier ones are in the event log only.
+  if (impl_->findings_complete) return finding_coverage::complete;
+  auto last = last_finding(tenant);
+  if (!last.ok()) return last.status();
+  return last->seq != 0 ? finding_coverage::complete : finding_coverage::before_log;
+}
+
+bool store::findings_complete() const noexcept { return impl_->findings_complete; }
 
 status store::scan_event_tenants(const tenant_fn& fn) const {
   bounded_iterator it(impl_->db.get(), impl_->cf[cf_events], std::string(), "\xff");

@@ -17,6 +17,7 @@
 //   watches        [tenant][watch id] -> watch definition
 //   facets         [tenant][watch][day][kind][name] -> series_counters (top authors, sources)
 //   events         [tenant][seq:8] -> event record: the live stream's log, numbered per tenant
+//   findings       [tenant][seq:8] -> the log's alert and signal events again, kept longer
 //   state          [tenant][key] -> detector snapshots, webhooks, acknowledgements
 //
 // Thread safety: a store may be used from many threads at once (RocksDB is thread-safe), but
@@ -104,6 +105,15 @@ struct dedup_ref {
 // the tenant prefix in front of every key, so no caller can reach another tenant's records.
 enum class record_table : std::uint8_t { alerts, signals, state };
 
+// Where a finding (an alert or signal event) stands in the tenant's findings log.
+struct finding_link {
+  // previous_seq when the findings before this one may be in the event log only: the database
+  // was made before the findings log, and this is the first finding of the tenant since.
+  static constexpr std::uint64_t unknown_previous = ~std::uint64_t{0};
+  std::uint64_t number = 0;        // 1 for the tenant's first finding, then one more each
+  std::uint64_t previous_seq = 0;  // seq of the finding numbered one less; 0: none
+};
+
 // One atomic group commit: mentions with their dedup entries. Reuse one per writer thread.
 class store;
 
@@ -125,6 +135,12 @@ class write_group {
   void add_event(std::string_view tenant, std::uint64_t seq, std::string_view record);
   // Drops the tenant's events numbered below seq (retention).
   void trim_events(std::string_view tenant, std::uint64_t below_seq);
+  // Adds an alert or signal event, already added to the log, to the tenant's findings log:
+  // its number among the tenant's findings (1, 2, ...) and the seq of the finding before it
+  // (see finding_link).
+  void add_finding(std::string_view tenant, std::uint64_t seq, const finding_link& link, std::string_view record);
+  // Drops the tenant's findings numbered (seq) below seq.
+  void trim_findings(std::string_view tenant, std::uint64_t below_seq);
   void put_record(record_table table, std::string_view tenant, std::string_view key,
                   std::string_view value);
   std::size_t mentions() const noexcept { return mentions_; }
@@ -219,6 +235,31 @@ class store {
   // until fn returns false.
   using event_fn = std::function<bool(std::uint64_t seq, std::string_view record)>;
   status read_events(std::string_view tenant, std::uint64_t from_seq, const event_fn& fn) const;
+  // The findings log: the event log's alert and signal events, kept in a log of their own
+  // (pipeline.finding_retention of them), so that a client of findings only (a live feed
+  // without mentions) resumes from a seq that mention events have long pushed out of the
+  // event log. The tenant's last finding: seq 0 when it has none.
+  struct finding_position {
+    std::uint64_t seq = 0;
+    finding_link link;
+  };
+  result<finding_position> last_finding(std::string_view tenant) const;
+  // The seq of the tenant's first finding numbered at least `number`; 0 when there is none.
+  // Reads the findings before it: for retention, which drops about as many.
+  result<std::uint64_t> finding_seq_from(std::string_view tenant, std::uint64_t number) const;
+  // Whether the findings log holds every finding of the tenant numbered (seq) after seq:
+  // complete; trimmed when retention dropped one of them; before_log when some may be in the
+  // event log only (a database made before the findings log: read the event log instead).
+  enum class finding_coverage { complete, trimmed, before_log };
+  result<finding_coverage> findings_after(std::string_view tenant, std::uint64_t seq) const;
+  // Calls fn(seq, link, record) for the tenant's findings numbered from from_seq on, oldest
+  // first, until fn returns false. record is an event record, as in the event log.
+  using finding_fn = std::function<bool(std::uint64_t seq, const finding_link& link, std::string_view record)>;
+  status read_findings(std::string_view tenant, std::uint64_t from_seq, const finding_fn& fn) const;
+  // Whether every finding of the database is in the findings log: false for a database made
+  // before there was one, whose earlier findings are in the event log only.
+  bool findings_complete() const noexcept;
+
   // Calls fn(tenant) for every tenant that has an event log, in key order, until fn returns
   // false. One seek per tenant, whatever the length of its log.
   using tenant_fn = std::function<bool(std::string_view tenant)>;

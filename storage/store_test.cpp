@@ -1,6 +1,7 @@
 #include "storage/store.h"
 
 #include <gtest/gtest.h>
+#include <rocksdb/db.h>
 
 #include <filesystem>
 #include <map>
@@ -280,6 +281,114 @@ TEST_F(store_test, event_log_is_numbered_per_tenant_read_in_order_and_trimmed) {
   EXPECT_EQ(tenants.size(), 1u);  // stopped by the callback
   reopen();
   EXPECT_EQ(*db_->last_event_seq("acme"), 300u);
+}
+
+TEST_F(store_test, findings_log_links_each_finding_to_the_one_before_and_tells_what_retention_took) {
+  using coverage = store::finding_coverage;
+  EXPECT_TRUE(db_->findings_complete());  // a new database has every finding in its findings log
+  EXPECT_EQ(db_->last_finding("acme")->seq, 0u);
+  EXPECT_EQ(*db_->findings_after("acme", 0), coverage::complete);  // none at all: none lost
+  {
+    // Findings at seqs 10, 20 ... 100, numbered 1 to 10 (mention events between them).
+    write_group g(*db_);
+    for (std::uint64_t n = 1; n <= 10; ++n) {
+      g.add_finding("acme", 10 * n, {.number = n, .previous_seq = 10 * (n - 1)}, "f" + std::to_string(n));
+    }
+    g.add_finding("ab", 5, {.number = 1, .previous_seq = 0}, "other tenant");
+    ASSERT_TRUE(db_->write(g).ok());
+  }
+  auto last = db_->last_finding("acme");
+  ASSERT_TRUE(last.ok());
+  EXPECT_EQ(last->seq, 100u);
+  EXPECT_EQ(last->link.number, 10u);
+  EXPECT_EQ(last->link.previous_seq, 90u);
+  std::vector<std::uint64_t> seen;
+  ASSERT_TRUE(db_->read_findings("acme", 35, [&](std::uint64_t seq, const finding_link& link, std::string_view rec) {
+                   EXPECT_EQ(rec, "f" + std::to_string(link.number));
+                   EXPECT_EQ(seq, 10 * link.number);
+                   seen.push_back(seq);
+                   return seen.size() < 3;
+                 }).ok());
+  EXPECT_EQ(seen, (std::vector<std::uint64_t>{40, 50, 60}));
+  EXPECT_EQ(*db_->finding_seq_from("acme", 4), 40u);
+  EXPECT_EQ(*db_->finding_seq_from("acme", 11), 0u);
+  for (std::uint64_t since : {0, 5, 35, 99, 100, 500}) EXPECT_EQ(*db_->findings_after("acme", since), coverage::complete) << since;
+  {
+    write_group g(*db_);
+    g.trim_findings("acme", 40);  // findings 1-3 go
+    ASSERT_TRUE(db_->write(g).ok());
+  }
+  // A client that had seq 30 (finding 3) lost nothing: the first kept one follows it. One that
+  // had only seq 29 lost finding 3.
+  EXPECT_EQ(*db_->findings_after("acme", 30), coverage::complete);
+  EXPECT_EQ(*db_->findings_after("acme", 35), coverage::complete);
+  EXPECT_EQ(*db_->findings_after("acme", 29), coverage::trimmed);
+  EXPECT_EQ(*db_->findings_after("acme", 0), coverage::trimmed);
+  EXPECT_EQ(*db_->findings_after("acme", 100), coverage::complete);
+  EXPECT_EQ(db_->last_finding("ab")->seq, 5u);  // another tenant's log is untouched
+  reopen();
+  EXPECT_EQ(db_->last_finding("acme")->link.number, 10u);
+  EXPECT_TRUE(db_->findings_complete());
+}
+
+TEST(store_upgrade_test, a_database_from_before_the_findings_log_opens_and_says_its_findings_are_incomplete) {
+  const auto dir = std::filesystem::temp_directory_path() /
+                   ("vigie-store-upgrade-" + std::to_string(std::random_device{}()));
+  std::filesystem::remove_all(dir);
+  {
+    // Schema version 1: the column families before "findings".
+    rocksdb::DBOptions options;
+    options.create_if_missing = true;
+    options.create_missing_column_families = true;
+    std::vector<rocksdb::ColumnFamilyDescriptor> cfs;
+    for (const char* name : {"default", "mentions", "dedup", "watch_index", "series", "alerts", "signals", "watches",
+                             "facets", "events", "state"}) {
+      cfs.emplace_back(name, rocksdb::ColumnFamilyOptions());
+    }
+    std::vector<rocksdb::ColumnFamilyHandle*> handles;
+    rocksdb::DB* raw = nullptr;
+    ASSERT_TRUE(rocksdb::DB::Open(options, dir.string(), cfs, &handles, &raw).ok());
+    ASSERT_TRUE(raw->Put(rocksdb::WriteOptions(), handles[0], "vigie.schema_version", "1").ok());
+    for (auto* h : handles) raw->DestroyColumnFamilyHandle(h);
+    delete raw;
+  }
+  using coverage = store::finding_coverage;
+  for (int round = 0; round < 2; ++round) {  // once upgraded, and again after a restart
+    auto opened = store::open({.path = dir.string()});
+    ASSERT_TRUE(opened.ok()) << opened.status().to_string();
+    auto& db = **opened;
+    EXPECT_FALSE(db.findings_complete());
+    if (round == 0) {
+      // Findings before the upgrade are in the event log only.
+      EXPECT_EQ(*db.findings_after("acme", 0), coverage::before_log);
+      write_group g(db);
+      g.add_finding("acme", 50, {.number = 1, .previous_seq = finding_link::unknown_previous}, "f1");
+      g.add_finding("acme", 60, {.number = 2, .previous_seq = 50}, "f2");
+      ASSERT_TRUE(db.write(g).ok());
+    }
+    EXPECT_EQ(*db.findings_after("acme", 10), coverage::before_log);  // before the first: the event log
+    EXPECT_EQ(*db.findings_after("acme", 50), coverage::complete);
+    EXPECT_EQ(*db.findings_after("acme", 70), coverage::complete);
+    EXPECT_EQ(*db.findings_after("other", 0), coverage::before_log);
+  }
+  // A database of a later version is refused, with both versions named.
+  {
+    rocksdb::DB* raw = nullptr;
+    std::vector<rocksdb::ColumnFamilyDescriptor> cfs;
+    for (const char* name : {"default", "mentions", "dedup", "watch_index", "series", "alerts", "signals", "watches",
+                             "facets", "events", "state", "findings"}) {
+      cfs.emplace_back(name, rocksdb::ColumnFamilyOptions());
+    }
+    std::vector<rocksdb::ColumnFamilyHandle*> handles;
+    ASSERT_TRUE(rocksdb::DB::Open(rocksdb::DBOptions(), dir.string(), cfs, &handles, &raw).ok());
+    ASSERT_TRUE(raw->Put(rocksdb::WriteOptions(), handles[0], "vigie.schema_version", "3").ok());
+    for (auto* h : handles) raw->DestroyColumnFamilyHandle(h);
+    delete raw;
+  }
+  auto refused = store::open({.path = dir.string()});
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(refused.status().message().find("schema version 3"), std::string::npos) << refused.status().message();
+  std::filesystem::remove_all(dir);
 }
 
 TEST_F(store_test, records_are_tenant_scoped_and_scanned_both_ways_with_cursor) {

@@ -870,6 +870,71 @@ class alert_feed_retention_test(unittest.TestCase):
             srv.cleanup()
 
 
+    def test_an_alert_feed_resumes_from_an_alert_that_mentions_have_since_pushed_out_of_the_event_log(self):
+        """The crisis channel of a busy brand: its dashboard resumes with since= its last alert,
+        while a million mentions have gone by since. Alerts and signals are kept in a log of
+        their own: the feed resumes, after a restart too (it was refused with 410)."""
+        srv = Server(config="pipeline:\n  event_retention: 1000\n").start()
+        try:
+            put_watches(srv)
+            ingest_all(srv, crisis_history(), 500)
+            # Then the mentions of a watch in its first day (too young for alerts), more than the
+            # event log keeps.
+            status, body = srv.json("PUT", "/v1/watches/other", json.dumps({"name": "Other", "query": "zzother"}))
+            self.assertIn(status, (200, 201), body)
+            ingest_all(srv, [{"id": f"other{i}", "text": f"zzother {i}", "created_at": HISTORY_END + 10000 * i,
+                              "source": "forum"} for i in range(6000)], 1000)
+            alerts = settle_alerts(srv)
+            self.assertTrue(alerts)
+            final = {a["id"]: a["state"] for a in alerts}
+
+            def replay(query):
+                events = []
+                with Feed(srv, query) as f:
+                    while True:
+                        try:
+                            e = f.next(timeout=2)
+                        except websocket.WebSocketTimeoutException:
+                            return events  # the log is read: the feed waits for new events
+                        self.assertIsNotNone(e, (f.close_code, f.close_reason))
+                        events.append(e)
+
+            everything = replay("types=alert&since=0")
+            self.assertEqual({e["type"] for e in everything}, {"alert"})
+            seqs = [e["seq"] for e in everything]
+            self.assertEqual(seqs, sorted(set(seqs)))
+            last = {}
+            for e in everything:
+                last[e["data"]["id"]] = e["data"]["state"]
+            self.assertEqual(last, final)
+            first_seq = seqs[0]
+            # Mentions are gone from the event log: a feed of mentions cannot resume from there.
+            status, body = handshake(srv, f"since={first_seq}")
+            self.assertEqual(status, 410, body)
+            self.assertEqual(replay(f"types=alert&since={first_seq}"), everything[1:])
+            self.assertEqual(replay(f"types=alert,signal&since={seqs[-1]}"), [])
+            srv.stop()
+            srv.start()
+            self.assertEqual(replay(f"types=alert&since={first_seq}"), everything[1:])
+        finally:
+            srv.stop()
+            srv.cleanup()
+
+
+    def test_an_alert_feed_further_behind_than_the_findings_log_keeps_is_told(self):
+        srv = Server(config="pipeline:\n  event_retention: 1000\n  finding_retention: 10\n").start()
+        try:
+            put_watches(srv)
+            ingest_all(srv, crisis_history(), 500)
+            self.assertTrue(settle_alerts(srv))
+            status, body = handshake(srv, "types=alert,signal&since=0")
+            self.assertEqual(status, 410, body)
+            self.assertIn("alerts and signals after since=0 are no longer kept", body["error"]["message"])
+        finally:
+            srv.stop()
+            srv.cleanup()
+
+
 HEARTBEAT_CONFIG = """
 stream:
   max_queued_events: 16

@@ -12,6 +12,8 @@ import threading
 import time
 import unittest
 
+import websocket
+
 sys.path.insert(0, os.path.dirname(__file__))
 import contracts  # noqa: E402
 from test_stream import (BASE, HOUR, MINUTE, SPIKE_END, Feed, crisis_history, ingest_all,  # noqa: E402
@@ -363,6 +365,7 @@ class webhooks_test(unittest.TestCase):
 RETENTION_CONFIG = """
 pipeline:
   event_retention: 1000
+  finding_retention: %d
 webhooks:
   request_timeout_seconds: 60
   max_attempts: 1
@@ -371,50 +374,85 @@ webhooks:
 
 
 class retention_test(unittest.TestCase):
-    def test_a_webhook_the_log_trimmed_past_is_told_an_idle_one_is_not(self):
-        """A webhook stuck on one alert while the log's retention goes past its cursor cannot
-        get the alerts in between: at the next start that is logged, naming it, and counted.
-        A webhook that had nothing to deliver has followed the log and loses nothing."""
+    def start_with_stuck_webhook(self, finding_retention):
+        """A server whose webhook "stuck" hangs on the first alert while the crisis history and
+        6,000 more mentions go by (far more than the event log keeps), then restarts; "idle"
+        (another watch) and "quiet" (a tenant with mentions only) have had nothing to deliver.
+        Returns the server and the stuck endpoint, released."""
         stuck, idle = Endpoint("hang"), Endpoint("ok")
-        srv = Server(config=RETENTION_CONFIG).start()
-        try:
-            put_watches(srv)
-            status, body = srv.json("PUT", "/v1/watches/probe", json.dumps({"query": "sentinelle"}))
-            self.assertIn(status, (200, 201), body)
-            for hook, ep, watches in (("stuck", stuck, None), ("idle", idle, ["probe"])):
-                spec = {"url": ep.url(f"/{hook}")}
-                if watches:
-                    spec["watches"] = watches
-                status, body = srv.json("PUT", f"/v1/webhooks/{hook}", json.dumps(spec))
-                self.assertEqual(status, 200, body)
-            # A tenant with only mentions, no alerts, and no live feed: its mention events are
-            # never published, and its webhook must still follow the log.
-            status, body = srv.json("PUT", "/v1/watches/w", json.dumps({"query": "globex"}), key="globex")
-            self.assertIn(status, (200, 201), body)
-            status, body = srv.json("PUT", "/v1/webhooks/quiet", json.dumps({"url": idle.url("/quiet")}), key="globex")
+        self.addCleanup(stuck.close)
+        self.addCleanup(idle.close)
+        srv = Server(config=RETENTION_CONFIG % finding_retention).start()
+        self.addCleanup(srv.cleanup)
+        self.addCleanup(srv.stop)
+        put_watches(srv)
+        status, body = srv.json("PUT", "/v1/watches/probe", json.dumps({"query": "sentinelle"}))
+        self.assertIn(status, (200, 201), body)
+        for hook, ep, watches in (("stuck", stuck, None), ("idle", idle, ["probe"])):
+            spec = {"url": ep.url(f"/{hook}")}
+            if watches:
+                spec["watches"] = watches
+            status, body = srv.json("PUT", f"/v1/webhooks/{hook}", json.dumps(spec))
             self.assertEqual(status, 200, body)
-            for b in range(6):  # past the trim every 4,096 events
-                status, body = srv.ingest([{"id": f"g{b}-{i}", "text": f"Globex {i}", "created_at": 1767225600000 + i}
-                                           for i in range(1000)], key="globex")
-                self.assertEqual(body["accepted"], 1000, body)
-            ingest_all(srv, crisis_history(), 1000)
-            self.assertTrue(wait_for(lambda: stuck.requests, 20), "no alert reached the stuck webhook")
-            # Then enough events for the log's retention to go past the stuck webhook's cursor.
-            ingest_all(srv, [{"id": f"after-{i}", "text": f"Borel {i}", "created_at": SPIKE_END + 30 * HOUR + i}
-                             for i in range(6000)], 1000)
-            self.assertEqual(srv.stop(), 0)
-            stuck.release.set()
-            srv.start()
-            found = lambda: "fell behind the event log" in open(srv.log_path, encoding="utf-8").read()
-            self.assertTrue(wait_for(found, 20), "the loss was not logged")
-            lines = [l for l in open(srv.log_path, encoding="utf-8") if "fell behind the event log" in l]
-            self.assertTrue(all('"stuck"' in l for l in lines), lines)
-            self.assertGreater(metrics(srv)["vigie_webhook_events_lost_total"], 0)
-        finally:
-            srv.stop()
-            srv.cleanup()
-            stuck.close()
-            idle.close()
+        # A tenant with only mentions, no alerts, and no live feed: its mention events are
+        # never published, and its webhook must still follow the log.
+        status, body = srv.json("PUT", "/v1/watches/w", json.dumps({"query": "globex"}), key="globex")
+        self.assertIn(status, (200, 201), body)
+        status, body = srv.json("PUT", "/v1/webhooks/quiet", json.dumps({"url": idle.url("/quiet")}), key="globex")
+        self.assertEqual(status, 200, body)
+        for b in range(6):  # past the trim every 4,096 events
+            status, body = srv.ingest([{"id": f"g{b}-{i}", "text": f"Globex {i}", "created_at": 1767225600000 + i}
+                                       for i in range(1000)], key="globex")
+            self.assertEqual(body["accepted"], 1000, body)
+        ingest_all(srv, crisis_history(), 1000)
+        self.assertTrue(wait_for(lambda: stuck.requests, 20), "no alert reached the stuck webhook")
+        # Then enough events for the event log's retention to go past the stuck webhook's cursor.
+        ingest_all(srv, [{"id": f"after-{i}", "text": f"Borel {i}", "created_at": SPIKE_END + 30 * HOUR + i}
+                         for i in range(6000)], 1000)
+        self.assertEqual(srv.stop(), 0)
+        stuck.release.set()
+        srv.start()
+        return srv, stuck
+
+    def test_a_webhook_behind_the_event_log_gets_its_alerts_from_the_findings_log(self):
+        """Alerts are kept in a log of their own: a webhook stuck while a flood of mentions
+        pushes its cursor out of the event log gets, at the next start, every alert change it
+        had not delivered, and nothing is reported lost."""
+        srv, stuck = self.start_with_stuck_webhook(100000)
+        # Every alert change the tenant had, from the findings log.
+        changes = []
+        with Feed(srv, "types=alert&since=0") as feed:
+            try:
+                while (e := feed.next(timeout=2)) is not None:
+                    changes.append(e)
+            except websocket.WebSocketTimeoutException:
+                pass  # all of it read: the feed waits for new events
+        self.assertGreater(len(changes), 1)
+        first_key = stuck.requests[0]["key"]
+        want = [c for c in changes if c["seq"] >= int(first_key.rsplit(":", 1)[1])]
+
+        def received():  # each alert change once, in the order first sent
+            bodies = {}
+            for r in list(stuck.requests):
+                bodies.setdefault(r["key"], json.loads(r["body"]))
+            return list(bodies.values())
+
+        self.assertTrue(wait_for(lambda: len(received()) >= len(want), 30), (len(received()), len(want)))
+        self.assertEqual(received(), want)
+        self.assertNotIn("fell behind", open(srv.log_path, encoding="utf-8").read())
+        self.assertEqual(metrics(srv)["vigie_webhook_events_lost_total"], 0)
+
+    def test_a_webhook_the_findings_log_trimmed_past_is_told_an_idle_one_is_not(self):
+        """A webhook stuck on one alert while more alert and signal changes than the findings
+        log keeps go by cannot get those in between: at the next start that is logged, naming
+        it, and counted. A webhook that had nothing to deliver has followed the log and loses
+        nothing."""
+        srv, _ = self.start_with_stuck_webhook(10)
+        found = lambda: "fell behind the event log" in open(srv.log_path, encoding="utf-8").read()
+        self.assertTrue(wait_for(found, 20), "the loss was not logged")
+        lines = [l for l in open(srv.log_path, encoding="utf-8") if "fell behind the event log" in l]
+        self.assertTrue(all('"stuck"' in l for l in lines), lines)
+        self.assertGreater(metrics(srv)["vigie_webhook_events_lost_total"], 0)
 
 
 if __name__ == "__main__":
