@@ -157,6 +157,8 @@ struct pipeline::impl {
   std::vector<std::string> logged;  // the tenants whose log the group being written extends
   // Per tenant, the last finding written (seq 0: none yet); loaded on first use.
   std::unordered_map<std::string, storage::store::finding_position> last_finding;
+  // Per tenant, the findings the group being written adds, in order.
+  std::unordered_map<std::string, std::vector<storage::store::finding_position>> group_findings;
   std::vector<detector_output> outputs;  // from the detectors, written with the next group
   std::vector<stream_event> events;      // published after the write
   std::string event_record, key_scratch;
@@ -311,21 +313,25 @@ status pipeline::impl::add_finding(const std::string& tenant, std::uint64_t seq)
     it = last_finding.emplace(tenant, *last).first;
   }
   storage::store::finding_position& last = it->second;
-  storage::finding_link link;
-  link.number = last.link.number + 1;
-  // The tenant's first finding in the log: in a database from before the findings log, earlier
-  // ones may be in the event log only.
-  link.previous_seq = last.seq != 0 || db.findings_complete() || seq == 1 ? last.seq
-                                                                          : storage::finding_link::unknown_previous;
+  const storage::finding_link link{last.link.number + 1, last.seq};
   wg.add_finding(tenant, seq, link, event_record);
   last = {seq, link};
+  std::vector<storage::store::finding_position>& added = group_findings[tenant];
+  added.push_back(last);
   // Retention: now and then, the findings beyond the newest finding_retention go (the trim
-  // reads the findings it drops).
+  // reads the findings it drops). The first one kept may be of this group, not yet written.
   const std::uint64_t trim_every = std::clamp<std::uint64_t>(options.finding_retention / 8, 1, 1024);
   if (link.number % trim_every == 0 && link.number > options.finding_retention) {
-    auto keep_from = db.finding_seq_from(tenant, link.number - options.finding_retention + 1);
-    if (!keep_from.ok()) return keep_from.status();
-    wg.trim_findings(tenant, *keep_from != 0 ? *keep_from : seq);
+    const std::uint64_t keep = link.number - options.finding_retention + 1;
+    std::uint64_t keep_from = 0;
+    if (keep >= added.front().link.number) {
+      keep_from = added[keep - added.front().link.number].seq;
+    } else {
+      auto stored = db.finding_seq_from(tenant, keep);
+      if (!stored.ok()) return stored.status();
+      keep_from = *stored;
+    }
+    if (keep_from != 0) wg.trim_findings(tenant, keep_from);
   }
   return status::ok_status();
 }
@@ -365,6 +371,7 @@ void pipeline::impl::commit() {
   }
   status s = db.find_existing(refs, std::span<bool>(found.get(), refs.size()));
   wg.clear();
+  group_findings.clear();
   events.clear();
   in_group.reset(refs.size());
   if (detectors && !hits) hits = detectors->take_batch();

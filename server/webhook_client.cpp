@@ -342,8 +342,9 @@ result<webhook_metrics> webhook_metrics::create(metrics_registry& registry) {
   m.pending = &(*pending)->with();
   auto lost = registry.add_counter(
       "vigie_webhook_events_lost_total",
-      "Events the log's retention dropped before a webhook that was behind read them (any type: "
-      "the alert changes among them were not delivered).");
+      "Seqs of the tenant's log between a webhook that was behind and the first event retention "
+      "kept, when it dropped some: how far behind it was (mentions count too), not how many alert "
+      "changes were not delivered.");
   if (!lost.ok()) return lost.status();
   m.lost = &(*lost)->with();
   return m;

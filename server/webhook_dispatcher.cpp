@@ -356,8 +356,10 @@ void webhook_dispatcher::catch_up(const key& k, hook_state& h) {
   std::size_t read = 0;
   const std::uint64_t after = h.queue.empty() ? h.cursor : h.queue.back()->seq;
   std::uint64_t trimmed_to = 0;  // the last of the events retention took before this webhook got them
+  std::uint64_t last_read = 0;
   auto take = [&](std::uint64_t seq, std::string_view rec) {
     ++read;
+    last_read = seq;
     auto e = pipeline::decode_event_record(rec);
     if (e.ok() && e->type == event_type::alert && concerns(h.def, e->watches)) {
       h.queue.push_back(std::make_shared<const pipeline::stream_event>(pipeline::stream_event{
@@ -396,6 +398,9 @@ void webhook_dispatcher::catch_up(const key& k, hook_state& h) {
               log_field::number("last_lost_seq", static_cast<long long>(trimmed_to))});
     if (client_metrics_.lost) client_metrics_.lost->inc(trimmed_to - after);
   }
+  // Nothing for this webhook in what was read: its cursor moves past it, so that the next
+  // step reads on (a full step of other events read again and again would never end).
+  if (h.queue.empty() && last_read > h.cursor) h.cursor = last_read;
   // Done when the log had nothing more to give within the bounds.
   if (h.queue.size() < max_queued_alerts && read < catch_up_step_events) h.needs_catch_up = false;
 }

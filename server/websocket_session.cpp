@@ -233,6 +233,7 @@ void websocket_session::close_unreadable() {
   close_with(websocket::close_code::internal_error, "the event log cannot be read; retry with since");
 }
 
+
 // Reads the next events from the log; false once the log has nothing more.
 bool websocket_session::replay_chunk() {
   if (!wants_mentions()) {
@@ -243,13 +244,9 @@ bool websocket_session::replay_chunk() {
       close_unreadable();
       return false;
     }
-    if (*coverage == storage::store::finding_coverage::trimmed) {
-      close_with(close_events_lost, "alerts and signals after since=" + std::to_string(last_seq_) +
-                                        " are no longer kept; reconnect without since");
-      return false;
-    }
-    if (*coverage == storage::store::finding_coverage::complete) return replay_findings_chunk();
-    // before_log: a database from before the findings log; its event log has them.
+    // before_log: since is older than the upgrade of a database from before the findings log;
+    // its event log has them. Otherwise the read tells whether retention dropped some.
+    if (*coverage != storage::store::finding_coverage::before_log) return replay_findings_chunk();
   }
   std::size_t n = 0;
   const std::uint64_t expected = last_seq_ + 1;
@@ -281,13 +278,24 @@ bool websocket_session::replay_chunk() {
 
 bool websocket_session::replay_findings_chunk() {
   std::size_t n = 0;
+  bool lost = false;
   status s = db_.read_findings(sub_.tenant, last_seq_ + 1,
-                               [&](std::uint64_t seq, const storage::finding_link&, std::string_view rec) {
+                               [&](std::uint64_t seq, const storage::finding_link& link, std::string_view rec) {
+                                 // The finding before the first one read is gone: retention.
+                                 if (n == 0 && link.previous_seq > last_seq_) {
+                                   lost = true;
+                                   return false;
+                                 }
                                  replay_one(seq, rec);
                                  return ++n < options_.replay_chunk_events;
                                });
   if (!s.ok()) {
     close_unreadable();
+    return false;
+  }
+  if (lost) {
+    close_with(close_events_lost, "alerts and signals after since=" + std::to_string(last_seq_) +
+                                      " are no longer kept; reconnect without since");
     return false;
   }
   if (n == options_.replay_chunk_events) return true;

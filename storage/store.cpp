@@ -31,7 +31,10 @@ constexpr std::string_view schema_version = "2";
 // Version 1 is version 2 without the findings column family; open() adds it, and marks the
 // database as one whose earlier findings are in the event log only.
 constexpr std::string_view previous_schema_version = "1";
-constexpr std::string_view findings_incomplete_key = "vigie.findings_incomplete";
+// In a database upgraded from version 1, per tenant (the key's suffix), the first seq from
+// which every finding is in the findings log (u64 big-endian); earlier ones are in the event
+// log only. A tenant without such a key has all its findings in the findings log.
+constexpr std::string_view findings_from_prefix = "vigie.findings_from/";
 
 // RocksDB's own log ("LOG" in the data folder). Its default logger aborts the process (an
 // assertion in RocksDB 7.8's file writer) on the first line it writes after a failed one: a
@@ -186,7 +189,7 @@ struct store::impl {
   // A write RocksDB refused (disk full, I/O error). Its WAL writer may be left mid-record:
   // syncing it at close would trip an assertion inside RocksDB (an abort, not an error).
   std::atomic<bool> write_failed{false};
-  bool findings_complete = true;
+  std::unordered_map<std::string, std::uint64_t> findings_from;  // see findings_from_prefix
 
   rocksdb::Status checked(rocksdb::Status s) {
     if (!s.ok()) write_failed.store(true, std::memory_order_relaxed);
@@ -296,7 +299,26 @@ result<std::unique_ptr<store>> store::open(const store_options& options) {
   s = raw->Get(rocksdb::ReadOptions(), state->cf[cf_default], slice(schema_version_key), &version);
   if (s.IsNotFound() || (s.ok() && version == previous_schema_version)) {
     rocksdb::WriteBatch upgrade;
-    if (s.ok()) upgrade.Put(state->cf[cf_default], slice(findings_incomplete_key), slice("1"));
+    if (s.ok()) {
+      // Version 1: each tenant's findings so far are in its event log only.
+      std::unique_ptr<rocksdb::Iterator> it(raw->NewIterator(rocksdb::ReadOptions(), state->cf[cf_events]));
+      for (it->SeekToFirst(); it->Valid();) {
+        const std::string_view first = view(it->key());
+        const std::size_t tenant_len = static_cast<unsigned char>(first[0]);
+        if (1 + tenant_len + 8 > first.size()) return corruption("event key too short");
+        const std::string tenant(first.substr(1, tenant_len));
+        const std::string upper = tenant_upper_bound(tenant);
+        it->SeekForPrev(slice(upper));
+        if (!it->Valid()) break;
+        const std::string_view last = view(it->key());
+        if (last.size() != 1 + tenant_len + 8) return corruption("event key of unexpected size");
+        std::string from;
+        append_seq(decode_seq(last.data() + 1 + tenant_len) + 1, &from);
+        upgrade.Put(state->cf[cf_default], slice(std::string(findings_from_prefix) + tenant), slice(from));
+        it->Seek(slice(upper));
+      }
+      if (!it->status().ok()) return from_rocks(it->status());
+    }
     upgrade.Put(state->cf[cf_default], slice(schema_version_key), slice(schema_version));
     rocksdb::WriteOptions wo;
     wo.sync = true;
@@ -309,10 +331,16 @@ result<std::unique_ptr<store>> store::open(const store_options& options) {
                       ", this vigie reads versions " + std::string(previous_schema_version) + " and " +
                       std::string(schema_version));
   }
-  std::string incomplete;
-  s = raw->Get(rocksdb::ReadOptions(), state->cf[cf_default], slice(findings_incomplete_key), &incomplete);
-  if (!s.ok() && !s.IsNotFound()) return from_rocks(s);
-  state->findings_complete = s.IsNotFound();
+  {
+    std::unique_ptr<rocksdb::Iterator> it(raw->NewIterator(rocksdb::ReadOptions(), state->cf[cf_default]));
+    for (it->Seek(slice(findings_from_prefix)); it->Valid() && view(it->key()).starts_with(findings_from_prefix);
+         it->Next()) {
+      if (it->value().size() != 8) return corruption("findings boundary of unexpected size");
+      state->findings_from.emplace(std::string(view(it->key()).substr(findings_from_prefix.size())),
+                                   decode_seq(it->value().data()));
+    }
+    if (!it->status().ok()) return from_rocks(it->status());
+  }
 
   state->write_options.sync = options.sync_wal;
   state->write_options.disableWAL = false;
@@ -870,6 +898,10 @@ status store::read_findings(std::string_view tenant, std::uint64_t from_seq, con
 }
 
 result<store::finding_coverage> store::findings_after(std::string_view tenant, std::uint64_t seq) const {
+  if (auto from = impl_->findings_from.find(std::string(tenant));
+      from != impl_->findings_from.end() && seq < from->second - 1) {
+    return finding_coverage::before_log;
+  }
   bool found = false;
   finding_link first;
   status s = read_findings(tenant, seq == UINT64_MAX ? seq : seq + 1,
@@ -879,20 +911,10 @@ result<store::finding_coverage> store::findings_after(std::string_view tenant, s
                              return false;
                            });
   if (!s.ok()) return s;
-  if (found) {
-    // The finding before the first one after seq is not in the log if it came after seq.
-    if (first.previous_seq == finding_link::unknown_previous) return finding_coverage::before_log;
-    return first.previous_seq > seq ? finding_coverage::trimmed : finding_coverage::complete;
-  }
-  // None after seq. Retention keeps the newest, so none was dropped either: unless the log has
-  // no finding of the tenant at all and earlier ones are in the event log only.
-  if (impl_->findings_complete) return finding_coverage::complete;
-  auto last = last_finding(tenant);
-  if (!last.ok()) return last.status();
-  return last->seq != 0 ? finding_coverage::complete : finding_coverage::before_log;
+  // The finding before the first one after seq is not in the log if it came after seq. None
+  // after seq: retention keeps the newest, so none was dropped either.
+  return found && first.previous_seq > seq ? finding_coverage::trimmed : finding_coverage::complete;
 }
-
-bool store::findings_complete() const noexcept { return impl_->findings_complete; }
 
 status store::scan_event_tenants(const tenant_fn& fn) const {
   bounded_iterator it(impl_->db.get(), impl_->cf[cf_events], std::string(), "\xff");

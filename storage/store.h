@@ -107,9 +107,6 @@ enum class record_table : std::uint8_t { alerts, signals, state };
 
 // Where a finding (an alert or signal event) stands in the tenant's findings log.
 struct finding_link {
-  // previous_seq when the findings before this one may be in the event log only: the database
-  // was made before the findings log, and this is the first finding of the tenant since.
-  static constexpr std::uint64_t unknown_previous = ~std::uint64_t{0};
   std::uint64_t number = 0;        // 1 for the tenant's first finding, then one more each
   std::uint64_t previous_seq = 0;  // seq of the finding numbered one less; 0: none
 };
@@ -249,16 +246,14 @@ class store {
   result<std::uint64_t> finding_seq_from(std::string_view tenant, std::uint64_t number) const;
   // Whether the findings log holds every finding of the tenant numbered (seq) after seq:
   // complete; trimmed when retention dropped one of them; before_log when some may be in the
-  // event log only (a database made before the findings log: read the event log instead).
+  // event log only (seq is older than the upgrade of a database made before the findings log:
+  // read the event log instead).
   enum class finding_coverage { complete, trimmed, before_log };
   result<finding_coverage> findings_after(std::string_view tenant, std::uint64_t seq) const;
   // Calls fn(seq, link, record) for the tenant's findings numbered from from_seq on, oldest
   // first, until fn returns false. record is an event record, as in the event log.
   using finding_fn = std::function<bool(std::uint64_t seq, const finding_link& link, std::string_view record)>;
   status read_findings(std::string_view tenant, std::uint64_t from_seq, const finding_fn& fn) const;
-  // Whether every finding of the database is in the findings log: false for a database made
-  // before there was one, whose earlier findings are in the event log only.
-  bool findings_complete() const noexcept;
 
   // Calls fn(tenant) for every tenant that has an event log, in key order, until fn returns
   // false. One seek per tenant, whatever the length of its log.

@@ -285,7 +285,6 @@ TEST_F(store_test, event_log_is_numbered_per_tenant_read_in_order_and_trimmed) {
 
 TEST_F(store_test, findings_log_links_each_finding_to_the_one_before_and_tells_what_retention_took) {
   using coverage = store::finding_coverage;
-  EXPECT_TRUE(db_->findings_complete());  // a new database has every finding in its findings log
   EXPECT_EQ(db_->last_finding("acme")->seq, 0u);
   EXPECT_EQ(*db_->findings_after("acme", 0), coverage::complete);  // none at all: none lost
   {
@@ -328,27 +327,39 @@ TEST_F(store_test, findings_log_links_each_finding_to_the_one_before_and_tells_w
   EXPECT_EQ(db_->last_finding("ab")->seq, 5u);  // another tenant's log is untouched
   reopen();
   EXPECT_EQ(db_->last_finding("acme")->link.number, 10u);
-  EXPECT_TRUE(db_->findings_complete());
+  EXPECT_EQ(*db_->findings_after("acme", 30), coverage::complete);
 }
 
-TEST(store_upgrade_test, a_database_from_before_the_findings_log_opens_and_says_its_findings_are_incomplete) {
+TEST(store_upgrade_test, a_database_from_before_the_findings_log_opens_and_reads_older_findings_from_the_event_log) {
   const auto dir = std::filesystem::temp_directory_path() /
                    ("vigie-store-upgrade-" + std::to_string(std::random_device{}()));
   std::filesystem::remove_all(dir);
-  {
-    // Schema version 1: the column families before "findings".
-    rocksdb::DBOptions options;
-    options.create_if_missing = true;
-    options.create_missing_column_families = true;
+  auto v1_families = [] {
     std::vector<rocksdb::ColumnFamilyDescriptor> cfs;
     for (const char* name : {"default", "mentions", "dedup", "watch_index", "series", "alerts", "signals", "watches",
                              "facets", "events", "state"}) {
       cfs.emplace_back(name, rocksdb::ColumnFamilyOptions());
     }
+    return cfs;
+  };
+  {
+    // Schema version 1: the column families before "findings"; "acme" has events 1-40 and
+    // "ab" 1-5 in their event logs.
+    rocksdb::DBOptions options;
+    options.create_if_missing = true;
+    options.create_missing_column_families = true;
     std::vector<rocksdb::ColumnFamilyHandle*> handles;
     rocksdb::DB* raw = nullptr;
-    ASSERT_TRUE(rocksdb::DB::Open(options, dir.string(), cfs, &handles, &raw).ok());
+    ASSERT_TRUE(rocksdb::DB::Open(options, dir.string(), v1_families(), &handles, &raw).ok());
     ASSERT_TRUE(raw->Put(rocksdb::WriteOptions(), handles[0], "vigie.schema_version", "1").ok());
+    for (auto [tenant, last] : {std::pair<std::string, int>{"acme", 40}, {"ab", 5}}) {
+      for (int seq = 1; seq <= last; ++seq) {
+        std::string key(1, static_cast<char>(tenant.size()));
+        key += tenant;
+        for (int shift = 56; shift >= 0; shift -= 8) key.push_back(static_cast<char>(std::uint64_t(seq) >> shift));
+        ASSERT_TRUE(raw->Put(rocksdb::WriteOptions(), handles[9], key, "event").ok());
+      }
+    }
     for (auto* h : handles) raw->DestroyColumnFamilyHandle(h);
     delete raw;
   }
@@ -357,28 +368,29 @@ TEST(store_upgrade_test, a_database_from_before_the_findings_log_opens_and_says_
     auto opened = store::open({.path = dir.string()});
     ASSERT_TRUE(opened.ok()) << opened.status().to_string();
     auto& db = **opened;
-    EXPECT_FALSE(db.findings_complete());
+    EXPECT_EQ(*db.last_event_seq("acme"), 40u);
     if (round == 0) {
-      // Findings before the upgrade are in the event log only.
-      EXPECT_EQ(*db.findings_after("acme", 0), coverage::before_log);
+      EXPECT_EQ(*db.findings_after("acme", 39), coverage::before_log);
+      EXPECT_EQ(*db.findings_after("acme", 40), coverage::complete);  // nothing after the upgrade yet
       write_group g(db);
-      g.add_finding("acme", 50, {.number = 1, .previous_seq = finding_link::unknown_previous}, "f1");
+      g.add_finding("acme", 50, {.number = 1, .previous_seq = 0}, "f1");
       g.add_finding("acme", 60, {.number = 2, .previous_seq = 50}, "f2");
       ASSERT_TRUE(db.write(g).ok());
     }
-    EXPECT_EQ(*db.findings_after("acme", 10), coverage::before_log);  // before the first: the event log
-    EXPECT_EQ(*db.findings_after("acme", 50), coverage::complete);
-    EXPECT_EQ(*db.findings_after("acme", 70), coverage::complete);
-    EXPECT_EQ(*db.findings_after("other", 0), coverage::before_log);
+    // Findings up to the upgrade are in the event log only: a reader from before it reads there.
+    EXPECT_EQ(*db.findings_after("acme", 0), coverage::before_log);
+    EXPECT_EQ(*db.findings_after("acme", 39), coverage::before_log);
+    EXPECT_EQ(*db.findings_after("acme", 40), coverage::complete);
+    EXPECT_EQ(*db.findings_after("acme", 55), coverage::complete);
+    EXPECT_EQ(*db.findings_after("ab", 4), coverage::before_log);
+    EXPECT_EQ(*db.findings_after("ab", 5), coverage::complete);
+    EXPECT_EQ(*db.findings_after("newco", 0), coverage::complete);  // a tenant since the upgrade
   }
-  // A database of a later version is refused, with both versions named.
+  // A database of a later version is refused, with the versions named.
   {
     rocksdb::DB* raw = nullptr;
-    std::vector<rocksdb::ColumnFamilyDescriptor> cfs;
-    for (const char* name : {"default", "mentions", "dedup", "watch_index", "series", "alerts", "signals", "watches",
-                             "facets", "events", "state", "findings"}) {
-      cfs.emplace_back(name, rocksdb::ColumnFamilyOptions());
-    }
+    auto cfs = v1_families();
+    cfs.emplace_back("findings", rocksdb::ColumnFamilyOptions());
     std::vector<rocksdb::ColumnFamilyHandle*> handles;
     ASSERT_TRUE(rocksdb::DB::Open(rocksdb::DBOptions(), dir.string(), cfs, &handles, &raw).ok());
     ASSERT_TRUE(raw->Put(rocksdb::WriteOptions(), handles[0], "vigie.schema_version", "3").ok());

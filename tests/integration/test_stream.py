@@ -149,6 +149,16 @@ class Feed:
             out.append(e)
         return out
 
+    def drain(self, idle=2):
+        """Events until none comes for idle seconds (the replay is read) or the feed closes."""
+        out = []
+        try:
+            while (e := self.next(timeout=idle)) is not None:
+                out.append(e)
+        except websocket.WebSocketTimeoutException:
+            pass
+        return out
+
     def close(self):
         try:
             self.ws.close(timeout=2)
@@ -889,15 +899,10 @@ class alert_feed_retention_test(unittest.TestCase):
             final = {a["id"]: a["state"] for a in alerts}
 
             def replay(query):
-                events = []
                 with Feed(srv, query) as f:
-                    while True:
-                        try:
-                            e = f.next(timeout=2)
-                        except websocket.WebSocketTimeoutException:
-                            return events  # the log is read: the feed waits for new events
-                        self.assertIsNotNone(e, (f.close_code, f.close_reason))
-                        events.append(e)
+                    events = f.drain()
+                    self.assertIsNone(f.close_code, f.close_reason)
+                    return events
 
             everything = replay("types=alert&since=0")
             self.assertEqual({e["type"] for e in everything}, {"alert"})
@@ -930,6 +935,27 @@ class alert_feed_retention_test(unittest.TestCase):
             status, body = handshake(srv, "types=alert,signal&since=0")
             self.assertEqual(status, 410, body)
             self.assertIn("alerts and signals after since=0 are no longer kept", body["error"]["message"])
+        finally:
+            srv.stop()
+            srv.cleanup()
+
+    def test_the_findings_log_keeps_its_newest_findings_when_one_write_adds_more_than_it_keeps(self):
+        """25 watches of one brand: a detector pass adds dozens of alerts in one write, more than
+        finding_retention. The newest ones stay (retention dropped the write's own findings)."""
+        srv = Server(config="pipeline:\n  event_retention: 1000\n  finding_retention: 10\n").start()
+        try:
+            for i in range(25):
+                status, body = srv.json("PUT", f"/v1/watches/b{i:02d}", json.dumps({"query": "borel"}))
+                self.assertIn(status, (200, 201), body)
+            with Feed(srv, "types=alert,signal") as live:
+                ingest_all(srv, crisis_history(), 500)
+                self.assertTrue(settle_alerts(srv))
+                seqs = [e["seq"] for e in live.drain(idle=3)]
+            self.assertGreater(len(seqs), 20)
+            with Feed(srv, f"types=alert,signal&since={seqs[-11]}") as f:
+                self.assertEqual([e["seq"] for e in f.drain()], seqs[-10:], (f.close_code, f.close_reason))
+            status, body = handshake(srv, f"types=alert,signal&since={seqs[-12]}")
+            self.assertEqual(status, 410, body)
         finally:
             srv.stop()
             srv.cleanup()
