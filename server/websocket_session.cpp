@@ -77,7 +77,6 @@ void websocket_session::run(http_request upgrade) {
     } else {
       self->last_seq_ = head.ok() ? *head : 0;
     }
-    self->last_sent_ = self->last_seq_;
     self->ws_.async_accept(req, beast::bind_front_handler(&websocket_session::on_accept, self));
   });
 }
@@ -385,7 +384,6 @@ void websocket_session::do_write() {
 void websocket_session::on_write(beast::error_code ec, std::size_t) {
   writing_ = false;
   if (ec) return finish();
-  last_sent_ = frames_.front().first;
   frames_.pop_front();
   metrics_.stream_event_sent();
   if (close_after_write_) {
@@ -402,6 +400,14 @@ void websocket_session::on_write(beast::error_code ec, std::size_t) {
 void websocket_session::close_with(std::uint16_t code, std::string reason) {
   if (closing_) return;
   closing_ = true;
+  if (!resume_from_) {
+    // Where the client resumes: before the first frame it will not get, or else past every
+    // event this session has looked at (sent, or not for this client). Not the last frame
+    // sent: a feed of a quiet watch beside busy ones would be sent back to an event the log
+    // may no longer keep.
+    const std::size_t kept = writing_ ? 1 : 0;
+    resume_from_ = frames_.size() > kept ? frames_[kept].first - 1 : last_seq_;
+  }
   taken_.clear();
   // The frame being written must outlive its write; the others are dropped.
   while (frames_.size() > (writing_ ? 1u : 0u)) frames_.pop_back();
@@ -417,9 +423,9 @@ void websocket_session::close_with(std::uint16_t code, std::string reason) {
     return;
   }
   if (code == close_slow_consumer && reason.empty()) {
-    reason = "slow consumer: resume with since=" + std::to_string(last_sent_);
+    reason = "slow consumer: resume with since=" + std::to_string(*resume_from_);
   } else if (code == static_cast<std::uint16_t>(websocket::close_code::going_away) && reason.empty()) {
-    reason = "server stopping: resume with since=" + std::to_string(last_sent_);
+    reason = "server stopping: resume with since=" + std::to_string(*resume_from_);
   }
   if (reason.size() > 123) reason.resize(123);  // the protocol's limit
   ws_.async_close(websocket::close_reason(static_cast<websocket::close_code>(code), reason),

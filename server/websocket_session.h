@@ -104,7 +104,7 @@ class websocket_session : public stream_subscriber,
   std::deque<shared_event> taken_;  // live events taken from live_, not yet handled
   std::deque<std::pair<std::uint64_t, std::string>> frames_;  // (seq, JSON) to write
   std::uint64_t last_seq_ = 0;  // every event up to it has been handled (sent or filtered)
-  std::uint64_t last_sent_ = 0;
+  std::optional<std::uint64_t> resume_from_;  // the since= a close reason names, set at the first close
   std::uint64_t subscribed_at_ = 0;  // the log's head when the session subscribed
   bool replaying_ = false;
   bool writing_ = false;

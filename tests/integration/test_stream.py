@@ -857,6 +857,36 @@ class shutdown_test(unittest.TestCase):
             srv.cleanup()
 
 
+    def test_a_quiet_watch_feed_is_told_to_resume_past_the_mentions_it_did_not_take(self):
+        """A dashboard on a quiet brand, beside a busy one: the seq it is told to resume from is
+        past everything the feed looked at, not its last mention, which the busy brand's
+        mentions have pushed out of the log by the restart (resuming from it got 410)."""
+        srv = Server(config="pipeline:\n  event_retention: 1000\n").start()
+        try:
+            put_watches(srv)
+            quiet = Feed(srv, "watches=borel&types=mention")
+            everything = Feed(srv, "types=mention")
+            ingest_all(srv, [{"id": "b1", "text": "Borel ouvre", "created_at": T0, "source": "twitter"}], 1)
+            borel_seq = quiet.read_until(is_mention("b1"))[-1]["seq"]
+            ingest_all(srv, [{"id": f"k{i}", "text": f"Kelvio {i}", "created_at": T0 + i, "source": "twitter"}
+                             for i in range(6000)], 1000)
+            last_seq = everything.read_until(is_mention("k5999"))[-1]["seq"]
+            time.sleep(1)  # the quiet feed looks at them too
+            srv.proc.send_signal(signal.SIGTERM)
+            self.assertIsNone(quiet.next(timeout=10))
+            self.assertEqual(quiet.close_reason, f"server stopping: resume with since={last_seq}")
+            self.assertEqual(srv.proc.wait(30), 0)
+            srv.start()
+            status, body = handshake(srv, f"watches=borel&types=mention&since={borel_seq}")
+            self.assertEqual(status, 410, body)  # the log no longer goes back to its last mention
+            with Feed(srv, f"watches=borel&types=mention&since={last_seq}") as f:
+                ingest_all(srv, [{"id": "b2", "text": "Borel encore", "created_at": T0 + 9000, "source": "twitter"}], 1)
+                self.assertEqual([e["data"]["id"] for e in f.read_until(is_mention("b2"))], ["b2"])
+        finally:
+            srv.stop()
+            srv.cleanup()
+
+
 class alert_feed_retention_test(unittest.TestCase):
     def test_an_alert_feed_gets_its_alerts_when_the_log_has_dropped_the_mentions_between(self):
         """A feed without mentions is not sent the mention events: a gap in seq is those, not
