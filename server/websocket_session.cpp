@@ -228,10 +228,18 @@ void websocket_session::replay_one(std::uint64_t seq, std::string_view record) {
   }
 }
 
-void websocket_session::close_unreadable() {
-  close_with(websocket::close_code::internal_error, "the event log cannot be read; retry with since");
+bool websocket_session::chunk_read(const status& s, bool lost, std::string_view what) {
+  if (!s.ok()) {
+    close_with(websocket::close_code::internal_error, "the event log cannot be read; retry with since");
+    return false;
+  }
+  if (lost) {
+    close_with(close_events_lost, std::string(what) + " after since=" + std::to_string(last_seq_) +
+                                      " are no longer kept; reconnect without since");
+    return false;
+  }
+  return true;
 }
-
 
 // Reads the next events from the log; false once the log has nothing more.
 bool websocket_session::replay_chunk() {
@@ -239,10 +247,7 @@ bool websocket_session::replay_chunk() {
     // Alerts and signals only: from the findings log, which goes back further than the event
     // log and holds nothing this feed skips.
     auto coverage = db_.findings_after(sub_.tenant, last_seq_);
-    if (!coverage.ok()) {
-      close_unreadable();
-      return false;
-    }
+    if (!chunk_read(coverage.status(), false, {})) return false;
     // before_log: since is older than the upgrade of a database from before the findings log;
     // its event log has them. Otherwise the read tells whether retention dropped some.
     if (*coverage != storage::store::finding_coverage::before_log) return replay_findings_chunk();
@@ -263,16 +268,7 @@ bool websocket_session::replay_chunk() {
     replay_one(seq, rec);
     return ++n < options_.replay_chunk_events;
   });
-  if (!s.ok()) {
-    close_unreadable();
-    return false;
-  }
-  if (lost) {
-    close_with(close_events_lost, "events after since=" + std::to_string(last_seq_) +
-                                      " are no longer kept; reconnect without since");
-    return false;
-  }
-  return n == options_.replay_chunk_events;
+  return chunk_read(s, lost, "events") && n == options_.replay_chunk_events;
 }
 
 bool websocket_session::replay_findings_chunk() {
@@ -288,15 +284,7 @@ bool websocket_session::replay_findings_chunk() {
                                  replay_one(seq, rec);
                                  return ++n < options_.replay_chunk_events;
                                });
-  if (!s.ok()) {
-    close_unreadable();
-    return false;
-  }
-  if (lost) {
-    close_with(close_events_lost, "alerts and signals after since=" + std::to_string(last_seq_) +
-                                      " are no longer kept; reconnect without since");
-    return false;
-  }
+  if (!chunk_read(s, lost, "alerts and signals")) return false;
   if (n == options_.replay_chunk_events) return true;
   // Every finding up to the head read at subscription was in the log when it was read: what
   // comes between them is mentions, which this feed does not take. Later events are live.

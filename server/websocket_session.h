@@ -77,7 +77,9 @@ class websocket_session : public stream_subscriber,
   bool replay_findings_chunk();
   // Sends an event read from a log, if the client wants it.
   void replay_one(std::uint64_t seq, std::string_view record);
-  void close_unreadable();
+  // After a chunk of a replay is read: closes the feed when the log could not be read, or when
+  // retention dropped `what` the client had not read yet (lost); false then.
+  bool chunk_read(const status& s, bool lost, std::string_view what);
   void handle(std::uint64_t seq, pipeline::event_type type, std::string_view watches,
               std::string_view data, bool data_is_key);
   void do_write();
