@@ -28,8 +28,8 @@ namespace {
 // database written with another version rather than misreading it.
 constexpr std::string_view schema_version_key = "vigie.schema_version";
 constexpr std::string_view schema_version = "2";
-// Version 1 is version 2 without the findings column family; open() adds it, and marks the
-// database as one whose earlier findings are in the event log only.
+// Version 1 is version 2 without the findings column family; open() adds it, and records per
+// tenant from which seq the findings log has them all (findings_from_prefix).
 constexpr std::string_view previous_schema_version = "1";
 // In a database upgraded from version 1, per tenant (the key's suffix), the first seq from
 // which every finding is in the findings log (u64 big-endian); earlier ones are in the event
@@ -295,56 +295,50 @@ result<std::unique_ptr<store>> store::open(const store_options& options) {
   state->db.reset(raw);
   for (std::size_t i = 0; i < cf_count; ++i) state->cf[i] = handles[i];
 
+  state->write_options.sync = options.sync_wal;
+  state->write_options.disableWAL = false;
+  std::unique_ptr<store> db(new store(std::move(state)));
+  if (status v = db->check_schema(options.path); !v.ok()) return v;
+  return db;
+}
+
+status store::check_schema(const std::string& path) {
+  rocksdb::DB* raw = impl_->db.get();
+  rocksdb::ColumnFamilyHandle* meta = impl_->cf[cf_default];
   std::string version;
-  s = raw->Get(rocksdb::ReadOptions(), state->cf[cf_default], slice(schema_version_key), &version);
+  rocksdb::Status s = raw->Get(rocksdb::ReadOptions(), meta, slice(schema_version_key), &version);
   if (s.IsNotFound() || (s.ok() && version == previous_schema_version)) {
     rocksdb::WriteBatch upgrade;
     if (s.ok()) {
       // Version 1: each tenant's findings so far are in its event log only.
-      std::unique_ptr<rocksdb::Iterator> it(raw->NewIterator(rocksdb::ReadOptions(), state->cf[cf_events]));
-      for (it->SeekToFirst(); it->Valid();) {
-        const std::string_view first = view(it->key());
-        const std::size_t tenant_len = static_cast<unsigned char>(first[0]);
-        if (1 + tenant_len + 8 > first.size()) return corruption("event key too short");
-        const std::string tenant(first.substr(1, tenant_len));
-        const std::string upper = tenant_upper_bound(tenant);
-        it->SeekForPrev(slice(upper));
-        if (!it->Valid()) break;
-        const std::string_view last = view(it->key());
-        if (last.size() != 1 + tenant_len + 8) return corruption("event key of unexpected size");
+      status t = scan_event_tenants([&](std::string_view tenant) {
+        auto last = last_event_seq(tenant);
+        if (!last.ok()) return false;
         std::string from;
-        append_seq(decode_seq(last.data() + 1 + tenant_len) + 1, &from);
-        upgrade.Put(state->cf[cf_default], slice(std::string(findings_from_prefix) + tenant), slice(from));
-        it->Seek(slice(upper));
-      }
-      if (!it->status().ok()) return from_rocks(it->status());
+        append_seq(*last + 1, &from);
+        upgrade.Put(meta, slice(std::string(findings_from_prefix) + std::string(tenant)), slice(from));
+        return true;
+      });
+      if (!t.ok()) return t;
     }
-    upgrade.Put(state->cf[cf_default], slice(schema_version_key), slice(schema_version));
+    upgrade.Put(meta, slice(schema_version_key), slice(schema_version));
     rocksdb::WriteOptions wo;
     wo.sync = true;
-    s = raw->Write(wo, &upgrade);
-    if (!s.ok()) return from_rocks(s);
+    if (s = raw->Write(wo, &upgrade); !s.ok()) return from_rocks(s);
   } else if (!s.ok()) {
     return from_rocks(s);
   } else if (version != schema_version) {
-    return corruption("database at '" + options.path + "' has schema version " + version +
-                      ", this vigie reads versions " + std::string(previous_schema_version) + " and " +
-                      std::string(schema_version));
+    return corruption("database at '" + path + "' has schema version " + version + ", this vigie reads versions " +
+                      std::string(previous_schema_version) + " and " + std::string(schema_version));
   }
-  {
-    std::unique_ptr<rocksdb::Iterator> it(raw->NewIterator(rocksdb::ReadOptions(), state->cf[cf_default]));
-    for (it->Seek(slice(findings_from_prefix)); it->Valid() && view(it->key()).starts_with(findings_from_prefix);
-         it->Next()) {
-      if (it->value().size() != 8) return corruption("findings boundary of unexpected size");
-      state->findings_from.emplace(std::string(view(it->key()).substr(findings_from_prefix.size())),
-                                   decode_seq(it->value().data()));
-    }
-    if (!it->status().ok()) return from_rocks(it->status());
+  std::unique_ptr<rocksdb::Iterator> it(raw->NewIterator(rocksdb::ReadOptions(), meta));
+  for (it->Seek(slice(findings_from_prefix)); it->Valid() && view(it->key()).starts_with(findings_from_prefix);
+       it->Next()) {
+    if (it->value().size() != 8) return corruption("findings boundary of unexpected size");
+    impl_->findings_from.emplace(std::string(view(it->key()).substr(findings_from_prefix.size())),
+                                 decode_seq(it->value().data()));
   }
-
-  state->write_options.sync = options.sync_wal;
-  state->write_options.disableWAL = false;
-  return std::unique_ptr<store>(new store(std::move(state)));
+  return from_rocks(it->status());
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -846,6 +840,14 @@ namespace {
 // A findings value: [number:8][previous_seq:8][event record].
 constexpr std::size_t finding_header_bytes = 16;
 
+// Decodes a findings value's link; false when it is too short.
+bool decode_finding_link(std::string_view value, finding_link* link) {
+  if (value.size() < finding_header_bytes) return false;
+  link->number = decode_seq(value.data());
+  link->previous_seq = decode_seq(value.data() + 8);
+  return true;
+}
+
 }  // namespace
 
 result<store::finding_position> store::last_finding(std::string_view tenant) const {
@@ -857,13 +859,11 @@ result<store::finding_position> store::last_finding(std::string_view tenant) con
     if (!it->status().ok()) return from_rocks(it->status());
     return finding_position{};
   }
-  if (it->key().size() != lower.size() + 8 || it->value().size() < finding_header_bytes) {
+  finding_position p;
+  if (it->key().size() != lower.size() + 8 || !decode_finding_link(view(it->value()), &p.link)) {
     return corruption("finding of unexpected size");
   }
-  finding_position p;
   p.seq = decode_seq(it->key().data() + lower.size());
-  p.link.number = decode_seq(it->value().data());
-  p.link.previous_seq = decode_seq(it->value().data() + 8);
   return p;
 }
 
@@ -886,12 +886,8 @@ status store::read_findings(std::string_view tenant, std::uint64_t from_seq, con
   bounded_iterator it(impl_->db.get(), impl_->cf[cf_findings], std::move(lower), tenant_upper_bound(tenant));
   for (it->SeekToFirst(); it->Valid(); it->Next()) {
     std::string_view key = view(it->key()), value = view(it->value());
-    if (key.size() != prefix + 8 || value.size() < finding_header_bytes) {
-      return corruption("finding of unexpected size");
-    }
     finding_link link;
-    link.number = decode_seq(value.data());
-    link.previous_seq = decode_seq(value.data() + 8);
+    if (key.size() != prefix + 8 || !decode_finding_link(value, &link)) return corruption("finding of unexpected size");
     if (!fn(decode_seq(key.data() + prefix), link, value.substr(finding_header_bytes))) break;
   }
   return from_rocks(it->status());

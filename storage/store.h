@@ -294,6 +294,8 @@ class store {
   friend class write_group;
   struct impl;
   explicit store(std::unique_ptr<impl> impl);
+  // Upgrades a version-1 database, refuses another version, and loads the findings boundaries.
+  status check_schema(const std::string& path);
   std::unique_ptr<impl> impl_;
 };
 
