@@ -302,16 +302,17 @@ std::shared_ptr<const lexicon_set> lexicon_builder::finish() {
     out.keys_.clear();
     out.entries_.clear();
     out.entries_.reserve(in.size());
+    out.key_spans_.clear();
+    out.key_spans_.reserve(in.size());
     for (auto& [k, e] : in) {
       std::uint64_t h = internal::hash_term(k);
       std::size_t i = h & (cap - 1);
-      while (out.slots_[i].key_size != 0) i = (i + 1) & (cap - 1);
+      while (out.slots_[i].entry != lexicon::empty_slot) i = (i + 1) & (cap - 1);
       auto& s = out.slots_[i];
       s.tag = static_cast<std::uint32_t>(h >> 32);
-      s.key_begin = static_cast<std::uint32_t>(out.keys_.size());
-      s.key_size = static_cast<std::uint32_t>(k.size());
       s.entry = static_cast<std::uint32_t>(out.entries_.size());
       out.entries_.push_back(e);
+      out.key_spans_.push_back({static_cast<std::uint32_t>(out.keys_.size()), static_cast<std::uint32_t>(k.size())});
       out.keys_ += k;
       if (const std::size_t sp = k.find(' '); sp != std::string::npos) {
         const std::size_t sp2 = k.find(' ', sp + 1);

@@ -24,10 +24,11 @@ constexpr std::size_t max_closer_words = 3;
 // What may stand beside a closer in that sentence: interjections and emphasis. A sentence
 // that says what was good ("Product is perfect.", "Great stay.") is a verdict, not a taunt.
 bool closer_filler(std::string_view folded) noexcept {
-  for (std::string_view w : {"just", "so", "how", "really", "thanks", "thank", "you", "mate", "oh", "well",
-                             "simply", "absolutely", "truly", "very", "yeah", "yes", "wow", "guys", "again",
-                             "vraiment", "juste", "franchement", "encore", "merci", "ah", "bah", "ben", "eh",
-                             "trop", "si", "tellement", "grave"})
+  static constexpr std::string_view fillers[] = {
+      "just", "so", "how", "really", "thanks", "thank", "you", "mate", "oh", "well", "simply", "absolutely",
+      "truly", "very", "yeah", "yes", "wow", "guys", "again", "vraiment", "juste", "franchement", "encore",
+      "merci", "ah", "bah", "ben", "eh", "trop", "si", "tellement", "grave"};
+  for (std::string_view w : fillers)
     if (folded == w) return true;
   return false;
 }
@@ -530,9 +531,12 @@ sentiment sentiment_analyzer::run(std::string_view text, std::string_view lang, 
         const unit& cu = units[begin];
         if (cu.kind != unit_kind::word) continue;
         words += cu.tok_end - cu.tok_begin;
+        if (words > max_closer_words) break;  // too long to be a closing sentence
         const bool closer = cu.entry != nullptr && (cu.entry->roles & role_closer);
-        if (!closer && !(cu.tok_end - cu.tok_begin == 1 && closer_filler(tok.folded(tokens[cu.tok_begin]))))
+        if (!closer && !(cu.tok_end - cu.tok_begin == 1 && closer_filler(tok.folded(tokens[cu.tok_begin])))) {
           taunt_only = false;
+          break;
+        }
       }
       if (begin > 0 && words >= 1 && words <= max_closer_words && taunt_only) closing_at = begin;
     }

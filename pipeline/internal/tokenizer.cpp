@@ -93,19 +93,30 @@ bool starts_with_icase(std::string_view s, std::string_view prefix) noexcept {
   return true;
 }
 
+// The bytes of a string of at most 8 bytes in one register, zeros above: two strings without
+// zero bytes are equal when their registers are. Lets short keyword lists be compared as
+// integers rather than with a call to memcmp per keyword.
+constexpr std::uint64_t pack8(std::string_view s) noexcept {
+  std::uint64_t x = 0;
+  for (std::size_t k = 0; k < s.size() && k < 8; ++k) x |= std::uint64_t{static_cast<unsigned char>(s[k])} << (8 * k);
+  return x;
+}
+
 // French elided forms, folded, without the apostrophe.
-constexpr std::array<std::string_view, 13> elision_prefixes = {
-    "j", "l", "qu", "c", "n", "d", "m", "t", "s", "jusqu", "lorsqu", "puisqu", "quoiqu"};
+constexpr std::array<std::uint64_t, 13> elision_prefixes = {
+    pack8("j"), pack8("l"), pack8("qu"),  pack8("c"),     pack8("n"),      pack8("d"),     pack8("m"),
+    pack8("t"), pack8("s"), pack8("jusqu"), pack8("lorsqu"), pack8("puisqu"), pack8("quoiqu")};
 
 bool is_elision_prefix(std::string_view raw) noexcept {
-  if (raw.size() > 7) return false;
-  char buf[8];
+  if (raw.empty() || raw.size() > 7) return false;
+  std::uint64_t low = 0;
   for (std::size_t k = 0; k < raw.size(); ++k) {
     char c = raw[k];
-    buf[k] = (c >= 'A' && c <= 'Z') ? char(c - 'A' + 'a') : c;
+    if (c == 0) return false;  // would read as a shorter word
+    c = (c >= 'A' && c <= 'Z') ? char(c - 'A' + 'a') : c;
+    low |= std::uint64_t{static_cast<unsigned char>(c)} << (8 * k);
   }
-  std::string_view low(buf, raw.size());
-  for (auto p : elision_prefixes)
+  for (std::uint64_t p : elision_prefixes)
     if (p == low) return true;
   return false;
 }
@@ -116,14 +127,17 @@ bool is_eye_or_mouth_o(char c) noexcept { return c == 'o' || c == 'O' || c == '0
 // Faces the rules below do not see, that VADER's lexicon rates: a letter or an angle bracket
 // as the mouth (":c", ":l", ":<", ">:"), the horrified "D:" as its lexicon writes it ("d:"),
 // the cheer "\o/" and the wince ">.<". At most 3 bytes.
-constexpr std::string_view other_faces[] = {":c", ":-c", ":l", ":L", ":<", ":-<", ":>",
-                                            ">:", "<:", "d:", "\\o/", ">.<"};
+constexpr std::uint64_t other_faces[] = {pack8(":c"), pack8(":-c"), pack8(":l"), pack8(":L"),
+                                         pack8(":<"), pack8(":-<"), pack8(":>"), pack8(">:"),
+                                         pack8("<:"), pack8("d:"), pack8("\\o/"), pack8(">.<")};
 
 bool is_emoticon_chunk(std::string_view c) noexcept {
   if (c.size() < 2 || c.size() > 8) return false;
-  if (c.size() <= 3)
-    for (std::string_view face : other_faces)
-      if (c == face) return true;
+  if (c.size() <= 3 && c.find('\0') == std::string_view::npos) {
+    const std::uint64_t packed = pack8(c);
+    for (std::uint64_t face : other_faces)
+      if (packed == face) return true;
+  }
   // Faces with letter eyes: "o_O", "O.o", "-_-", "T_T".
   if (c.size() == 3 && (c[1] == '_' || c[1] == '.') &&
       ((is_eye_or_mouth_o(c[0]) && is_eye_or_mouth_o(c[2]) && !(c[0] == '0' && c[2] == '0')) ||
