@@ -213,6 +213,14 @@ std::size_t html_entity(std::string_view s, std::size_t i, bool* less_than) noex
 
 }  // namespace
 
+// Latin-1 letters U+00C0..U+00FF without their accent; nullptr where the letter has no base
+// form (and for x and ÷, which are no letters).
+constexpr const char* latin1_base[64] = {
+    "a", "a", "a", "a", "a", "a", "ae", "c", "e", "e", "e", "e", "i", "i", "i", "i",
+    "d", "n", "o", "o", "o", "o", "o", nullptr, "o", "u", "u", "u", "u", "y", nullptr, "ss",
+    "a", "a", "a", "a", "a", "a", "ae", "c", "e", "e", "e", "e", "i", "i", "i", "i",
+    "d", "n", "o", "o", "o", "o", "o", nullptr, "o", "u", "u", "u", "u", "y", nullptr, "y"};
+
 std::size_t fold_to(std::string_view raw, char* out, std::uint64_t* hash) noexcept {
   char* o = out;
   for (std::size_t i = 0; i < raw.size();) {
@@ -225,13 +233,7 @@ std::size_t fold_to(std::string_view raw, char* out, std::uint64_t* hash) noexce
     auto [cp, n] = decode(raw, i);
     const char* rep = nullptr;
     if (cp >= 0xC0 && cp <= 0xFF) {
-      // Latin-1 letters without their accent; nullptr where the letter has no base form.
-      static constexpr const char* latin1[64] = {
-          "a", "a", "a", "a", "a", "a", "ae", "c", "e", "e", "e", "e", "i", "i", "i", "i",
-          "d", "n", "o", "o", "o", "o", "o", nullptr, "o", "u", "u", "u", "u", "y", nullptr, "ss",
-          "a", "a", "a", "a", "a", "a", "ae", "c", "e", "e", "e", "e", "i", "i", "i", "i",
-          "d", "n", "o", "o", "o", "o", "o", nullptr, "o", "u", "u", "u", "u", "y", nullptr, "y"};
-      rep = latin1[cp - 0xC0];
+      rep = latin1_base[cp - 0xC0];
     } else if (cp == 0x152 || cp == 0x153) {
       rep = "oe";
     } else if (cp == 0x178) {
@@ -431,7 +433,8 @@ bool tokenizer::ascii_word(std::string_view s, std::size_t& i) {
   if (stop != 0) {
     const unsigned size = static_cast<unsigned>(std::countr_zero(stop)) >> 3;  // 1..7
     e = b + size;
-    if (e < n && (p[e] == '\'' || p[e] >= 0x80)) return false;
+    if (e < n && p[e] >= 0x80) return latin1_word(s, i);
+    if (e < n && p[e] == '\'') return false;
     const std::uint64_t keep = (std::uint64_t{1} << (8 * size)) - 1;
     up &= keep;
     low &= keep;
@@ -456,7 +459,8 @@ bool tokenizer::ascii_word(std::string_view s, std::size_t& i) {
       lower += k & c_lower;
       upper += (k & c_upper) >> 1;
     } while (++e < n);
-    if (e < n && (p[e] == '\'' || p[e] >= 0x80)) return false;
+    if (e < n && p[e] >= 0x80) return latin1_word(s, i);
+    if (e < n && p[e] == '\'') return false;
     const std::string_view folded(out, e - b);
     h = hash_term(folded);
     any_upper = upper != 0;
@@ -486,6 +490,74 @@ bool tokenizer::ascii_word(std::string_view s, std::size_t& i) {
   t->hash = h;
   t->fold_size = static_cast<std::uint32_t>(e - b);
   fold_size_ += e - b;
+  return true;
+}
+
+bool tokenizer::latin1_word(std::string_view s, std::size_t& i) {
+  // As the general path would take it (add_word(), then add() and fold_to()), in one pass.
+  const unsigned char* const p = reinterpret_cast<const unsigned char*>(s.data());
+  const std::size_t n = s.size();
+  const std::size_t b = i;
+  char* const out = folded_.data() + fold_size_;  // folds to at most the word's own bytes
+  std::size_t e = b, size = 0;
+  int letters = 0, upper = 0, lower = 0;
+  while (e < n) {
+    const unsigned char a = p[e];
+    if (a < 0x80) {
+      const std::uint8_t k = ascii_class[a];
+      if (!(k & c_alnum)) {
+        if (a == '\'') return false;  // "l'été", "aujourd'hui": elisions and inner apostrophes
+        break;
+      }
+      out[size++] = static_cast<char>(ascii_fold[a]);
+      letters += (k & (c_lower | c_upper)) != 0;
+      lower += k & c_lower;
+      upper += (k & c_upper) >> 1;
+      ++e;
+      continue;
+    }
+    if (a != 0xC3 || e + 1 >= n || (p[e + 1] & 0xC0) != 0x80) return false;
+    const unsigned cp = 0xC0 + (p[e + 1] & 0x3F);
+    if (cp == 0xD7 || cp == 0xF7) break;  // x and ÷ end a word
+    if (const char* rep = latin1_base[cp - 0xC0]; rep != nullptr) {
+      out[size++] = rep[0];
+      if (rep[1] != 0) out[size++] = rep[1];
+    } else {  // Þ and þ stay as they are
+      out[size++] = static_cast<char>(a);
+      out[size++] = static_cast<char>(p[e + 1]);
+    }
+    ++letters;
+    if (cp <= 0xDE) ++upper;
+    else ++lower;
+    e += 2;
+  }
+  if (e == b) return false;
+  token* t = next_token();
+  i = e;
+  if (t == nullptr) return true;
+  const std::string_view folded(out, size);
+  std::uint8_t flags = 0;
+  if (letters >= 2 && upper == letters) flags |= flag_all_caps;
+  if (lower > 0) has_lower_ = true;
+  if (letters == 0) {  // digits only: cannot happen past a Latin-1 letter, kept for safety
+    t->raw = std::string_view(s.data() + b, e - b);
+    t->kind = token_kind::number;
+    t->flags = 0;
+    t->count = 1;
+    t->hash = 0;
+    t->fold_begin = static_cast<std::uint32_t>(fold_size_);
+    t->fold_size = 0;
+    return true;
+  }
+  if (is_elongated(folded)) flags |= flag_elongated;
+  t->raw = std::string_view(s.data() + b, e - b);
+  t->kind = token_kind::word;
+  t->flags = flags;
+  t->count = 1;
+  t->hash = hash_term(folded);
+  t->fold_begin = static_cast<std::uint32_t>(fold_size_);
+  t->fold_size = static_cast<std::uint32_t>(size);
+  fold_size_ += size;
   return true;
 }
 
@@ -535,6 +607,7 @@ void tokenizer::tokenize(std::string_view s, bool french) {
       }
     }
     if ((cls & c_alnum) && ascii_word(s, i)) continue;  // most words of most mentions
+    if (static_cast<unsigned char>(c) == 0xC3 && latin1_word(s, i)) continue;  // "été", "À"
     if (cls & c_inert) {  // ASCII that is no token and starts none: quotes, brackets, '/'...
       ++i;
       continue;

@@ -86,6 +86,10 @@ class tokenizer {
   token* grow_and_next_token();
   // The word at s[i], when it is plain ASCII letters and digits: adds it, advances i, true.
   bool ascii_word(std::string_view s, std::size_t& i);
+  // The same for a word of ASCII letters and digits and Latin-1 letters ("été", "génial",
+  // "Ça"): folded in the same pass. False, with nothing added, when the word has other
+  // letters, marks or an apostrophe: the general path takes it.
+  bool latin1_word(std::string_view s, std::size_t& i);
   void add(std::string_view raw, token_kind kind, std::uint8_t flags);
   // A token whose folded form is given (at most raw.size() bytes): "&lt;3" is "<3".
   void add_as(std::string_view raw, token_kind kind, std::string_view folded);
