@@ -433,8 +433,11 @@ bool tokenizer::ascii_word(std::string_view s, std::size_t& i) {
   if (stop != 0) {
     const unsigned size = static_cast<unsigned>(std::countr_zero(stop)) >> 3;  // 1..7
     e = b + size;
-    if (e < n && p[e] >= 0x80) return latin1_word(s, i);
-    if (e < n && p[e] == '\'') return false;
+    if (e < n && p[e] >= 0x80) {
+      if (french_ && e + 2 < n && p[e] == 0xE2 && p[e + 1] == 0x80 && p[e + 2] == 0x99) return elision(s, b, e, 3, i);
+      return latin1_word(s, i);
+    }
+    if (e < n && p[e] == '\'') return french_ && elision(s, b, e, 1, i);
     const std::uint64_t keep = (std::uint64_t{1} << (8 * size)) - 1;
     up &= keep;
     low &= keep;
@@ -490,6 +493,15 @@ bool tokenizer::ascii_word(std::string_view s, std::size_t& i) {
   t->hash = h;
   t->fold_size = static_cast<std::uint32_t>(e - b);
   fold_size_ += e - b;
+  return true;
+}
+
+bool tokenizer::elision(std::string_view s, std::size_t b, std::size_t e, std::size_t apostrophe_size,
+                        std::size_t& i) {
+  const std::size_t after = e + apostrophe_size;
+  if (after >= s.size() || !is_elision_prefix(s.substr(b, e - b)) || !is_letter(decode(s, after).cp)) return false;
+  add(s.substr(b, after - b), token_kind::word, flag_elision);
+  i = after;
   return true;
 }
 
@@ -562,6 +574,7 @@ bool tokenizer::latin1_word(std::string_view s, std::size_t& i) {
 }
 
 void tokenizer::tokenize(std::string_view s, bool french) {
+  french_ = french;
   count_ = 0;
   fold_size_ = 0;
   has_lower_ = false;

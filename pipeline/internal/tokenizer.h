@@ -90,11 +90,18 @@ class tokenizer {
   // "Ça"): folded in the same pass. False, with nothing added, when the word has other
   // letters, marks or an apostrophe: the general path takes it.
   bool latin1_word(std::string_view s, std::size_t& i);
+  // French: the word s[b, e) is an elided form ("c", "qu") and s[e] starts an apostrophe of
+  // apostrophe_size bytes followed by a letter ("c'est", "qu’il"): adds the elided word with
+  // its apostrophe, moves i past it, true. The rest of the word is then read as a word of
+  // its own, as the general path reads it.
+  bool elision(std::string_view s, std::size_t b, std::size_t e, std::size_t apostrophe_size, std::size_t& i);
   void add(std::string_view raw, token_kind kind, std::uint8_t flags);
   // A token whose folded form is given (at most raw.size() bytes): "&lt;3" is "<3".
   void add_as(std::string_view raw, token_kind kind, std::string_view folded);
   void add_word(std::string_view raw, std::uint8_t flags);
   void add_hashtag(std::string_view body);
+
+  bool french_ = false;  // of the text being tokenized: elisions are split
 
   // Both buffers keep their size (the longest text seen) and are written in place: tokens_
   // holds count_ tokens, folded_ holds fold_size_ bytes. A text folds to at most its own
