@@ -77,6 +77,10 @@ bool is_emoji_modifier(char32_t c) noexcept {
 
 bool is_apostrophe(char32_t c) noexcept { return c == '\'' || c == 0x2019; }
 
+// Combining diacritical marks: an accent typed apart from its letter (decomposed text, "e"
+// then U+0301 for "é"). Part of the word, dropped when it is folded.
+bool is_mark(char32_t c) noexcept { return c >= 0x300 && c <= 0x36F; }
+
 bool is_space(char c) noexcept { return ascii_class[static_cast<unsigned char>(c)] & c_space; }
 
 bool is_upper(char32_t c) noexcept { return (c >= 'A' && c <= 'Z') || (c >= 0xC0 && c <= 0xDE && c != 0xD7); }
@@ -240,6 +244,8 @@ std::size_t fold_to(std::string_view raw, char* out, std::uint64_t* hash) noexce
       rep = "y";
     } else if (cp == 0x2019 || cp == 0x2018) {
       rep = "'";
+    } else if (is_mark(cp)) {
+      rep = "";
     }
     // Every replacement is no longer than the n >= 2 bytes it replaces.
     if (rep != nullptr) {
@@ -387,7 +393,7 @@ void tokenizer::add_hashtag(std::string_view body) {
       if (i > part) add_word(body.substr(part, i - part), flag_hashtag);
       part = cp == '_' ? i + n : i;
     }
-    prev = cp;
+    if (!is_mark(cp)) prev = cp;  // an accent typed apart belongs to the letter before it
     i += n;
   }
   if (part < body.size()) add_word(body.substr(part), flag_hashtag);
@@ -637,7 +643,7 @@ void tokenizer::tokenize(std::string_view s, bool french) {
         }
         if (static_cast<unsigned char>(a) < 0x80 && a != '\'') break;
         auto [c2, l2] = decode(s, e);
-        if (is_letter(c2)) { e += l2; continue; }
+        if (is_letter(c2) || is_mark(c2)) { e += l2; continue; }
         if (is_apostrophe(c2) && e + l2 < n && is_letter(decode(s, e + l2).cp)) {
           if (french && is_elision_prefix(s.substr(b, e - b))) {
             add(s.substr(b, e + l2 - b), token_kind::word, flag_elision);
@@ -666,7 +672,7 @@ void tokenizer::tokenize(std::string_view s, bool french) {
         if ((ascii_class[a] & c_alnum) || a == '_') { ++e; continue; }  // is_letter, ASCII
         if (a < 0x80) break;
         auto [c2, l2] = decode(s, e);
-        if (!is_letter(c2)) break;
+        if (!is_letter(c2) && !is_mark(c2)) break;
         e += l2;
       }
       if (e > i + 1) {

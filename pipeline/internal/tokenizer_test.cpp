@@ -86,6 +86,45 @@ TEST(tokenizer, flags_caps_and_elongation) {
   EXPECT_EQ(out, "good");
 }
 
+// Words of ASCII and Latin-1 letters, and French elisions, take a fast path; words with other
+// letters, marks or inner apostrophes the general one. Both must read a word alike.
+TEST(tokenizer, latin1_words_and_elisions_read_alike_on_both_paths) {
+  tokenizer t;
+  // Latin-1 (fast) beside Latin Extended (œ) and decomposed accents (general: a combining
+  // mark is part of its word and folds away). Þ has no base form and stays as written.
+  EXPECT_EQ(folded_words(t, "Été ÇA straße Þorn naïf œuvre e\u0301te\u0301 2ème", true),
+            (std::vector<std::string>{"ete", "ca", "strasse", "\u00de" "orn", "naif", "oeuvre", "ete", "2eme"}));
+  // x and ÷ are no letters: they end a word.
+  EXPECT_EQ(folded_words(t, "caf\u00e9\u00d7th\u00e9", false), (std::vector<std::string>{"cafe", "the"}));
+  t.tokenize("GÉNIAL Génial géniaaal ÉTÉ É", true);
+  const auto toks = t.tokens();
+  ASSERT_EQ(toks.size(), 5u);
+  EXPECT_TRUE(toks[0].flags & flag_all_caps);
+  EXPECT_FALSE(toks[1].flags & flag_all_caps);
+  EXPECT_TRUE(toks[2].flags & flag_elongated);
+  EXPECT_TRUE(toks[3].flags & flag_all_caps);
+  EXPECT_FALSE(toks[4].flags & flag_all_caps);  // one letter is no shouting
+  EXPECT_EQ(toks[1].hash, toks[0].hash);        // folded alike, hashed alike
+  t.tokenize("ÉTÉ NUL", true);
+  EXPECT_FALSE(t.has_lower_case_word());
+  // Elisions with either apostrophe, before an accented word or a number ("2" is a number
+  // token, not a word); inner apostrophes
+  // that are no elision stay in the word.
+  EXPECT_EQ(folded_words(t, "C'EST qu\u2019il l'été d'2 qu'aujourd'hui jusqu’à", true),
+            (std::vector<std::string>{"c'", "est", "qu'", "il", "l'", "ete", "d'", "qu'", "aujourd'hui",
+                                      "jusqu'", "a"}));
+  for (const auto& k : t.tokens()) {
+    if (t.folded(k).ends_with("'")) {
+      EXPECT_EQ(k.flags, flag_elision) << k.raw;
+    }
+  }
+  // Decomposed text reads as composed text, in hashtags too.
+  EXPECT_EQ(folded_words(t, "ge\u0301nial #Ge\u0301nialBorel ge\u0301ne\u0301ral", true),
+            (std::vector<std::string>{"genial", "genial", "borel", "general"}));
+  // English does not split them.
+  EXPECT_EQ(folded_words(t, "c'est l'été", false), (std::vector<std::string>{"c'est", "l'ete"}));
+}
+
 TEST(tokenizer, survives_invalid_utf8_and_bounds_tokens) {
   tokenizer t;
   const std::string bad = "ok \xC3 \xFF\xFE caf\xC3\xA9 \xF0\x9F";
