@@ -443,7 +443,7 @@ bool tokenizer::ascii_word(std::string_view s, std::size_t& i) {
       if (french_ && e + 2 < n && p[e] == 0xE2 && p[e + 1] == 0x80 && p[e + 2] == 0x99) return elision(s, b, e, 3, i);
       return latin1_word(s, i);
     }
-    if (e < n && p[e] == '\'') return french_ && elision(s, b, e, 1, i);
+    if (e < n && p[e] == '\'') return french_ ? elision(s, b, e, 1, i) : latin1_word(s, i);
     const std::uint64_t keep = (std::uint64_t{1} << (8 * size)) - 1;
     up &= keep;
     low &= keep;
@@ -469,7 +469,7 @@ bool tokenizer::ascii_word(std::string_view s, std::size_t& i) {
       upper += (k & c_upper) >> 1;
     } while (++e < n);
     if (e < n && p[e] >= 0x80) return latin1_word(s, i);
-    if (e < n && p[e] == '\'') return false;
+    if (e < n && p[e] == '\'') return !french_ && latin1_word(s, i);
     const std::string_view folded(out, e - b);
     h = hash_term(folded);
     any_upper = upper != 0;
@@ -524,8 +524,16 @@ bool tokenizer::latin1_word(std::string_view s, std::size_t& i) {
     if (a < 0x80) {
       const std::uint8_t k = ascii_class[a];
       if (!(k & c_alnum)) {
-        if (a == '\'') return false;  // "l'été", "aujourd'hui": elisions and inner apostrophes
-        break;
+        if (a != '\'') break;
+        // French: elisions ("l'été") and inner apostrophes go to the general path. English:
+        // an apostrophe between letters is part of the word ("don't", "I'm").
+        if (french_ || e + 1 >= n) return false;
+        const unsigned char next = p[e + 1];
+        if (next >= 0x80) return false;  // a letter of another script, maybe
+        if (!(ascii_class[next] & c_alnum)) break;  // "dogs' ": the word ends before it
+        out[size++] = '\'';
+        ++e;
+        continue;
       }
       out[size++] = static_cast<char>(ascii_fold[a]);
       letters += (k & (c_lower | c_upper)) != 0;

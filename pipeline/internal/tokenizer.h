@@ -87,8 +87,9 @@ class tokenizer {
   // The word at s[i], when it is plain ASCII letters and digits: adds it, advances i, true.
   bool ascii_word(std::string_view s, std::size_t& i);
   // The same for a word of ASCII letters and digits and Latin-1 letters ("été", "génial",
-  // "Ça"): folded in the same pass. False, with nothing added, when the word has other
-  // letters, marks or an apostrophe: the general path takes it.
+  // "Ça"), and in English inner apostrophes ("don't"): folded in the same pass. False, with
+  // nothing added, when the word has other letters, marks, or an apostrophe in French: the
+  // general path takes it.
   bool latin1_word(std::string_view s, std::size_t& i);
   // French: the word s[b, e) is an elided form ("c", "qu") and s[e] starts an apostrophe of
   // apostrophe_size bytes followed by a letter ("c'est", "qu’il"): adds the elided word with

@@ -121,8 +121,11 @@ TEST(tokenizer, latin1_words_and_elisions_read_alike_on_both_paths) {
   // Decomposed text reads as composed text, in hashtags too.
   EXPECT_EQ(folded_words(t, "ge\u0301nial #Ge\u0301nialBorel ge\u0301ne\u0301ral", true),
             (std::vector<std::string>{"genial", "genial", "borel", "general"}));
-  // English does not split them.
+  // English does not split them: an apostrophe between letters is part of the word.
   EXPECT_EQ(folded_words(t, "c'est l'été", false), (std::vector<std::string>{"c'est", "l'ete"}));
+  EXPECT_EQ(folded_words(t, "O'Neil's dogs' toys rock'n'roll DON'T", false),
+            (std::vector<std::string>{"o'neil's", "dogs", "toys", "rock'n'roll", "don't"}));
+  EXPECT_TRUE(t.tokens().back().flags & flag_all_caps);
 }
 
 TEST(tokenizer, survives_invalid_utf8_and_bounds_tokens) {
