@@ -17,6 +17,9 @@
 #                        gets --seconds rounded up to a whole number (at least 1).
 #   BENCH_CORPORA        space-separated corpus files overriding the defaults
 #                        (en_vader_tweets.tsv, plus tests/accuracy/fr_dev.tsv if present).
+#   BENCH_CPU            CPU every scorer runs on (taskset), so that the ratios compare
+#                        them on the same core: the cores of a shared virtual machine can
+#                        differ by a third. Default: the last CPU; "none": not pinned.
 #
 # Output: per corpus, a table  scorer | mentions/s (median) | vigie / scorer.
 # With the defaults the whole run takes well under a minute on 2 cores.
@@ -36,6 +39,13 @@ VIGIE_BIN="$BUILD_DIR/tests/bench/sentiment_bench"
 VIGIE_SECONDS="$(awk -v s="$SECONDS_PER_RUN" 'BEGIN { n = int(s); if (n < s) n++; if (n < 1) n = 1; print n }')"
 
 command -v node >/dev/null || { echo "run.sh: node not found" >&2; exit 1; }
+
+PIN=()
+BENCH_CPU="${BENCH_CPU:-$(($(nproc) - 1))}"
+if [[ "$BENCH_CPU" != none ]] && command -v taskset >/dev/null; then
+  PIN=(taskset -c "$BENCH_CPU")
+  echo "every scorer runs on CPU $BENCH_CPU (BENCH_CPU)"
+fi
 command -v npm >/dev/null || { echo "run.sh: npm not found" >&2; exit 1; }
 
 # 1. Install the peers once (idempotent: skipped when both are present).
@@ -83,7 +93,7 @@ for corpus in "${CORPORA[@]}"; do
   if [[ -n "$VIGIE_BIN" ]]; then
     lang=en
     case "$(basename "$corpus")" in fr_*) lang=fr ;; esac
-    if vigie_out="$("$VIGIE_BIN" --lexicons "$BUILD_DIR/lexicons" --lang "$lang" --corpus "$corpus" \
+    if vigie_out="$("${PIN[@]}" "$VIGIE_BIN" --lexicons "$BUILD_DIR/lexicons" --lang "$lang" --corpus "$corpus" \
                       --seconds "$VIGIE_SECONDS")"; then
       vigie_mps="$(awk '$1 == "vigie_sentiment" { v = $2 } END { print v }' <<<"$vigie_out")"
       [[ -n "$vigie_mps" ]] || echo "run.sh: no 'vigie_sentiment' line in sentiment_bench output" >&2
@@ -93,7 +103,7 @@ for corpus in "${CORPORA[@]}"; do
     fi
   fi
 
-  peers_out="$(node "$HERE/peer_bench.js" --modules "$MODULES" --seconds "$SECONDS_PER_RUN" "$corpus")"
+  peers_out="$("${PIN[@]}" node "$HERE/peer_bench.js" --modules "$MODULES" --seconds "$SECONDS_PER_RUN" "$corpus")"
 
   {
     [[ -n "$vigie_mps" ]] && echo "vigie_sentiment $vigie_mps"
