@@ -658,3 +658,18 @@ worth every second	2.5
 worth every minute	2.5
 rest easy	-1.5
 went fine	1.5
+
+# AFINN-165 (en.0-afinn.lex) rates these everyday words, whose polarity is the context's: a
+# "big" problem, poor "quality", prices that "rise" or "rose", a "leading" cause, a lawsuit's
+# "settlement", "gold" as a colour, "gray", an exclaimed "jesus". Not rated here.
+big	0
+quality	0
+rise	0
+rises	0
+rose	0
+leading	0
+settlement	0
+settlements	0
+gold	0
+gray	0
+jesus	0
