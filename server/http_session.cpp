@@ -24,7 +24,16 @@ http_session::http_session(net::ip::tcp::socket&& socket, router& r, const http_
   metrics_.connection_opened();
 }
 
-http_session::~http_session() { metrics_.connection_closed(); }
+http_session::~http_session() {
+  end_body_read();
+  metrics_.connection_closed();
+}
+
+void http_session::end_body_read() {
+  if (!reading_body_) return;
+  reading_body_ = false;
+  metrics_.body_read_finished();
+}
 
 void http_session::run() {
   // Start on the connection's strand so that nothing else touches the stream concurrently.
@@ -72,6 +81,8 @@ void http_session::on_header(beast::error_code ec, std::size_t) {
   if (!parser_->is_done()) {
     http_response refusal;
     if (!router_.may_read_body(req, &refusal)) return refuse(std::move(refusal));
+    reading_body_ = true;
+    metrics_.body_read_started();
   }
   if (!parser_->is_done() && req.version() == 11 &&
       beast::iequals(req[http::field::expect], "100-continue")) {
@@ -91,6 +102,7 @@ void http_session::read_body() {
 }
 
 void http_session::fail_request(beast::error_code ec) {
+  end_body_read();
   // The expected ways a connection ends: nothing to answer.
   if (ec == http::error::end_of_stream || ec == net::error::operation_aborted ||
       ec == beast::error::timeout || ec == net::error::connection_reset || ec == net::error::eof) {
@@ -133,6 +145,12 @@ void http_session::refuse(http_response res) {
 }
 
 void http_session::on_read(beast::error_code ec, std::size_t) {
+  // Counted as being read until the request is handed on (an ingest batch submitted to the
+  // pipeline) or refused: shutdown stops the pipeline only after that.
+  struct read_ended {
+    http_session* session;
+    ~read_ended() { session->end_body_read(); }
+  } ended{this};
   if (ec) return fail_request(ec);
   // RFC 9112 section 3.2: an HTTP/1.1 request without a Host, or with two, is refused.
   if (const auto& header = parser_->get(); header.version() >= 11 && header.count(http::field::host) != 1) {

@@ -45,6 +45,8 @@ class http_session : public std::enable_shared_from_this<http_session> {
   void refuse(unsigned status, std::string_view code, const std::string& message);
   void refuse(http_response res);
   void do_close();
+  // The request's body is read, or will not be: no longer counted as being read.
+  void end_body_read();
   void drain();
 
   boost::beast::tcp_stream stream_;
@@ -52,6 +54,7 @@ class http_session : public std::enable_shared_from_this<http_session> {
   std::optional<boost::beast::http::request_parser<boost::beast::http::string_body>> parser_;
   std::shared_ptr<http_response> pending_;  // the response being written
   bool drain_ = false;                       // a refused request's body is left unread
+  bool reading_body_ = false;                // counted in server_metrics::bodies_being_read()
   router& router_;
   const http_options& options_;
   server_metrics& metrics_;

@@ -46,7 +46,8 @@ std::string write_ahead_logs(const std::string& dir) {
   return out;
 }
 
-// How long shutdown waits for answers already queued to reach their clients.
+// How long shutdown waits for request bodies still arriving, then for answers already queued to
+// reach their clients.
 constexpr auto flush_grace = std::chrono::seconds(5);
 // How long it waits for live-feed clients to answer the close frame (one that does not read
 // never does).
@@ -218,6 +219,11 @@ int run_serve(const config& cfg) {
     ready.store(false, std::memory_order_release);
     l->stop();
     stopper = std::thread([&] {
+      // A request whose body was still arriving is read to its end and handed on first: a
+      // batch on its way at the signal is stored and answered 200, not refused 503.
+      const auto reads_deadline = std::chrono::steady_clock::now() + flush_grace;
+      while (metrics->bodies_being_read() > 0 && std::chrono::steady_clock::now() < reads_deadline)
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
       ingest.stop();
       log_info("pipeline drained");
       // The live feeds have had their last events: they are closed with 1001 and where to

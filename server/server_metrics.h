@@ -55,6 +55,13 @@ class server_metrics : public pipeline::pipeline_observer {
   std::int64_t inflight_requests() const noexcept {
     return inflight_requests_.load(std::memory_order_relaxed);
   }
+  // Request bodies being read (headers in, body still arriving); shutdown lets them arrive
+  // before it stops the pipeline, so that a batch on its way is stored and answered.
+  void body_read_started() { bodies_being_read_.fetch_add(1, std::memory_order_relaxed); }
+  void body_read_finished() { bodies_being_read_.fetch_sub(1, std::memory_order_relaxed); }
+  std::int64_t bodies_being_read() const noexcept {
+    return bodies_being_read_.load(std::memory_order_relaxed);
+  }
 
   // The live feed (GET /v1/stream).
   void stream_opened() {
@@ -92,6 +99,7 @@ class server_metrics : public pipeline::pipeline_observer {
   gauge* connections_ = nullptr;
   std::atomic<std::uint32_t> open_connections_{0};
   std::atomic<std::int64_t> inflight_requests_{0};
+  std::atomic<std::int64_t> bodies_being_read_{0};
   counter* overloaded_ = nullptr;
   counter* lines_accepted_ = nullptr;
   counter* lines_duplicate_ = nullptr;

@@ -755,6 +755,35 @@ class lifecycle_test(unittest.TestCase):
             srv.stop()
             srv.cleanup()
 
+    def test_a_batch_still_arriving_at_sigterm_is_read_stored_and_answered(self):
+        # SIGTERM when only half of a batch's body has arrived: the server waits for the rest,
+        # stores the batch and answers 200 before it stops. (It used to stop the pipeline at
+        # once, and the batch, read after, was refused 503: a deploy turned away whatever was
+        # still uploading.)
+        srv = Server().start()
+        try:
+            body = "".join(json.dumps(mention(i)) + "\n" for i in range(100)).encode()
+            half = len(body) // 2
+            with socket.create_connection(("127.0.0.1", srv.port), timeout=30) as s:
+                s.sendall(b"POST /v1/mentions HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " +
+                          KEYS["acme"].encode() + b"\r\nContent-Type: application/x-ndjson\r\n" +
+                          b"Content-Length: %d\r\n\r\n" % len(body) + body[:half])
+                time.sleep(1.0)  # the headers and the first half are read
+                srv.proc.send_signal(signal.SIGTERM)
+                time.sleep(1.0)  # the server is stopping, and waits for this body
+                s.sendall(body[half:])
+                answer = b""
+                while chunk := s.recv(65536):
+                    answer += chunk
+            self.assertTrue(answer.startswith(b"HTTP/1.1 200"), answer[:300])
+            self.assertIn(b'"accepted":100', answer)
+            self.assertEqual(srv.proc.wait(30), 0, srv.logs())
+            srv.start()
+            self.assertEqual(len(srv.all_mentions()), 100)
+        finally:
+            srv.stop()
+            srv.cleanup()
+
 
 if __name__ == "__main__":
     unittest.main(verbosity=2)
