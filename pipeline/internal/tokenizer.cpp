@@ -365,6 +365,7 @@ void tokenizer::add_word(std::string_view raw, std::uint8_t flags) {
     add(raw, token_kind::number, 0);
     return;
   }
+  if (letters == 0) return;  // only accents typed apart (a hashtag part "_\u0301"): no word
   if (!(flags & flag_hashtag)) {
     if (letters >= 2 && upper == letters) flags |= flag_all_caps;
     if (lower > 0) has_lower_ = true;
@@ -382,6 +383,10 @@ void tokenizer::add_hashtag(std::string_view body) {
   char32_t prev = 0;
   for (std::size_t i = 0; i < body.size();) {
     auto [cp, n] = decode(body, i);
+    if (is_mark(cp)) {  // an accent typed apart belongs to the letter before it
+      i += n;
+      continue;
+    }
     bool split = false;
     if (i > part) {
       if (is_upper(cp) && is_lower(prev)) split = true;
@@ -393,7 +398,7 @@ void tokenizer::add_hashtag(std::string_view body) {
       if (i > part) add_word(body.substr(part, i - part), flag_hashtag);
       part = cp == '_' ? i + n : i;
     }
-    if (!is_mark(cp)) prev = cp;  // an accent typed apart belongs to the letter before it
+    prev = cp;
     i += n;
   }
   if (part < body.size()) add_word(body.substr(part), flag_hashtag);
@@ -505,7 +510,9 @@ bool tokenizer::ascii_word(std::string_view s, std::size_t& i) {
 bool tokenizer::elision(std::string_view s, std::size_t b, std::size_t e, std::size_t apostrophe_size,
                         std::size_t& i) {
   const std::size_t after = e + apostrophe_size;
-  if (after >= s.size() || !is_elision_prefix(s.substr(b, e - b)) || !is_letter(decode(s, after).cp)) return false;
+  // At the last token the general path decides: the rest of the word, dropped, still counts
+  // for has_lower_case_word() there.
+  if (count_ + 1 >= max_tokens || after >= s.size() || !is_elision_prefix(s.substr(b, e - b)) || !is_letter(decode(s, after).cp)) return false;
   add(s.substr(b, after - b), token_kind::word, flag_elision);
   i = after;
   return true;
@@ -680,7 +687,8 @@ void tokenizer::tokenize(std::string_view s, bool french) {
         if ((ascii_class[a] & c_alnum) || a == '_') { ++e; continue; }  // is_letter, ASCII
         if (a < 0x80) break;
         auto [c2, l2] = decode(s, e);
-        if (!is_letter(c2) && !is_mark(c2)) break;
+        // An accent typed apart continues a tag, after a letter: it never starts one.
+        if (!is_letter(c2) && !(is_mark(c2) && e > i + 1)) break;
         e += l2;
       }
       if (e > i + 1) {

@@ -118,9 +118,13 @@ TEST(tokenizer, latin1_words_and_elisions_read_alike_on_both_paths) {
       EXPECT_EQ(k.flags, flag_elision) << k.raw;
     }
   }
-  // Decomposed text reads as composed text, in hashtags too.
+  // Decomposed text reads as composed text, in hashtags too; an accent never starts a word
+  // or a tag, and never makes a word of its own.
   EXPECT_EQ(folded_words(t, "ge\u0301nial #Ge\u0301nialBorel ge\u0301ne\u0301ral", true),
             (std::vector<std::string>{"genial", "genial", "borel", "general"}));
+  EXPECT_EQ(folded_words(t, "#\u0301 #a_\u0301 @\u0301e #2\u0301a", false),
+            (std::vector<std::string>{"a", "e", "a"}));
+  for (const auto& k : t.tokens()) EXPECT_FALSE(k.kind == token_kind::word && k.fold_size == 0) << k.raw;
   // English does not split them: an apostrophe between letters is part of the word.
   EXPECT_EQ(folded_words(t, "c'est l'été", false), (std::vector<std::string>{"c'est", "l'ete"}));
   EXPECT_EQ(folded_words(t, "O'Neil's dogs' toys rock'n'roll DON'T", false),
@@ -137,6 +141,13 @@ TEST(tokenizer, survives_invalid_utf8_and_bounds_tokens) {
   for (std::size_t i = 0; i < max_tokens + 100; ++i) big += "a ";
   t.tokenize(big, false);
   EXPECT_EQ(t.tokens().size(), max_tokens);
+  // An elision that takes the last token: the word after it, dropped, still counts as lower
+  // case, as on the general path.
+  std::string caps;
+  for (std::size_t i = 0; i + 1 < max_tokens; ++i) caps += "AB ";
+  t.tokenize(caps + "l'ete", true);
+  EXPECT_EQ(t.tokens().size(), max_tokens);
+  EXPECT_TRUE(t.has_lower_case_word());
 }
 
 }  // namespace

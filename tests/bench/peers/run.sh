@@ -19,7 +19,8 @@
 #                        (en_vader_tweets.tsv, plus tests/accuracy/fr_dev.tsv if present).
 #   BENCH_CPU            CPU every scorer runs on (taskset), so that the ratios compare
 #                        them on the same core: the cores of a shared virtual machine can
-#                        differ by a third. Default: the last CPU; "none": not pinned.
+#                        differ by a third. Default: the last CPU the script may use;
+#                        "none": not pinned.
 #
 # Output: per corpus, a table  scorer | mentions/s (median) | vigie / scorer.
 # With the defaults the whole run takes well under a minute on 2 cores.
@@ -41,7 +42,9 @@ VIGIE_SECONDS="$(awk -v s="$SECONDS_PER_RUN" 'BEGIN { n = int(s); if (n < s) n++
 command -v node >/dev/null || { echo "run.sh: node not found" >&2; exit 1; }
 
 PIN=()
-BENCH_CPU="${BENCH_CPU:-$(($(nproc) - 1))}"
+# The last CPU this script may run on (taskset or a cgroup may allow only some).
+last_cpu="$(awk '/^Cpus_allowed_list/ { n = split($2, a, /[,-]/); print a[n] }' /proc/self/status 2>/dev/null)"
+BENCH_CPU="${BENCH_CPU:-${last_cpu:-none}}"
 if [[ "$BENCH_CPU" != none ]] && command -v taskset >/dev/null; then
   PIN=(taskset -c "$BENCH_CPU")
   echo "every scorer runs on CPU $BENCH_CPU (BENCH_CPU)"
