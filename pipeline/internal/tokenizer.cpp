@@ -420,6 +420,30 @@ constexpr std::uint64_t zero_bytes(std::uint64_t v) noexcept {
   return ~(((v & byte_lows) + byte_lows) | v | byte_lows);
 }
 
+// The token of a word read on a fast path, already folded to fold_size bytes at the end of
+// folded_: a number when it has no letter, else a word, as add_word() and add() make them.
+inline void tokenizer::commit_word(std::string_view raw, std::size_t fold_size, std::uint64_t hash,
+                                   bool any_letter, bool any_lower, std::uint8_t flags) {
+  token* t = next_token();
+  if (t == nullptr) return;
+  t->raw = raw;
+  t->count = 1;
+  t->fold_begin = static_cast<std::uint32_t>(fold_size_);
+  if (!any_letter) {
+    t->kind = token_kind::number;
+    t->flags = 0;
+    t->hash = 0;
+    t->fold_size = 0;
+    return;
+  }
+  if (any_lower) has_lower_ = true;
+  t->kind = token_kind::word;
+  t->flags = flags;
+  t->hash = hash;
+  t->fold_size = static_cast<std::uint32_t>(fold_size);
+  fold_size_ += fold_size;
+}
+
 bool tokenizer::ascii_word(std::string_view s, std::size_t& i) {
   // Folds, hashes and classifies a word of up to 7 bytes in one register. A word that goes on
   // with an apostrophe or a non-ASCII byte ("don't", "génial") is left to the general path:
@@ -482,28 +506,11 @@ bool tokenizer::ascii_word(std::string_view s, std::size_t& i) {
     two_letters = upper + lower >= 2;
     elongated = is_elongated(folded);
   }
-  token* t = next_token();
-  i = e;
-  if (t == nullptr) return true;
-  t->raw = std::string_view(s.data() + b, e - b);
-  t->count = 1;
-  t->fold_begin = static_cast<std::uint32_t>(fold_size_);
-  if (!any_upper && !any_lower) {  // digits only
-    t->kind = token_kind::number;
-    t->flags = 0;
-    t->hash = 0;
-    t->fold_size = 0;
-    return true;
-  }
   std::uint8_t flags = 0;
   if (two_letters && !any_lower) flags |= flag_all_caps;
   if (elongated) flags |= flag_elongated;
-  if (any_lower) has_lower_ = true;
-  t->kind = token_kind::word;
-  t->flags = flags;
-  t->hash = h;
-  t->fold_size = static_cast<std::uint32_t>(e - b);
-  fold_size_ += e - b;
+  commit_word(s.substr(b, e - b), e - b, h, any_upper || any_lower, any_lower, flags);
+  i = e;
   return true;
 }
 
@@ -512,7 +519,9 @@ bool tokenizer::elision(std::string_view s, std::size_t b, std::size_t e, std::s
   const std::size_t after = e + apostrophe_size;
   // At the last token the general path decides: the rest of the word, dropped, still counts
   // for has_lower_case_word() there.
-  if (count_ + 1 >= max_tokens || after >= s.size() || !is_elision_prefix(s.substr(b, e - b)) || !is_letter(decode(s, after).cp)) return false;
+  if (count_ + 1 >= max_tokens || after >= s.size() || !is_elision_prefix(s.substr(b, e - b)) ||
+      !is_letter(decode(s, after).cp))
+    return false;
   add(s.substr(b, after - b), token_kind::word, flag_elision);
   i = after;
   return true;
@@ -565,32 +574,13 @@ bool tokenizer::latin1_word(std::string_view s, std::size_t& i) {
     e += 2;
   }
   if (e == b) return false;
-  token* t = next_token();
-  i = e;
-  if (t == nullptr) return true;
   const std::string_view folded(out, size);
   std::uint8_t flags = 0;
   if (letters >= 2 && upper == letters) flags |= flag_all_caps;
-  if (lower > 0) has_lower_ = true;
-  if (letters == 0) {  // digits only: cannot happen past a Latin-1 letter, kept for safety
-    t->raw = std::string_view(s.data() + b, e - b);
-    t->kind = token_kind::number;
-    t->flags = 0;
-    t->count = 1;
-    t->hash = 0;
-    t->fold_begin = static_cast<std::uint32_t>(fold_size_);
-    t->fold_size = 0;
-    return true;
-  }
   if (is_elongated(folded)) flags |= flag_elongated;
-  t->raw = std::string_view(s.data() + b, e - b);
-  t->kind = token_kind::word;
-  t->flags = flags;
-  t->count = 1;
-  t->hash = hash_term(folded);
-  t->fold_begin = static_cast<std::uint32_t>(fold_size_);
-  t->fold_size = static_cast<std::uint32_t>(size);
-  fold_size_ += size;
+  // Digits with an apostrophe ("1'2") have no letter: a number, as on the general path.
+  commit_word(s.substr(b, e - b), size, hash_term(folded), letters > 0, lower > 0, flags);
+  i = e;
   return true;
 }
 

@@ -96,6 +96,8 @@ class tokenizer {
   // its apostrophe, moves i past it, true. The rest of the word is then read as a word of
   // its own, as the general path reads it.
   bool elision(std::string_view s, std::size_t b, std::size_t e, std::size_t apostrophe_size, std::size_t& i);
+  void commit_word(std::string_view raw, std::size_t fold_size, std::uint64_t hash, bool any_letter, bool any_lower,
+                   std::uint8_t flags);
   void add(std::string_view raw, token_kind kind, std::uint8_t flags);
   // A token whose folded form is given (at most raw.size() bytes): "&lt;3" is "<3".
   void add_as(std::string_view raw, token_kind kind, std::string_view folded);
