@@ -40,6 +40,7 @@ VIGIE_BIN="$BUILD_DIR/tests/bench/sentiment_bench"
 VIGIE_SECONDS="$(awk -v s="$SECONDS_PER_RUN" 'BEGIN { n = int(s); if (n < s) n++; if (n < 1) n = 1; print n }')"
 
 command -v node >/dev/null || { echo "run.sh: node not found" >&2; exit 1; }
+command -v npm >/dev/null || { echo "run.sh: npm not found" >&2; exit 1; }
 
 PIN=()
 # The last CPU this script may run on (taskset or a cgroup may allow only some).
@@ -49,7 +50,6 @@ if [[ "$BENCH_CPU" != none ]] && command -v taskset >/dev/null; then
   PIN=(taskset -c "$BENCH_CPU")
   echo "every scorer runs on CPU $BENCH_CPU (BENCH_CPU)"
 fi
-command -v npm >/dev/null || { echo "run.sh: npm not found" >&2; exit 1; }
 
 # 1. Install the peers once (idempotent: skipped when both are present).
 mkdir -p "$SCRATCH"
