@@ -66,6 +66,10 @@ TEST(enrich, short_posts_get_the_language_whose_lexicon_knows_their_words) {
   EXPECT_EQ(enriched(e, "a quiet, pure, elliptical film").first, "en");
   // Nothing either lexicon knows: the detector's answer, here none.
   EXPECT_EQ(enriched(e, "Borel ?").first, "");
+  // Nor for a short post in another script (CLD2 called these an unsure "en"): a watch of
+  // English mentions must not get them.
+  EXPECT_EQ(enriched(e, "Привет мир").first, "");
+  EXPECT_EQ(enriched(e, "שלום עולם נהדר").first, "");
   // A source's language is never second-guessed.
   mention_view given;
   given.id = "2";

@@ -6,7 +6,6 @@
 
 #include <array>
 #include <cstdint>
-#include <cstring>
 
 namespace vigie::pipeline {
 
@@ -121,6 +120,45 @@ std::string_view function_word_guess(std::string_view text) noexcept {
   return {};
 }
 
+// Whether the text's letters are mostly of the Latin script, counted by the lead byte of each
+// UTF-8 sequence. Short texts in another script ("Привет мир", "שלום עולם") are an unsure
+// "en" for CLD2, which is no answer: French and English are written in Latin letters.
+// Combining marks, punctuation, symbols, emoji and fullwidth forms count for neither side.
+bool mostly_latin(std::string_view text) noexcept {
+  std::size_t latin = 0, other = 0;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    const auto next = i + 1 < text.size() ? static_cast<unsigned char>(text[i + 1]) : 0;
+    if (c < 0x80) {
+      latin += (c | 0x20) >= 'a' && (c | 0x20) <= 'z';
+    } else if (c >= 0xC3 && c <= 0xC9) {  // U+00C0..U+027F: Latin-1 letters, Latin Extended, IPA
+      ++latin;
+    } else if (c >= 0xCD && c <= 0xE0) {  // U+0340..U+0FFF: Greek, Cyrillic ... Arabic, Indic, Thai
+      other += c > 0xCD || next >= 0xB0;  // U+0370 on; before it, combining marks
+    } else if (c == 0xE1) {               // U+1000..U+1FFF: Latin Extended Additional among others
+      if (next >= 0xB8 && next <= 0xBB) ++latin;
+      else ++other;
+    } else if ((c >= 0xE3 && c <= 0xED) || (c == 0xF0 && next != 0x9F)) {
+      ++other;                            // CJK, kana, Hangul; historic scripts (not emoji)
+    }
+  }
+  return latin >= other;
+}
+
+// ISO 639-1 code of a CLD2 language, or "" when it has none. CLD2 still uses withdrawn codes
+// for two languages, and names variants with a region or a script.
+std::string_view iso_code(CLD2::Language lang) noexcept {
+  const char* code = CLD2::LanguageCode(lang);
+  if (code == nullptr) return {};
+  const std::string_view c(code);
+  if (c == "iw") return "he";
+  if (c == "jw") return "jv";
+  if (c == "zh-Hant") return "zh";
+  if (c == "sr-ME") return "sr";
+  if (c.size() != 2) return {};
+  return c;
+}
+
 }  // namespace
 
 std::string_view detect_language(std::string_view text, bool* sure) noexcept {
@@ -149,12 +187,12 @@ std::string_view detect_language(std::string_view text, bool* sure) noexcept {
   // is_plain_text=true: mentions are text, not HTML; CLD2 skips URLs, @names and #tags itself.
   CLD2::Language lang = CLD2::DetectLanguage(text.data(), static_cast<int>(n), true, &reliable);
   if (lang == CLD2::UNKNOWN_LANGUAGE || lang == CLD2::TG_UNKNOWN_LANGUAGE) return {};
-  // Short social posts are often "not reliable" yet right when CLD2 names en or fr; for other
-  // languages an unreliable guess is more likely noise, and neutral is the safe answer.
-  const char* code = CLD2::LanguageCode(lang);
-  if (code == nullptr || std::strlen(code) != 2) return {};
-  std::string_view c(code);
-  if (!reliable && c != "en" && c != "fr") return {};
+  // Short social posts are often "not reliable" yet right when CLD2 names en or fr, if they are
+  // written in Latin letters; for other languages an unreliable guess is more likely noise,
+  // and neutral is the safe answer.
+  const std::string_view c = iso_code(lang);
+  if (c.empty()) return {};
+  if (!reliable && ((c != "en" && c != "fr") || !mostly_latin(text.substr(0, n)))) return {};
   *sure = reliable;
   return c;
 }

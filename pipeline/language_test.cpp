@@ -38,6 +38,26 @@ TEST(language, tells_whether_it_is_sure) {
   EXPECT_FALSE(sure);
 }
 
+TEST(language, a_short_post_in_another_script_is_no_unsure_english) {
+  // CLD2 calls each an unsure "en": French and English are written in Latin letters.
+  bool sure = true;
+  EXPECT_EQ(detect_language("Привет мир", &sure), "");
+  EXPECT_FALSE(sure);
+  EXPECT_EQ(detect_language("שלום עולם נהדר"), "");
+  EXPECT_EQ(detect_language("Привет мир 😀 ok"), "");
+  // Latin letters with accents, emoji and marks are still Latin.
+  EXPECT_EQ(detect_language("Trop bien 😍👍"), "en");
+  EXPECT_EQ(detect_language("Tro\u0301p bie\u0301n !"), detect_language("Trop bien !"));
+  // Longer posts are told by CLD2 for sure.
+  EXPECT_EQ(detect_language("Привет мир, это очень хороший продукт и я его люблю"), "ru");
+}
+
+TEST(language, codes_are_iso_639_1) {
+  // CLD2 answers "iw" (withdrawn) for Hebrew and "zh-Hant" for traditional Chinese.
+  EXPECT_EQ(detect_language("שלום עולם, זה מוצר נהדר מאוד ואני אוהב אותו, תודה רבה לכולם על העזרה"), "he");
+  EXPECT_EQ(detect_language("這是一個非常好的產品，我很喜歡它，謝謝大家的支持"), "zh");
+}
+
 TEST(language, unknown_is_empty_never_an_error) {
   EXPECT_EQ(detect_language(""), "");
   EXPECT_EQ(detect_language("lol"), "");
