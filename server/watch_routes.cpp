@@ -208,7 +208,10 @@ http_response router::watch_series(const http_request& req, std::string_view ten
     return internal::not_found_response(req, "no watch '" + id + "'");
   }
   // Whole buckets, echoed as such.
-  const auto [first, end] = widened(*range, interval);
+  // Plain variables, not a structured binding: the lambda below uses `first`, and clang 14
+  // (make fuzz) does not let a lambda capture a binding.
+  const time_range whole = widened(*range, interval);
+  const std::int64_t first = whole.from_ms, end = whole.to_ms;
   if ((end - first) / step > max_series_buckets) {
     return bad_request(req, "the range holds more than " + std::to_string(max_series_buckets) +
                                 " buckets: use a coarser interval or a shorter range");
