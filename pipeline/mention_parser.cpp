@@ -2,6 +2,7 @@
 
 #include <simdjson.h>
 
+#include <algorithm>
 #include <charconv>
 #include <cstring>
 #include <string>
@@ -216,6 +217,7 @@ struct mention_parser::impl {
   simdjson::dom::parser parser;
   std::string padded;  // the item being parsed, with simdjson's padding after it
   char lang[2];        // lowercased language code
+  char source[storage::max_source_bytes];  // lowercased source name, when it had capitals
 
   status validate(element doc, mention_view* out);
   status parse_padded(std::string_view json, mention_view* out);
@@ -276,6 +278,15 @@ status mention_parser::impl::validate(element doc, mention_view* out) {
   if (auto s = optional_string(obj, "source", &out->source); !s.ok()) return s;
   if (!storage::valid_source(out->source) || storage::dot_segment(out->source)) {
     return invalid_argument("field 'source' must be 1 to 64 characters of [A-Za-z0-9_.-], not '.' or '..'");
+  }
+  // Sources ignore case, as watches and filters do (source:news): "News" and "news" are one
+  // source, so that a mention sent under both is one mention (the key holds the source).
+  if (std::ranges::any_of(out->source, [](char c) { return c >= 'A' && c <= 'Z'; })) {
+    for (std::size_t i = 0; i < out->source.size(); ++i) {
+      const char c = out->source[i];
+      source[i] = c >= 'A' && c <= 'Z' ? static_cast<char>(c + ('a' - 'A')) : c;
+    }
+    out->source = std::string_view(source, out->source.size());
   }
 
   // lang: ISO 639-1, optionally with a region ("fr-CA"), kept as the two-letter code.

@@ -44,6 +44,16 @@ TEST(mention_parser, reads_every_field) {
   EXPECT_EQ(m.reach, 5000);
 }
 
+TEST(mention_parser, sources_are_lower_case) {
+  // "News" and "news" are one source: one idempotency key, as watches and filters ignore case.
+  mention_parser p;
+  mention_view m;
+  ASSERT_TRUE(p.parse_one(R"({"id":"1","text":"x","created_at":1,"source":"Google-News_2.FR"})", &m).ok());
+  EXPECT_EQ(m.source, "google-news_2.fr");
+  ASSERT_TRUE(p.parse_one(R"({"id":"1","text":"x","created_at":1,"source":"news"})", &m).ok());
+  EXPECT_EQ(m.source, "news");
+}
+
 TEST(mention_parser, defaults_and_epoch_milliseconds) {
   mention_parser p;
   mention_view m;

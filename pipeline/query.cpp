@@ -3,6 +3,7 @@
 #include <charconv>
 
 #include "pipeline/internal/match_words.h"
+#include "pipeline/mention_parser.h"
 
 namespace vigie::pipeline {
 namespace {
@@ -368,20 +369,18 @@ class parser {
       return no_node;
     }
     if (f == query_field::lang) {
-      // ISO 639-1/-3, optionally with a region ("pt-br").
-      std::size_t k = 0;
-      while (k < value.size() && is_ascii_letter(value[k])) ++k;
-      bool ok = (k == 2 || k == 3);
-      if (ok && k < value.size()) {
-        ok = value[k] == '-' && k + 1 < value.size();
-        for (std::size_t j = k + 1; ok && j < value.size(); ++j)
-          ok = is_ascii_letter(value[j]) || (value[j] >= '0' && value[j] <= '9');
-      }
+      // ISO 639-1, optionally with a region ("pt-br", "fr_CA"), kept as its two letters: as
+      // mentions keep their language ("pt-BR" is stored "pt"), and as the lang= filter reads it.
+      char code[2];
+      bool ok = iso639_letters(value, code);
+      for (std::size_t j = 3; ok && j < value.size(); ++j)
+        ok = is_ascii_letter(value[j]) || (value[j] >= '0' && value[j] <= '9');
       if (!ok) {
-        fail(vb, "invalid language code '" + std::string(value) + "': expected fr, en, pt-br...");
+        fail(vb, "invalid language code '" + std::string(value) +
+                     "': expected a two-letter ISO 639-1 code, optionally with a region (fr, en, pt-br)");
         return no_node;
       }
-      n.value = lower_ascii(value);
+      n.value = std::string(code, 2);
     } else if (f == query_field::site) {
       n.value = lower_ascii(value);
       bool ok = n.value.front() != '.' && n.value.back() != '.' && n.value.find("..") == std::string::npos;

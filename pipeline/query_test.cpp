@@ -105,7 +105,9 @@ TEST(query, near_and_onear) {
 
 TEST(query, fields) {
   EXPECT_EQ(shape("borel lang:FR"), "(and borel lang:fr)");
-  EXPECT_EQ(shape("borel lang:pt-BR"), "(and borel lang:pt-br)");
+  // Mentions keep the two letters of their language ("pt-BR" is stored "pt"): so does the query.
+  EXPECT_EQ(shape("borel lang:pt-BR"), "(and borel lang:pt)");
+  EXPECT_EQ(shape("borel lang:fr_CA"), "(and borel lang:fr)");
   EXPECT_EQ(shape("borel source:News"), "(and borel source:news)");
   EXPECT_EQ(shape("borel site:LeMonde.fr"), "(and borel site:lemonde.fr)");
   EXPECT_EQ(shape("borel author:jdupont"), "(and borel author:jdupont)");
@@ -155,7 +157,10 @@ TEST(query, errors_with_positions) {
       {"(a1 b1) NEAR/2 c1", 1, 2, "NEAR and ONEAR operands must be terms, phrases or a parenthesised OR of them"},
       {"borel foo:bar", 6, 7, "unknown field 'foo' (fields: lang, source, author, site, title)"},
       {"borel lang:", 11, 12, "missing value after 'lang:'"},
-      {"borel lang:français", 11, 12, "invalid language code 'français': expected fr, en, pt-br..."},
+      {"borel lang:français", 11, 12,
+       "invalid language code 'français': expected a two-letter ISO 639-1 code, optionally with a region (fr, en, pt-br)"},
+      {"borel lang:fra", 11, 12,
+       "invalid language code 'fra': expected a two-letter ISO 639-1 code, optionally with a region (fr, en, pt-br)"},
       {"borel site:le_monde.fr", 11, 12, "invalid site 'le_monde.fr': expected a host name such as lemonde.fr"},
       {"a*", 1, 2, "wildcard prefix too short: at least 3 characters before '*'"},
       {"été ab*", 8, 7, "wildcard prefix too short: at least 3 characters before '*'"},

@@ -2,6 +2,7 @@
 
 #include <simdjson.h>
 
+#include "pipeline/json_keys.h"
 #include "pipeline/mention_json.h"
 #include "pipeline/mention_parser.h"
 #include "storage/keys.h"
@@ -61,6 +62,7 @@ result<watch> parse_watch_json(std::string_view json, std::string_view id) {
   if (doc.get_object().get(obj) != simdjson::SUCCESS) {
     return invalid_argument("a watch must be a JSON object");
   }
+  if (auto s = keys_given_once(obj); !s.ok()) return s;
   watch w;
   w.id = std::string(id);
   element e;

@@ -7,6 +7,7 @@
 #include <unordered_set>
 
 #include "pipeline/internal/match_words.h"
+#include "pipeline/internal/tokenizer.h"
 
 namespace vigie::pipeline {
 namespace {
@@ -189,6 +190,7 @@ struct match_scratch::impl {
   std::uint32_t title_end = 0;
   const mention_view* mention = nullptr;
   std::string author_name;  // folded words of the author name, joined by ' '
+  std::string author_id;    // the author id folded, when it is not ASCII
   bool author_ready = false;
 };
 
@@ -254,7 +256,10 @@ class compiler {
         c.arg = static_cast<std::uint32_t>(m_.values.size());
         if (n.field == query_field::author) {
           c.op = cop::author;
-          m_.values.emplace_back(strip_at(n.value));
+          // Ids compare folded too ("Hélène" is "helene"), as the rest of a query does.
+          std::string id;
+          internal::append_folded(strip_at(n.value), id);
+          m_.values.push_back(std::move(id));
           std::string joined;
           for (const auto& w : n.words) {
             if (!joined.empty()) joined += ' ';
@@ -453,7 +458,17 @@ class evaluator {
 
   bool author_matches(std::string_view id, std::string_view name) {
     const mention_view& m = *s_.mention;
-    if (!m.author_id.empty() && equal_icase(strip_at(m.author_id), id)) return true;
+    const std::string_view author_id = strip_at(m.author_id);
+    if (!author_id.empty()) {
+      // id is folded: an ASCII id compares ignoring case, another one once folded too.
+      if (std::all_of(author_id.begin(), author_id.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; })) {
+        if (equal_icase(author_id, id)) return true;
+      } else {
+        s_.author_id.resize(author_id.size());  // folding never lengthens
+        s_.author_id.resize(internal::fold_to(author_id, s_.author_id.data()));
+        if (s_.author_id == id) return true;
+      }
+    }
     if (name.empty() || m.author_name.empty()) return false;
     if (!s_.author_ready) {
       s_.author_ready = true;

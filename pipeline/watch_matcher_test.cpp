@@ -188,6 +188,14 @@ TEST(watch_matcher, fields) {
   EXPECT_TRUE(one_watch("borel author:@jdupont")(m));
   EXPECT_TRUE(one_watch("borel author:\"jean dupont\"")(m));
   EXPECT_FALSE(one_watch("borel author:jean")(m));
+  // Ids ignore accents as well as case, whichever side has them.
+  m.author_id = "Hélène";
+  EXPECT_TRUE(one_watch("borel author:helene")(m));
+  EXPECT_TRUE(one_watch("borel author:HÉLÈNE")(m));
+  m.author_id = "HELENE";
+  EXPECT_TRUE(one_watch("borel author:hélène")(m));
+  EXPECT_FALSE(one_watch("borel author:helen")(m));
+  m.author_id = "jdupont";
   EXPECT_TRUE(one_watch("title:greve")(m));
   EXPECT_TRUE(one_watch("title:\"chez mistrale\"")(m));
   EXPECT_TRUE(one_watch("title:mistr*")(m));

@@ -13,6 +13,7 @@
 
 #include "pipeline/detector_stage.h"
 #include "pipeline/events.h"
+#include "pipeline/json_keys.h"
 #include "pipeline/mention_json.h"
 #include "server/internal/responses.h"
 #include "server/router.h"
@@ -91,7 +92,7 @@ std::string_view field_of(std::string_view json, std::string_view name) {
 void close_page(bool more, std::string_view last_key, std::string* body) {
   body->append("],\"next_cursor\":");
   if (more && !last_key.empty()) {
-    append_json_string(base64url_encode(last_key), body);
+    append_json_string(encode_cursor(last_key), body);
   } else {
     body->append("null");
   }
@@ -134,7 +135,7 @@ http_response router::list_alerts(const http_request& req, std::string_view tena
       if (!n.ok()) return status_response(req, n.status());
       limit = *n;
     } else if (key == "cursor") {
-      if (!base64url_decode(value, &cursor) || cursor.size() < 9) {
+      if (!decode_cursor(value, &cursor) || cursor.size() < 9) {
         return bad_request(req, "malformed cursor");
       }
     } else {
@@ -219,6 +220,7 @@ http_response router::ack_alert(const http_request& req, std::string_view tenant
   if (parser.parse(req.body().data(), req.body().size()).get(doc) || doc.get_object().get(obj)) {
     return bad_request(req, "body must be a JSON object {\"by\", \"note\"?, \"assignee\"?}");
   }
+  if (auto s = pipeline::keys_given_once(obj); !s.ok()) return bad_request(req, s.message());
   std::string by, note, assignee;
   for (auto field : obj) {
     std::string_view name = field.key;
@@ -278,7 +280,7 @@ http_response router::list_signals(const http_request& req, std::string_view ten
       if (!n.ok()) return status_response(req, n.status());
       limit = *n;
     } else if (key == "cursor") {
-      if (value.empty() || !base64url_decode(value, &cursor)) return bad_request(req, "malformed cursor");
+      if (!decode_cursor(value, &cursor)) return bad_request(req, "malformed cursor");
     } else {
       return bad_request(req, "unknown query parameter '" + key + "'");
     }

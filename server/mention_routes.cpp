@@ -155,7 +155,14 @@ http_response router::get_mention(const http_request& req, std::string_view tena
     }
     if (!parse_explain(value, &explain)) return explain_error(version, keep_alive);
   }
-  auto record = ctx_.db.find_mention(tenant, source, id);
+  // Sources are stored lower-case ("News" is "news"); a record stored before they were may
+  // still have capitals.
+  std::string lower(source);
+  for (char& c : lower) c = c >= 'A' && c <= 'Z' ? static_cast<char>(c + ('a' - 'A')) : c;
+  auto record = ctx_.db.find_mention(tenant, lower, id);
+  if (!record.ok() && record.status().code() == status_code::not_found && lower != source) {
+    record = ctx_.db.find_mention(tenant, source, id);
+  }
   if (!record.ok() && record.status().code() == status_code::not_found) {
     return internal::not_found_response(req, "no mention '" + std::string(source) + "/" + std::string(id) + "'");
   }
@@ -206,7 +213,7 @@ http_response router::list_mentions(const http_request& req, std::string_view te
       }
       limit = n;
     } else if (key == "cursor") {
-      if (!base64url_decode(value, &cursor) || !storage::decode_mention_key_suffix(cursor).ok()) {
+      if (!decode_cursor(value, &cursor) || !storage::decode_mention_key_suffix(cursor).ok()) {
         return error(400, "bad_request", "query parameter 'cursor' is not a cursor this server issued",
                      version, keep_alive);
       }
@@ -286,7 +293,7 @@ http_response router::list_mentions(const http_request& req, std::string_view te
   body += "],\"next_cursor\":";
   if (more) {
     body.push_back('"');
-    body += base64url_encode(last_suffix);
+    body += encode_cursor(last_suffix);
     body.push_back('"');
   } else {
     body += "null";

@@ -250,7 +250,37 @@ bool base64url_decode(std::string_view text, std::string* out) {
       out->push_back(static_cast<char>((acc >> bits) & 0xff));
     }
   }
-  return true;
+  // The bits past the last byte are zeros in the one encoding base64url_encode() makes: a
+  // text that differs there is not it.
+  return (acc & ((1u << bits) - 1)) == 0;
+}
+
+namespace {
+
+// FNV-1a over a domain tag and the position, folded to 32 bits.
+std::uint32_t cursor_check(std::string_view position) noexcept {
+  std::uint64_t h = 0xcbf29ce484222325ull;
+  for (const char c : std::string_view("vigie cursor\0", 13)) h = (h ^ static_cast<unsigned char>(c)) * 0x100000001b3ull;
+  for (const char c : position) h = (h ^ static_cast<unsigned char>(c)) * 0x100000001b3ull;
+  return static_cast<std::uint32_t>(h ^ (h >> 32));
+}
+
+}  // namespace
+
+std::string encode_cursor(std::string_view position) {
+  std::string bytes(position);
+  const std::uint32_t check = cursor_check(position);
+  for (int shift = 24; shift >= 0; shift -= 8) bytes.push_back(static_cast<char>((check >> shift) & 0xFF));
+  return base64url_encode(bytes);
+}
+
+bool decode_cursor(std::string_view text, std::string* position) {
+  if (!base64url_decode(text, position) || position->size() < 4) return false;
+  const std::size_t n = position->size() - 4;
+  std::uint32_t check = 0;
+  for (std::size_t i = n; i < position->size(); ++i) check = check << 8 | static_cast<unsigned char>((*position)[i]);
+  position->resize(n);
+  return check == cursor_check(*position);
 }
 
 http_response router::error(unsigned status, std::string_view code, std::string_view message,

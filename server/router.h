@@ -138,8 +138,15 @@ bool percent_decode_path(std::string_view in, std::string* out);
 // Splits "a=1&b=x%20y" into decoded pairs; returns false on malformed percent-encoding.
 bool parse_query(std::string_view query, std::vector<std::pair<std::string, std::string>>* out);
 
-// Base64url without padding, for opaque cursors.
+// Base64url without padding.
 std::string base64url_encode(std::string_view bytes);
 bool base64url_decode(std::string_view text, std::string* out);
+
+// Opaque page cursors: the base64url of a position (a storage key) and a 32-bit check of it,
+// so that a cursor cut short, altered or made up is refused (400) rather than read as some
+// other position. The check is no secret: a position only ever reads the caller's own data.
+std::string encode_cursor(std::string_view position);
+// False unless text is a cursor encode_cursor() made; *position is then its position.
+bool decode_cursor(std::string_view text, std::string* position);
 
 }  // namespace vigie::server

@@ -29,6 +29,27 @@ TEST(router_helpers, cursors_round_trip_any_bytes) {
   EXPECT_FALSE(base64url_decode("ab+/", &out));
 }
 
+TEST(router_helpers, a_cursor_cut_short_altered_or_made_up_is_refused) {
+  const std::string position("\x00\x00\x01\x9a twitter\x00" "12345", 18);
+  const std::string cursor = encode_cursor(position);
+  std::string back;
+  ASSERT_TRUE(decode_cursor(cursor, &back));
+  EXPECT_EQ(back, position);
+  ASSERT_TRUE(decode_cursor(encode_cursor(""), &back));
+  EXPECT_EQ(back, "");
+  for (std::size_t cut = 1; cut < cursor.size(); ++cut) {
+    EXPECT_FALSE(decode_cursor(cursor.substr(0, cursor.size() - cut), &back)) << cut;
+  }
+  for (std::size_t i = 0; i < cursor.size(); ++i) {
+    std::string altered = cursor;
+    altered[i] = altered[i] == 'A' ? 'B' : 'A';
+    EXPECT_FALSE(decode_cursor(altered, &back)) << i;
+  }
+  EXPECT_FALSE(decode_cursor(std::string(500, 'x'), &back));
+  EXPECT_FALSE(decode_cursor(base64url_encode(position), &back));  // no check
+  EXPECT_FALSE(decode_cursor("", &back));
+}
+
 TEST(router_helpers, error_bodies_are_json_with_code_and_message) {
   auto res = router::error(404, "not_found", "no route for /x\"");
   EXPECT_EQ(res.result_int(), 404u);

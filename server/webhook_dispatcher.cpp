@@ -10,6 +10,7 @@
 #include <cstring>
 
 #include "pipeline/events.h"
+#include "pipeline/json_keys.h"
 #include "pipeline/mention_json.h"
 #include "pipeline/mention_parser.h"
 #include "server/log.h"
@@ -80,6 +81,7 @@ result<webhook> parse_webhook_json(std::string_view json, std::string_view id) {
   if (parser.parse(json.data(), json.size()).get(doc) || doc.get_object().get(obj)) {
     return invalid_argument("body must be a JSON object {\"url\", \"format\"?, \"watches\"?}");
   }
+  if (auto s = pipeline::keys_given_once(obj); !s.ok()) return s;
   webhook w;
   w.id = std::string(id);
   for (auto field : obj) {

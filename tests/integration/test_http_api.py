@@ -502,15 +502,22 @@ class api_test(unittest.TestCase):
         self.assertEqual([s for s in seen if s in want], want)
         self.assertEqual(len(seen), len(set(seen)))
 
-    def test_the_source_filter_ignores_case_as_watches_do(self):
-        """source=casefold lists what a watch with source:casefold matches: CaseFold, casefold
-        and CASEFOLD, each still its own source for idempotency."""
-        self.server.ingest([mention(i, source=s) for i, s in enumerate(("CaseFold", "casefold", "CASEFOLD", "casefolds"))]
-                           + [mention(1, source="CaseFold")])
+    def test_sources_ignore_case_as_watches_and_filters_do(self):
+        """CaseFold, casefold and CASEFOLD are one source, stored lower-case: a mention sent
+        under two of them is one mention (the idempotency key holds the source), and the
+        filter and the one-mention route take any case."""
+        status, body = self.server.ingest(
+            [mention(i, source=s) for i, s in enumerate(("CaseFold", "casefold", "CASEFOLD", "casefolds"))]
+            + [mention(1, source="CaseFold")])
+        self.assertEqual((body["accepted"], body["duplicates"]), (4, 1), body)
         for asked in ("casefold", "CASEFOLD"):
             got = self.server.all_mentions(query=f"source={asked}")
             self.assertEqual(sorted((m["source"], m["id"]) for m in got),
-                             [("CASEFOLD", "m2"), ("CaseFold", "m0"), ("CaseFold", "m1"), ("casefold", "m1")], asked)
+                             [("casefold", "m0"), ("casefold", "m1"), ("casefold", "m2")], asked)
+        for ref in ("CaseFold/m0", "casefold/m0", "CASEFOLD/m2"):
+            status, got = self.server.json("GET", f"/v1/mentions/{ref}")
+            self.assertEqual(status, 200, ref)
+            self.assertEqual(got["source"], "casefold")
 
     def test_a_filtered_page_with_the_last_match_has_no_cursor(self):
         """The page that holds the last mention a filter matches ends the listing, even when

@@ -135,6 +135,18 @@ class watches_test(unittest.TestCase):
         status, body = self.server.ingest([{"id": "dot", "text": "Borel", "created_at": T0, "source": ".."}])
         self.assertEqual((body["accepted"], body["rejected"]), (0, 1), body)
 
+    def test_a_body_key_given_twice_is_refused(self):
+        """JSON parsers differ on which of two 'query' keys wins: the server names the key
+        rather than keep one silently, for watches and webhooks as for mentions."""
+        for path, body in (("/v1/watches/twice", '{"query":"alpha","query":"beta"}'),
+                           ("/v1/webhooks/twice", '{"url":"http://example.com/a","url":"http://example.com/b"}')):
+            status, res = self.server.json("PUT", path, body)
+            self.assertEqual(status, 400, (path, res))
+            contracts.check("Error", res)
+            self.assertIn("is given twice", res["error"]["message"], path)
+            status, res = self.server.json("GET", path)
+            self.assertEqual(status, 404, (path, res))
+
     def test_an_empty_parameter_is_refused_not_taken_for_its_default(self):
         for path in ("/v1/watches/borel/series?interval=", "/v1/watches/borel/series?interval",
                      "/v1/watches/borel/top?limit=", "/v1/mentions?source=", "/v1/watches/borel/signals?cursor=",
