@@ -1716,6 +1716,8 @@ class crisis_test(unittest.TestCase):
                 time.sleep(0.2)
             found_before_crash = all_alerts(srv)
             self.assertTrue(found_before_crash, "no alert before the crash" + diagnosis(srv))
+            with Feed(srv, "since=0&types=alert") as f:
+                logged_before_crash = f.quiet(3)
             srv.kill9()
             srv.start()
             ingest_all(srv, self.history[second:], 64)
@@ -1733,6 +1735,9 @@ class crisis_test(unittest.TestCase):
                 own = [c for c in changes(logged) if c[0] == alert_id]
                 self.assertEqual(own, sorted(own, key=lambda c: c[2]), own)
             self.assertEqual(replayed, second - first, "mentions replayed after the crash")
+            # The new process counts the alert changes it logged, not those the replay found
+            # again (the log had them: they were not sent twice, nor are they counted twice).
+            self.assertEqual(metrics(srv).get("vigie_alert_transitions_total"), len(logged) - len(logged_before_crash))
         finally:
             srv.stop()
             srv.cleanup()
