@@ -377,8 +377,13 @@ std::optional<http_response> router::accept_stream(http_request& req,
   auto header = req[http::field::authorization];
   std::string authorization(header.data(), header.size());
   for (const auto& [key, value] : params) {
-    if (key == "access_token" && value.empty()) return answer(bad_request(req, "query parameter 'access_token' is empty"));
-    if (key == "access_token" && authorization.empty()) authorization = "Bearer " + value;
+    if (key != "access_token") continue;
+    if (value.empty()) return answer(bad_request(req, "query parameter 'access_token' is empty"));
+    // Two keys could name two tenants: neither is taken over the other.
+    if (!authorization.empty()) {
+      return answer(bad_request(req, "the key comes once: an Authorization header or access_token, not both"));
+    }
+    authorization = "Bearer " + value;
   }
   auto tenant = ctx_.auth.tenant_for(authorization);
   if (!tenant) {

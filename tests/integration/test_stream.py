@@ -412,6 +412,11 @@ class stream_test(unittest.TestCase):
             self.assertEqual(body["error"]["code"], "unauthorized")
         status, body = handshake(srv, "access_token=wrong", key=None)
         self.assertEqual(status, 401, body)
+        # A header and access_token: refused, whether they name one tenant, two, or a bad key.
+        for token in (KEYS["acme"], KEYS["globex"], "not-a-key-at-all"):
+            status, body = handshake(srv, "access_token=" + token, key="acme")
+            self.assertEqual(status, 400, (token, body))
+            self.assertIn("not both", body["error"]["message"])
         # Two Authorization headers: refused, whichever is good.
         with socket.create_connection(("127.0.0.1", srv.port), timeout=10) as s:
             s.sendall(("GET /v1/stream HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
