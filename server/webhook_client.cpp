@@ -14,6 +14,7 @@
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl/ssl_stream.hpp>
+#include <arpa/inet.h>
 #include <openssl/ssl.h>
 #include <simdjson.h>
 
@@ -289,7 +290,11 @@ bool is_internal_host(std::string_view host) noexcept {
   std::string name(host);
   std::transform(name.begin(), name.end(), name.begin(), ascii_lower);
   if (!name.empty() && name.back() == '.') name.pop_back();  // the root: "localhost." is localhost
-  return name == "localhost" || name.ends_with(".localhost") || is_internal_address(name);
+  if (name == "localhost" || name.ends_with(".localhost") || is_internal_address(name)) return true;
+  // The resolver also reads the older numeric IPv4 forms ("127.1", "2130706433", "0x7f000001",
+  // "0177.0.0.1"), as inet_aton() does: they are checked as the address they stand for.
+  in_addr v4{};
+  return ::inet_aton(name.c_str(), &v4) != 0 && internal_v4(ntohl(v4.s_addr));
 }
 
 std::string_view to_string(delivery_outcome outcome) noexcept {

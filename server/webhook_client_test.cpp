@@ -680,10 +680,13 @@ TEST(webhook_addresses, internal_ranges_and_their_edges) {
 
 TEST(webhook_addresses, internal_hosts_without_resolving) {
   for (const char* host : {"localhost", "LocalHost", "localhost.", "api.localhost", "127.0.0.1", "::1",
-                           "169.254.169.254", "fd00::5"})
+                           "169.254.169.254", "fd00::5",
+                           // The older numeric forms the resolver reads as 127.0.0.1 or 10.0.0.1.
+                           "127.1", "2130706433", "0x7f000001", "0177.0.0.1", "0x7f.1", "10.1"})
     EXPECT_TRUE(is_internal_host(host)) << host;
   // Names are only judged on what they resolve to, when a delivery is made.
-  for (const char* host : {"hooks.example.com", "localhost.example.com", "mylocalhost", "8.8.8.8", ""})
+  for (const char* host : {"hooks.example.com", "localhost.example.com", "mylocalhost", "8.8.8.8", "134744072",
+                           "0x08080808", ""})
     EXPECT_FALSE(is_internal_host(host)) << host;
 }
 
