@@ -29,6 +29,9 @@ std::string_view to_string(sentiment_label label) noexcept;
 struct sentiment {
   sentiment_label label = sentiment_label::neutral;
   float score = 0.0f;
+  // False when the mention's language has no lexicon: neutral 0 is then no reading of the
+  // text, and the mention says so ("supported": false) rather than pass for a neutral one.
+  bool supported = true;
 };
 
 // A mention as received (input fields of the contract) plus the enrichment fields.

@@ -6,8 +6,10 @@ namespace vigie::pipeline {
 
 namespace {
 
+// Readers ignore the bits they do not know: a flag is added without a new version.
 enum flags : unsigned char {
   flag_lang_detected = 1 << 0,
+  flag_sentiment_unsupported = 1 << 1,  // sentiment::supported is false
 };
 
 void put_varint(std::uint64_t v, std::string* out) {
@@ -79,7 +81,8 @@ struct reader {
 //   watches (comma-separated ids)
 void encode_mention(const mention_view& m, std::string* out) {
   out->push_back(static_cast<char>(mention_record_version));
-  out->push_back(static_cast<char>(m.lang_detected ? flag_lang_detected : 0));
+  out->push_back(static_cast<char>((m.lang_detected ? flag_lang_detected : 0) |
+                                   (m.sent.supported ? 0 : flag_sentiment_unsupported)));
   out->push_back(static_cast<char>(m.sent.label));
   std::uint32_t bits;
   std::memcpy(&bits, &m.sent.score, 4);
@@ -115,6 +118,7 @@ status decode_mention(std::string_view record, mention_view* out) {
   std::uint32_t bits = 0;
   for (int i = 0; i < 4; ++i) bits |= static_cast<std::uint32_t>(r.byte()) << (8 * i);
   out->lang_detected = (f & flag_lang_detected) != 0;
+  out->sent.supported = (f & flag_sentiment_unsupported) == 0;
   if (label > static_cast<unsigned char>(sentiment_label::negative)) {
     return corruption("mention record has an unknown sentiment label");
   }

@@ -42,6 +42,14 @@ TEST(mention_codec, round_trips_every_field) {
   EXPECT_FLOAT_EQ(back.sent.score, -0.75f);
   EXPECT_EQ(back.ingested_at_ms, m.ingested_at_ms);
   EXPECT_EQ(back.watches, "borel,kelvio");
+  EXPECT_TRUE(back.sent.supported);
+  // A language without a lexicon is remembered as such.
+  m.sent = {sentiment_label::neutral, 0.0f, false};
+  rec.clear();
+  encode_mention(m, &rec);
+  ASSERT_TRUE(decode_mention(rec, &back).ok());
+  EXPECT_FALSE(back.sent.supported);
+  EXPECT_TRUE(back.lang_detected);
   // The extremes the parser accepts: not given (-1) and INT64_MAX (found by the fuzzer: the
   // encoder's reach + 1 overflowed).
   m.reach = INT64_MAX;

@@ -182,6 +182,7 @@ void append_enriched_json(const mention_view& m, std::string* out) {
   char buf[32];
   auto r = std::to_chars(buf, buf + sizeof buf, m.sent.score, std::chars_format::fixed, 4);
   out->append(buf, r.ptr);
+  if (!m.sent.supported) out->append(",\"supported\":false");  // no lexicon for the language
   out->append("},\"watches\":[");
   bool first = true;
   for_each_watch(m.watches, [&](std::string_view id) {

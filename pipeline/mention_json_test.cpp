@@ -64,6 +64,12 @@ TEST(mention_json, enriched_mention_round_trips_through_the_parser) {
   EXPECT_EQ(back.text, m.text);
   EXPECT_EQ(back.created_at_ms, m.created_at_ms);
   EXPECT_EQ(back.author_name, "Zoé");
+  // A language without a lexicon: flagged, not passed off as a neutral reading.
+  m.lang = "de";
+  m.sent = {sentiment_label::neutral, 0.0f, false};
+  out.clear();
+  append_enriched_json(m, &out);
+  EXPECT_NE(out.find(R"("sentiment":{"label":"neutral","score":0.0000,"supported":false})"), std::string::npos) << out;
 }
 
 }  // namespace

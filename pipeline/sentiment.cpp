@@ -145,7 +145,7 @@ sentiment sentiment_analyzer::run(std::string_view text, std::string_view lang, 
     out->lang = std::string(lang);
     out->supported = lex != nullptr;
   }
-  if (lex == nullptr) return {};
+  if (lex == nullptr) return {sentiment_label::neutral, 0.0f, /*supported=*/false};
   const bool french = lex == &lexicons_->fr();
 
   internal::tokenizer& tok = *tokenizer_;

@@ -272,6 +272,9 @@ TEST(sentiment, unsupported_language_is_neutral_not_an_error) {
   auto s = a.score("sehr gut", "de");
   EXPECT_EQ(s.label, sentiment_label::neutral);
   EXPECT_EQ(s.score, 0.0f);
+  EXPECT_FALSE(s.supported);
+  EXPECT_TRUE(a.score("very good", "en").supported);
+  EXPECT_TRUE(a.score("", "fr").supported);
   explanation e;
   a.explain("sehr gut", "de", &e);
   EXPECT_FALSE(e.supported);

@@ -128,6 +128,22 @@ class api_test(unittest.TestCase):
         self.assertEqual(by_id["m0"]["text"], "Mention 0 about Borel")
         self.assertEqual(by_id["m0"]["watches"], [])
 
+    def test_a_language_without_a_lexicon_is_flagged_not_scored(self):
+        """German gets no score: neutral 0, flagged, so that it does not pass for a neutral
+        reading; French and English carry no flag."""
+        self.server.ingest([self.m(0, lang="de", text="Borel ist sehr gut, wirklich toll"),
+                            self.m(1, lang="fr", text="Borel c'est nul"),
+                            self.m(2, lang="en", text="Borel is fine")])
+        by_id = {m["id"]: m for m in self.mine()}
+        for m in by_id.values():
+            contracts.check("EnrichedMention", m)
+        self.assertEqual(by_id["m0"]["sentiment"], {"label": "neutral", "score": 0.0, "supported": False})
+        self.assertNotIn("supported", by_id["m1"]["sentiment"])
+        self.assertEqual(by_id["m1"]["sentiment"]["label"], "negative")
+        self.assertNotIn("supported", by_id["m2"]["sentiment"])
+        status, got = self.server.json("GET", f"/v1/mentions/{self.source}/m0")
+        self.assertEqual(got["sentiment"].get("supported"), False, got)
+
     def test_ingest_json_array(self):
         status, body = self.server.ingest(
             [json.dumps([self.m(1), self.m(2), {"id": "x"}])], content_type="application/json")
@@ -471,7 +487,9 @@ class api_test(unittest.TestCase):
     def test_webhooks_to_internal_addresses_are_refused_by_default(self):
         for url in ("http://127.0.0.1:9/hook", "http://localhost:8080/x", "http://[::1]/x",
                     "http://169.254.169.254/latest/meta-data", "https://10.1.2.3/x",
-                    "http://[::ffff:192.168.1.1]/x", "http://api.localhost/x"):
+                    "http://[::ffff:192.168.1.1]/x", "http://api.localhost/x",
+                    # Older numeric forms the resolver reads as 127.0.0.1.
+                    "http://127.1/x", "http://2130706433/x", "http://0x7f000001/x", "http://0177.0.0.1/x"):
             status, body = self.server.json("PUT", "/v1/webhooks/internal", json.dumps({"url": url}))
             self.assert_error(status, body, 400, "bad_request")
             self.assertIn("allow_internal_addresses", body["error"]["message"], url)
