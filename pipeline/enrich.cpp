@@ -12,11 +12,16 @@ void mention_enricher::detect(mention_view& m) {
   if (!m.lang.empty()) return;  // the source knows better, and detection is not free
   bool sure = false;
   std::string_view lang = detect_language(m.text, &sure);
-  if (!sure && m.text.size() < lexicon_vote_bytes) {
+  const bool french_or_english = lang == "fr" || lang == "en";
+  if ((!sure || !french_or_english) && m.text.size() < lexicon_vote_bytes) {
     // A few words give function words and CLD2 little to go on: "Trop bien" is an unsure
-    // "en", "Arnaque" nothing. The words people judge a brand with tell the language better:
-    // the lexicon that knows more of them wins; on a tie the detector's answer stays.
-    const std::size_t fr = analyzer_.known_words(m.text, "fr"), en = analyzer_.known_words(m.text, "en");
+    // "en", "Arnaque" nothing, and "Nuvela fibre au top" a sure Romanian. The words people
+    // judge a brand with tell the language better: the lexicon that knows more of them wins;
+    // on a tie the detector's answer stays ("Servizio ottimo" is Italian).
+    // Function words count too: both lexicons know "top", only French has "au".
+    const int lean = function_word_lean(m.text);
+    const std::size_t fr = analyzer_.known_words(m.text, "fr") + static_cast<std::size_t>(std::max(lean, 0));
+    const std::size_t en = analyzer_.known_words(m.text, "en") + static_cast<std::size_t>(std::max(-lean, 0));
     if (fr != en) lang = fr > en ? "fr" : "en";
   }
   if (lang.empty()) return;

@@ -38,9 +38,12 @@ TEST(enrich, posts_of_no_known_language_are_scored_all_the_same) {
   const auto pos = sentiment_label::positive, neg = sentiment_label::negative;
   // Both lexicons know these alike and the detector says nothing: the language stays unknown,
   // the sentiment does not (it was neutral 0).
-  for (std::string_view text : {"😍", "👍", "Love it", "Génial", "Au top"}) {
+  for (std::string_view text : {"😍", "👍", "Génial", "Love", "Top"}) {
     EXPECT_EQ(enriched(e, text), std::make_pair(std::string(), pos)) << text;
   }
+  // A function word breaks the tie: "it" is English, "au" French.
+  EXPECT_EQ(enriched(e, "Love it"), std::make_pair(std::string("en"), pos));
+  EXPECT_EQ(enriched(e, "Au top"), std::make_pair(std::string("fr"), pos));
   for (std::string_view text : {"😡", "Boycott"}) {
     EXPECT_EQ(enriched(e, text), std::make_pair(std::string(), neg)) << text;
   }
@@ -64,6 +67,11 @@ TEST(enrich, short_posts_get_the_language_whose_lexicon_knows_their_words) {
   // adjectives: "banal", "simple"): CLD2 is sure these are English.
   EXPECT_EQ(enriched(e, "Banal and predictable.").first, "en");
   EXPECT_EQ(enriched(e, "a quiet, pure, elliptical film").first, "en");
+  // CLD2 is sure of another language, on too few words to be: the lexicons settle it, and
+  // leave it where they know nothing.
+  EXPECT_EQ(enriched(e, "Nuvela fibre au top"), std::make_pair(std::string("fr"), pos));
+  EXPECT_EQ(enriched(e, "Servizio ottimo").first, "it");
+  EXPECT_EQ(enriched(e, "Servicio excelente").first, "es");
   // Nothing either lexicon knows: the detector's answer, here none.
   EXPECT_EQ(enriched(e, "Borel ?").first, "");
   // Nor for a short post in another script (CLD2 called these an unsure "en"): a watch of

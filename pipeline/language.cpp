@@ -92,12 +92,14 @@ class function_word_table {
 
 constexpr function_word_table function_words;
 
-// A cheap first opinion from function words: "fr" or "en" when the text clearly is, else "".
-// CLD2 costs tens of thousands of instructions a call; most French and English mentions are
-// told apart here, and anything in doubt (few function words, mixed, another language) still
-// goes to CLD2.
-std::string_view function_word_guess(std::string_view text) noexcept {
+// The function words of each class in the text.
+struct function_word_counts {
   int counts[4] = {};
+};
+
+function_word_counts count_function_words(std::string_view text) noexcept {
+  function_word_counts out;
+  int* const counts = out.counts;
   std::uint64_t key = 0;  // the word's bytes so far, lower-cased, packed as in the table
   std::size_t len = 0;    // its length; past max_word_bytes it is no function word
   for (std::size_t i = 0; i <= text.size(); ++i) {
@@ -113,6 +115,16 @@ std::string_view function_word_guess(std::string_view text) noexcept {
     if (len < function_word_table::max_word_bytes) key |= std::uint64_t{c} << (8 * len);
     ++len;
   }
+  return out;
+}
+
+// A cheap first opinion from function words: "fr" or "en" when the text clearly is, else "".
+// CLD2 costs tens of thousands of instructions a call; most French and English mentions are
+// told apart here, and anything in doubt (few function words, mixed, another language) still
+// goes to CLD2.
+std::string_view function_word_guess(std::string_view text) noexcept {
+  const function_word_counts found = count_function_words(text);
+  const int* const counts = found.counts;
   const int fr = counts[french], en = counts[english];
   if (counts[other] > 0) return {};
   if (fr >= 2 && fr >= 2 * en + 1) return "fr";
@@ -160,6 +172,12 @@ std::string_view iso_code(CLD2::Language lang) noexcept {
 }
 
 }  // namespace
+
+int function_word_lean(std::string_view text) noexcept {
+  const function_word_counts found = count_function_words(text.substr(0, max_detect_bytes));
+  const int* const counts = found.counts;
+  return counts[other] > 0 ? 0 : counts[french] - counts[english];
+}
 
 std::string_view detect_language(std::string_view text, bool* sure) noexcept {
   bool unused;

@@ -27,4 +27,9 @@ inline constexpr std::size_t max_detect_bytes = 1024;
 // UTF-8 is told by its function words only, or is unknown: CLD2 is not asked.
 std::string_view detect_language(std::string_view text, bool* sure = nullptr) noexcept;
 
+// French function words minus English ones in the text ("au", "le" against "the", "it"), or 0
+// when it has a function word of another language: a lean, for posts too short to be told
+// apart by detect_language() ("Nuvela fibre au top" leans French by one).
+int function_word_lean(std::string_view text) noexcept;
+
 }  // namespace vigie::pipeline

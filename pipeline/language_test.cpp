@@ -58,6 +58,14 @@ TEST(language, codes_are_iso_639_1) {
   EXPECT_EQ(detect_language("這是一個非常好的產品，我很喜歡它，謝謝大家的支持"), "zh");
 }
 
+TEST(language, function_words_lean_one_way_or_none) {
+  EXPECT_EQ(function_word_lean("Nuvela fibre au top"), 1);
+  EXPECT_EQ(function_word_lean("Love it"), -1);
+  EXPECT_EQ(function_word_lean("Le SAV et the support"), 1);
+  EXPECT_EQ(function_word_lean("Top"), 0);
+  EXPECT_EQ(function_word_lean("El servicio es top"), 0);  // a Spanish word: no lean
+}
+
 TEST(language, unknown_is_empty_never_an_error) {
   EXPECT_EQ(detect_language(""), "");
   EXPECT_EQ(detect_language("lol"), "");
