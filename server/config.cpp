@@ -1,6 +1,7 @@
 #include "server/config.h"
 
 #include <arpa/inet.h>
+#include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
@@ -8,6 +9,7 @@
 #include <cctype>
 #include <charconv>
 #include <filesystem>
+#include <fstream>
 #include <set>
 
 #include "pipeline/mention_json.h"
@@ -26,23 +28,24 @@ status bad(std::string_view key, std::string_view why) {
   return invalid_argument("config: " + std::string(key) + ": " + std::string(why));
 }
 
-result<std::pair<std::string, std::uint16_t>> parse_listen(std::string_view s) {
+// name: what the address came as, for the message ("http.listen", "--listen").
+result<std::pair<std::string, std::uint16_t>> parse_listen(std::string_view s, std::string_view name) {
   auto colon = s.rfind(':');
   if (colon == std::string_view::npos || colon == 0) {
-    return bad("listen", "expected HOST:PORT, got '" + std::string(s) + "'");
+    return bad(name, "expected HOST:PORT, got '" + std::string(s) + "'");
   }
   std::string host(s.substr(0, colon));
   if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
   // An address, not a name: a name would resolve at bind time, after the store is opened.
   unsigned char address[sizeof(in6_addr)];
   if (inet_pton(AF_INET, host.c_str(), address) != 1 && inet_pton(AF_INET6, host.c_str(), address) != 1) {
-    return bad("listen", "expected an IP address as host (127.0.0.1, 0.0.0.0, [::1]), got '" + host + "'");
+    return bad(name, "expected an IP address as host (127.0.0.1, 0.0.0.0, [::1]), got '" + host + "'");
   }
   unsigned port = 0;
   auto p = s.substr(colon + 1);
   auto r = std::from_chars(p.data(), p.data() + p.size(), port);
   if (r.ec != std::errc() || r.ptr != p.data() + p.size() || port > 65535) {
-    return bad("listen", "invalid port '" + std::string(p) + "'");
+    return bad(name, "invalid port '" + std::string(p) + "'");
   }
   return std::make_pair(host, static_cast<std::uint16_t>(port));
 }
@@ -93,8 +96,14 @@ class section {
     return status::ok_status();
   }
 
+  // Whether the key is there, with a value or not ("listen:" alone is there).
+  bool has(std::string_view key) const { return node_ && node_.IsMap() && node_[std::string(key)]; }
+
   status read_string(std::string_view key, std::string* out) const {
     if (!node_ || !node_[std::string(key)]) return status::ok_status();
+    // "path:", "path: ~" and "path: null" are YAML's null, which yaml-cpp reads as the text
+    // "null": a folder, a tenant or a lexicon folder named null. A key given must have a value.
+    if (node_[std::string(key)].IsNull()) return bad(path_ + "." + std::string(key), "has no value (null)");
     try {
       *out = node_[std::string(key)].as<std::string>();
     } catch (const YAML::Exception&) {
@@ -133,6 +142,26 @@ status check_no_duplicate_keys(const YAML::Node& node, const std::string& path) 
   return status::ok_status();
 }
 
+// Finds the first alias of a YAML stream, from the parser's events: before any node is built.
+class alias_finder : public YAML::EventHandler {
+ public:
+  void OnDocumentStart(const YAML::Mark&) override {}
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnAlias(const YAML::Mark& mark, YAML::anchor_t) override {
+    if (!found) at = mark;
+    found = true;
+  }
+  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t, const std::string&) override {}
+  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
+  void OnMapEnd() override {}
+
+  bool found = false;
+  YAML::Mark at;
+};
+
 #define VIGIE_TRY(expr)              \
   do {                               \
     if (auto _s = (expr); !_s.ok()) return _s; \
@@ -158,8 +187,8 @@ status apply_file(const YAML::Node& root, config* c) {
                               "idle_timeout_seconds", "max_connections", "retry_after_seconds"}));
   std::string listen;
   VIGIE_TRY(http.read_string("listen", &listen));
-  if (!listen.empty()) {
-    auto l = parse_listen(listen);
+  if (http.has("listen")) {  // given empty: an error, not the default address
+    auto l = parse_listen(listen, "http.listen");
     if (!l.ok()) return l.status();
     c->http.host = l->first;
     c->http.port = l->second;
@@ -356,6 +385,20 @@ result<config> load_config(const std::string& config_path, const config_override
       return invalid_argument("config: '" + config_path + "' is a directory, not a YAML file");
     }
     try {
+      // No aliases ("*name"): the checks below walk the tree, which expands every alias, so
+      // that a few hundred bytes of nested aliases would take hours. A config has no use for them.
+      std::ifstream in(config_path);
+      alias_finder aliases;
+      if (in) {
+        YAML::Parser parser(in);
+        while (parser.HandleNextDocument(aliases)) {
+        }
+      }
+      if (aliases.found) {
+        return invalid_argument("config: '" + config_path + "' line " + std::to_string(aliases.at.line + 1) +
+                                ", column " + std::to_string(aliases.at.column + 1) +
+                                ": YAML aliases (*name) are not supported: write the value out");
+      }
       // One document: a second one ("---") would otherwise be dropped without a word.
       std::vector<YAML::Node> documents = YAML::LoadAllFromFile(config_path);
       // A file ending with "---" has an empty last document: nothing is dropped.
@@ -381,7 +424,7 @@ result<config> load_config(const std::string& config_path, const config_override
     }
   }
   if (overrides.listen) {
-    auto l = parse_listen(*overrides.listen);
+    auto l = parse_listen(*overrides.listen, "--listen");
     if (!l.ok()) return l.status();
     c.http.host = l->first;
     c.http.port = l->second;

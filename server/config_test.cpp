@@ -104,6 +104,43 @@ TEST_F(config_test, errors_name_the_setting) {
   EXPECT_TRUE(load_config("", {.listen = "0.0.0.0:0"}, nullptr).ok());
 }
 
+TEST_F(config_test, a_key_without_a_value_is_an_error_not_the_text_null_or_the_default) {
+  // YAML's null ("path:", "~", "null") read as a string is "null": a data folder named null.
+  for (const char* yaml : {"storage:\n  path:\n", "storage:\n  path: ~\n", "storage:\n  path: null\n"}) {
+    auto c = load(yaml);
+    ASSERT_FALSE(c.ok()) << yaml;
+    EXPECT_NE(c.status().message().find("storage.path: has no value"), std::string::npos) << c.status().message();
+  }
+  auto c = load("api_keys:\n  - tenant: ~\n    key: aaaaaaaaaaaa\n");
+  ASSERT_FALSE(c.ok());
+  EXPECT_NE(c.status().message().find("api_keys[0].tenant: has no value"), std::string::npos) << c.status().message();
+  EXPECT_FALSE(load("sentiment:\n  lexicon_dir:\n").ok());
+  // An empty listen address is an error, as the --listen flag given empty is, not 127.0.0.1:8080.
+  for (const char* yaml : {"http:\n  listen: \"\"\n", "http:\n  listen:\n"}) {
+    c = load(yaml);
+    ASSERT_FALSE(c.ok()) << yaml;
+    EXPECT_NE(c.status().message().find("http.listen"), std::string::npos) << c.status().message();
+  }
+  EXPECT_NE(load_config("", {.listen = "localhost:8080"}, nullptr).status().message().find("--listen"),
+            std::string::npos);
+}
+
+TEST_F(config_test, yaml_aliases_are_refused_before_they_are_expanded) {
+  // Twelve levels of ten aliases each: 10^12 nodes if the tree were walked.
+  std::string yaml = "a0: &a0 [\"x\", \"x\"]\n";
+  for (int i = 1; i <= 12; ++i) {
+    yaml += "a" + std::to_string(i) + ": &a" + std::to_string(i) + " [";
+    for (int k = 0; k < 10; ++k) yaml += (k ? ", *a" : "*a") + std::to_string(i - 1);
+    yaml += "]\n";
+  }
+  auto c = load(yaml);
+  ASSERT_FALSE(c.ok());
+  EXPECT_NE(c.status().message().find("line 2, column"), std::string::npos) << c.status().message();
+  EXPECT_NE(c.status().message().find("aliases"), std::string::npos) << c.status().message();
+  // An anchor alone is harmless YAML: only an alias is refused.
+  EXPECT_TRUE(load("http: &h\n  io_threads: 2\n").ok());
+}
+
 TEST_F(config_test, a_key_given_twice_in_a_mapping_is_an_error_not_the_first_one_wins) {
   auto c = load("storage:\n  sync_wal: false\nstorage:\n  sync_wal: true\n");
   ASSERT_FALSE(c.ok());
