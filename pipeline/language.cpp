@@ -132,13 +132,32 @@ std::string_view function_word_guess(std::string_view text) noexcept {
   return {};
 }
 
-// Whether the text's letters are mostly of the Latin script, counted by the lead byte of each
-// UTF-8 sequence. Short texts in another script ("Привет мир", "שלום עולם") are an unsure
-// "en" for CLD2, which is no answer: French and English are written in Latin letters.
+// Whether a chunk of text between spaces is a link, a handle or a tag: no words of a language.
+bool is_link_or_tag(std::string_view chunk) noexcept {
+  if (chunk.empty()) return false;
+  if (chunk.front() == '@' || chunk.front() == '#') return true;
+  if (chunk.find("://") != std::string_view::npos) return true;
+  return chunk.size() > 4 && (chunk[0] | 0x20) == 'w' && (chunk[1] | 0x20) == 'w' && (chunk[2] | 0x20) == 'w' &&
+         chunk[3] == '.';
+}
+
+// Whether the text has words, and their letters are mostly of the Latin script, counted by
+// the lead byte of each UTF-8 sequence outside links, handles and tags. Short texts in another
+// script ("Привет мир", "שלום עולם"), or of emoji or links only ("😍😍", "www.borel.fr"), are
+// an unsure "en" for CLD2, which is no answer: French and English are words in Latin letters.
 // Combining marks, punctuation, symbols, emoji and fullwidth forms count for neither side.
 bool mostly_latin(std::string_view text) noexcept {
   std::size_t latin = 0, other = 0;
+  std::size_t chunk_end = 0;  // the end of the chunk of text i is in, once it is not skipped
   for (std::size_t i = 0; i < text.size(); ++i) {
+    if (i >= chunk_end) {
+      chunk_end = text.find_first_of(" \t\r\n", i);
+      if (chunk_end == std::string_view::npos) chunk_end = text.size();
+      if (is_link_or_tag(text.substr(i, chunk_end - i))) {
+        i = chunk_end;
+        continue;
+      }
+    }
     const auto c = static_cast<unsigned char>(text[i]);
     const auto next = i + 1 < text.size() ? static_cast<unsigned char>(text[i + 1]) : 0;
     if (c < 0x80) {
@@ -154,7 +173,7 @@ bool mostly_latin(std::string_view text) noexcept {
       ++other;                            // CJK, kana, Hangul; historic scripts (not emoji)
     }
   }
-  return latin >= other;
+  return latin > 0 && latin >= other;
 }
 
 // ISO 639-1 code of a CLD2 language, or "" when it has none. CLD2 still uses withdrawn codes

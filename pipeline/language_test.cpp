@@ -48,6 +48,12 @@ TEST(language, a_short_post_in_another_script_is_no_unsure_english) {
   // Latin letters with accents, emoji and marks are still Latin.
   EXPECT_EQ(detect_language("Trop bien 😍👍"), "en");
   EXPECT_EQ(detect_language("Tro\u0301p bie\u0301n !"), detect_language("Trop bien !"));
+  // Nor is a post of emoji, links, handles and tags only: it has no words.
+  for (const char* text : {"😍😍", "😡😡😡 👍👍👍", "https://example.com", "www.borel.fr", "@borel #promo #soldes",
+                           "😍 https://example.com/a"}) {
+    EXPECT_EQ(detect_language(text), "") << text;
+  }
+  EXPECT_NE(detect_language("Trop bien https://example.com/a"), "");  // words beside the link: an answer
   // Longer posts are told by CLD2 for sure.
   EXPECT_EQ(detect_language("Привет мир, это очень хороший продукт и я его люблю"), "ru");
 }

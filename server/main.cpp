@@ -8,6 +8,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include <csignal>
 #include <cstdlib>
 #include <iostream>
 
@@ -40,7 +41,7 @@ int main(int argc, char** argv) {
   replay->add_option("input", replay_opts.input, "NDJSON file, or - for stdin")->required();
   replay->add_option("--url", replay_opts.url, "Server URL, e.g. http://127.0.0.1:8080")->required();
   replay->add_option("--key", replay_opts.key, "API key")->required();
-  replay->add_option("--rate", replay_opts.rate, "Mentions per second (default: as fast as possible)");
+  replay->add_option("--rate", replay_opts.rate, "Mentions per second, 0.01 to 10000000 (0 or absent: as fast as possible)");
   replay->add_option("--batch", replay_opts.batch, "Mentions per request (default 1000)")
       ->check(CLI::Range(1, 1000000));
 
@@ -75,6 +76,9 @@ int main(int argc, char** argv) {
       std::cerr << "vigie score: --lexicon-dir is given but empty\n";
       return 2;
     }
+    // A reader that has gone (vigie score | head) is a failed write, exit 1 with a message,
+    // not a silent death by SIGPIPE (141).
+    std::signal(SIGPIPE, SIG_IGN);
     return vigie::server::run_score(score_opts, std::cin, std::cout, std::cerr);
   }
   if (*replay) return vigie::server::run_replay(replay_opts);

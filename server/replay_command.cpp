@@ -59,6 +59,8 @@ constexpr auto progress_interval = 1s;
 constexpr double rate_slice_s = 0.1;
 // Beyond any server's ingest: a larger --rate is an error, not a batch size that overflows.
 constexpr double max_rate = 1e7;
+// One mention every 100 s: a slower rate is no use, and its waits overflow the clock.
+constexpr double min_rate = 0.01;
 
 constexpr const char* replay_user_agent =
     "vigie-replay/0.1";  // Boost 1.74 fields take no std::string_view
@@ -537,8 +539,9 @@ int run_replay(const replay_options& options) {
     print_error("--batch must be at least 1");
     return 2;
   }
-  if (!std::isfinite(options.rate) || options.rate < 0 || options.rate > max_rate) {
-    print_error("--rate must be a number of mentions per second up to 10000000 (or absent)");
+  if (!std::isfinite(options.rate) || options.rate < 0 || (options.rate > 0 && options.rate < min_rate) ||
+      options.rate > max_rate) {
+    print_error("--rate must be a number of mentions per second from 0.01 to 10000000 (0 or absent: as fast as the server takes them)");
     return 2;
   }
   auto url = parse_url(options.url);

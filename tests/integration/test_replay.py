@@ -63,8 +63,9 @@ class replay_test(unittest.TestCase):
         self.assertEqual(r.returncode, 2)
         r = subprocess.run([VIGIE, "replay", "-"], capture_output=True, text=True, input="")
         self.assertEqual(r.returncode, 2)
-        # A rate whose batch size would overflow, or not a number.
-        for rate in ("1e308", "-1", "abc"):
+        # A rate whose batch size would overflow, one so slow its waits would overflow the
+        # clock (it sent everything at once), or not a number.
+        for rate in ("1e308", "-1", "abc", "1e-300", "0.001"):
             r = subprocess.run([VIGIE, "replay", "-", "--url", "http://127.0.0.1:1", "--key", "k", "--rate", rate],
                                capture_output=True, text=True, input="")
             self.assertEqual(r.returncode, 2, (rate, r.stderr))

@@ -57,29 +57,31 @@ class score_test(unittest.TestCase):
         self.assertIn("cannot read", r.stderr)
 
     def test_a_closed_output_stops_it_and_a_huge_line_is_not_held(self):
-        """With SIGPIPE ignored (as many supervisors start programs), a reader that goes away
-        stops the scoring at the next write instead of at the end of the input; a line of 100
-        MB is rejected without being held in memory, and the next line is scored."""
+        """A reader that goes away stops the scoring at the next write, exit 1 with a message,
+        whether SIGPIPE comes ignored (as many supervisors start programs) or not (a shell's
+        `vigie score | head`: it was a silent exit 141); a line of 100 MB is rejected without
+        being held in memory, and the next line is scored."""
         import threading
         line = (json.dumps({"id": "1", "text": "good", "created_at": 1}) + "\n").encode()
-        p = subprocess.Popen([VIGIE, "score"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                             stderr=subprocess.PIPE, restore_signals=False)
-        p.stdout.close()
-        sent = 0
-        try:
-            for _ in range(2_000_000):  # 70 MB: more than any pipe holds
-                p.stdin.write(line)
-                sent += 1
-        except BrokenPipeError:
-            pass
-        try:
-            p.stdin.close()
-        except BrokenPipeError:
-            pass
-        self.assertEqual(p.wait(60), 1)
-        self.assertIn(b"cannot write", p.stderr.read())
-        p.stderr.close()
-        self.assertLess(sent, 2_000_000, "read the whole input with nobody to write to")
+        for sigpipe_ignored in (True, False):
+            p = subprocess.Popen([VIGIE, "score"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                 stderr=subprocess.PIPE, restore_signals=not sigpipe_ignored)
+            p.stdout.close()
+            sent = 0
+            try:
+                for _ in range(2_000_000):  # 70 MB: more than any pipe holds
+                    p.stdin.write(line)
+                    sent += 1
+            except BrokenPipeError:
+                pass
+            try:
+                p.stdin.close()
+            except BrokenPipeError:
+                pass
+            self.assertEqual(p.wait(60), 1, sigpipe_ignored)
+            self.assertIn(b"cannot write", p.stderr.read())
+            p.stderr.close()
+            self.assertLess(sent, 2_000_000, "read the whole input with nobody to write to")
 
         p = subprocess.Popen([VIGIE, "score"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                              stderr=subprocess.PIPE)
