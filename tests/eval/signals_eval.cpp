@@ -22,6 +22,13 @@
 //   daily activity) and doubling every 6 hours to 4 days (log-uniform) up to a share of the
 //   watch's volume where it stays: 1-4% for about a third of them (never a trend), 8-20% for
 //   the others. "Trend level" is the generator's rate reaching 5% of the watch's hourly volume.
+//   With --slow-starts S, a share S of them start slowly: the same doubling runs from one
+//   mention a day, days before the onset (from the stream's start at most), so that the
+//   term's own early growth is in its baseline when it reaches 1-2 an hour: "a word that
+//   appears in a few mentions and doubles every day". A report of the term from its first
+//   mention on is true; delays still count from the onset (a slow starter can be caught
+//   before it). The default streams (S = 0) have none: the figures of the README are theirs,
+//   and those with --slow-starts 0.5 are given beside them.
 //
 // Mentions go through term_extractor and signal_detector as in production: arrival order with
 // up to a minute of jitter, watermark two minutes behind the newest event time. Scoring, per
@@ -42,7 +49,7 @@
 // the amortised advance), and both.
 //
 //   signals_eval [--seeds report|tune|N,N...] [--watches N] [--days D] [--quick] [--signals]
-//                [--volume LO-HI] [--cost-only] [--option NAME=VALUE]...
+//                [--volume LO-HI] [--slow-starts S] [--cost-only] [--option NAME=VALUE]...
 //   --signals: every report and event, with the background ranks of a false term's words.
 //   --volume: mentions an hour of the watches, drawn log-uniform in [LO, HI] (default 200-2000).
 //   --cost-only: only the cost figures. --option: a signal_options field, for tuning.
@@ -303,6 +310,8 @@ struct emerging_event {
   std::string surface;
   const char* kind;
   int onset_h;
+  int first_h;      // first hour with a mention: onset_h, or earlier for a slow start
+  bool slow_start;
   double doubling_h, r0, cap_share;
   double trend_h;  // infinity when the cap is under trend_share
   std::vector<std::uint64_t> accepted;
@@ -336,8 +345,9 @@ class watch_stream {
  public:
   // Fresh words for decoys and events come from lex's supply, so that no two watches share one.
   // volume: mentions an hour at mean activity; 0 draws it.
+  // slow_starts: the share of emerging events that start slowly (see the top of this file).
   watch_stream(lexicon& lex, term_extractor& ex, std::uint64_t seed, int total_days, int first_event_h,
-               double volume = 0, double min_volume = 200, double max_volume = 2000)
+               double volume = 0, double min_volume = 200, double max_volume = 2000, double slow_starts = 0)
       : lex_(lex), r_(seed), seed_(seed) {
     v0_ = r_.log_uniform(min_volume, max_volume);
     if (volume > 0) v0_ = volume;
@@ -425,6 +435,13 @@ class watch_stream {
       e.trend_h = e.cap_share >= trend_share
                       ? e.onset_h + e.doubling_h * std::log2(std::max(1.0, trend_share * v0_ / e.r0))
                       : std::numeric_limits<double>::infinity();
+      // With --slow-starts, some events start slowly: the same doubling from one mention a day, days before
+      // the onset (from the start of the stream at most), so that their baseline holds their
+      // own early growth. Drawn apart from r_: the other events stay as they were.
+      e.slow_start = static_cast<double>(mix(seed_, 0x5105 + static_cast<std::uint64_t>(i)) % 1000) < 1000 * slow_starts;
+      e.first_h = e.onset_h;
+      if (e.slow_start)
+        e.first_h = std::max(0, e.onset_h - static_cast<int>(std::ceil(e.doubling_h * std::log2(e.r0 * 24))));
       e.accepted = terms_of(ex, e.surface);
       events_.push_back(std::move(e));
     }
@@ -446,7 +463,7 @@ class watch_stream {
       if (h >= b.start_h && h < b.end_h)
         for (std::uint64_t n = r_.poisson(b.rate); n > 0; --n) emit_spam(h, b, out);
     for (const emerging_event& e : events_)
-      if (h >= e.onset_h) {
+      if (h >= e.first_h) {
         const double rate = std::min(e.r0 * std::exp2((h - e.onset_h) / e.doubling_h), e.cap_share * v0_);
         for (std::uint64_t n = r_.poisson(rate * act); n > 0; --n) emit(h, e.surface, out);
       }
@@ -594,6 +611,7 @@ struct totals {
   std::vector<double> delays;
   std::map<std::string, std::pair<int, int>> recall_by_kind;   // detected, total
   std::map<std::string, std::pair<int, int>> recall_by_speed;
+  std::map<std::string, std::pair<int, int>> recall_by_start;
   std::size_t max_memory = 0, min_memory = std::numeric_limits<std::size_t>::max();
   double sum_memory = 0;
 };
@@ -603,9 +621,9 @@ const char* speed_bin(double doubling_h) {
 }
 
 void run_watch(lexicon& lex, term_extractor& ex, std::uint64_t seed, int days, const signal_options& options,
-               double min_volume, double max_volume, bool print_signals, totals* t) {
+               double min_volume, double max_volume, double slow_starts, bool print_signals, totals* t) {
   const int total_days = warm_days + days;
-  watch_stream stream(lex, ex, seed, total_days, warm_days * 24, 0, min_volume, max_volume);
+  watch_stream stream(lex, ex, seed, total_days, warm_days * 24, 0, min_volume, max_volume, slow_starts);
   const std::vector<std::string> query = {stream.brand()};
   signal_detector detector(options, query);
   std::vector<mention_record> hour;
@@ -652,7 +670,7 @@ void run_watch(lexicon& lex, term_extractor& ex, std::uint64_t seed, int days, c
     for (std::uint64_t k : keys)
       if (auto it = event_of.find(k); it != event_of.end())
         for (std::size_t i : it->second)
-          if (at_h >= events[i].onset_h) {
+          if (at_h >= events[i].first_h) {
             true_term = true;
             detected_at[i] = std::min(detected_at[i], at_h);
           }
@@ -682,17 +700,20 @@ void run_watch(lexicon& lex, term_extractor& ex, std::uint64_t seed, int days, c
     ++t->events;
     auto& k = t->recall_by_kind[e.kind];
     auto& sp = t->recall_by_speed[speed_bin(e.doubling_h)];
+    auto& st = t->recall_by_start[e.slow_start ? "slow start" : "abrupt start"];
     ++k.second;
     ++sp.second;
+    ++st.second;
     if (std::isfinite(e.trend_h)) ++t->trend_events;
     if (print_signals)
-      std::printf("  watch %016llx %-6s %-9s %-30s onset h%d doubling %.0f h r0 %.1f cap %.1f%% trend h%.0f detected h%.0f\n",
-                  static_cast<unsigned long long>(seed), hit ? "EVENT" : "MISSED", e.kind, e.surface.c_str(), e.onset_h,
+      std::printf("  watch %016llx %-6s %-9s %-30s first h%d onset h%d doubling %.0f h r0 %.1f cap %.1f%% trend h%.0f detected h%.0f\n",
+                  static_cast<unsigned long long>(seed), hit ? "EVENT" : "MISSED", e.kind, e.surface.c_str(), e.first_h, e.onset_h,
                   e.doubling_h, e.r0, 100 * e.cap_share, e.trend_h, detected_at[i]);
     if (!hit) continue;
     ++t->detected;
     ++k.first;
     ++sp.first;
+    ++st.first;
     t->delays.push_back(delay);
     if (detected_at[i] <= e.trend_h) ++t->before_trend_any;
     if (!std::isfinite(e.trend_h)) continue;
@@ -928,6 +949,7 @@ int usage() {
   std::fprintf(stderr,
                "usage: signals_eval [--seeds report|tune|N,N...] [--watches N] [--days D] [--quick] [--signals]\n"
                "                    [--volume LO-HI]   (mentions an hour, default 200-2000)\n"
+               "                    [--slow-starts S]  (share of emerging terms that start at one a day, default 0)\n"
                "                    [--option NAME=VALUE]...   (signal_options fields)\n"
                "       signals_eval --cost-only [--corpus FILE[,FILE...]]   (cost on real texts: the last\n"
                "                    tab-separated field of each line; French for files named fr*)\n");
@@ -941,6 +963,7 @@ int main(int argc, char** argv) {
   int watches = 4, days = 10;
   double min_volume = 200, max_volume = 2000;
   bool quick = false, print_signals = false, cost_only = false;
+  double slow_starts = 0;
   std::vector<std::string> corpus;
   signal_options options;
   for (int i = 1; i < argc; ++i) {
@@ -956,6 +979,10 @@ int main(int argc, char** argv) {
       if (a == "--seeds") seeds_name = v;
       else if (a == "--watches") watches = std::atoi(v.c_str());
       else days = std::atoi(v.c_str());
+    } else if (a == "--slow-starts" && i + 1 < argc) {
+      char* end = nullptr;
+      slow_starts = std::strtod(argv[++i], &end);
+      if (*end != 0 || !(slow_starts >= 0 && slow_starts <= 1)) return usage();
     } else if (a == "--corpus" && i + 1 < argc) {
       for (const std::string_view list = argv[++i]; const auto part : std::views::split(list, ','))
         corpus.emplace_back(std::string_view(part.begin(), part.end()));
@@ -1004,7 +1031,7 @@ int main(int argc, char** argv) {
     last_lexicon = std::make_unique<lexicon>(r, ex);
     for (int w = 0; w < watches; ++w)
       run_watch(*last_lexicon, ex, mix(seed, static_cast<std::uint64_t>(w) + 1), days, options, min_volume,
-                max_volume, print_signals, &t);
+                max_volume, slow_starts, print_signals, &t);
   }
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   const cost c = measure_synthetic_cost(*last_lexicon, ex, quick ? 30000 : 100000, options);
@@ -1012,8 +1039,9 @@ int main(int argc, char** argv) {
   const double precision = t.true_terms + t.false_terms == 0 ? 0.0 : static_cast<double>(t.true_terms) / static_cast<double>(t.true_terms + t.false_terms);
   const double recall = t.events == 0 ? 0.0 : static_cast<double>(t.detected) / static_cast<double>(t.events);
   std::printf("signals_eval: seeds %s (%s), %d watches each, %d warm-up + %d evaluated days, hourly windows,"
-              " %.0f-%.0f mentions an hour%s\n",
-              seeds_name.c_str(), seed_list.c_str(), watches, warm_days, days, min_volume, max_volume, quick ? " [quick]" : "");
+              " %.0f-%.0f mentions an hour, %.0f%% slow starts%s\n",
+              seeds_name.c_str(), seed_list.c_str(), watches, warm_days, days, min_volume, max_volume,
+              100 * slow_starts, quick ? " [quick]" : "");
   std::printf("  %zu watches, %.2fM mentions (%llu late), %.1f s\n", t.watches, static_cast<double>(t.mentions) / 1e6,
               static_cast<unsigned long long>(t.late), seconds);
   std::printf("term-level precision   %.3f   (%zu reported terms: %zu true, %zu false)\n", precision,
@@ -1021,6 +1049,7 @@ int main(int argc, char** argv) {
   std::printf("recall within %d h     %.3f   (%zu of %zu emerging terms)\n", event_horizon_h, recall, t.detected, t.events);
   for (const auto& [k, v] : t.recall_by_kind) std::printf("    %-18s %d/%d\n", k.c_str(), v.first, v.second);
   for (const auto& [k, v] : t.recall_by_speed) std::printf("    %-18s %d/%d\n", k.c_str(), v.first, v.second);
+  for (const auto& [k, v] : t.recall_by_start) std::printf("    %-18s %d/%d\n", k.c_str(), v.first, v.second);
   std::printf("delay after onset      median %.1f h, p90 %.1f h\n", percentile(t.delays, 0.5), percentile(t.delays, 0.9));
   auto pct = [](std::size_t a, std::size_t b) { return b == 0 ? 0.0 : 100.0 * static_cast<double>(a) / static_cast<double>(b); };
   std::printf("caught before trend    %.1f%% of the detected events that reach trend level (%zu/%zu; %zu of %zu events"
