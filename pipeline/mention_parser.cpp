@@ -2,7 +2,6 @@
 
 #include <simdjson.h>
 
-#include <algorithm>
 #include <charconv>
 #include <cstring>
 #include <string>
@@ -281,13 +280,7 @@ status mention_parser::impl::validate(element doc, mention_view* out) {
   }
   // Sources ignore case, as watches and filters do (source:news): "News" and "news" are one
   // source, so that a mention sent under both is one mention (the key holds the source).
-  if (std::ranges::any_of(out->source, [](char c) { return c >= 'A' && c <= 'Z'; })) {
-    for (std::size_t i = 0; i < out->source.size(); ++i) {
-      const char c = out->source[i];
-      source[i] = c >= 'A' && c <= 'Z' ? static_cast<char>(c + ('a' - 'A')) : c;
-    }
-    out->source = std::string_view(source, out->source.size());
-  }
+  if (storage::fold_source(out->source, source)) out->source = std::string_view(source, out->source.size());
 
   // lang: ISO 639-1, optionally with a region ("fr-CA"), kept as the two-letter code.
   std::string_view lang;

@@ -190,7 +190,7 @@ struct match_scratch::impl {
   std::uint32_t title_end = 0;
   const mention_view* mention = nullptr;
   std::string author_name;  // folded words of the author name, joined by ' '
-  std::string author_id;    // the author id folded, when it is not ASCII
+  std::string author_id;    // the author id folded
   bool author_ready = false;
 };
 
@@ -458,16 +458,12 @@ class evaluator {
 
   bool author_matches(std::string_view id, std::string_view name) {
     const mention_view& m = *s_.mention;
+    // id is folded ("Hélène" is "helene"): so is the mention's author id, for the comparison.
     const std::string_view author_id = strip_at(m.author_id);
     if (!author_id.empty()) {
-      // id is folded: an ASCII id compares ignoring case, another one once folded too.
-      if (std::all_of(author_id.begin(), author_id.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; })) {
-        if (equal_icase(author_id, id)) return true;
-      } else {
-        s_.author_id.resize(author_id.size());  // folding never lengthens
-        s_.author_id.resize(internal::fold_to(author_id, s_.author_id.data()));
-        if (s_.author_id == id) return true;
-      }
+      s_.author_id.resize(author_id.size());  // folding never lengthens
+      s_.author_id.resize(internal::fold_to(author_id, s_.author_id.data()));
+      if (s_.author_id == id) return true;
     }
     if (name.empty() || m.author_name.empty()) return false;
     if (!s_.author_ready) {

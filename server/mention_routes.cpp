@@ -158,9 +158,9 @@ http_response router::get_mention(const http_request& req, std::string_view tena
   // Sources are stored lower-case ("News" is "news"); a record stored before they were may
   // still have capitals.
   std::string lower(source);
-  for (char& c : lower) c = c >= 'A' && c <= 'Z' ? static_cast<char>(c + ('a' - 'A')) : c;
+  const bool had_capitals = storage::fold_source(source, lower.data());
   auto record = ctx_.db.find_mention(tenant, lower, id);
-  if (!record.ok() && record.status().code() == status_code::not_found && lower != source) {
+  if (!record.ok() && record.status().code() == status_code::not_found && had_capitals) {
     record = ctx_.db.find_mention(tenant, source, id);
   }
   if (!record.ok() && record.status().code() == status_code::not_found) {

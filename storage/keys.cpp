@@ -44,6 +44,16 @@ bool dot_segment(std::string_view name) noexcept { return name == "." || name ==
 
 bool valid_source(std::string_view source) noexcept { return valid_name(source, max_source_bytes); }
 
+bool fold_source(std::string_view source, char* out) noexcept {
+  bool changed = false;
+  for (std::size_t i = 0; i < source.size(); ++i) {
+    const char c = source[i];
+    changed |= c >= 'A' && c <= 'Z';
+    out[i] = c >= 'A' && c <= 'Z' ? static_cast<char>(c + ('a' - 'A')) : c;
+  }
+  return changed;
+}
+
 bool valid_watch_id(std::string_view id) noexcept { return valid_name(id, max_watch_id_bytes); }
 
 void append_watch_key(std::string_view tenant, std::string_view watch_id, std::string* out) {

@@ -39,6 +39,11 @@ bool valid_tenant(std::string_view tenant) noexcept;
 // A source name: 1 to 64 characters.
 bool valid_source(std::string_view source) noexcept;
 
+// Sources ignore case: the form a source is stored and keyed under, its ASCII letters lower
+// case ("News" is "news"), written to out, which has room for source.size() bytes. Returns
+// whether it differs from source.
+bool fold_source(std::string_view source, char* out) noexcept;
+
 // A watch id: 1 to 128 characters (no slashes: ids are URL path segments).
 bool valid_watch_id(std::string_view id) noexcept;
 

@@ -16,6 +16,14 @@ TEST(keys, mention_key_round_trips) {
   EXPECT_EQ(parts->id, "tw-42");
 }
 
+TEST(keys, sources_fold_to_lower_case) {
+  char out[max_source_bytes];
+  EXPECT_TRUE(fold_source("Google-News_2.FR", out));
+  EXPECT_EQ(std::string_view(out, 16), "google-news_2.fr");
+  EXPECT_FALSE(fold_source("news", out));
+  EXPECT_EQ(std::string_view(out, 4), "news");
+}
+
 TEST(keys, time_order_is_byte_order_including_before_1970) {
   std::int64_t times[] = {-86400000, -1, 0, 1, 1767225600000, INT64_MAX};
   for (std::size_t i = 1; i < std::size(times); ++i) {
