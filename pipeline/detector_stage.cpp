@@ -453,9 +453,6 @@ struct detector_stage::impl {
     std::uint64_t from, to;
   };
   std::vector<replay_range> replays;
-  // While replay() runs: findings are counted (vigie_alert_transitions_total, _signals_total)
-  // once it knows which of them the log already holds, so that a restart counts none twice.
-  bool replaying = false;
   hit_batch replay_batch;              // mentions of one request, replayed together
   std::int64_t replay_ingested_at = 0;  // their ingestion time
   std::vector<term> replay_terms;
@@ -599,7 +596,6 @@ void detector_stage::impl::replay() {
     key.append(data);
     return key;
   };
-  replaying = true;
   for (const replay_range& r : replays) {
     std::unordered_set<std::string> logged_findings;
     const std::size_t pending_before = pending.size();
@@ -618,14 +614,7 @@ void detector_stage::impl::replay() {
     pending.erase(std::remove_if(pending.begin() + static_cast<std::ptrdiff_t>(pending_before), pending.end(),
                                  found_again),
                   pending.end());
-    // What is left is new: found after the last logged event, or differently this time.
-    for (std::size_t i = pending_before; i < pending.size(); ++i) {
-      if (!pending[i].has_event) continue;
-      if (pending[i].type == event_type::alert) counters.alerts.fetch_add(1, std::memory_order_relaxed);
-      if (pending[i].type == event_type::signal) counters.signals.fetch_add(1, std::memory_order_relaxed);
-    }
   }
-  replaying = false;
   if (!replays.empty()) checkpoint(false);  // a second crash does not replay the same again
   replays.clear();
   replays.shrink_to_fit();
@@ -863,7 +852,6 @@ void detector_stage::impl::on_transition(const std::string& tenant, const std::s
   out.watches = watch;
   out.data = std::move(json);
   pending.push_back(std::move(out));
-  if (!replaying) counters.alerts.fetch_add(1, std::memory_order_relaxed);
   if (tr.change == alert_change::resolved) slot.reset();
 }
 
@@ -1018,7 +1006,6 @@ void detector_stage::impl::on_signal(const std::string& tenant, const std::strin
   out.watches = watch;
   out.data = std::move(json);
   pending.push_back(std::move(out));
-  if (!replaying) counters.signals.fetch_add(1, std::memory_order_relaxed);
 }
 
 void detector_stage::impl::checkpoint(bool all) {
@@ -1114,6 +1101,13 @@ void detector_stage::impl::apply_changes() {
 
 void detector_stage::impl::hand_over() {
   if (pending.empty()) return;
+  // Findings are counted as they leave, not as they are made: a replay after a crash drops
+  // those the log already holds before any is handed over, and they are not counted twice.
+  for (const detector_output& o : pending) {
+    if (!o.has_event) continue;
+    if (o.type == event_type::alert) counters.alerts.fetch_add(1, std::memory_order_relaxed);
+    if (o.type == event_type::signal) counters.signals.fetch_add(1, std::memory_order_relaxed);
+  }
   {
     std::lock_guard lock(outputs_mu);
     for (auto& o : pending) outputs.push_back(std::move(o));
