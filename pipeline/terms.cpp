@@ -93,6 +93,12 @@ constexpr std::string_view stopword_list[] = {
     "ni", "non", "oui", "aujourd", "hui", "dont", "etc", "voila", "chaque", "autre", "autres",
     "quelque", "quelques", "puis", "ainsi", "selon", "contre", "parce", "afin", "sinon", "tant",
     "tel", "telle", "ya", "bon", "ben", "bah", "euh", "oh", "ah", "quelqu", "chose", "personne",
+    "soit", "soient", "sois", "soyez", "soyons", "serai", "seras", "serez", "serons", "serais",
+    "etions", "etiez", "aurai", "auras", "aurez", "aurons", "auront", "aurais", "avions",
+    "aviez", "ait", "aient", "aie", "ayons", "ayez", "eue", "lequel", "auquel", "duquel",
+    "parmi", "durant", "sauf", "voici", "certes", "aucun", "aucune", "lors", "lorsque",
+    "puisque", "tandis", "faut", "fallait", "peuvent", "pouvez", "pouvons", "pourrait",
+    "doivent", "devez", "allez", "allons", "vraiment", "enfin",
     // English
     "about", "above", "after", "again", "against", "all", "am", "an", "and", "any", "are",
     "aren", "at", "be", "because", "been", "before", "being", "below", "between", "both", "but",
@@ -108,7 +114,13 @@ constexpr std::string_view stopword_list[] = {
     "why", "will", "with", "won", "would", "wouldn", "you", "your", "yours", "also", "get", "got",
     "im", "ive", "dont", "cant", "really", "still", "even", "much", "many", "one", "like", "yet",
     "via", "amp", "rt", "gonna", "wanna", "anyone", "anybody", "someone", "somebody", "everyone",
-    "nobody", "anything", "nothing", "else",
+    "nobody", "anything", "nothing", "else", "may", "might", "must", "shall", "upon", "per",
+    "among", "within", "without", "across", "along", "around", "behind", "beyond", "since",
+    "though", "although", "unless", "whether", "whose", "every", "either", "neither", "another",
+    "ever", "never", "always", "maybe", "perhaps", "quite", "rather", "already", "almost", "yes",
+    "yeah", "ok", "okay", "thats", "whats", "youre", "theyre", "isnt", "wont", "didnt",
+    "doesnt", "wasnt", "arent", "havent", "hasnt", "couldnt", "wouldnt", "lets", "hes", "shes",
+    "theres", "heres",
 };
 
 

@@ -51,6 +51,11 @@ TEST(TermExtractor, DropsStopwordsOfBothLanguages) {
   EXPECT_EQ(texts(ex, "le service de la banque", "fr"), (strings{"servic", "banqu", "servic banqu"}));
   EXPECT_EQ(texts(ex, "the bank is not what it was", "fr"), strings{"bank"});
   EXPECT_TRUE(texts(ex, "et les the of", "en").empty());
+  // Subjunctives, modals and everyday adverbs are grammar, not topics: an outage's "qu'il
+  // soit réparé" must not make "soit" a signal.
+  EXPECT_EQ(texts(ex, "Il faut vraiment que le réseau soit réparé", "fr"), (strings{"reseau", "repar", "reseau repar"}));
+  EXPECT_EQ(texts(ex, "the network might never have been this slow, though", "en"), (strings{"network", "slow", "network slow"}));
+  EXPECT_EQ(texts(ex, "aucun doute: ok yeah whats", "fr"), strings{"dout"});
 }
 
 TEST(TermExtractor, ElisionsAndApostrophes) {
