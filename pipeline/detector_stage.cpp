@@ -739,7 +739,7 @@ void detector_stage::impl::process(const hit_batch& b) {
       hit_terms.clear();
       for (std::uint32_t k = h.terms_begin; k < h.terms_end; ++k) {
         const auto& pt = b.terms[k];
-        hit_terms.push_back(term{pt.hash, b.str(pt.text_offset, pt.text_size)});
+        hit_terms.push_back(term{pt.hash, b.str(pt.text_offset, pt.text_size), pt.first_word, pt.second_word});
       }
       w->signals.observe(h.created_at_ms, hit_terms, h.author_hash, b.str(h.ref_offset, h.ref_size));
     }

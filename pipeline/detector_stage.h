@@ -103,6 +103,7 @@ struct hit_batch {
   struct packed_term {
     std::uint64_t hash;
     std::uint32_t text_offset, text_size;
+    std::uint64_t first_word, second_word;  // a phrase's words (terms.h)
   };
   std::string strings;
   std::vector<tenant_clock> clocks;

@@ -259,7 +259,7 @@ void pipeline::impl::parse(ingest_request* request, parsed_batch* out, mention_p
         if (!m.watches.empty()) {
           for (const term& t : m.terms) {
             out->terms.push_back({t.hash, static_cast<std::uint32_t>(out->ids.size()),
-                                  static_cast<std::uint32_t>(t.text.size())});
+                                  static_cast<std::uint32_t>(t.text.size()), t.first_word, t.second_word});
             out->ids.append(t.text);
           }
         }

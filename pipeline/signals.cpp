@@ -94,6 +94,21 @@ struct term_slot {
 };
 static_assert(sizeof(term_slot) == 32);
 
+// The hashes of a phrase's two words: as extract() gave them, or from its text. False, with
+// parts left alone, for a term that is not a phrase.
+bool words_of(const term& t, std::uint64_t parts[2]) noexcept {
+  if (t.first_word != 0) {
+    parts[0] = t.first_word;
+    parts[1] = t.second_word;
+    return true;
+  }
+  const std::size_t space = t.text.find(' ');
+  if (space == std::string_view::npos) return false;
+  parts[0] = term_hash(t.text.substr(0, space));
+  parts[1] = term_hash(t.text.substr(space + 1));
+  return true;
+}
+
 std::uint32_t fingerprint(std::uint64_t hash) noexcept { return static_cast<std::uint32_t>(hash >> 32) | 1u; }
 
 // Bits set in x. std::popcount is a call into libgcc on baseline x86-64 (no POPCNT
@@ -282,6 +297,15 @@ struct signal_detector::state {
   void spill(const term_slot& s, std::uint32_t window) noexcept;
   float recall(std::uint64_t hash, std::uint32_t window) noexcept;
   term_slot* find(std::uint64_t hash, std::uint32_t* index) noexcept;
+  // Whether both words of the phrase t are in the table: a phrase enters it only then (see
+  // signals.h). Told from the bucket headers alone; a fingerprint that matches another term
+  // (rare: 31 bits) only lets the phrase in a little early.
+  bool words_followed(const term& t) const noexcept {
+    std::uint64_t parts[2];
+    if (!words_of(t, parts)) return true;  // a bare hash: nothing to check
+    return match_mask(headers[parts[0] & bucket_mask], fingerprint(parts[0])) != 0 &&
+           match_mask(headers[parts[1] & bucket_mask], fingerprint(parts[1])) != 0;
+  }
   const std::uint64_t* doorkeeper_word(std::uint64_t hash, int* shift) const noexcept {
     const std::size_t cell = (hash * 0x9E3779B97F4A7C15ull) >> doorkeeper_shift;
     *shift = static_cast<int>(cell & 31) * 2;
@@ -638,10 +662,7 @@ void signal_detector::state::consider(term_slot& s, std::uint32_t index, const t
   if (!(s.recent >= opt.promote_growth * expected(s, nullptr, window))) return;
   if (t.text.empty() || t.text.size() > opt.max_term_bytes) return;
   std::uint64_t parts[2] = {};
-  if (const std::size_t space = t.text.find(' '); space != std::string_view::npos) {
-    parts[0] = term_hash(t.text.substr(0, space));
-    parts[1] = term_hash(t.text.substr(space + 1));
-  }
+  words_of(t, parts);
   const double growth = s.recent / expected(s, parts, window);
   if (!(growth >= opt.promote_growth)) return;
   if (is_excluded(t)) {
@@ -962,6 +983,7 @@ void signal_detector::observe(std::int64_t t_ms, std::span<const term> terms, st
       s = st.find(t.hash, &index);
     }
     if (s == nullptr) {
+      if (is_phrase(t.hash) && !st.words_followed(t)) continue;
       if ((s = st.admit(t.hash, window, &index)) == nullptr) continue;
       changed |= bucket_bit;
     }

@@ -44,7 +44,10 @@
 // max_terms slots (it starts at initial_terms and doubles as the watch's vocabulary needs);
 // a term enters it on its second sighting within doorkeeper_windows (a 2-bit-per-cell
 // "doorkeeper" sketch, 128 KiB and then growing with the table, absorbs the flood of words
-// seen once: unique hashtags, typos); when a
+// seen once: unique hashtags, typos), and a phrase only once both its words are in the table
+// (most phrases of real text pair a rare word with another: they would churn the table and
+// the doorkeeper, and a phrase of a new word says no more than the word, followed itself;
+// a new phrase of known words, the phrases' point, still enters); when a
 // bucket is full the term least used lately leaves, and its long-run count L goes to a
 // history sketch (count-min style, largest value per cell) from which it comes back with
 // the term: a returning term is not taken for a new one, and collisions only make a past

@@ -395,6 +395,37 @@ TEST(SignalDetector, ABusyWatchGrowsPastTheDoorkeepersFirstSize) {
   EXPECT_TRUE(snapshot == again);
 }
 
+TEST(SignalDetector, PhrasesOfWordsNotFollowedTakeNoRoom) {
+  // Most phrases of real text pair a rare word with another: they come and go with their
+  // words. A phrase enters the table only once both its words are in it, so a stream of
+  // words seen twice each, and of their phrases, grows the table as the words alone do.
+  auto run = [](bool with_phrases) {
+    signal_detector d(signal_options{}, std::vector<std::string>{});
+    std::vector<std::string> texts;
+    std::vector<term> terms;
+    std::vector<weak_signal> out;
+    std::uint64_t n = 0;
+    // 800 words enter an hour: the table settles at 16,384 slots (it doubles while more
+    // than 1/16 of its slots turn over in a window). With their 600 phrases, it would double.
+    for (int h = 0; h < 12; ++h) {
+      for (int k = 0; k < 200; ++k) {
+        texts.clear();
+        terms.clear();
+        for (int w = 0; w < 4; ++w) texts.push_back(named("u", n++));
+        if (with_phrases)
+          for (int w = 0; w < 3; ++w) texts.push_back(texts[w] + " " + texts[w + 1]);
+        for (const std::string& t : texts) terms.push_back({term_hash(t), t});
+        for (int again = 0; again < 2; ++again)  // seen twice: the words enter the table
+          d.observe(epoch_ms + h * hour_ms + k * 15000, terms, mix(n + again), named("m", n));
+      }
+      d.advance(epoch_ms + (h + 1) * hour_ms, &out);
+    }
+    return d.memory_bytes();
+  };
+  const std::size_t words_only = run(false);
+  EXPECT_EQ(run(true), words_only);
+}
+
 TEST(SignalDetector, GarbageSnapshotsFailCleanly) {
   const signal_options options;
   const std::vector<std::string> words;

@@ -462,7 +462,8 @@ struct term_extractor::impl {
   // Commits the term of that hash whose size bytes are at next(), unless this mention already
   // has it. Returns the offset in `buffer` of the term's text, new or earlier. The caller
   // stops before max_terms_per_mention.
-  [[gnu::always_inline]] std::uint32_t commit(std::uint64_t hash, std::size_t size) {
+  [[gnu::always_inline]] std::uint32_t commit(std::uint64_t hash, std::size_t size, std::uint64_t first_word = 0,
+                                              std::uint64_t second_word = 0) {
     for (std::size_t i = hash & seen_mask;; i = (i + 1) & seen_mask) {
       seen_slot& slot = seen[i];
       if (slot.stamp != stamp) {
@@ -471,7 +472,7 @@ struct term_extractor::impl {
       }
       if (slot.hash == hash) return slot.offset;
     }
-    out->push_back({hash, std::string_view(buffer.data() + used, size)});
+    out->push_back({hash, std::string_view(buffer.data() + used, size), first_word, second_word});
     const std::uint32_t offset = static_cast<std::uint32_t>(used);
     used += size;
     ++added;
@@ -865,7 +866,7 @@ void term_extractor::impl::extract(std::string_view text, std::string_view lang,
         move_piece(to + previous_size + 1, buffer.data() + offset);
       }
       [[maybe_unused]] const std::size_t before_phrase = added;
-      commit(bigram_hash(previous_hash, sh), previous_size + 1 + size);
+      commit(bigram_hash(previous_hash, sh), previous_size + 1 + size, previous_hash, sh);
       if constexpr (with_spans) {
         if (added != before_phrase) {
           spans->push_back({sources[previous_item].begin, sources[k].end, sources[previous_item].end, sources[k].begin});

@@ -62,6 +62,11 @@ inline constexpr std::size_t stem_cache_entries = 65536;
 struct term {
   std::uint64_t hash = 0;   // term_hash(text)
   std::string_view text;    // valid until the next extract()
+  // A phrase's words, as term_hash() of each ("rappel produit": of "rappel" and "produit");
+  // 0 for the other kinds. extract() sets them; a term made by hand may leave them 0, and
+  // signal_detector then hashes the phrase's text.
+  std::uint64_t first_word = 0;
+  std::uint64_t second_word = 0;
 };
 
 // Where a term was read from: bytes [begin, end) of the text, at its first appearance, from

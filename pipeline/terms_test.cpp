@@ -201,6 +201,10 @@ TEST(TermHash, BigramHashCombinesWordHashes) {
   EXPECT_NE(term_hash("gel douch"), term_hash("douch gel"));
   EXPECT_NE(term_hash("gel"), term_hash("#gel"));
   EXPECT_NE(term_hash("gel"), term_hash("@gel"));
+  // A phrase carries its words' hashes, so that the detector need not split and hash it.
+  EXPECT_EQ(terms[2].first_word, term_hash("gel"));
+  EXPECT_EQ(terms[2].second_word, term_hash("douch"));
+  for (const std::size_t k : {0u, 1u, 3u}) EXPECT_EQ(terms[k].first_word | terms[k].second_word, 0u);
 }
 
 // Each term with the text it was read from, as extract() with spans gives them.

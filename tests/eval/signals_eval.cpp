@@ -814,22 +814,24 @@ cost measure_cost(const std::vector<mention_record>& all, const std::vector<std:
     extract_runs.push_back(ns(spent, half));
     term_count = static_cast<double>(n_terms) / static_cast<double>(half);
     std::string arena;
-    std::vector<std::pair<std::uint64_t, std::size_t>> flat;
+    std::vector<std::pair<term, std::size_t>> flat;  // the term, and its text's offset in arena
     std::vector<std::size_t> starts;
     for (std::size_t i = half; i < 2 * half; ++i) {
       terms.clear();
       ex.extract(all[i].text, all[i].lang, &terms);
       starts.push_back(flat.size());
       for (const term& t : terms) {
-        flat.emplace_back(t.hash, arena.size());
+        flat.emplace_back(t, arena.size());
         arena += t.text;
         arena += '\0';
       }
     }
     starts.push_back(flat.size());
     std::vector<term> stored(flat.size());
-    for (std::size_t k = 0; k < flat.size(); ++k)
-      stored[k] = {flat[k].first, std::string_view(arena.data() + flat[k].second)};
+    for (std::size_t k = 0; k < flat.size(); ++k) {
+      stored[k] = flat[k].first;
+      stored[k].text = std::string_view(arena.data() + flat[k].second);
+    }
     // Detection alone: a copy of the warmed detector, so that the together pass starts from
     // the same state.
     std::string snapshot;
