@@ -35,7 +35,10 @@ constexpr std::array<alert_kind, 3> all_kinds = {alert_kind::volume_spike, alert
 // Checkpoint keys in the state table.
 constexpr std::string_view tenant_state_key = "detector/t";
 constexpr std::string_view watch_state_prefix = "detector/w/";
-constexpr std::uint8_t checkpoint_version = 1;
+// Version 2 of a watch's checkpoint adds the authors counted in each open bucket; version 1
+// is loaded with none.
+constexpr std::uint8_t checkpoint_version_without_authors = 1;
+constexpr std::uint8_t checkpoint_version = 2;
 // Version 2 of the tenant's checkpoint adds the number of the last mention event seen; a
 // version 1 checkpoint (without it) is loaded, and nothing is replayed for its tenant.
 constexpr std::uint8_t tenant_checkpoint_version_without_seq = 1;
@@ -197,12 +200,24 @@ bool load_alert(reader& in, alert_state* a) {
 
 // --- per-watch and per-tenant state -------------------------------------------------------
 
+// A crisis is many people. Within one bucket, an author's mentions past this many do not count
+// towards the crisis detector's volumes: two accounts posting 300 times in an hour would
+// otherwise open a critical volume spike. Mentions without an author are not capped (a feed of
+// news without bylines is many writers). Signals count authors their own way (signals.h).
+constexpr std::uint16_t max_bucket_mentions_per_author = 3;
+
+// A crisis bucket still open, and how many of its mentions each author has in it.
+struct open_bucket {
+  crisis_bucket totals;
+  std::unordered_map<std::uint64_t, std::uint16_t> authors;
+};
+
 struct watch_state {
   explicit watch_state(const detector_options& o, std::span<const std::string> excluded)
       : crisis(o.crisis), signals(o.signals, excluded) {}
   crisis_detector crisis;
   signal_detector signals;
-  std::map<std::int64_t, crisis_bucket> open;  // buckets not closed yet, by start
+  std::map<std::int64_t, open_bucket> open;  // buckets not closed yet, by start
   std::array<std::optional<alert_state>, 3> alerts;  // the open alert of each kind
   std::vector<std::string> excluded;                 // the query's words
   bool dirty = true;
@@ -283,7 +298,8 @@ void hit_batch::add_mention_hits(std::string_view watches, std::string_view sour
   strings.append(id);
   const auto ref_size = static_cast<std::uint32_t>(strings.size() - ref_offset);
   const auto terms_end = static_cast<std::uint32_t>(terms.size());
-  const std::uint64_t author_hash = std::hash<std::string_view>{}(author);
+  // 0: no author (not capped in crisis buckets; one author to the signal detector).
+  const std::uint64_t author_hash = author.empty() ? 0 : std::hash<std::string_view>{}(author);
   for_each_watch(watches, [&](std::string_view watch) {
     const std::uint32_t watch_offset = add_string(watch);
     hits.push_back({watch_offset, static_cast<std::uint32_t>(watch.size()), ref_offset, ref_size, terms_begin,
@@ -512,7 +528,8 @@ status detector_stage::impl::load() {
         auto tenant_it = tenants.find(std::string(tenant));
         if (tenant_it == tenants.end()) return true;
         reader in(value);
-        if (const auto version = in.raw<std::uint8_t>(); version != checkpoint_version) {
+        const auto version = in.raw<std::uint8_t>();
+        if (version != checkpoint_version && version != checkpoint_version_without_authors) {
           reset.push_back({std::string(tenant), watch, "checkpoint version " + std::to_string(version)});
           return true;
         }
@@ -541,13 +558,21 @@ status detector_stage::impl::load() {
         w->excluded = std::move(excluded);
         auto n_open = in.raw<std::uint32_t>();
         for (std::uint32_t i = 0; i < n_open && in.ok() && i < 100000; ++i) {
-          crisis_bucket b;
+          open_bucket o;
+          crisis_bucket& b = o.totals;
           b.start_ms = in.raw<std::int64_t>();
           b.volume = in.raw<std::uint32_t>();
           b.positive = in.raw<std::uint32_t>();
           b.negative = in.raw<std::uint32_t>();
           b.sentiment_sum = in.raw<double>();
-          w->open[b.start_ms] = b;
+          if (version == checkpoint_version) {
+            const auto n_authors = in.raw<std::uint32_t>();
+            for (std::uint32_t k = 0; k < n_authors && in.ok() && k <= b.volume; ++k) {
+              const auto author = in.raw<std::uint64_t>();
+              o.authors[author] = in.raw<std::uint16_t>();
+            }
+          }
+          w->open[b.start_ms] = std::move(o);
         }
         for (auto& slot : w->alerts) {
           if (in.raw<std::uint8_t>() == 0) continue;
@@ -725,12 +750,19 @@ void detector_stage::impl::process(const hit_batch& b) {
       if (bucket < t.closed_until) {
         counters.late_hits.fetch_add(1, std::memory_order_relaxed);
       } else {
-        crisis_bucket& cb = w->open[bucket];
+        open_bucket& o = w->open[bucket];
+        crisis_bucket& cb = o.totals;
         cb.start_ms = bucket;
-        ++cb.volume;
-        cb.positive += h.sent.label == sentiment_label::positive;
-        cb.negative += h.sent.label == sentiment_label::negative;
-        cb.sentiment_sum += h.sent.score;
+        const bool counted = h.author_hash == 0 || ++o.authors[h.author_hash] <= max_bucket_mentions_per_author;
+        if (counted) {
+          ++cb.volume;
+          cb.positive += h.sent.label == sentiment_label::positive;
+          cb.negative += h.sent.label == sentiment_label::negative;
+          cb.sentiment_sum += h.sent.score;
+        } else {
+          --o.authors[h.author_hash];  // stays at the cap: never wraps
+          counters.author_capped_hits.fetch_add(1, std::memory_order_relaxed);
+        }
       }
       // A mention from a clock too far ahead (it may not move the watermark) is no evidence
       // of a term's growth; as the first mention of a new watch it would set the signal
@@ -790,7 +822,7 @@ void detector_stage::impl::advance(const std::string& tenant, tenant_state& t) {
     };
     if (buckets_due) {
       while (!w.open.empty() && w.open.begin()->first < until) {
-        crisis_bucket b = w.open.begin()->second;
+        crisis_bucket b = w.open.begin()->second.totals;
         w.open.erase(w.open.begin());
         feed_empty_until(b.start_ms);
         close_bucket(tenant, watch, w, b);
@@ -1033,12 +1065,21 @@ void detector_stage::impl::checkpoint(bool all) {
       w->signals.save(&part);
       put_str(part, &v);
       put_u32(static_cast<std::uint32_t>(w->open.size()), &v);
-      for (const auto& [start, b] : w->open) {
+      for (const auto& [start, o] : w->open) {
+        const crisis_bucket& b = o.totals;
         put_i64(b.start_ms, &v);
         put_u32(b.volume, &v);
         put_u32(b.positive, &v);
         put_u32(b.negative, &v);
         put_f64(b.sentiment_sum, &v);
+        // Sorted: the same state gives the same bytes, whatever the hash map's order.
+        std::vector<std::pair<std::uint64_t, std::uint16_t>> authors(o.authors.begin(), o.authors.end());
+        std::sort(authors.begin(), authors.end());
+        put_u32(static_cast<std::uint32_t>(authors.size()), &v);
+        for (const auto& [author, n] : authors) {
+          put_u64(author, &v);
+          v.append(reinterpret_cast<const char*>(&n), sizeof n);
+        }
       }
       for (const auto& slot : w->alerts) {
         v.push_back(static_cast<char>(slot ? 1 : 0));
@@ -1059,7 +1100,8 @@ void detector_stage::impl::refresh_gauges() {
     for (const auto& [watch, w] : t.watches) {
       ++n;
       bytes += w->crisis.memory_bytes() + w->signals.memory_bytes() +
-               w->open.size() * (sizeof(crisis_bucket) + 32);
+               w->open.size() * (sizeof(open_bucket) + 32);
+      for (const auto& [start, o] : w->open) bytes += o.authors.size() * 32;
     }
   }
   counters.watches.store(n, std::memory_order_relaxed);

@@ -130,6 +130,11 @@ status server_metrics::bind_detectors(const pipeline::detector_stage& d) {
       "Watch hits older than their watch's closed buckets: stored, not seen by the detectors.",
       load(c.late_hits));
   if (!s.ok()) return s;
+  s = registry_.add_callback_counter(
+      "vigie_detector_author_capped_hits_total",
+      "Watch hits not counted towards crisis volumes: their author already had 3 in the bucket.",
+      load(c.author_capped_hits));
+  if (!s.ok()) return s;
   s = registry_.add_callback_counter("vigie_alert_transitions_total",
                                      "Crisis alerts opened, escalated or resolved.", load(c.alerts));
   if (!s.ok()) return s;
