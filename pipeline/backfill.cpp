@@ -339,7 +339,7 @@ void backfill_jobs::run(job& j) {
   match_scratch scratch;
   std::vector<std::string_view> ids;
   storage::write_group group(db_);
-  std::string record_bytes, watches;
+  std::string record_bytes, watches, author;
   const std::int64_t from_ms = record.progress.from_ms, to_ms = record.progress.to_ms;
   for (;;) {
     if (stopping_.load()) return finish("cancelled", "the server is shutting down");
@@ -381,6 +381,8 @@ void backfill_jobs::run(job& j) {
                 encode_mention(m, &record_bytes);
                 group.add_mention(mention, record_bytes);
               }
+              author.clear();
+              append_author(m, &author);
               group.add_watch_hit(
                   mention, j.watch_id,
                   {.volume = 1,
@@ -389,7 +391,7 @@ void backfill_jobs::run(job& j) {
                    .neutral = m.sent.label == sentiment_label::neutral,
                    .sentiment_sum = m.sent.score,
                    .reach = static_cast<std::uint64_t>(effective_reach(m))},
-                  author_key(m));
+                  author);
               ++matched;
             }
           }

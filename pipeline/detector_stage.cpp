@@ -665,8 +665,10 @@ void detector_stage::impl::replay_mention(const std::string& tenant, std::uint64
   const auto terms_begin = static_cast<std::uint32_t>(b.terms.size());
   replay_terms.clear();
   extractor.extract(m.text, m.lang, &replay_terms);
-  for (const term& t : replay_terms) b.add_term(t.hash, t.text);
-  b.add_mention_hits(watches, m.source, m.id, terms_begin, m.created_at_ms, m.sent, author_key(m));
+  for (const term& t : replay_terms) b.add_term(t.hash, t.text, t.first_word, t.second_word);
+  std::string author;
+  append_author(m, &author);
+  b.add_mention_hits(watches, m.source, m.id, terms_begin, m.created_at_ms, m.sent, author_identity(author));
   g.hits_end = static_cast<std::uint32_t>(b.hits.size());
   g.last_seq = seq;
   if (m.created_at_ms <= m.ingested_at_ms + options.max_future_ms) {

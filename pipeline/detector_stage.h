@@ -121,9 +121,9 @@ struct hit_batch {
   }
   // The hits of one stored mention: add_term() for each of its terms, then add_mention_hits()
   // with terms_begin, the size of `terms` before them. One hit per watch of the comma-separated
-  // list, all sharing those terms; the reference is "source/id"; author is author_key().
-  void add_term(std::uint64_t hash, std::string_view text) {
-    terms.push_back({hash, add_string(text), static_cast<std::uint32_t>(text.size())});
+  // list, all sharing those terms; the reference is "source/id"; author is author_identity().
+  void add_term(std::uint64_t hash, std::string_view text, std::uint64_t first_word = 0, std::uint64_t second_word = 0) {
+    terms.push_back({hash, add_string(text), static_cast<std::uint32_t>(text.size()), first_word, second_word});
   }
   void add_mention_hits(std::string_view watches, std::string_view source, std::string_view id,
                         std::uint32_t terms_begin, std::int64_t created_at_ms, sentiment sent,

@@ -71,10 +71,34 @@ void for_each_watch(std::string_view watches, Fn&& fn) {
   }
 }
 
-// What an author is counted as (top authors, a term's distinct authors): the name when the
-// mention gives one, else the id.
-inline std::string_view author_key(const mention_view& m) noexcept {
-  return m.author_name.empty() ? m.author_id : m.author_name;
+// A mention's author as top authors count it: [id size: 2 bytes, little-endian][id][name],
+// so that an account is one row whatever names it posts under, and two accounts of one name
+// are two. Empty when the mention names no author. Ids past 65,535 bytes are cut there.
+inline void append_author(const mention_view& m, std::string* out) {
+  if (m.author_id.empty() && m.author_name.empty()) return;
+  const std::size_t n = std::min<std::size_t>(m.author_id.size(), 0xFFFF);
+  out->push_back(static_cast<char>(n & 0xFF));
+  out->push_back(static_cast<char>(n >> 8));
+  out->append(m.author_id.substr(0, n));
+  out->append(m.author_name);
+}
+
+// The parts of what append_author() wrote; false when it is not that (too short).
+inline bool split_author(std::string_view packed, std::string_view* id, std::string_view* name) noexcept {
+  if (packed.size() < 2) return false;
+  const std::size_t n = static_cast<unsigned char>(packed[0]) | static_cast<std::size_t>(static_cast<unsigned char>(packed[1])) << 8;
+  if (packed.size() < 2 + n) return false;
+  *id = packed.substr(2, n);
+  *name = packed.substr(2 + n);
+  return true;
+}
+
+// Who an author is, to count distinct authors (a term's, the crisis cap): the account id when
+// the mention gives one, else the name. packed: what append_author() wrote.
+inline std::string_view author_identity(std::string_view packed) noexcept {
+  std::string_view id, name;
+  if (!split_author(packed, &id, &name)) return {};
+  return id.empty() ? name : id;
 }
 
 // The reach the contract promises: reach if given, else the author's followers, else 0.

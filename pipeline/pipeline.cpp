@@ -252,8 +252,9 @@ void pipeline::impl::parse(ingest_request* request, parsed_batch* out, mention_p
           out->ids.append(v);
         };
         append_view(m.watches, &en.watches_offset, &en.watches_size);
-        // Top authors show names; an author known only by id is listed by id.
-        append_view(author_key(m), &en.author_offset, &en.author_size);
+        en.author_offset = static_cast<std::uint32_t>(out->ids.size());
+        append_author(m, &out->ids);
+        en.author_size = static_cast<std::uint32_t>(out->ids.size() - en.author_offset);
         en.sent = m.sent;
         en.terms_begin = static_cast<std::uint32_t>(out->terms.size());
         if (!m.watches.empty()) {
@@ -409,9 +410,11 @@ void pipeline::impl::commit() {
           const auto terms_begin = static_cast<std::uint32_t>(hits->terms.size());
           for (std::uint32_t t = e.terms_begin; t < e.terms_end; ++t) {
             const auto& pt = b->terms[t];
-            hits->add_term(pt.hash, std::string_view(b->ids).substr(pt.text_offset, pt.text_size));
+            hits->add_term(pt.hash, std::string_view(b->ids).substr(pt.text_offset, pt.text_size), pt.first_word,
+                           pt.second_word);
           }
-          hits->add_mention_hits(watches, ref.source, ref.id, terms_begin, e.created_at_ms, e.sent, b->author(e));
+          hits->add_mention_hits(watches, ref.source, ref.id, terms_begin, e.created_at_ms, e.sent,
+                                 author_identity(b->author(e)));
         }
         auto seq = next_seq(tenant);
         if (!seq.ok()) {

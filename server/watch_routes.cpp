@@ -8,8 +8,10 @@
 #include <charconv>
 #include <chrono>
 #include <map>
+#include <tuple>
 #include <unordered_map>
 
+#include "pipeline/mention.h"
 #include "pipeline/mention_json.h"
 #include "pipeline/watch.h"
 #include "server/internal/responses.h"
@@ -270,31 +272,63 @@ http_response router::watch_top(const http_request& req, std::string_view tenant
   append_time_field("from", from_day, &body);
   body += ",";
   append_time_field("to", to_day, &body);
-  for (auto [kind, name] : {std::pair{storage::facet_kind::author, "authors"},
-                            std::pair{storage::facet_kind::source, "sources"}}) {
-    std::unordered_map<std::string, storage::series_counters> totals;
-    status s = ctx_.db.read_facets(tenant, id, kind, from_day, to_day,
-                                   [&](std::string_view n, const storage::series_counters& c) {
-                                     totals[std::string(n)].add(c);
-                                   });
-    if (!s.ok()) return status_response(req, s);
-    std::vector<std::pair<std::string, storage::series_counters>> sorted(totals.begin(), totals.end());
-    std::size_t n = std::min(limit, sorted.size());
+  // One row per account: an author facet is (id, name), added up by id, shown with the name
+  // the account used most in the range; a mention without id counts under its name, and so do
+  // the facets of earlier versions (keyed by name alone).
+  struct row {
+    std::string id, name;
+    storage::series_counters counters;
+    std::unordered_map<std::string, std::uint64_t> names;  // volume under each name
+  };
+  for (auto [kinds, field] : {std::pair{std::vector{storage::facet_kind::author, storage::facet_kind::author_name}, "authors"},
+                              std::pair{std::vector{storage::facet_kind::source}, "sources"}}) {
+    std::unordered_map<std::string, row> rows;  // by "i" + id or "n" + name
+    for (const storage::facet_kind kind : kinds) {
+      status s = ctx_.db.read_facets(tenant, id, kind, from_day, to_day,
+                                     [&](std::string_view facet, const storage::series_counters& c) {
+                                       std::string_view author_id, author_name = facet;
+                                       if (kind == storage::facet_kind::author &&
+                                           !pipeline::split_author(facet, &author_id, &author_name))
+                                         return;
+                                       if (author_name.empty()) author_name = author_id;
+                                       std::string key = author_id.empty() ? "n" : "i";
+                                       key += author_id.empty() ? author_name : author_id;
+                                       row& r = rows[key];
+                                       r.id = author_id;
+                                       r.counters.add(c);
+                                       r.names[std::string(author_name)] += c.volume;
+                                     });
+      if (!s.ok()) return status_response(req, s);
+    }
+    std::vector<row*> sorted;
+    for (auto& [key, r] : rows) {
+      // The name used most, the smallest on a tie.
+      const std::pair<const std::string, std::uint64_t>* best = nullptr;
+      for (const auto& n : r.names)
+        if (!best || n.second > best->second || (n.second == best->second && n.first < best->first)) best = &n;
+      r.name = best->first;
+      sorted.push_back(&r);
+    }
+    const std::size_t n = std::min(limit, sorted.size());
     std::partial_sort(sorted.begin(), sorted.begin() + static_cast<std::ptrdiff_t>(n), sorted.end(),
-                      [](const auto& a, const auto& b) {
-                        if (a.second.volume != b.second.volume) return a.second.volume > b.second.volume;
-                        if (a.second.reach != b.second.reach) return a.second.reach > b.second.reach;
-                        return a.first < b.first;
+                      [](const row* a, const row* b) {
+                        if (a->counters.volume != b->counters.volume) return a->counters.volume > b->counters.volume;
+                        if (a->counters.reach != b->counters.reach) return a->counters.reach > b->counters.reach;
+                        return std::tie(a->name, a->id) < std::tie(b->name, b->id);
                       });
     body += ",\"";
-    body += name;
+    body += field;
     body += "\":[";
     for (std::size_t i = 0; i < n; ++i) {
       if (i) body.push_back(',');
       body += "{\"name\":";
-      append_json_string(sorted[i].first, &body);
+      append_json_string(sorted[i]->name, &body);
+      if (!sorted[i]->id.empty()) {
+        body += ",\"id\":";
+        append_json_string(sorted[i]->id, &body);
+      }
       body += ",";
-      append_counters(sorted[i].second, &body);
+      append_counters(sorted[i]->counters, &body);
       body += "}";
     }
     body += "]";

@@ -91,8 +91,11 @@ struct store_stats {
   bool write_stopped = false;
 };
 
-// What a facet counts: per watch and day, mentions by author or by source.
-enum class facet_kind : std::uint8_t { author = 0, source = 1 };
+// What a facet counts: per watch and day, mentions by author or by source. An author facet's
+// name is what the caller gave add_watch_hit() (the server packs the account id and the
+// display name: pipeline/mention.h). author_name facets, keyed by display name alone, were
+// written by earlier versions; they are read, never written.
+enum class facet_kind : std::uint8_t { author_name = 0, source = 1, author = 2 };
 
 // The idempotency identity of a mention.
 struct dedup_ref {
@@ -124,7 +127,8 @@ class write_group {
   // Adds a mention record and its dedup entry.
   void add_mention(const mention_key& key, std::string_view record);
   // Records that the mention matched a watch: its per-watch index entry, its series buckets
-  // at every interval, and its author and source facets of the day. author may be empty.
+  // at every interval, and its author and source facets of the day. author may be empty (no
+  // author facet).
   // Series and facet deltas are summed per bucket within the group and written with it.
   void add_watch_hit(const mention_key& key, std::string_view watch_id,
                      const series_counters& delta, std::string_view author);

@@ -204,6 +204,13 @@ TEST_F(store_test, watch_hits_feed_index_series_and_facets) {
                                })
                   .ok());
   EXPECT_EQ(authors, (std::map<std::string, std::uint64_t>{{"max", 1}, {"zoe", 2}}));
+  authors.clear();  // the facets of earlier versions are another kind
+  ASSERT_TRUE(db_->read_facets("acme", "borel", facet_kind::author_name, t0, t0 + 86400000,
+                               [&](std::string_view name, const series_counters& c) {
+                                 authors[std::string(name)] += c.volume;
+                               })
+                  .ok());
+  EXPECT_TRUE(authors.empty());
 
   // Deleting a watch removes its derived data, and only its own.
   ASSERT_TRUE(db_->put_watch("acme", "borel", "{}").ok());

@@ -170,6 +170,28 @@ class watches_test(unittest.TestCase):
         self.assertEqual(body["authors"][0]["volume"], 2)
         self.assertEqual({s["name"]: s["volume"] for s in body["sources"]}["review"], 1)
 
+    def test_top_authors_are_accounts(self):
+        """An account is one row whatever names it posts under; two accounts of one name are two."""
+        s = self.server
+        status, body = s.json("PUT", "/v1/watches/fans", json.dumps({"name": "Fans", "query": "zelbor"}))
+        self.assertEqual(status, 201, body)
+        day = T0 + 5 * 24 * HOUR
+        status, body = s.ingest([
+            m(101, "Zelbor forever", day + 1, author={"id": "u1", "name": "Borel Fan Club", "followers": 1000}),
+            m(102, "Zelbor again", day + 2, author={"id": "u1", "name": "BorelFans", "followers": 1000}),
+            m(103, "Zelbor, still", day + 3, author={"id": "u1", "name": "BorelFans", "followers": 1000}),
+            m(104, "Zelbor est bien", day + 4, author={"id": "a1", "name": "Marie", "followers": 10}),
+            m(105, "Zelbor pas mal", day + 5, author={"id": "a2", "name": "Marie", "followers": 20}),
+            m(106, "Zelbor sans compte", day + 6, author={"name": "Marie", "followers": 5}),
+        ])
+        self.assertEqual(body["accepted"], 6, body)
+        status, body = s.json("GET", f"/v1/watches/fans/top?from={day}&to={day + 24 * HOUR}")
+        self.assertEqual(status, 200, body)
+        contracts.check("Top", body)
+        got = [(a.get("id"), a["name"], a["volume"], a["reach"]) for a in body["authors"]]
+        self.assertEqual(got, [("u1", "BorelFans", 3, 3000), ("a2", "Marie", 1, 20), ("a1", "Marie", 1, 10),
+                               (None, "Marie", 1, 5)])
+
     def test_share_of_voice(self):
         status, body = self.server.json(
             "GET", f"/v1/share-of-voice?watches=borel,kelvio&from={T0}&to={T0 + 24 * HOUR}")
