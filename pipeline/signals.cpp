@@ -63,13 +63,14 @@ constexpr std::size_t decay_table_size = 64;
 // must not cost time proportional to its distance.
 constexpr std::int64_t restart_gap_windows = 4096;
 
-// Slot flags: candidate index + 1 (0: none), excluded (a query word, or a phrase around a
-// word already reported: never a candidate), highest level reported so far (0: none, 1 weak,
-// 2 emerging, 3 trend).
+// Slot flags: candidate index + 1 (0: none), excluded (a query word, or a term of a topic
+// already reported: never a candidate), highest level reported so far (0: none, 1 weak,
+// 2 emerging, 3 trend), and whether the term is a word of a reported phrase.
 constexpr std::uint16_t candidate_mask = 0x0FFF;
 constexpr std::uint16_t excluded_flag = 0x1000;
 constexpr int reported_shift = 13;
 constexpr std::uint16_t reported_mask = 0x6000;
+constexpr std::uint16_t phrase_word_flag = 0x8000;
 
 // One cache line: a lookup reads it, then at most the one slot whose fingerprint matches; an
 // insertion picks its victim from it alone.
@@ -356,7 +357,9 @@ struct signal_detector::state {
   void close_window(std::vector<weak_signal>* out);
   void evaluate(candidate& c, std::uint32_t window, std::vector<weak_signal>* out);
   // Whether a bigram has a word that was reported.
-  bool redundant(std::string_view text) noexcept;
+  // Whether a candidate is a term of a topic already reported: a phrase around a reported word
+  // or sharing a word with a reported phrase, a word of a reported phrase.
+  bool redundant(const candidate& c) noexcept;
   void restart(std::int64_t window);
 
   std::int64_t window_ms(std::int64_t absolute_window) const noexcept {
@@ -777,9 +780,10 @@ void signal_detector::state::evaluate(candidate& c, std::uint32_t window, std::v
   const bool passes = warm && alive && diverse && r >= opt.min_recent_count &&
                       s.active / 256.0 >= opt.min_active_windows && growth >= opt.min_growth && score >= opt.min_score;
   const int reported = (s.flags & reported_mask) >> reported_shift;
-  if (passes && !c.qualified && redundant(c.text)) {
-    // A phrase around a word already reported ("navelcho prix" after "navelcho") says nothing
-    // new: never report it.
+  if (passes && !c.qualified && redundant(c)) {
+    // A phrase around a word already reported ("navelcho prix" after "navelcho"), or a word
+    // or phrase of a reported phrase's ("gonfle", "swell charg" after "batteri swell"), says
+    // nothing new: never report it.
     s.flags |= excluded_flag;
     release(c);
     return;
@@ -805,6 +809,9 @@ void signal_detector::state::evaluate(candidate& c, std::uint32_t window, std::v
       if (!c.qualified) {
         c.qualified = 1;
         c.reported_at = window;
+        std::uint32_t index;
+        for (const std::uint64_t part : c.parts)
+          if (term_slot* w = part != 0 ? find(part, &index) : nullptr) w->flags |= phrase_word_flag;
       }
     }
   }
@@ -815,13 +822,17 @@ void signal_detector::state::evaluate(candidate& c, std::uint32_t window, std::v
     release(c);
 }
 
-bool signal_detector::state::redundant(std::string_view text) noexcept {
-  const std::size_t space = text.find(' ');
-  if (space == std::string_view::npos) return false;
-  for (std::string_view part : {text.substr(0, space), text.substr(space + 1)}) {
-    std::uint32_t index;
-    const term_slot* s = find(term_hash(part), &index);
-    if (s != nullptr && (s->flags & reported_mask) != 0) return true;
+bool signal_detector::state::redundant(const candidate& c) noexcept {
+  std::uint32_t index;
+  if (c.parts[0] == 0) {  // a word or tag: redundant when a phrase of it was reported
+    const term_slot* s = find(c.hash, &index);
+    return s != nullptr && (s->flags & phrase_word_flag) != 0;
+  }
+  // A phrase: redundant when one of its words was reported, or is a word of a reported phrase
+  // ("swell charg" after "batteri swell").
+  for (const std::uint64_t part : c.parts) {
+    const term_slot* s = find(part, &index);
+    if (s != nullptr && (s->flags & (reported_mask | phrase_word_flag)) != 0) return true;
   }
   return false;
 }

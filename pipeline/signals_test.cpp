@@ -268,6 +268,34 @@ TEST(SignalDetector, APhraseIsNotReportedWithItsWordInTheSameWindow) {
   }
 }
 
+TEST(SignalDetector, TheWordsOfAReportedPhraseAreThatTopic) {
+  // "batterie" and "gonflée" are everyday words of the watch; "batterie gonflée" is news. Once
+  // it is reported, its words growing later ("gonflée" alone, "gonflée charge") are the same
+  // topic: the phrase's own level upgrades say how it goes.
+  stream s;
+  std::uint64_t author = 1000000;
+  auto steady = [&](int h) {
+    for (int k = 0; k < 20; ++k) s.observe(h, {"batteri"}, author++);
+    for (int k = 0; k < 20; ++k) s.observe(h, {"gonfle"}, author++);
+    for (int k = 0; k < 20; ++k) s.observe(h, {"charg"}, author++);
+  };
+  const int burst = warm_hours + 36;
+  for (int h = 0; h < burst + 48; ++h) {
+    s.background(h, background_per_hour);
+    steady(h);
+    if (h >= warm_hours && h < burst)
+      for (int k = 0; k < std::min(8, growing(h - warm_hours)); ++k)
+        s.observe(h, {"batteri", "gonfle", "batteri gonfle"}, author++);
+    if (h >= burst)
+      for (int k = 0; k < 4 * growing(h - burst); ++k) s.observe(h, {"gonfle", "charg", "gonfle charg"}, author++);
+    s.close(h);
+  }
+  ASSERT_FALSE(s.signals_of("batteri gonfle").empty());
+  EXPECT_TRUE(s.signals_of("gonfle").empty());
+  EXPECT_TRUE(s.signals_of("gonfle charg").empty());
+  EXPECT_TRUE(s.signals_of("batteri").empty());
+}
+
 TEST(SignalDetector, MemoryStaysBoundedUnderAFloodOfUniqueHashtags) {
   signal_options options;
   options.max_terms = 16384;
