@@ -576,7 +576,17 @@ struct term_extractor::impl {
                     : key_lang == stem_language::english ? english
                                                          : nullptr;
     if (s != nullptr) {  // else not stemmed, or libstemmer without this algorithm
-      const sb_symbol* out = sb_stemmer_stem(s, reinterpret_cast<const sb_symbol*>(w), static_cast<int>(w_size));
+      // Folding took the accent off "ée": "gonflée" reads "gonflee", which Snowball stems
+      // "gonfle" where "gonflé" gives "gonfl". A folded French word ending in "ee" or "ees"
+      // had that "ée" (French has no other): without it, every form gives "gonfl".
+      std::size_t stem_size = w_size;
+      if (s == french && w_size > min_stemmed_bytes && w[w_size - 1] == 'e' && w[w_size - 2] == 'e') {
+        stem_size = w_size - 1;
+      } else if (s == french && w_size > min_stemmed_bytes && w[w_size - 1] == 's' && w[w_size - 2] == 'e' &&
+                 w[w_size - 3] == 'e') {
+        stem_size = w_size - 2;
+      }
+      const sb_symbol* out = sb_stemmer_stem(s, reinterpret_cast<const sb_symbol*>(w), static_cast<int>(stem_size));
       const int result_size = sb_stemmer_length(s);
       if (out != nullptr && result_size > 0 && static_cast<std::size_t>(result_size) <= max_term_word_bytes) {
         r = reinterpret_cast<const char*>(out);
