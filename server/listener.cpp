@@ -86,6 +86,16 @@ void listener::on_accept(beast::error_code ec, tcp::socket socket) {
     beast::error_code wec;
     net::write(socket, net::buffer(busy), wec);
     socket.close(wec);
+    // Logged at the first refusal and then at most every 10 s, with the count: a server at its
+    // cap answers health probes 503 too, and must not look dead without saying why.
+    const std::uint64_t refused = metrics_.connection_refused();
+    const auto now = std::chrono::steady_clock::now();
+    if (refused == 1 || now - last_refusal_log_ >= std::chrono::seconds(10)) {
+      last_refusal_log_ = now;
+      log_warn("connection limit reached: new connections get 503 too_many_connections",
+               {log_field::number("max_connections", static_cast<long long>(options_.max_connections)),
+                log_field::number("refused_total", static_cast<long long>(refused))});
+    }
   } else {
     std::make_shared<http_session>(std::move(socket), router_, options_, metrics_)->run();
   }

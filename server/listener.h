@@ -42,6 +42,7 @@ class listener : public std::enable_shared_from_this<listener> {
   boost::asio::io_context& ioc_;
   boost::asio::ip::tcp::acceptor acceptor_;
   boost::asio::steady_timer retry_;  // after a failed accept (out of descriptors)
+  std::chrono::steady_clock::time_point last_refusal_log_{};
   boost::asio::ip::tcp::endpoint endpoint_;
   router& router_;
   const http_options& options_;

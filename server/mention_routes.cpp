@@ -88,8 +88,10 @@ void router::post_mentions(http_request&& req, std::string_view tenant, reply_fn
   if (s.ok()) return;
   // Not taken: the request (and its body) came back; answer now.
   if (s.code() == status_code::resource_exhausted) ctx_.metrics.overloaded();
-  http_response res = error(503, s.code() == status_code::resource_exhausted ? "overloaded" : "unavailable",
-                            s.message(), version, keep_alive);
+  // Overloaded: try again on this connection. Stopping: the connection ends with this answer,
+  // so that a client never sends a next batch into a socket about to close.
+  const bool stopping = s.code() != status_code::resource_exhausted;
+  http_response res = error(503, stopping ? "unavailable" : "overloaded", s.message(), version, keep_alive && !stopping);
   res.set(http::field::retry_after, std::to_string(ctx_.cfg.http.retry_after_seconds));
   reply(std::move(res));
 }

@@ -46,6 +46,21 @@ std::string write_ahead_logs(const std::string& dir) {
   return out;
 }
 
+// Bytes of the write-ahead logs in dir: what opening the store replays.
+std::uintmax_t write_ahead_log_bytes(const std::string& dir) {
+  std::uintmax_t bytes = 0;
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
+    const std::string name = entry.path().filename().string();
+    if (name.size() > 4 && name.ends_with(".log") &&
+        std::all_of(name.begin(), name.end() - 4, [](char c) { return c >= '0' && c <= '9'; })) {
+      const std::uintmax_t size = entry.file_size(ec);
+      if (!ec) bytes += size;
+    }
+  }
+  return bytes;
+}
+
 // How long shutdown waits for request bodies still arriving, then for answers already queued to
 // reach their clients.
 constexpr auto flush_grace = std::chrono::seconds(5);
@@ -98,6 +113,12 @@ int run_serve(const config& cfg) {
                                log_field::number("en_entries", static_cast<long long>((*lexicons)->en().size())),
                                log_field::number("fr_entries", static_cast<long long>((*lexicons)->fr().size()))});
 
+  // The port opens once the store is open: replaying a large write-ahead log after a crash
+  // takes seconds to a minute, and says so here rather than in silence.
+  const auto open_started = std::chrono::steady_clock::now();
+  log_info("opening the store", {{"path", cfg.storage.path},
+                                 log_field::number("write_ahead_log_bytes",
+                                                   static_cast<long long>(write_ahead_log_bytes(cfg.storage.path)))});
   auto opened = storage::store::open(cfg.storage);
   if (!opened.ok()) {
     const std::string& error = opened.status().message();
@@ -121,6 +142,10 @@ int run_serve(const config& cfg) {
     return 1;
   }
   std::unique_ptr<storage::store> db = std::move(opened).value();
+  log_info("store opened", {log_field::number("milliseconds", static_cast<long long>(
+                                                                  std::chrono::duration_cast<std::chrono::milliseconds>(
+                                                                      std::chrono::steady_clock::now() - open_started)
+                                                                      .count()))});
 
   auto metrics_or = server_metrics::create();
   if (!metrics_or.ok()) {

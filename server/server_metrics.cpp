@@ -39,6 +39,13 @@ status server_metrics::init() {
   VIGIE_ASSIGN(over, registry_.add_counter("vigie_ingest_overloaded_total",
                                            "Ingest requests refused with 503 because the pipeline was full."));
   overloaded_ = &over->with({});
+  counter_family* refused = nullptr;
+  VIGIE_ASSIGN(refused, registry_.add_counter(
+                            "vigie_http_refused_connections_total",
+                            "Connections answered 503 too_many_connections at http.max_connections, unread "
+                            "(health probes and scrapes included): vigie_http_connections plus the live feed's "
+                            "clients were at the cap."));
+  refused_connections_ = &refused->with({});
   counter_family* lines = nullptr;
   VIGIE_ASSIGN(lines, registry_.add_counter("vigie_ingest_lines_total",
                                             "Mention lines received, by outcome.", {"outcome"}));

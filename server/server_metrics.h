@@ -49,6 +49,11 @@ class server_metrics : public pipeline::pipeline_observer {
     return open_connections_.load(std::memory_order_relaxed);
   }
   void overloaded() { overloaded_->inc(); }
+  // A connection refused at http_options::max_connections; returns how many so far.
+  std::uint64_t connection_refused() {
+    refused_connections_->inc();
+    return refused_total_.fetch_add(1, std::memory_order_relaxed) + 1;
+  }
   // Requests read and not yet answered; shutdown waits for them.
   void request_started() { inflight_requests_.fetch_add(1, std::memory_order_relaxed); }
   void request_answered() { inflight_requests_.fetch_sub(1, std::memory_order_relaxed); }
@@ -101,6 +106,8 @@ class server_metrics : public pipeline::pipeline_observer {
   std::atomic<std::int64_t> inflight_requests_{0};
   std::atomic<std::int64_t> bodies_being_read_{0};
   counter* overloaded_ = nullptr;
+  counter* refused_connections_ = nullptr;
+  std::atomic<std::uint64_t> refused_total_{0};
   counter* lines_accepted_ = nullptr;
   counter* lines_duplicate_ = nullptr;
   counter* lines_rejected_ = nullptr;

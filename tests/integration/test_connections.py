@@ -156,6 +156,9 @@ class connection_limit_test(unittest.TestCase):
                 s.close()
         self.assertTrue(wait_for(lambda: self.refused() is None, timeout=10), "still refused after the idle ones left")
         self.assertEqual(srv.request("GET", "/livez", key=None)[0], 200)
+        # A server at its cap refuses probes and scrapes too: the refusals are counted and logged.
+        self.assertGreaterEqual(metrics(srv)["vigie_http_refused_connections_total"], 1)
+        self.assertIn("connection limit reached", open(srv.log_path, encoding="utf-8").read())
 
 
 if __name__ == "__main__":
