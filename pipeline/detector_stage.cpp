@@ -557,7 +557,8 @@ status detector_stage::impl::load() {
         }
         w->excluded = std::move(excluded);
         auto n_open = in.raw<std::uint32_t>();
-        for (std::uint32_t i = 0; i < n_open && in.ok() && i < 100000; ++i) {
+        bool bad_authors = false;  // more authors than counted mentions: not a checkpoint of ours
+        for (std::uint32_t i = 0; i < n_open && in.ok() && i < 100000 && !bad_authors; ++i) {
           open_bucket o;
           crisis_bucket& b = o.totals;
           b.start_ms = in.raw<std::int64_t>();
@@ -567,7 +568,8 @@ status detector_stage::impl::load() {
           b.sentiment_sum = in.raw<double>();
           if (version == checkpoint_version) {
             const auto n_authors = in.raw<std::uint32_t>();
-            for (std::uint32_t k = 0; k < n_authors && in.ok() && k <= b.volume; ++k) {
+            bad_authors = n_authors > b.volume;
+            for (std::uint32_t k = 0; k < n_authors && in.ok() && !bad_authors; ++k) {
               const auto author = in.raw<std::uint64_t>();
               o.authors[author] = in.raw<std::uint16_t>();
             }
@@ -580,8 +582,8 @@ status detector_stage::impl::load() {
           if (!load_alert(in, &a)) break;
           slot = std::move(a);
         }
-        if (!in.ok()) {
-          reset.push_back({std::string(tenant), watch, "truncated checkpoint"});
+        if (!in.ok() || bad_authors) {
+          reset.push_back({std::string(tenant), watch, bad_authors ? "damaged checkpoint" : "truncated checkpoint"});
           return true;
         }
         w->dirty = false;
