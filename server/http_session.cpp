@@ -106,6 +106,7 @@ void http_session::fail_request(beast::error_code ec) {
   // The expected ways a connection ends: nothing to answer.
   if (ec == http::error::end_of_stream || ec == net::error::operation_aborted ||
       ec == beast::error::timeout || ec == net::error::connection_reset || ec == net::error::eof) {
+    if (ec == beast::error::timeout) log_debug("connection closed: nothing read within the idle or read timeout");
     return do_close();
   }
   // A request we cannot read: answer once, then close, since the stream position is lost.
@@ -123,6 +124,7 @@ void http_session::fail_request(beast::error_code ec) {
     message = "request headers are larger than the limit of " +
               std::to_string(options_.header_limit_bytes) + " bytes";
   }
+  log_debug("request refused unread", {log_field::number("status", status), {"code", std::string(code)}, {"message", message}});
   refuse(status, code, message);
 }
 
