@@ -356,7 +356,6 @@ struct signal_detector::state {
   void count_mention(term_slot& s, std::uint64_t author_hash, std::string_view mention_id, std::uint32_t window);
   void close_window(std::vector<weak_signal>* out);
   void evaluate(candidate& c, std::uint32_t window, std::vector<weak_signal>* out);
-  // Whether a bigram has a word that was reported.
   // Whether a candidate is a term of a topic already reported: a phrase around a reported word
   // or sharing a word with a reported phrase, a word of a reported phrase.
   bool redundant(const candidate& c) noexcept;

@@ -579,13 +579,9 @@ struct term_extractor::impl {
       // Folding took the accent off "ée": "gonflée" reads "gonflee", which Snowball stems
       // "gonfle" where "gonflé" gives "gonfl". A folded French word ending in "ee" or "ees"
       // had that "ée" (French has no other): without it, every form gives "gonfl".
+      const std::string_view word(w, w_size);
       std::size_t stem_size = w_size;
-      if (s == french && w_size > min_stemmed_bytes && w[w_size - 1] == 'e' && w[w_size - 2] == 'e') {
-        stem_size = w_size - 1;
-      } else if (s == french && w_size > min_stemmed_bytes && w[w_size - 1] == 's' && w[w_size - 2] == 'e' &&
-                 w[w_size - 3] == 'e') {
-        stem_size = w_size - 2;
-      }
+      if (s == french && w_size > min_stemmed_bytes) stem_size -= word.ends_with("ees") ? 2 : word.ends_with("ee") ? 1 : 0;
       const sb_symbol* out = sb_stemmer_stem(s, reinterpret_cast<const sb_symbol*>(w), static_cast<int>(stem_size));
       const int result_size = sb_stemmer_length(s);
       if (out != nullptr && result_size > 0 && static_cast<std::size_t>(result_size) <= max_term_word_bytes) {

@@ -30,35 +30,21 @@ namespace net = boost::asio;
 namespace {
 
 // The write-ahead log files of a RocksDB folder ("000043.log", digits then .log; not LOG),
-// comma-separated, or "" when there are none or the folder cannot be read.
-std::string write_ahead_logs(const std::string& dir) {
-  std::vector<std::string> names;
+// sorted by name, with their sizes; none when the folder cannot be read.
+std::vector<std::pair<std::string, std::uintmax_t>> write_ahead_logs(const std::string& dir) {
+  std::vector<std::pair<std::string, std::uintmax_t>> logs;
   std::error_code ec;
   for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
-    const std::string name = entry.path().filename().string();
-    if (name.size() > 4 && name.ends_with(".log") &&
-        std::all_of(name.begin(), name.end() - 4, [](char c) { return c >= '0' && c <= '9'; }))
-      names.push_back(name);
-  }
-  std::sort(names.begin(), names.end());
-  std::string out;
-  for (const std::string& n : names) out += (out.empty() ? "" : ", ") + n;
-  return out;
-}
-
-// Bytes of the write-ahead logs in dir: what opening the store replays.
-std::uintmax_t write_ahead_log_bytes(const std::string& dir) {
-  std::uintmax_t bytes = 0;
-  std::error_code ec;
-  for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
-    const std::string name = entry.path().filename().string();
+    std::string name = entry.path().filename().string();
     if (name.size() > 4 && name.ends_with(".log") &&
         std::all_of(name.begin(), name.end() - 4, [](char c) { return c >= '0' && c <= '9'; })) {
-      const std::uintmax_t size = entry.file_size(ec);
-      if (!ec) bytes += size;
+      std::error_code size_ec;
+      const std::uintmax_t size = entry.file_size(size_ec);
+      logs.emplace_back(std::move(name), size_ec ? 0 : size);
     }
   }
-  return bytes;
+  std::sort(logs.begin(), logs.end());
+  return logs;
 }
 
 // How long shutdown waits for request bodies still arriving, then for answers already queued to
@@ -116,9 +102,10 @@ int run_serve(const config& cfg) {
   // The port opens once the store is open: replaying a large write-ahead log after a crash
   // takes seconds to a minute, and says so here rather than in silence.
   const auto open_started = std::chrono::steady_clock::now();
+  std::uintmax_t log_bytes = 0;
+  for (const auto& [name, size] : write_ahead_logs(cfg.storage.path)) log_bytes += size;
   log_info("opening the store", {{"path", cfg.storage.path},
-                                 log_field::number("write_ahead_log_bytes",
-                                                   static_cast<long long>(write_ahead_log_bytes(cfg.storage.path)))});
+                                 log_field::number("write_ahead_log_bytes", static_cast<long long>(log_bytes))});
   auto opened = storage::store::open(cfg.storage);
   if (!opened.ok()) {
     const std::string& error = opened.status().message();
@@ -130,7 +117,9 @@ int run_serve(const config& cfg) {
              "from the last consistent point (dropping what was written after the damage)";
     }
     // RocksDB does not say which file: the write-ahead logs being recovered are the suspects.
-    const std::string logs = error.find("orruption") != std::string::npos ? write_ahead_logs(cfg.storage.path) : "";
+    std::string logs;  // comma-separated names
+    if (error.find("orruption") != std::string::npos)
+      for (const auto& [name, size] : write_ahead_logs(cfg.storage.path)) logs += (logs.empty() ? "" : ", ") + name;
     if (hint.empty()) {
       log_error("cannot open the store", {{"path", cfg.storage.path}, {"error", error}});
     } else if (logs.empty()) {
