@@ -448,12 +448,18 @@ struct term_extractor::impl {
     buffer.resize(max_terms_per_mention * max_term_bytes + slack_bytes);
     items.resize(max_scan_items);
     sources.resize(max_scan_items);
-    french = sb_stemmer_new("french", "UTF_8");
-    english = sb_stemmer_new("english", "UTF_8");
+    for (const stem_language lang : {stem_language::french, stem_language::english}) {
+      const char* const name = lang == stem_language::french ? "french" : "english";
+      snowball& s = stemmers[static_cast<std::size_t>(lang)];
+      s.utf8 = sb_stemmer_new(name, "UTF_8");
+      s.latin1 = sb_stemmer_new(name, "ISO_8859_1");
+    }
   }
   ~impl() {
-    if (french != nullptr) sb_stemmer_delete(french);
-    if (english != nullptr) sb_stemmer_delete(english);
+    for (snowball& s : stemmers) {
+      if (s.utf8 != nullptr) sb_stemmer_delete(s.utf8);
+      if (s.latin1 != nullptr) sb_stemmer_delete(s.latin1);
+    }
   }
 
   // Terms are written at next() first, then committed, unless this mention already has
@@ -572,16 +578,17 @@ struct term_extractor::impl {
                                    std::uint64_t key_hi, stem_entry* set) {
     const char* r = w;
     std::size_t r_size = w_size;
-    sb_stemmer* s = key_lang == stem_language::french  ? french
-                    : key_lang == stem_language::english ? english
-                                                         : nullptr;
+    unsigned char high = 0;  // bit 7 set: the word has a byte other than ASCII
+    for (std::size_t k = 0; k < w_size; ++k) high |= static_cast<unsigned char>(w[k]);
+    const snowball& algorithm = stemmers[static_cast<std::size_t>(key_lang)];
+    sb_stemmer* const s = (high & 0x80) == 0 && algorithm.latin1 != nullptr ? algorithm.latin1 : algorithm.utf8;
     if (s != nullptr) {  // else not stemmed, or libstemmer without this algorithm
       // Folding took the accent off "ée": "gonflée" reads "gonflee", which Snowball stems
       // "gonfle" where "gonflé" gives "gonfl". A folded French word ending in "ee" or "ees"
       // had that "ée" (French has no other): without it, every form gives "gonfl".
       const std::string_view word(w, w_size);
       std::size_t stem_size = w_size;
-      if (s == french && w_size > min_stemmed_bytes) stem_size -= word.ends_with("ees") ? 2 : word.ends_with("ee") ? 1 : 0;
+      if (key_lang == stem_language::french && w_size > min_stemmed_bytes) stem_size -= word.ends_with("ees") ? 2 : word.ends_with("ee") ? 1 : 0;
       const sb_symbol* out = sb_stemmer_stem(s, reinterpret_cast<const sb_symbol*>(w), static_cast<int>(stem_size));
       const int result_size = sb_stemmer_length(s);
       if (out != nullptr && result_size > 0 && static_cast<std::size_t>(result_size) <= max_term_word_bytes) {
@@ -625,8 +632,16 @@ struct term_extractor::impl {
   std::vector<seen_slot> seen;
   std::uint32_t stamp = 0;
   const stopword_set& stopwords = shared_stopwords();
-  sb_stemmer* french = nullptr;
-  sb_stemmer* english = nullptr;
+  // Snowball's French and English algorithms, indexed by stem_language (none: not stemmed),
+  // each with two runtimes. Folded words are nearly all ASCII, which both read alike (the
+  // stems are the same); the ISO-8859-1 runtime stems them faster, for it does not decode
+  // UTF-8 in its letter-group tests (French a third faster, English an eighth; see
+  // tests/bench/README.md). A word with other bytes (Greek, Cyrillic, þ) goes to the UTF-8 one.
+  struct snowball {
+    sb_stemmer* utf8 = nullptr;
+    sb_stemmer* latin1 = nullptr;
+  };
+  std::array<snowball, 3> stemmers{};
   // Snowball's stems that do not fit a cache entry.
   char stem_text[max_term_word_bytes + slack_bytes];
   std::size_t long_size = 0;

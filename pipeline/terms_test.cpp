@@ -182,6 +182,16 @@ TEST(TermExtractor, CachedStemsAreSnowballStems) {
   }
 }
 
+// ASCII words go to Snowball's ISO-8859-1 runtime, the faster one; a word that keeps other
+// bytes after folding must go to the UTF-8 runtime, which reads "ﬁ" (U+FB01, a ligature of
+// text copied from a PDF) as one letter: read as three Latin-1 bytes, "proﬁtables" would
+// lose its "abl", as if its ligature were vowels.
+TEST(TermExtractor, WordsOfOtherLettersAreStemmedAsUtf8) {
+  term_extractor ex;
+  EXPECT_EQ(texts(ex, "proﬁtables profitables", "fr"), (strings{"proﬁtabl", "profit", "proﬁtabl profit"}));
+  EXPECT_EQ(texts(ex, "ﬁnancables þorsteins", "fr"), (strings{"ﬁnancabl", "þorstein", "ﬁnancabl þorstein"}));
+}
+
 TEST(TermExtractor, PhrasesOfLongStemsAndRepeatedTerms) {
   term_extractor ex;
   // Stems over 16 bytes take the slow path of phrase forming; their text and hash must
