@@ -151,6 +151,8 @@ status lexicon_builder::add_file(std::string_view lang, std::string_view file_na
   auto& valence_file = french ? impl_->fr_valence_file : impl_->en_valence_file;
   const int file_order = ++impl_->files;
   std::vector<parsed_line> lines;
+  std::unordered_map<std::string, std::pair<int, float>> listed;  // folded term TAB role -> line, value
+  const bool converted = contents.starts_with(converted_file_header);
   int line_no = 0;
   std::size_t entry_lines = 0;
   std::size_t pos = 0;
@@ -252,12 +254,22 @@ status lexicon_builder::add_file(std::string_view lang, std::string_view file_na
       return invalid_argument(where(file_name, line_no) + "set phrase longer than " +
                               std::to_string(max_phrase_words) + " words");
     const bool acute_final = words == 1 && (term.ends_with("\xC3\xA9") || term.ends_with("\xC3\x89"));
+    // One file gives a term one value per role: a second, different one ("remboursé" 1.0,
+    // then "rembourse" 0.3: one term once folded) would silently override the first. The
+    // converted sources keep their own rule (the last rating, as VADER's loader does).
+    if (!converted)
+        if (auto [at, fresh] = listed.try_emplace(key + '\t' + std::string(role_name), line_no, value);
+          !fresh && at->second.second != value) {
+        return invalid_argument(where(file_name, line_no) + "'" + std::string(term) + "' (" + key + ") is rated " +
+                                std::string(value_text) + " as " + std::string(role_name) + ", and at line " +
+                                std::to_string(at->second.first) + " otherwise");
+      }
     lines.push_back({key, role, value, words, acute_final});
   }
   // A converted file (the build's, from the npm sources) with no entry was cut short (a full
   // disk during the build) or emptied: loading it would silently score every word it should
   // have held as neutral. An empty file of one's own (a placeholder) is fine.
-  if (entry_lines == 0 && (contents.empty() || contents.starts_with(converted_file_header))) {
+  if (entry_lines == 0 && (contents.empty() || converted)) {
     return invalid_argument(std::string(file_name) +
                             ": no entry (empty or cut short? the build's vigie_lexicons target regenerates the "
                             "converted files)");

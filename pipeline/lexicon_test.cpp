@@ -163,6 +163,10 @@ TEST(lexicon, errors_name_file_line_and_reason) {
             "f:1: negator multiplier must be in [-2, 0)");
   EXPECT_EQ(b.add_file("en", "f", "lonely\n").message(), "f:1: expected TERM<TAB>VALUE[<TAB>ROLE]");
   EXPECT_EQ(b.add_file("en", "f", "a b c d e\t1\n").message(), "f:1: set phrase longer than 4 words");
+  // One file rates a term once per role: "remboursé" and "rembourse" are one term folded.
+  EXPECT_EQ(b.add_file("fr", "f", "remboursé\t1.0\npanne\t-2\nrembourse\t0.3\n").message(),
+            "f:3: 'rembourse' (rembourse) is rated 0.3 as valence, and at line 1 otherwise");
+  EXPECT_TRUE(b.add_file("fr", "g", "remboursé\t1.0\nrembourse\t1.0\nrembourse\t0.3\tremedy\n").ok());
   // A failed file leaves nothing behind.
   EXPECT_EQ(b.finish()->en().find("good"), nullptr);
 }

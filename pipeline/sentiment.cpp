@@ -50,6 +50,32 @@ bool is_french_post_negator(std::string_view folded) noexcept {
   return folded == "pas" || folded == "jamais";
 }
 
+// Spoken French drops "ne" before "plus" too: "j'aime plus", "je recommande plus ce site",
+// "ça fonctionne plus". But "plus" also compares ("j'aime plus que tout", "bien plus rapide",
+// "plus de choix"): after a scored word, it negates only when what follows is not rated and
+// does not start a comparison.
+bool is_comparison_after_plus(std::string_view folded) noexcept {
+  return folded == "que" || folded == "qu'" || folded == "de" || folded == "d'" || folded == "du" ||
+         folded == "des" || folded == "tard" || folded == "tot" || folded == "ou";
+}
+
+// "bon" as a filler: "mais bon.", "mais bon, on verra", "bon, le colis est arrivé", "... bon
+// il me l'a rendu". It opens a sentence (or follows "mais", "et", an interjection) and is
+// followed by a break, a filler or a pronoun or determiner; before a noun it rates ("mais bon
+// produit", "bon rapport qualité-prix").
+bool is_bon(std::string_view folded) noexcept { return folded == "bon"; }
+bool opens_before_bon(std::string_view folded) noexcept {
+  return folded == "mais" || folded == "et" || folded == "ah" || folded == "oh" || folded == "eh" || folded == "enfin";
+}
+bool follows_filler_bon(std::string_view folded) noexcept {
+  static constexpr std::string_view words[] = {
+      "ben", "bah", "voila", "bref", "hein", "ok", "enfin", "il", "ils", "elle", "elles", "on", "je", "j'", "tu",
+      "t'", "nous", "vous", "ca", "c'", "ce", "le", "la", "les", "l'", "un", "une", "des", "du", "y", "faut"};
+  for (std::string_view w : words)
+    if (folded == w) return true;
+  return false;
+}
+
 // "never been so happy", "jamais été aussi bien": after "never", a degree word turns the
 // negation into emphasis (VADER's "never so/this" rule, with the French equivalents).
 bool is_never(std::string_view folded) noexcept { return folded == "never" || folded == "jamais"; }
@@ -378,8 +404,7 @@ sentiment sentiment_analyzer::run(std::string_view text, std::string_view lang, 
       if (out != nullptr) {
         explanation_item item;
         item.token = std::string(span_of(u));
-        item.rule = "contrast";
-        item.valence = e->contrast;
+        item.rule = "contrast";  // no valence of its own: its weights are in the modifiers
         item.modifiers = "weighs the words after it x" + std::to_string(e->contrast).substr(0, 4) +
                          ", before it x" + std::to_string(options_.before_contrast_weight).substr(0, 4);
         out->items.push_back(std::move(item));
@@ -388,6 +413,27 @@ sentiment sentiment_analyzer::run(std::string_view text, std::string_view lang, 
       continue;
     }
     if (!(e->roles & role_valence) || e->valence == 0.0f) continue;
+    if (french && !u.phrase && u.kind == unit_kind::word && is_bon(folded_of(u))) {
+      const bool opens = ui == 0 || units[ui - 1].kind == unit_kind::clause_break ||
+                         units[ui - 1].kind == unit_kind::sentence_break ||
+                         (units[ui - 1].kind == unit_kind::word && opens_before_bon(folded_of(units[ui - 1])));
+      const bool closes = ui + 1 == unit_count || units[ui + 1].kind == unit_kind::clause_break ||
+                          units[ui + 1].kind == unit_kind::sentence_break ||
+                          (units[ui + 1].kind == unit_kind::word && !units[ui + 1].phrase &&
+                           follows_filler_bon(folded_of(units[ui + 1])));
+      if (opens && closes) {
+        if (out != nullptr) {
+          explanation_item item;
+          item.token = std::string(span_of(u));
+          item.rule = "filler";
+          item.valence = e->valence;
+          item.modifiers = "a filler here, not an opinion";
+          out->items.push_back(std::move(item));
+          item_units.push_back(ui);
+        }
+        continue;
+      }
+    }
     // A word that is both a booster and a valence word boosts when a valence word follows:
     // "super bien", "trop cool", "pretty good"; alone it carries its own valence ("c'est super").
     if ((e->roles & role_booster) && ui + 1 < unit_count) {
@@ -460,19 +506,32 @@ sentiment sentiment_analyzer::run(std::string_view text, std::string_view lang, 
           break;
         }
     }
+    float negator = negated_by != nullptr ? negated_by->negator : 0.0f;
     if (french && negated_by == nullptr && remedied_by == nullptr && !pictograph && u.negator == 0.0f &&
         ui + 1 < unit_count) {
       const unit& next = units[ui + 1];
       if (next.kind == unit_kind::word && next.negator != 0.0f && !next.phrase &&
           is_french_post_negator(folded_of(next))) {
         negated_by = &next;
+        negator = next.negator;
         post_negator_at = ui + 1;
+      } else if (next.kind == unit_kind::word && !next.phrase && folded_of(next) == "plus") {
+        const unit* after = ui + 2 < unit_count ? &units[ui + 2] : nullptr;
+        const bool compares = after != nullptr && after->kind == unit_kind::word &&
+                              ((after->entry != nullptr && (after->entry->roles & role_valence) &&
+                                after->entry->valence != 0.0f) ||
+                               is_comparison_after_plus(folded_of(*after)));
+        if (!compares) {
+          negated_by = &next;
+          negator = default_negator;
+          post_negator_at = ui + 1;
+        }
       }
     }
     if (negated_by != nullptr) {
       // Negating a negative word says less than negating a positive one: "not bad" is mildly
       // good, "not good" is bad.
-      v *= negated_by->negator * (v < 0.0f ? options_.negated_negative_weight : 1.0f);
+      v *= negator * (v < 0.0f ? options_.negated_negative_weight : 1.0f);
       units[negated_by - units].spent = true;
       if (out) mods += "negated by '" + std::string(span_of(*negated_by)) + "'; ";
     }
@@ -598,24 +657,48 @@ sentiment sentiment_analyzer::run(std::string_view text, std::string_view lang, 
 
   // Evidence that the rules discounted (a name, a question, a hypothetical) and that stays
   // weak is no opinion: "Happy Feet is on tonight", "any good tips?".
+  // The rules on the whole text are items too, so that the items add up to raw_sum. The
+  // modifiers are written only when explaining: scoring allocates nothing.
+  auto whole_text_item = [&](const char* rule, float change, auto&& modifiers) {
+    if (out == nullptr || change == 0.0f) return;
+    explanation_item item;
+    item.token = "(whole text)";
+    item.rule = rule;
+    item.contribution = change;
+    item.modifiers = modifiers();
+    out->items.push_back(std::move(item));
+  };
+  auto two_decimals = [](float v) {
+    char buf[16];
+    std::snprintf(buf, sizeof buf, "%.2f", static_cast<double>(v));
+    return std::string(buf);
+  };
   float s = sum;
   if (discounted && std::fabs(s) < options_.discounted_floor) {
     s = 0.0f;
-    if (out != nullptr) {
-      explanation_item item;
-      item.rule = "weak evidence";
-      item.contribution = -sum;
-      item.modifiers = "discounted evidence below " + std::to_string(options_.discounted_floor).substr(0, 4) +
-                       ": neutral";
-      out->items.push_back(std::move(item));
-    }
+    whole_text_item("weak evidence", -sum, [&] {
+      return "discounted evidence below " + two_decimals(options_.discounted_floor) + ": neutral";
+    });
   }
   const float dead_zone = french ? options_.fr_dead_zone : options_.dead_zone;
   const float alpha = french ? options_.fr_normalization_alpha : options_.normalization_alpha;
-  if (dead_zone > 0.0f)
+  if (dead_zone > 0.0f) {
+    const float before = s;
     s = std::fabs(s) <= dead_zone ? 0.0f : s - sign_of(s) * dead_zone;
-  if (options_.length_exponent != 0.0f && static_cast<float>(length) > options_.length_reference)
-    s *= std::pow(options_.length_reference / static_cast<float>(length), options_.length_exponent);
+    whole_text_item("dead zone", s - before, [&] {
+      return "a sum within " + two_decimals(dead_zone) + " of 0 is neutral, a larger one moves " +
+             two_decimals(dead_zone) + " toward 0";
+    });
+  }
+  if (options_.length_exponent != 0.0f && static_cast<float>(length) > options_.length_reference) {
+    const float before = s;
+    const float factor = std::pow(options_.length_reference / static_cast<float>(length), options_.length_exponent);
+    s *= factor;
+    whole_text_item("length", s - before, [&] {
+      return std::to_string(length) + " words and signs: x" + two_decimals(factor) +
+             " (a sum spread over a long text says less)";
+    });
+  }
   float score = s / std::sqrt(s * s + alpha);
   score = std::clamp(score, -1.0f, 1.0f);
   sentiment r;
@@ -624,7 +707,7 @@ sentiment sentiment_analyzer::run(std::string_view text, std::string_view lang, 
             : score < -neutral_band ? sentiment_label::negative
                                     : sentiment_label::neutral;
   if (out != nullptr) {
-    out->raw_sum = sum;
+    out->raw_sum = s;
     out->score = r.score;
     out->label = r.label;
   }

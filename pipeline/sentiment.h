@@ -115,7 +115,9 @@ struct sentiment_options {
 // One scored unit of text, for analysts who must justify a report.
 struct explanation_item {
   std::string token;          // as written: "HORRIBLE", "pas mal", "😍", "!!!"
-  std::string rule;           // "lexicon", "phrase", "emoji", "emoticon", "exclamation", "question"
+  std::string rule;           // "lexicon", "phrase", "emoji", "emoticon", "contrast", "filler",
+                              // "exclamation", "punctuation !/?"; on the whole text (token
+                              // "(whole text)"): "weak evidence", "dead zone", "length"
   float valence = 0.0f;       // from the lexicon, before rules
   float contribution = 0.0f;  // what it adds to the raw sum, after rules
   std::string modifiers;      // rules that changed it: "negated by 'pas'; boosted by 'très'"
@@ -124,7 +126,7 @@ struct explanation_item {
 struct explanation {
   std::string lang;
   bool supported = true;
-  float raw_sum = 0.0f;
+  float raw_sum = 0.0f;  // the sum of the items' contributions, normalised into score
   float score = 0.0f;
   sentiment_label label = sentiment_label::neutral;
   std::vector<explanation_item> items;

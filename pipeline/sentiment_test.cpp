@@ -154,10 +154,14 @@ TEST(sentiment, a_taunt_turns_around_when_the_rest_of_its_text_is_negative) {
   // "merci" (1.5, taunt -0.5) said of bad news mocks it: -1.5 - 0.75.
   explanation e;
   a.explain("colis perdu, merci", "fr", &e);
-  ASSERT_EQ(e.items.size(), 2u);
+  ASSERT_EQ(e.items.size(), 3u);
   EXPECT_FLOAT_EQ(e.items[1].contribution, -0.75f);
   EXPECT_EQ(e.items[1].modifiers, "taunt: the rest of the text is negative");
-  EXPECT_FLOAT_EQ(e.raw_sum, -2.25f);
+  // The French dead zone is an item too: the items add up to raw_sum.
+  EXPECT_EQ(e.items[2].token, "(whole text)");
+  EXPECT_EQ(e.items[2].rule, "dead zone");
+  EXPECT_FLOAT_EQ(e.items[2].contribution, 0.4f);
+  EXPECT_FLOAT_EQ(e.raw_sum, -1.85f);
   // Alone, or where the rest of the text is not negative enough, it is sincere.
   EXPECT_GT(a.score("merci", "fr").score, 0.0f);
   EXPECT_GT(a.score("colis bon, merci", "fr").score, 0.0f);
@@ -174,11 +178,11 @@ TEST(sentiment, a_closer_taunts_only_as_the_short_sentence_that_ends_the_text) {
   // "top" (2.0, closer -0.5) closing a text of bad news mocks it: -1.5 - 1.0.
   explanation e;
   a.explain("Colis perdu. Top.", "fr", &e);
-  ASSERT_EQ(e.items.size(), 2u);
+  ASSERT_EQ(e.items.size(), 3u);  // and the dead zone
   EXPECT_FLOAT_EQ(e.items[1].contribution, -1.0f);
   EXPECT_EQ(e.items[1].modifiers, "taunt: the rest of the text is negative");
   a.explain("Colis perdu ! Vraiment top 😡", "fr", &e);  // faces after it still close the text
-  ASSERT_EQ(e.items.size(), 4u);                           // and the '!'
+  ASSERT_EQ(e.items.size(), 5u);                           // and the '!', the dead zone
   EXPECT_EQ(e.items[1].token, "top");
   EXPECT_FLOAT_EQ(e.items[1].contribution, -1.0f);
   // Elsewhere in the text, in a longer closing sentence, or in a text of one sentence, sincere.
@@ -438,6 +442,38 @@ TEST(sentiment, shipped_lexicons_score_e_reputation_mentions) {
   // Spoken negation without "ne", unless the words are also a comparative.
   EXPECT_EQ(label("Le réseau marche jamais", "fr"), neg);
   EXPECT_NE(label("Depuis la mise à jour l'appli marche plus vite", "fr"), neg);
+  // From a blind probe of brand mentions. "toujours pas" negates the word after it too;
+  // "plus" after a rated word is spoken "ne ... plus" unless it compares.
+  EXPECT_EQ(label("toujours pas satisfait", "fr"), neg);
+  EXPECT_EQ(label("c'est toujours pas bien", "fr"), neg);
+  EXPECT_EQ(label("j'aime plus", "fr"), neg);
+  EXPECT_EQ(label("je recommande plus ce site", "fr"), neg);
+  EXPECT_EQ(label("ça marche plus depuis hier", "fr"), neg);
+  EXPECT_EQ(label("j'aime plus que tout cette marque", "fr"), pos);
+  EXPECT_EQ(label("c'est bien plus rapide qu'avant", "fr"), pos);
+  // Claps and laughter at bad news mock it; at good news they cheer.
+  EXPECT_EQ(label("Encore une panne, bravo 👏👏", "fr"), neg);
+  EXPECT_EQ(label("encore en panne 😂😂😂", "fr"), neg);
+  EXPECT_EQ(label("Bravo à l'équipe 👏👏", "fr"), pos);
+  EXPECT_EQ(label("😂😂 trop drôle la pub Borel", "fr"), pos);
+  // "mais bon" is a filler before a break or a pronoun, a contrast and a rating before a noun.
+  EXPECT_EQ(label("livraison nulle mais bon produit", "fr"), pos);
+  EXPECT_EQ(label("bon produit mais bon la livraison est nulle", "fr"), neg);
+  // Words that were mis-rated or missing.
+  EXPECT_EQ(label("j'ai été remboursé", "fr"), pos);
+  EXPECT_EQ(label("sans le moindre problème", "fr"), pos);
+  EXPECT_EQ(label("Au final je suis satisfait", "fr"), pos);
+  EXPECT_EQ(label("J'ai reçu un bon d'achat de 10€", "fr"), sentiment_label::neutral);
+  EXPECT_EQ(label("Rien ne marche sur ce site", "fr"), neg);
+  EXPECT_EQ(label("Ça aurait pu être mieux, la taille est trop petite", "fr"), neg);
+  EXPECT_EQ(label("c'est de ouf", "fr"), pos);
+  EXPECT_EQ(label("c pa top", "fr"), neg);
+  EXPECT_EQ(label("thank you so much for the quick reply", "en"), pos);
+  EXPECT_EQ(label("Honestly terrible", "en"), neg);
+  // Invisible characters inside a word do not split it.
+  EXPECT_EQ(label("quelle ar\u200Dnaque", "fr"), neg);
+  EXPECT_EQ(label("gé\u00ADnial", "fr"), pos);
+  EXPECT_EQ(label("nu\u200Bl", "fr"), neg);
 }
 
 // Bad input never crashes and never yields a score outside [-1, 1] or NaN.

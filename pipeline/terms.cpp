@@ -217,6 +217,9 @@ bool is_ascii_alnum(unsigned char c) noexcept { return byte_class[c] & byte_alnu
 char_class classify(char32_t c) noexcept {
   if (c < 0x80) return is_ascii_alnum(static_cast<unsigned char>(c)) ? char_class::letter : char_class::separator;
   if (c == 0xAA || c == 0xB5 || c == 0xBA) return char_class::letter;
+  // Invisible characters that get inside words (soft hyphen, zero-width space and joiners,
+  // word joiner, BOM) are dropped as marks are, as the sentiment tokenizer drops them.
+  if (c == 0xAD || (c >= 0x200B && c <= 0x200D) || c == 0x2060 || c == 0xFEFF) return char_class::mark;
   if (c < 0xC0) return char_class::separator;
   if (c <= 0x2AF) return (c == 0xD7 || c == 0xF7) ? char_class::separator : char_class::letter;
   if (c < 0x300) return char_class::separator;  // spacing modifiers, among them ʼ

@@ -186,6 +186,14 @@ TEST(TermExtractor, CachedStemsAreSnowballStems) {
 // bytes after folding must go to the UTF-8 runtime, which reads "ﬁ" (U+FB01, a ligature of
 // text copied from a PDF) as one letter: read as three Latin-1 bytes, "proﬁtables" would
 // lose its "abl", as if its ligature were vowels.
+// A soft hyphen, a zero-width space or joiner inside a word (pasted from a web page, or put
+// there to dodge moderation) does not split it.
+TEST(TermExtractor, InvisibleCharactersInsideWordsAreDropped) {
+  term_extractor ex;
+  EXPECT_EQ(texts(ex, "ar\u200Dnaque gr\u00ADève", "fr"), (strings{"arnaqu", "grev", "arnaqu grev"}));
+  EXPECT_EQ(texts(ex, "#Boy\u200Bcott \uFEFFpanne", "fr"), (strings{"#boycott", "pann"}));
+}
+
 TEST(TermExtractor, WordsOfOtherLettersAreStemmedAsUtf8) {
   term_extractor ex;
   EXPECT_EQ(texts(ex, "proﬁtables profitables", "fr"), (strings{"proﬁtabl", "profit", "proﬁtabl profit"}));

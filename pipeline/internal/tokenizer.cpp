@@ -78,8 +78,12 @@ bool is_emoji_modifier(char32_t c) noexcept {
 bool is_apostrophe(char32_t c) noexcept { return c == '\'' || c == 0x2019; }
 
 // Combining diacritical marks: an accent typed apart from its letter (decomposed text, "e"
-// then U+0301 for "é"). Part of the word, dropped when it is folded.
-bool is_mark(char32_t c) noexcept { return c >= 0x300 && c <= 0x36F; }
+// then U+0301 for "é"). Part of the word, dropped when it is folded. So are the invisible
+// characters that get inside words (soft hyphen, zero-width space, non-joiner and joiner, word
+// joiner, BOM): pasted from a web page or slipped in to dodge moderation ("ar\u200Dnaque").
+bool is_mark(char32_t c) noexcept {
+  return (c >= 0x300 && c <= 0x36F) || c == 0xAD || (c >= 0x200B && c <= 0x200D) || c == 0x2060 || c == 0xFEFF;
+}
 
 bool is_space(char c) noexcept { return ascii_class[static_cast<unsigned char>(c)] & c_space; }
 

@@ -13,7 +13,6 @@ ripoff	-2.8
 rip-off	-2.8
 overpriced	-2.0
 overcharged	-2.5
-refund	-0.8
 refunds	-0.8
 refunded	0.6
 chargeback	-1.8
@@ -290,9 +289,7 @@ my cup of tea	1.2
 # Headlines and praise slang that VADER's lexicon lacks, found in reviews and tweets written
 # for a probe (not in the evaluation sets): markets that plummet or soar, hackers, bricked
 # devices, price gouging; "goated", "bussin", "elite", "hits different", "crazy good" ("crazy"
-# alone is -1.4). "support" goes from VADER's 1.7 to 0.9: in brand mentions it is mostly the
-# support desk, a noun ("support hasn't replied"), not approval.
-support	0.9
+# alone is -1.4).
 hacker	-1.8
 hackers	-1.8
 predatory	-2.5
@@ -432,7 +429,7 @@ nope	-0.8
 # end"), today's slang ("slaps", "is fire", "no cap" as no negation, "the ick", "delulu", "we're
 # cooked", "a vibe"), and complaints ("where is my", "sort it out", "a paperweight"). VADER's
 # "l" (+2) is the "L" of a loss. Left out: "w" (the "w/" of "with" in the tweets set), "I'm
-# dead" (laughter, or not) and "honestly" (VADER's +2 holds on the probes).
+# dead" (laughter, or not).
 inedible	-2.5
 disgraceful	-2.5
 shambles	-2.0
@@ -673,3 +670,11 @@ settlements	0
 gold	0
 gray	0
 jesus	0
+
+# A third blind probe (150 brand mentions and minimal pairs): thanks said "so much" are not
+# "so much for" (a scoff); "honestly" is a discourse marker, not VADER's +2 ("Honestly
+# terrible" was neutral; the four English sets do not move at three decimals).
+thank you so much	2.2
+thanks so much	2.2
+ty so much	2.0
+honestly	0

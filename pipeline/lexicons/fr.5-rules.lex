@@ -168,6 +168,7 @@ pas de réponse	-1.8
 aucune réponse	-1.8
 toujours rien	-1.6
 toujours pas	-1.0
+toujours pas	-0.74	negator
 jamais reçu	-2.2
 pas reçu	-2.0
 toujours pas reçu	-2.4
@@ -243,7 +244,6 @@ pas chers	1.5
 trop cher	-2.0
 trop chère	-2.0
 trop chers	-2.0
-mais bon	-0.3
 merci hein	-1.5
 merci pour rien	-2.5
 chapeau bas	2.5
@@ -303,7 +303,7 @@ flambée des prix	-1.2
 # sincères ("super, merci !"). "super" en est aussi : sur 2 000 textes écrits pour l'essai,
 # dont 300 avis, il ne retourne que des moqueries ("La hotline me raccroche au nez pour la 2e
 # fois, super"). Pas "top", "parfait", "sympa", "magnifique", que les avis mitigés emploient
-# sincèrement, ni 👏, 👌, 👍 (leur effet sur les jeux n'est pas net). "merci bien" : le "bien"
+# sincèrement, ni 👌, 👍 (leur effet sur les jeux n'est pas net). "merci bien" : le "bien"
 # ne doit pas compter comme un éloge du reste ("Encore deux ans à bosser. Merci bien.").
 génial	-0.5	taunt
 bravo	-0.5	taunt
@@ -314,3 +314,11 @@ félicitations	-0.5	taunt
 logique	-0.5	taunt
 super	-0.5	taunt
 merci bien	-0.5	taunt
+# Les applaudissements et les rires dits d'une mauvaise nouvelle s'en moquent aussi : "encore une
+# panne, bravo 👏👏", "encore en panne 😂😂" (fr_dev r 0,825 -> 0,828, fr_test inchangé).
+👏	-0.5	taunt
+😂	-0.5	taunt
+🤣	-0.5	taunt
+mdr	-0.5	taunt
+ptdr	-0.5	taunt
+lol	-0.5	taunt

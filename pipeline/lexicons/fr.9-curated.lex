@@ -15,7 +15,6 @@ escroquerie	-3.0
 fraude	-3.0
 injoignable	-2.2
 injoignables	-2.2
-remboursement	-1.0
 rembourser	-0.8
 remboursez	-1.5
 remboursé	1.0
@@ -32,7 +31,6 @@ scandalisé	-2.5
 honte	-2.5
 honteux	-2.6
 honteuse	-2.6
-sav	-0.4
 résilier	-1.5
 résiliation	-1.5
 résilié	-1.3
@@ -112,7 +110,6 @@ horrible	-3.0
 mauvais	-2.2
 mauvaise	-2.2
 mal	-1.6
-déteste	-2.8
 détesté	-2.6
 hais	-3.0
 haine	-3.0
@@ -234,7 +231,6 @@ efficacité	2.0
 bienveillant	2.2
 ouf	0.5
 grave	-1.2
-rembourse	0.3
 # Homographes du lexique de pattern. pattern n'a que des adjectifs ; ceux-ci
 # sont le plus souvent des prépositions, déterminants ou adverbes ("sur" : le pliage des
 # accents le confond avec "sûr") et donnaient une valence aux phrases neutres des actualités.
@@ -301,7 +297,6 @@ plantage	-2.0
 planté	-1.8
 rame	-1.5
 ramer	-1.5
-bloqué	-1.6
 bloquée	-1.6
 bloqués	-1.6
 bloque	-1.4
@@ -323,14 +318,12 @@ perturbé	-1.2
 perturbée	-1.2
 perturbations	-1.2
 chelou	-1.2
-dinguerie	2.5
 chapeau	1.5
 abuser	-1.5
 abusent	-1.8
 escroquent	-2.8
 volé	-2.5
 volée	-2.5
-raccroché	-1.8
 raccroche	-1.6
 ignoré	-1.8
 ignorée	-1.8
@@ -523,7 +516,6 @@ surfacturé	-2.3
 surfacturation	-2.3
 frais cachés	-2.2
 double prélèvement	-2.3
-prélevé deux fois	-2.3
 troué	-1.6
 rayé	-1.2
 rayure	-1.1
@@ -984,7 +976,6 @@ il manquait	-1.2
 rupture de stock	-1.2
 bon débarras	-1.5
 pur et simple	0
-désabonne	-1.5
 désabonné	-1.2
 désabonnée	-1.2
 désabonner	-1.2
@@ -1622,3 +1613,35 @@ veux être remboursé	-1.5
 rien de tel	2.0
 rien de mieux que	2.5
 s'est bien passé	1.5
+# Troisième sonde à l'aveugle (150 mentions de marque et paires minimales) :
+# "toujours pas" nie aussi le mot qui suit ("toujours pas satisfait"), comme "toujours aucun" ;
+# "moindre", "final" et "fortement" ne sont pas des avis (pattern : -0,3, -1,5, +0,6) :
+# "sans le moindre problème", "au final", "je déconseille fortement" ; un bon d'achat est un
+# papier ; "ça marche plus" est "ça ne marche plus" (mais "marche plus vite" loue) ; argot et
+# SMS ("de ouf", "c pa top").
+toujours aucun	-0.74	negator
+toujours aucune	-0.74	negator
+moindre	0
+final	0
+fortement	0
+fortement	0.293	booster
+bon d'achat	0
+bons d'achat	0
+bon de commande	0
+bon de réduction	0
+marche plus	-2.0
+fonctionne plus	-2.0
+marche plus vite	1.0
+marche plus rapidement	1.0
+fonctionne plus vite	1.0
+fonctionne plus rapidement	1.0
+rien ne marche	-2.2
+rien ne fonctionne	-2.2
+aurait pu être mieux	-1.5
+aurait pu mieux faire	-1.5
+c'est de ouf	2.5
+truc de ouf	2.0
+de la balle	2.0
+pa	-0.74	negator
+jadore	2.8
+jaime	2.0
