@@ -108,6 +108,48 @@ std::size_t field_bytes(const mention_view& m) {
 }
 
 
+// The value of the 4 hex digits at p, or -1.
+int hex4(const char* p) noexcept {
+  int v = 0;
+  for (int k = 0; k < 4; ++k) {
+    const char c = p[k];
+    const int d = c >= '0' && c <= '9' ? c - '0' : (c | 0x20) >= 'a' && (c | 0x20) <= 'f' ? (c | 0x20) - 'a' + 10 : -1;
+    if (d < 0) return -1;
+    v = v * 16 + d;
+  }
+  return v;
+}
+
+// Rewrites each \u escape of a lone UTF-16 surrogate in json[0, n) (a high one not followed
+// by a low one, or a low one alone) as \ufffd, the replacement character, in place (both are
+// six bytes). JSON allows such escapes (RFC 8259 section 8.2) and a post cut short in the
+// middle of an emoji ends with one; simdjson refuses them. Returns how many were rewritten.
+// Backslashes appear only inside strings, so escapes are read without tracking strings.
+std::size_t replace_lone_surrogates(char* json, std::size_t n) noexcept {
+  std::size_t replaced = 0;
+  for (std::size_t i = 0; i + 1 < n; ++i) {
+    if (json[i] != '\\') continue;
+    if (json[i + 1] != 'u' || i + 6 > n) {
+      ++i;  // a one-character escape: the character after the backslash is not one itself
+      continue;
+    }
+    const int unit = hex4(json + i + 2);
+    if (unit >= 0xD800 && unit <= 0xDBFF && i + 12 <= n && json[i + 6] == '\\' && json[i + 7] == 'u') {
+      const int low = hex4(json + i + 8);
+      if (low >= 0xDC00 && low <= 0xDFFF) {  // a pair: one code point
+        i += 11;
+        continue;
+      }
+    }
+    if (unit >= 0xD800 && unit <= 0xDFFF) {
+      std::memcpy(json + i + 2, "fffd", 4);
+      ++replaced;
+    }
+    i += 5;
+  }
+  return replaced;
+}
+
 // Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's days_from_civil).
 std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d) {
   y -= m <= 2;
@@ -325,8 +367,14 @@ status mention_parser::impl::parse_padded(std::string_view json, mention_view* o
   padded.assign(json);
   element doc;
   auto err = parser.parse(padded.data(), padded.size(), false).get(doc);
+  if (err == simdjson::STRING_ERROR && replace_lone_surrogates(padded.data(), padded.size()) != 0)
+    err = parser.parse(padded.data(), padded.size(), false).get(doc);
   if (err != simdjson::SUCCESS) {
     if (err == simdjson::UTF8_ERROR) return invalid_argument("invalid UTF-8");
+    if (err == simdjson::STRING_ERROR) {
+      return invalid_argument("invalid JSON: a string holds an unknown escape (\\x), a bad \\u escape or a raw "
+                              "control character (tab, new line: escape them)");
+    }
     if (err == simdjson::EMPTY) return invalid_argument("empty document");
     if (err == simdjson::NUMBER_ERROR) {
       return invalid_argument("invalid JSON: a number is malformed or out of range (integers up to 18446744073709551615)");

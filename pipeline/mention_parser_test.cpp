@@ -65,6 +65,21 @@ TEST(mention_parser, defaults_and_epoch_milliseconds) {
   EXPECT_EQ(effective_reach(m), 0);
 }
 
+// A post cut short in the middle of an emoji ends with half of a UTF-16 pair: JSON allows
+// that escape, and the mention is taken with the replacement character in its place.
+TEST(mention_parser, lone_surrogate_escapes_become_replacement_characters) {
+  mention_parser p;
+  mention_view m;
+  ASSERT_TRUE(p.parse_one(R"({"id":"1","text":"trop bien \ud83d","created_at":1})", &m).ok());
+  EXPECT_EQ(m.text, "trop bien \xEF\xBF\xBD");
+  ASSERT_TRUE(p.parse_one(R"({"id":"2","text":"\udc00a\ud83d\ude00\\ud83d\ud83dx","created_at":1})", &m).ok());
+  EXPECT_EQ(m.text, "\xEF\xBF\xBD" "a\xF0\x9F\x98\x80\\ud83d\xEF\xBF\xBDx");  // a pair stays; "\\u" is text
+  // Other bad escapes are still refused, and say what is wrong.
+  const status bad = p.parse_one(R"({"id":"3","text":"a \q b","created_at":1})", &m);
+  EXPECT_EQ(bad.message(), "invalid JSON: a string holds an unknown escape (\\x), a bad \\u escape or a raw "
+                           "control character (tab, new line: escape them)");
+}
+
 TEST(mention_parser, each_bad_line_is_reported_and_the_others_taken) {
   std::string body =
       "{\"id\":\"a\",\"text\":\"ok\",\"created_at\":1}\n"
@@ -152,10 +167,10 @@ TEST(mention_parser, json_array_element_over_the_limit_is_rejected_alone) {
   EXPECT_EQ(out[1].id_or_reason, "b");
 }
 
-TEST(mention_parser, json_array_element_with_bad_utf8_or_surrogate_costs_only_itself) {
+TEST(mention_parser, json_array_element_with_bad_utf8_or_escape_costs_only_itself) {
   const std::string body = "[{\"id\":\"a\",\"text\":\"ok\",\"created_at\":1},\n"
                            " {\"id\":\"b\",\"text\":\"\xff\",\"created_at\":1},\n"
-                           " {\"id\":\"c\",\"text\":\"\\ud800\",\"created_at\":1},\n"
+                           " {\"id\":\"c\",\"text\":\"\\q\",\"created_at\":1},\n"
                            " {\"id\":\"d, ]}\",\"text\":\"a \\\"quoted\\\" [word]\",\"created_at\":1} ]";
   auto items = parse_all(body, batch_format::json_array);
   ASSERT_EQ(items.size(), 4u);

@@ -254,12 +254,16 @@ class api_test(unittest.TestCase):
         self.assertEqual((body["accepted"], body["rejected"]), (2, 1))
         self.assertEqual(body["errors"][0]["line"], 2)
         self.assertIn("over the limit", body["errors"][0]["reason"])
-        # One element with a lone surrogate escape costs only itself.
-        raw = "[" + json.dumps(self.m(4)) + ',{"id":"m5","source":"%s","text":"\\ud800","created_at":1}]' % self.source
+        # One element with a bad escape costs only itself; a lone surrogate escape (a post cut
+        # in the middle of an emoji) is taken, as the replacement character.
+        raw = ("[" + json.dumps(self.m(4)) + ',{"id":"m5","source":"%s","text":"\\q","created_at":1},'
+               '{"id":"m6","source":"%s","text":"cut \\ud83d","created_at":1}]' % (self.source, self.source))
         status, body = self.server.json("POST", "/v1/mentions", raw, headers={"Content-Type": "application/json"})
-        self.assertEqual((status, body["accepted"], body["rejected"]), (200, 1, 1), body)
+        self.assertEqual((status, body["accepted"], body["rejected"]), (200, 2, 1), body)
         self.assertEqual(body["errors"][0]["line"], 2)
-        self.assertEqual(sorted(m["id"] for m in self.mine()), ["m1", "m3", "m4"])
+        self.assertIn("unknown escape", body["errors"][0]["reason"])
+        self.assertEqual(sorted(m["id"] for m in self.mine()), ["m1", "m3", "m4", "m6"])
+        self.assertEqual([m["text"] for m in self.mine() if m["id"] == "m6"], ["cut \ufffd"])
 
     def test_expect_100_continue_is_answered(self):
         body = (json.dumps(self.m(1)) + "\n").encode()
