@@ -1,6 +1,7 @@
 #include "pipeline/sentiment.h"
 
 #include <algorithm>
+#include <climits>
 #include <cmath>
 #include <cstdio>
 
@@ -71,6 +72,18 @@ bool follows_filler_bon(std::string_view folded) noexcept {
   static constexpr std::string_view words[] = {
       "ben", "bah", "voila", "bref", "hein", "ok", "enfin", "il", "ils", "elle", "elles", "on", "je", "j'", "tu",
       "t'", "nous", "vous", "ca", "c'", "ce", "le", "la", "les", "l'", "un", "une", "des", "du", "y", "faut"};
+  for (std::string_view w : words)
+    if (folded == w) return true;
+  return false;
+}
+
+// Articles, possessives and demonstratives, folded: they do not count towards a negator's
+// or booster's reach of three words.
+bool is_determiner(std::string_view folded) noexcept {
+  static constexpr std::string_view words[] = {
+      "a", "an", "the", "my", "your", "his", "her", "its", "our", "their", "this", "that", "these", "those",
+      "le", "la", "les", "l'", "un", "une", "des", "du", "mon", "ma", "mes", "ton", "ta", "tes", "son", "sa",
+      "ses", "notre", "nos", "votre", "vos", "leur", "leurs", "ce", "cet", "cette", "ces"};
   for (std::string_view w : words)
     if (folded == w) return true;
   return false;
@@ -455,7 +468,7 @@ sentiment sentiment_analyzer::run(std::string_view text, std::string_view lang, 
     // unless the remedy is negated: then the negator belongs to the remedy, not to the
     // trouble ("haven't fixed my problem" stays a problem).
     const unit* remedied_by = nullptr;
-    int negation_reach = scope;  // words before ui a negator of ui may sit in
+    int negation_reach = INT_MAX;  // units before ui a negator of ui may sit in (a negated remedy limits it)
     if (has_remedy && v < 0.0f && (e->roles & role_trouble) && !pictograph) {
       if (const int r = nearest_remedy(ui); r != 0) {
         const std::size_t ri = r < 0 ? ui - static_cast<std::size_t>(-r) : ui + static_cast<std::size_t>(r);
@@ -465,12 +478,18 @@ sentiment sentiment_analyzer::run(std::string_view text, std::string_view lang, 
     }
     const unit* negated_by = nullptr;
     int negated_at = 0;  // distance of negated_by, before the word
-    for (int d = 1; d <= scope && static_cast<std::size_t>(d) <= ui; ++d) {
+    // d: units back from the word; words: of them, those that count towards the scope
+    // (articles and possessives do not: "never had a single problem", "jamais eu le moindre").
+    for (int d = 1, words = 0; static_cast<std::size_t>(d) <= ui; ++d) {
       const unit& p = units[ui - d];
       if (p.kind == unit_kind::clause_break || p.kind == unit_kind::sentence_break) break;
       if (d > negation_reach) break;
+      const bool determiner = p.kind == unit_kind::word && !p.phrase && p.negator == 0.0f &&
+                              (p.entry == nullptr || !(p.entry->roles & (role_valence | role_booster))) &&
+                              is_determiner(folded_of(p));
+      if (!determiner && ++words > scope) break;
       if (p.entry != nullptr && (p.entry->roles & role_booster) && p.entry->booster != 0.0f) {
-        float b = p.entry->booster * options_.booster_decay[d - 1];
+        float b = p.entry->booster * options_.booster_decay[std::max(words, 1) - 1];
         if ((p.flags & internal::flag_all_caps) && caps_differ) b += sign_of(b) * options_.caps_increment;
         v += sign_of(v) * b;
         if (out) mods += (b > 0 ? "boosted by '" : "damped by '") + std::string(span_of(p)) + "'; ";

@@ -470,6 +470,10 @@ TEST(sentiment, shipped_lexicons_score_e_reputation_mentions) {
   EXPECT_EQ(label("c pa top", "fr"), neg);
   EXPECT_EQ(label("thank you so much for the quick reply", "en"), pos);
   EXPECT_EQ(label("Honestly terrible", "en"), neg);
+  // Articles and possessives do not count towards a negator's reach of three words.
+  EXPECT_EQ(label("Never had a single problem with this company.", "en"), pos);
+  EXPECT_EQ(label("jamais eu le moindre problème avec eux", "fr"), pos);
+  EXPECT_EQ(label("not in my wildest dreams good", "en"), pos);  // four words back, "my" aside: out of reach
   // Invisible characters inside a word do not split it.
   EXPECT_EQ(label("quelle ar\u200Dnaque", "fr"), neg);
   EXPECT_EQ(label("gé\u00ADnial", "fr"), pos);
