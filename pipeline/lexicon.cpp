@@ -216,13 +216,15 @@ status lexicon_builder::add_file(std::string_view lang, std::string_view file_na
         return invalid_argument(where(file_name, line_no) + std::string(role_name) + " multiplier must be in [-2, 0)");
     } else if (role_name == "trouble") {
       role = role_trouble;
+    } else if (role_name == "determiner") {
+      role = role_determiner;
     } else if (role_name == "remedy") {
       role = role_remedy;
       if (!(value > 0.0f && value <= max_remedy))
         return invalid_argument(where(file_name, line_no) + "remedy share must be in (0, 1]");
     } else {
       return invalid_argument(where(file_name, line_no) + "unknown role '" + std::string(role_name) +
-                              "' (valence, booster, negator, contrast, scope_break, irrealis, irony, taunt, closer, remedy, trouble)");
+                              "' (valence, booster, negator, contrast, scope_break, irrealis, irony, taunt, closer, remedy, trouble, determiner)");
     }
 
     // Fold the term exactly as text will be folded, so that lookups match byte for byte.

@@ -77,6 +77,7 @@ enum lexicon_role : std::uint16_t {
   role_trouble = 512,
   role_taunt = 1024,
   role_closer = 2048,  // a taunt only as the short closing sentence of its text: "... Brilliant."
+  role_determiner = 4096,  // an article or possessive: not one of the words a negator reaches
 };
 
 struct lexicon_entry {

@@ -158,7 +158,7 @@ TEST(lexicon, errors_name_file_line_and_reason) {
   EXPECT_EQ(st.message(), "en.9-x.lex:2: value 'minus two' is not a number");
   EXPECT_EQ(b.add_file("en", "f", "great\t9\n").message(), "f:1: valence out of [-4, 4]");
   EXPECT_EQ(b.add_file("en", "f", "x\t1\tshouting\n").message(),
-            "f:1: unknown role 'shouting' (valence, booster, negator, contrast, scope_break, irrealis, irony, taunt, closer, remedy, trouble)");
+            "f:1: unknown role 'shouting' (valence, booster, negator, contrast, scope_break, irrealis, irony, taunt, closer, remedy, trouble, determiner)");
   EXPECT_EQ(b.add_file("en", "f", "not\t0.5\tnegator\n").message(),
             "f:1: negator multiplier must be in [-2, 0)");
   EXPECT_EQ(b.add_file("en", "f", "lonely\n").message(), "f:1: expected TERM<TAB>VALUE[<TAB>ROLE]");

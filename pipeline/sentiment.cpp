@@ -77,18 +77,6 @@ bool follows_filler_bon(std::string_view folded) noexcept {
   return false;
 }
 
-// Articles, possessives and demonstratives, folded: they do not count towards a negator's
-// or booster's reach of three words.
-bool is_determiner(std::string_view folded) noexcept {
-  static constexpr std::string_view words[] = {
-      "a", "an", "the", "my", "your", "his", "her", "its", "our", "their", "this", "that", "these", "those",
-      "le", "la", "les", "l'", "un", "une", "des", "du", "mon", "ma", "mes", "ton", "ta", "tes", "son", "sa",
-      "ses", "notre", "nos", "votre", "vos", "leur", "leurs", "ce", "cet", "cette", "ces"};
-  for (std::string_view w : words)
-    if (folded == w) return true;
-  return false;
-}
-
 // "never been so happy", "jamais été aussi bien": after "never", a degree word turns the
 // negation into emphasis (VADER's "never so/this" rule, with the French equivalents).
 bool is_never(std::string_view folded) noexcept { return folded == "never" || folded == "jamais"; }
@@ -114,6 +102,45 @@ bool starts_upper(std::string_view raw) noexcept {
 // "I", "I'm", "I’ve": the English pronoun, capitalised wherever it stands.
 bool is_pronoun_i(std::string_view raw) noexcept {
   return raw == "I" || raw.starts_with("I'") || raw.starts_with("I\xE2\x80\x99");
+}
+
+// An explanation item of no contribution. Apart from run(), as below.
+[[gnu::noinline, gnu::cold]] void add_item(explanation* out, std::string_view token, const char* rule, float valence,
+                                          const char* modifiers) {
+  explanation_item item;
+  item.token = std::string(token);
+  item.rule = rule;
+  item.valence = valence;
+  item.modifiers = modifiers;
+  out->items.push_back(std::move(item));
+}
+
+// The explanation items of the rules on the whole text: weak evidence, dead zone, length
+// (changes of 0 are left out). Apart from run(): scoring never pays for the strings.
+[[gnu::noinline, gnu::cold]] void add_whole_text_items(explanation* out, float floor, float weak_change, float dead_zone,
+                                                      float dead_zone_change, int length, float length_factor,
+                                                      float length_change) {
+  auto two_decimals = [](float v) {
+    char buf[16];
+    std::snprintf(buf, sizeof buf, "%.2f", static_cast<double>(v));
+    return std::string(buf);
+  };
+  auto add = [&](const char* rule, float change, std::string modifiers) {
+    if (change == 0.0f) return;
+    explanation_item item;
+    item.token = "(whole text)";
+    item.rule = rule;
+    item.contribution = change;
+    item.modifiers = std::move(modifiers);
+    out->items.push_back(std::move(item));
+  };
+  add("weak evidence", weak_change, "discounted evidence below " + two_decimals(floor) + ": neutral");
+  add("dead zone", dead_zone_change,
+      "a sum within " + two_decimals(dead_zone) + " of 0 is neutral, a larger one moves " + two_decimals(dead_zone) +
+          " toward 0");
+  add("length", length_change,
+      std::to_string(length) + " words and signs: x" + two_decimals(length_factor) +
+          " (a sum spread over a long text says less)");
 }
 
 }  // namespace
@@ -436,12 +463,7 @@ sentiment sentiment_analyzer::run(std::string_view text, std::string_view lang, 
                            follows_filler_bon(folded_of(units[ui + 1])));
       if (opens && closes) {
         if (out != nullptr) {
-          explanation_item item;
-          item.token = std::string(span_of(u));
-          item.rule = "filler";
-          item.valence = e->valence;
-          item.modifiers = "a filler here, not an opinion";
-          out->items.push_back(std::move(item));
+          add_item(out, span_of(u), "filler", e->valence, "a filler here, not an opinion");
           item_units.push_back(ui);
         }
         continue;
@@ -484,9 +506,9 @@ sentiment sentiment_analyzer::run(std::string_view text, std::string_view lang, 
       const unit& p = units[ui - d];
       if (p.kind == unit_kind::clause_break || p.kind == unit_kind::sentence_break) break;
       if (d > negation_reach) break;
-      const bool determiner = p.kind == unit_kind::word && !p.phrase && p.negator == 0.0f &&
-                              (p.entry == nullptr || !(p.entry->roles & (role_valence | role_booster))) &&
-                              is_determiner(folded_of(p));
+      const bool determiner = !p.phrase && p.entry != nullptr &&
+                              (p.entry->roles & (role_determiner | role_valence | role_booster | role_negator)) ==
+                                  role_determiner;
       if (!determiner && ++words > scope) break;
       if (p.entry != nullptr && (p.entry->roles & role_booster) && p.entry->booster != 0.0f) {
         float b = p.entry->booster * options_.booster_decay[std::max(words, 1) - 1];
@@ -676,47 +698,29 @@ sentiment sentiment_analyzer::run(std::string_view text, std::string_view lang, 
 
   // Evidence that the rules discounted (a name, a question, a hypothetical) and that stays
   // weak is no opinion: "Happy Feet is on tonight", "any good tips?".
-  // The rules on the whole text are items too, so that the items add up to raw_sum. The
-  // modifiers are written only when explaining: scoring allocates nothing.
-  auto whole_text_item = [&](const char* rule, float change, auto&& modifiers) {
-    if (out == nullptr || change == 0.0f) return;
-    explanation_item item;
-    item.token = "(whole text)";
-    item.rule = rule;
-    item.contribution = change;
-    item.modifiers = modifiers();
-    out->items.push_back(std::move(item));
-  };
-  auto two_decimals = [](float v) {
-    char buf[16];
-    std::snprintf(buf, sizeof buf, "%.2f", static_cast<double>(v));
-    return std::string(buf);
-  };
   float s = sum;
+  float weak_change = 0.0f, dead_zone_change = 0.0f, length_factor = 1.0f, length_change = 0.0f;
   if (discounted && std::fabs(s) < options_.discounted_floor) {
+    weak_change = -s;
     s = 0.0f;
-    whole_text_item("weak evidence", -sum, [&] {
-      return "discounted evidence below " + two_decimals(options_.discounted_floor) + ": neutral";
-    });
   }
   const float dead_zone = french ? options_.fr_dead_zone : options_.dead_zone;
   const float alpha = french ? options_.fr_normalization_alpha : options_.normalization_alpha;
   if (dead_zone > 0.0f) {
     const float before = s;
     s = std::fabs(s) <= dead_zone ? 0.0f : s - sign_of(s) * dead_zone;
-    whole_text_item("dead zone", s - before, [&] {
-      return "a sum within " + two_decimals(dead_zone) + " of 0 is neutral, a larger one moves " +
-             two_decimals(dead_zone) + " toward 0";
-    });
+    dead_zone_change = s - before;
   }
   if (options_.length_exponent != 0.0f && static_cast<float>(length) > options_.length_reference) {
     const float before = s;
-    const float factor = std::pow(options_.length_reference / static_cast<float>(length), options_.length_exponent);
-    s *= factor;
-    whole_text_item("length", s - before, [&] {
-      return std::to_string(length) + " words and signs: x" + two_decimals(factor) +
-             " (a sum spread over a long text says less)";
-    });
+    length_factor = std::pow(options_.length_reference / static_cast<float>(length), options_.length_exponent);
+    s *= length_factor;
+    length_change = s - before;
+  }
+  if (out != nullptr) {
+    // The rules on the whole text are items too, so that the items add up to raw_sum.
+    add_whole_text_items(out, options_.discounted_floor, weak_change, dead_zone, dead_zone_change, length,
+                         length_factor, length_change);
   }
   float score = s / std::sqrt(s * s + alpha);
   score = std::clamp(score, -1.0f, 1.0f);

@@ -108,6 +108,22 @@ just enough	-0.293	booster
 # Scope breaks: end the scope of a negator before them, as a comma does ("not home and bored").
 # Not "or", which more often joins two words under one negation ("not fast or cheap").
 and	1	scope_break
+# Determiners: not among the three words a negator or booster reaches ("never had a single
+# problem": "a" does not use one of them up).
+a	1	determiner
+an	1	determiner
+the	1	determiner
+my	1	determiner
+your	1	determiner
+his	1	determiner
+her	1	determiner
+its	1	determiner
+our	1	determiner
+their	1	determiner
+this	1	determiner
+that	1	determiner
+these	1	determiner
+those	1	determiner
 # Irrealis: the words after them in their clause are hypothetical and weigh x value ("would
 # be nice", "if it works"). "could"/"should" also carry the n't forms, negators by rule.
 if	0.6	irrealis

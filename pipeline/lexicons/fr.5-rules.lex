@@ -62,6 +62,35 @@ un brin	-0.293	booster
 # impossible de joindre quelqu'un" : "impossible" n'est pas nié). Pas "ou", qui relie plus
 # souvent deux mots sous une même négation ("jamais rapide ou fiable").
 et	1	scope_break
+# Déterminants : ne comptent pas parmi les trois mots qu'atteint une négation ou un intensifieur
+# ("jamais eu le moindre problème" : "le" n'en prend pas un).
+le	1	determiner
+la	1	determiner
+les	1	determiner
+l'	1	determiner
+un	1	determiner
+une	1	determiner
+des	1	determiner
+du	1	determiner
+mon	1	determiner
+ma	1	determiner
+mes	1	determiner
+ton	1	determiner
+ta	1	determiner
+tes	1	determiner
+son	1	determiner
+sa	1	determiner
+ses	1	determiner
+notre	1	determiner
+nos	1	determiner
+votre	1	determiner
+vos	1	determiner
+leur	1	determiner
+leurs	1	determiner
+ce	1	determiner
+cet	1	determiner
+cette	1	determiner
+ces	1	determiner
 # Irréel : les mots qui suivent dans la proposition sont hypothétiques et pèsent x valeur
 # ("ce serait bien", "ça pourrait être mieux"). "si" est aussi un intensifieur ("si bon") : absent.
 serait	0.6	irrealis
