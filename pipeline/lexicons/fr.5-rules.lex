@@ -332,7 +332,7 @@ flambée des prix	-1.2
 # sincères ("super, merci !"). "super" en est aussi : sur 2 000 textes écrits pour l'essai,
 # dont 300 avis, il ne retourne que des moqueries ("La hotline me raccroche au nez pour la 2e
 # fois, super"). Pas "top", "parfait", "sympa", "magnifique", que les avis mitigés emploient
-# sincèrement, ni 👌, 👍 (leur effet sur les jeux n'est pas net). "merci bien" : le "bien"
+# sincèrement, ni 👏, 👌, 👍 (leur effet sur les jeux n'est pas net). "merci bien" : le "bien"
 # ne doit pas compter comme un éloge du reste ("Encore deux ans à bosser. Merci bien.").
 génial	-0.5	taunt
 bravo	-0.5	taunt
@@ -343,9 +343,9 @@ félicitations	-0.5	taunt
 logique	-0.5	taunt
 super	-0.5	taunt
 merci bien	-0.5	taunt
-# Les applaudissements et les rires dits d'une mauvaise nouvelle s'en moquent aussi : "encore une
-# panne, bravo 👏👏", "encore en panne 😂😂" (fr_dev r 0,825 -> 0,828, fr_test inchangé).
-👏	-0.5	taunt
+# Les rires dits d'une mauvaise nouvelle s'en moquent aussi : "encore en panne 😂😂", "facturé
+# deux fois mdr" (jeux inchangés). Pas 👏 : il salue aussi un problème réglé ("remboursé la
+# fraude en 48h, chapeau 👏"), et le retourner coûte fr_dev (r 0,824 -> 0,821).
 😂	-0.5	taunt
 🤣	-0.5	taunt
 mdr	-0.5	taunt
