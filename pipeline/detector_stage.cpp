@@ -35,10 +35,11 @@ constexpr std::array<alert_kind, 3> all_kinds = {alert_kind::volume_spike, alert
 // Checkpoint keys in the state table.
 constexpr std::string_view tenant_state_key = "detector/t";
 constexpr std::string_view watch_state_prefix = "detector/w/";
-// Version 2 of a watch's checkpoint adds the authors counted in each open bucket; version 1
-// is loaded with none.
+// Version 3 of a watch's checkpoint keeps the authors counted in each hour not yet over;
+// version 2 kept them per open bucket (read into their hours), version 1 none.
 constexpr std::uint8_t checkpoint_version_without_authors = 1;
-constexpr std::uint8_t checkpoint_version = 2;
+constexpr std::uint8_t checkpoint_version_bucket_authors = 2;
+constexpr std::uint8_t checkpoint_version = 3;
 // Version 2 of the tenant's checkpoint adds the number of the last mention event seen; a
 // version 1 checkpoint (without it) is loaded, and nothing is replayed for its tenant.
 constexpr std::uint8_t tenant_checkpoint_version_without_seq = 1;
@@ -200,24 +201,25 @@ bool load_alert(reader& in, alert_state* a) {
 
 // --- per-watch and per-tenant state -------------------------------------------------------
 
-// A crisis is many people. Within one bucket, an author's mentions past this many do not count
-// towards the crisis detector's volumes: two accounts posting 300 times in an hour would
-// otherwise open a critical volume spike. Mentions without an author are not capped (a feed of
-// news without bylines is many writers). Signals count authors their own way (signals.h).
-constexpr std::uint16_t max_bucket_mentions_per_author = 3;
+// A crisis is many people. The crisis detector counts an author once per hour of event time
+// (the clock's hours): their other mentions of that hour do not count towards its volumes.
+// Two or three accounts posting 300 times in an hour would otherwise open a critical spike,
+// on a quiet watch even with a cap of a few mentions per bucket (its usual hour has none of
+// their negative words). Mentions without an author are not capped (a feed of news without
+// bylines is many writers). Signals count authors their own way (signals.h).
+constexpr std::int64_t author_cap_ms = 3600 * 1000;
+constexpr std::uint16_t max_mentions_per_author = 1;
 
-// A crisis bucket still open, and how many of its mentions each author has in it.
-struct open_bucket {
-  crisis_bucket totals;
-  std::unordered_map<std::uint64_t, std::uint16_t> authors;
-};
+// The authors counted in one hour, and how many of their mentions counted.
+using hour_authors = std::unordered_map<std::uint64_t, std::uint16_t>;
 
 struct watch_state {
   explicit watch_state(const detector_options& o, std::span<const std::string> excluded)
       : crisis(o.crisis), signals(o.signals, excluded) {}
   crisis_detector crisis;
   signal_detector signals;
-  std::map<std::int64_t, open_bucket> open;  // buckets not closed yet, by start
+  std::map<std::int64_t, crisis_bucket> open;  // buckets not closed yet, by start
+  std::map<std::int64_t, hour_authors> authors;  // hours not over yet (of open buckets), by start
   std::array<std::optional<alert_state>, 3> alerts;  // the open alert of each kind
   std::vector<std::string> excluded;                 // the query's words
   bool dirty = true;
@@ -529,7 +531,8 @@ status detector_stage::impl::load() {
         if (tenant_it == tenants.end()) return true;
         reader in(value);
         const auto version = in.raw<std::uint8_t>();
-        if (version != checkpoint_version && version != checkpoint_version_without_authors) {
+        if (version != checkpoint_version && version != checkpoint_version_bucket_authors &&
+            version != checkpoint_version_without_authors) {
           reset.push_back({std::string(tenant), watch, "checkpoint version " + std::to_string(version)});
           return true;
         }
@@ -559,28 +562,44 @@ status detector_stage::impl::load() {
         auto n_open = in.raw<std::uint32_t>();
         bool bad_authors = false;  // more authors than counted mentions: not a checkpoint of ours
         for (std::uint32_t i = 0; i < n_open && in.ok() && i < 100000 && !bad_authors; ++i) {
-          open_bucket o;
-          crisis_bucket& b = o.totals;
+          crisis_bucket b;
           b.start_ms = in.raw<std::int64_t>();
           b.volume = in.raw<std::uint32_t>();
           b.positive = in.raw<std::uint32_t>();
           b.negative = in.raw<std::uint32_t>();
           b.sentiment_sum = in.raw<double>();
-          if (version == checkpoint_version) {
+          if (version == checkpoint_version_bucket_authors) {  // into the bucket's hour
             const auto n_authors = in.raw<std::uint32_t>();
             bad_authors = n_authors > b.volume;
+            hour_authors& hour = w->authors[floor_to(b.start_ms, author_cap_ms)];
             for (std::uint32_t k = 0; k < n_authors && in.ok() && !bad_authors; ++k) {
               const auto author = in.raw<std::uint64_t>();
-              o.authors[author] = in.raw<std::uint16_t>();
+              in.raw<std::uint16_t>();
+              hour[author] = max_mentions_per_author;
             }
           }
-          w->open[b.start_ms] = std::move(o);
+          w->open[b.start_ms] = b;
         }
         for (auto& slot : w->alerts) {
           if (in.raw<std::uint8_t>() == 0) continue;
           alert_state a;
           if (!load_alert(in, &a)) break;
           slot = std::move(a);
+        }
+        if (version == checkpoint_version) {
+          const auto n_hours = in.raw<std::uint32_t>();
+          for (std::uint32_t i = 0; i < n_hours && in.ok() && !bad_authors; ++i) {
+            const auto start = in.raw<std::int64_t>();
+            const auto n_authors = in.raw<std::uint32_t>();
+            // Each counted author is a counted mention of an open bucket of that hour, or of
+            // one closed since; more than every mention a day could hold is not ours.
+            bad_authors = start % author_cap_ms != 0 || n_authors > (1u << 26);
+            hour_authors& hour = w->authors[start];
+            for (std::uint32_t k = 0; k < n_authors && in.ok() && !bad_authors; ++k) {
+              const auto author = in.raw<std::uint64_t>();
+              hour[author] = in.raw<std::uint16_t>();
+            }
+          }
         }
         if (!in.ok() || bad_authors) {
           reset.push_back({std::string(tenant), watch, bad_authors ? "damaged checkpoint" : "truncated checkpoint"});
@@ -754,17 +773,20 @@ void detector_stage::impl::process(const hit_batch& b) {
       if (bucket < t.closed_until) {
         counters.late_hits.fetch_add(1, std::memory_order_relaxed);
       } else {
-        open_bucket& o = w->open[bucket];
-        crisis_bucket& cb = o.totals;
+        crisis_bucket& cb = w->open[bucket];
         cb.start_ms = bucket;
-        const bool counted = h.author_hash == 0 || ++o.authors[h.author_hash] <= max_bucket_mentions_per_author;
+        bool counted = true;
+        if (h.author_hash != 0) {
+          std::uint16_t& n = w->authors[floor_to(h.created_at_ms, author_cap_ms)][h.author_hash];
+          counted = n < max_mentions_per_author;
+          n += counted;  // stays at the cap: never wraps
+        }
         if (counted) {
           ++cb.volume;
           cb.positive += h.sent.label == sentiment_label::positive;
           cb.negative += h.sent.label == sentiment_label::negative;
           cb.sentiment_sum += h.sent.score;
         } else {
-          --o.authors[h.author_hash];  // stays at the cap: never wraps
           counters.author_capped_hits.fetch_add(1, std::memory_order_relaxed);
         }
       }
@@ -826,12 +848,14 @@ void detector_stage::impl::advance(const std::string& tenant, tenant_state& t) {
     };
     if (buckets_due) {
       while (!w.open.empty() && w.open.begin()->first < until) {
-        crisis_bucket b = w.open.begin()->second.totals;
+        crisis_bucket b = w.open.begin()->second;
         w.open.erase(w.open.begin());
         feed_empty_until(b.start_ms);
         close_bucket(tenant, watch, w, b);
       }
       feed_empty_until(until);
+      // An hour whose buckets are all closed takes no more mentions (later ones are late).
+      while (!w.authors.empty() && w.authors.begin()->first + author_cap_ms <= until) w.authors.erase(w.authors.begin());
     }
     found.clear();
     w.signals.advance(watermark, &found);
@@ -1069,25 +1093,28 @@ void detector_stage::impl::checkpoint(bool all) {
       w->signals.save(&part);
       put_str(part, &v);
       put_u32(static_cast<std::uint32_t>(w->open.size()), &v);
-      for (const auto& [start, o] : w->open) {
-        const crisis_bucket& b = o.totals;
+      for (const auto& [start, b] : w->open) {
         put_i64(b.start_ms, &v);
         put_u32(b.volume, &v);
         put_u32(b.positive, &v);
         put_u32(b.negative, &v);
         put_f64(b.sentiment_sum, &v);
+      }
+      for (const auto& slot : w->alerts) {
+        v.push_back(static_cast<char>(slot ? 1 : 0));
+        if (slot) save_alert(*slot, &v);
+      }
+      put_u32(static_cast<std::uint32_t>(w->authors.size()), &v);
+      for (const auto& [start, hour] : w->authors) {
+        put_i64(start, &v);
         // Sorted: the same state gives the same bytes, whatever the hash map's order.
-        std::vector<std::pair<std::uint64_t, std::uint16_t>> authors(o.authors.begin(), o.authors.end());
+        std::vector<std::pair<std::uint64_t, std::uint16_t>> authors(hour.begin(), hour.end());
         std::sort(authors.begin(), authors.end());
         put_u32(static_cast<std::uint32_t>(authors.size()), &v);
         for (const auto& [author, n] : authors) {
           put_u64(author, &v);
           v.append(reinterpret_cast<const char*>(&n), sizeof n);
         }
-      }
-      for (const auto& slot : w->alerts) {
-        v.push_back(static_cast<char>(slot ? 1 : 0));
-        if (slot) save_alert(*slot, &v);
       }
       out.records.push_back({storage::record_table::state,
                              std::string(watch_state_prefix) + watch, std::move(v)});
@@ -1104,8 +1131,8 @@ void detector_stage::impl::refresh_gauges() {
     for (const auto& [watch, w] : t.watches) {
       ++n;
       bytes += w->crisis.memory_bytes() + w->signals.memory_bytes() +
-               w->open.size() * (sizeof(open_bucket) + 32);
-      for (const auto& [start, o] : w->open) bytes += o.authors.size() * 32;
+               w->open.size() * (sizeof(crisis_bucket) + 32);
+      for (const auto& [start, hour] : w->authors) bytes += 64 + hour.size() * 32;
     }
   }
   counters.watches.store(n, std::memory_order_relaxed);

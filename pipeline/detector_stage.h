@@ -156,7 +156,7 @@ struct detector_output {
 
 struct detector_counters {
   std::atomic<std::uint64_t> late_hits{0};       // hits older than their watch's closed buckets
-  std::atomic<std::uint64_t> author_capped_hits{0};  // an author's hits past the per-bucket cap
+  std::atomic<std::uint64_t> author_capped_hits{0};  // an author's hits past one an hour: not counted
   std::atomic<std::uint64_t> alerts{0};          // alert transitions
   std::atomic<std::uint64_t> signals{0};         // signals found or upgraded
   std::atomic<std::uint64_t> watches{0};         // watches with detector state

@@ -139,7 +139,7 @@ status server_metrics::bind_detectors(const pipeline::detector_stage& d) {
   if (!s.ok()) return s;
   s = registry_.add_callback_counter(
       "vigie_detector_author_capped_hits_total",
-      "Watch hits not counted towards crisis volumes: their author already had 3 in the bucket.",
+      "Watch hits not counted towards crisis volumes: their author already counted in that hour.",
       load(c.author_capped_hits));
   if (!s.ok()) return s;
   s = registry_.add_callback_counter("vigie_alert_transitions_total",
