@@ -67,7 +67,7 @@ struct webhook_options {
   // Each attempt is cut off after this time: a hanging endpoint costs at most this.
   std::chrono::seconds request_timeout{10};
   // Attempts per alert before it is given up (counted in vigie_webhook_deliveries_total).
-  int max_attempts = 8;
+  int max_attempts = 16;
   // Exponential backoff between attempts, with full jitter, capped.
   std::chrono::milliseconds backoff_initial{500};
   std::chrono::milliseconds backoff_max{60000};

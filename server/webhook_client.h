@@ -76,9 +76,10 @@ struct webhook_client_options {
   // this per attempt before the attempt counts as failed and is retried. Default 10 s.
   std::chrono::milliseconds request_timeout{10000};
   // Attempts per delivery, the first included; after the last failed one the delivery is given
-  // up and reported as failed. Values below 1 count as 1. Default 8 (with the default backoff,
-  // about two minutes of retrying: it rides out an endpoint's restart, not a long outage).
-  int max_attempts = 8;
+  // up and reported as failed. Values below 1 count as 1. Default 16: with the default
+  // backoff the waits add up to 9 minutes at most, about half that on average (it rides out an
+  // endpoint's restart or deploy, not a long outage). 8 gave a minute at most.
+  int max_attempts = 16;
   // The wait before retry n (n = 1, 2, ...) is drawn uniformly in [0, min(backoff_max,
   // backoff_initial * 2^(n-1))]: full jitter, so that endpoints recovering from an outage are
   // not hit by every retry at the same instant. Defaults 500 ms and 60 s.
