@@ -357,7 +357,8 @@ struct signal_detector::state {
   void close_window(std::vector<weak_signal>* out);
   void evaluate(candidate& c, std::uint32_t window, std::vector<weak_signal>* out);
   // Whether a candidate is a term of a topic already reported: a phrase around a reported word
-  // or sharing a word with a reported phrase, a word of a reported phrase.
+  // or sharing a word with a reported phrase, a word of a reported phrase, or a term whose
+  // latest mentions are mostly those of a reported term still followed (one story).
   bool redundant(const candidate& c) noexcept;
   void restart(std::int64_t window);
 
@@ -780,9 +781,9 @@ void signal_detector::state::evaluate(candidate& c, std::uint32_t window, std::v
                       s.active / 256.0 >= opt.min_active_windows && growth >= opt.min_growth && score >= opt.min_score;
   const int reported = (s.flags & reported_mask) >> reported_shift;
   if (passes && !c.qualified && redundant(c)) {
-    // A phrase around a word already reported ("navelcho prix" after "navelcho"), or a word
-    // or phrase of a reported phrase's ("gonfle", "swell charg" after "batteri swell"), says
-    // nothing new: never report it.
+    // A phrase around a word already reported ("navelcho prix" after "navelcho"), a word or
+    // phrase of a reported phrase's ("gonfle", "swell charg" after "batteri swell"), or a word
+    // of the same posts as a reported one says nothing new: never report it.
     s.flags |= excluded_flag;
     release(c);
     return;
@@ -825,13 +826,25 @@ bool signal_detector::state::redundant(const candidate& c) noexcept {
   std::uint32_t index;
   if (c.parts[0] == 0) {  // a word or tag: redundant when a phrase of it was reported
     const term_slot* s = find(c.hash, &index);
-    return s != nullptr && (s->flags & phrase_word_flag) != 0;
+    if (s != nullptr && (s->flags & phrase_word_flag) != 0) return true;
+  } else {
+    // A phrase: redundant when one of its words was reported, or is a word of a reported
+    // phrase ("swell charg" after "batteri swell").
+    for (const std::uint64_t part : c.parts) {
+      const term_slot* s = find(part, &index);
+      if (s != nullptr && (s->flags & (reported_mask | phrase_word_flag)) != 0) return true;
+    }
   }
-  // A phrase: redundant when one of its words was reported, or is a word of a reported phrase
-  // ("swell charg" after "batteri swell").
-  for (const std::uint64_t part : c.parts) {
-    const term_slot* s = find(part, &index);
-    if (s != nullptr && (s->flags & (reported_mask | phrase_word_flag)) != 0) return true;
+  // One story told in other words: "batterie", "surchauffe", "brûle" in the same posts. A
+  // candidate most of whose latest mentions (its samples) are among those of a reported term
+  // still followed is that term's story.
+  if (c.sample_count < 2) return false;
+  for (const candidate& k : candidates) {
+    if (!k.live || !k.qualified || &k == &c) continue;
+    std::size_t shared = 0;
+    for (std::size_t i = 0; i < c.sample_count; ++i)
+      for (std::size_t j = 0; j < k.sample_count; ++j) shared += c.samples[i] == k.samples[j];
+    if (shared >= 2 && 2 * shared > c.sample_count) return true;
   }
   return false;
 }

@@ -229,16 +229,44 @@ void grow(stream& s, const std::vector<std::string>& texts, int from_hour, int t
   }
 }
 
+// As grow(), each of the texts in mentions of its own: two stories.
+void grow_apart(stream& s, const std::vector<std::string>& texts, int from_hour, int to_hour, std::uint64_t* author) {
+  for (int h = from_hour; h < to_hour; ++h) {
+    s.background(h, background_per_hour);
+    if (h >= warm_hours)
+      for (const std::string& t : texts)
+        for (int k = 0; k < growing(h - warm_hours); ++k) s.observe(h, {t}, (*author)++);
+    s.close(h);
+  }
+}
+
+TEST(SignalDetector, OneStoryInOtherWordsIsOneSignal) {
+  // "batterie", "surchauffe" and "brûle" in the same posts are one story: one signal, whose
+  // level upgrades say how it goes...
+  stream s;
+  std::uint64_t author = 1000000;
+  grow(s, {"batteri", "surchauff", "brul"}, 0, warm_hours + 60, &author);
+  std::size_t terms = 0;
+  for (const char* t : {"batteri", "surchauff", "brul"}) terms += !s.signals_of(t).empty();
+  EXPECT_EQ(terms, 1u);
+  EXPECT_EQ(s.signals().size(), 3u);  // weak, emerging, trend
+  // ...while two stories at the same time are two.
+  stream apart;
+  grow_apart(apart, {"batteri", "surchauff"}, 0, warm_hours + 60, &author);
+  EXPECT_FALSE(apart.signals_of("batteri").empty());
+  EXPECT_FALSE(apart.signals_of("surchauff").empty());
+}
+
 TEST(SignalDetector, AChangedQueryTakesEffectBothWays) {
   // A word the query gains is no longer reported, even once followed closely...
   {
     stream s;
     std::uint64_t author = 1000000;
-    grow(s, {"velmarin", "surchauffe"}, 0, warm_hours + 9, &author);
+    grow_apart(s, {"velmarin", "surchauffe"}, 0, warm_hours + 9, &author);
     ASSERT_FALSE(s.signals_of("velmarin").empty());
     const std::size_t before = s.signals().size();
     s.detector().set_query_words(std::vector<std::string>{"Borel", "velmarin"});
-    grow(s, {"velmarin", "surchauffe"}, warm_hours + 9, warm_hours + 60, &author);
+    grow_apart(s, {"velmarin", "surchauffe"}, warm_hours + 9, warm_hours + 84, &author);
     for (std::size_t i = before; i < s.signals().size(); ++i) EXPECT_NE(s.signals()[i].term, "velmarin");
     EXPECT_EQ(s.signals_of("surchauffe").size(), 3u);  // weak, emerging, trend
   }
