@@ -511,7 +511,7 @@ sentiment sentiment_analyzer::run(std::string_view text, std::string_view lang, 
                                   role_determiner;
       if (!determiner && ++words > scope) break;
       if (p.entry != nullptr && (p.entry->roles & role_booster) && p.entry->booster != 0.0f) {
-        float b = p.entry->booster * options_.booster_decay[std::max(words, 1) - 1];
+        float b = p.entry->booster * options_.booster_decay[words - 1];  // a booster is no determiner: words >= 1
         if ((p.flags & internal::flag_all_caps) && caps_differ) b += sign_of(b) * options_.caps_increment;
         v += sign_of(v) * b;
         if (out) mods += (b > 0 ? "boosted by '" : "damped by '") + std::string(span_of(p)) + "'; ";

@@ -220,24 +220,27 @@ TEST(QueryWords, KeepPhrasesWholeAndWildcards) {
 
 // A new word growing from the watch's onset, its mention texts (and those of the background)
 // fed to s until hour end.
-void grow(stream& s, const std::vector<std::string>& texts, int from_hour, int to_hour, std::uint64_t* author) {
+// Stories growing at once, each told by mentions of its own texts.
+void grow_stories(stream& s, const std::vector<std::vector<std::string>>& stories, int from_hour, int to_hour,
+                  std::uint64_t* author) {
   for (int h = from_hour; h < to_hour; ++h) {
     s.background(h, background_per_hour);
     if (h >= warm_hours)
-      for (int k = 0; k < growing(h - warm_hours); ++k) s.observe(h, texts, (*author)++);
+      for (const auto& texts : stories)
+        for (int k = 0; k < growing(h - warm_hours); ++k) s.observe(h, texts, (*author)++);
     s.close(h);
   }
 }
 
-// As grow(), each of the texts in mentions of its own: two stories.
+void grow(stream& s, const std::vector<std::string>& texts, int from_hour, int to_hour, std::uint64_t* author) {
+  grow_stories(s, {texts}, from_hour, to_hour, author);
+}
+
+// As grow(), each of the texts in mentions of its own: as many stories.
 void grow_apart(stream& s, const std::vector<std::string>& texts, int from_hour, int to_hour, std::uint64_t* author) {
-  for (int h = from_hour; h < to_hour; ++h) {
-    s.background(h, background_per_hour);
-    if (h >= warm_hours)
-      for (const std::string& t : texts)
-        for (int k = 0; k < growing(h - warm_hours); ++k) s.observe(h, {t}, (*author)++);
-    s.close(h);
-  }
+  std::vector<std::vector<std::string>> stories;
+  for (const std::string& t : texts) stories.push_back({t});
+  grow_stories(s, stories, from_hour, to_hour, author);
 }
 
 TEST(SignalDetector, OneStoryInOtherWordsIsOneSignal) {
