@@ -351,9 +351,13 @@ sentiment sentiment_analyzer::run(std::string_view text, std::string_view lang, 
   };
   auto folded_of = [&](const unit& u) { return tok.folded(tokens[u.tok_begin]); };
   // First word of a sentence: after a break, an emoji or emoticon (tweets end sentences with
-  // them), or the retweet mark "RT".
+  // them), the retweet mark "RT", or an @handle or a link (which tweets end sentences with
+  // too: "Unfollowing @bob Tired of the snark").
   auto sentence_initial = [&](std::size_t ui) {
     if (ui == 0) return true;
+    const std::size_t before = units[ui].tok_begin;
+    if (before != 0 && (tokens[before - 1].kind == token_kind::user_mention || tokens[before - 1].kind == token_kind::url))
+      return true;
     const unit& p = units[ui - 1];
     if (p.kind == unit_kind::clause_break) {
       const std::string_view r = tokens[p.tok_begin].raw;

@@ -247,6 +247,9 @@ TEST(sentiment, questions_names_hypotheticals_and_irony_are_not_plain_opinion) {
   EXPECT_EQ(a.score("done :) Good film", "en").label, sentiment_label::positive);  // after a face
   EXPECT_EQ(a.score("new today - Good film", "en").label, sentiment_label::positive);  // after a dash
   EXPECT_EQ(a.score("new today, Good film", "en").label, sentiment_label::neutral);   // not a comma
+  // A tweet's words after an @handle or a link start anew: "Happy birthday @sis Love you".
+  EXPECT_EQ(a.score("new today @bob Good film", "en").label, sentiment_label::positive);
+  EXPECT_EQ(a.score("new today http://example.com Good film", "en").label, sentiment_label::positive);
   sentiment_options no_names;
   no_names.name_weight = 1.0f;
   EXPECT_EQ(sentiment_analyzer(test_lexicons(), no_names).score("we watched Good Will Hunting", "en").label,
