@@ -120,15 +120,66 @@ int hex4(const char* p) noexcept {
   return v;
 }
 
+// What replace_lone_surrogates() did: how many escapes it rewrote, or where it stopped.
+struct surrogate_repair {
+  std::size_t replaced = 0;
+  // A lone surrogate in an identifier (id, source, author.id): its byte offset and the
+  // field's name. Replacing it there would make different ids one ("x\ud83d" and
+  // "x\ud83e" both "x\ufffd"), and the second mention a duplicate of the first.
+  std::size_t identifier_at = SIZE_MAX;
+  const char* field = nullptr;
+};
+
 // Rewrites each \u escape of a lone UTF-16 surrogate in json[0, n) (a high one not followed
 // by a low one, or a low one alone) as \ufffd, the replacement character, in place (both are
 // six bytes). JSON allows such escapes (RFC 8259 section 8.2) and a post cut short in the
-// middle of an emoji ends with one; simdjson refuses them. Returns how many were rewritten.
-// Backslashes appear only inside strings, so escapes are read without tracking strings.
-std::size_t replace_lone_surrogates(char* json, std::size_t n) noexcept {
-  std::size_t replaced = 0;
-  for (std::size_t i = 0; i + 1 < n; ++i) {
-    if (json[i] != '\\') continue;
+// middle of an emoji ends with one; simdjson refuses them. Identifiers are not rewritten:
+// the first lone surrogate in one stops the walk (see surrogate_repair). The walk follows
+// the document's structure only as far as it needs to: the depth, and the member name that
+// holds each string at depths 1 and 2 (compared as written: an id key spelt with escapes is
+// not recognised, and its value is rewritten like any text).
+surrogate_repair replace_lone_surrogates(char* json, std::size_t n) noexcept {
+  surrogate_repair r;
+  int depth = 0;
+  bool in_string = false, is_key = false, expect_key = false;
+  std::size_t string_begin = 0;
+  std::string_view key_at[3];  // the member being read at depths 1 and 2
+  bool object_at[3] = {};      // whether the container at depths 1 and 2 is an object
+  auto identifier = [&]() -> const char* {
+    if (is_key) return nullptr;
+    if (depth == 1 && key_at[1] == "id") return "id";
+    if (depth == 1 && key_at[1] == "source") return "source";
+    if (depth == 2 && key_at[1] == "author" && key_at[2] == "id") return "author.id";
+    return nullptr;
+  };
+  for (std::size_t i = 0; i < n; ++i) {
+    const char c = json[i];
+    if (!in_string) {
+      if (c == '"') {
+        in_string = true;
+        string_begin = i + 1;
+        is_key = expect_key;
+        expect_key = false;
+      } else if (c == '{' || c == '[') {
+        ++depth;
+        expect_key = c == '{';
+        if (depth >= 1 && depth <= 2) {
+          key_at[depth] = {};
+          object_at[depth] = c == '{';
+        }
+      } else if (c == '}' || c == ']') {
+        --depth;
+      } else if (c == ',') {
+        expect_key = depth >= 1 && depth <= 2 && object_at[depth];
+      }
+      continue;
+    }
+    if (c == '"') {
+      in_string = false;
+      if (is_key && depth >= 1 && depth <= 2) key_at[depth] = std::string_view(json + string_begin, i - string_begin);
+      continue;
+    }
+    if (c != '\\' || i + 1 >= n) continue;
     if (json[i + 1] != 'u' || i + 6 > n) {
       ++i;  // a one-character escape: the character after the backslash is not one itself
       continue;
@@ -142,12 +193,17 @@ std::size_t replace_lone_surrogates(char* json, std::size_t n) noexcept {
       }
     }
     if (unit >= 0xD800 && unit <= 0xDFFF) {
+      if (const char* field = identifier()) {
+        r.identifier_at = i;
+        r.field = field;
+        return r;
+      }
       std::memcpy(json + i + 2, "fffd", 4);
-      ++replaced;
+      ++r.replaced;
     }
     i += 5;
   }
-  return replaced;
+  return r;
 }
 
 // Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's days_from_civil).
@@ -248,6 +304,10 @@ result<std::int64_t> parse_rfc3339_ms(std::string_view s) {
   if (pos != s.size()) return bad(pos, "unexpected characters after the time");
   std::int64_t days = days_from_civil(year, static_cast<unsigned>(month), static_cast<unsigned>(day));
   std::int64_t secs = days * 86400 + hour * 3600 + minute * 60 + second - offset_minutes * 60;
+  // A leap second is the last of a UTC day (RFC 3339 section 5.7): 23:59:60Z, or the same
+  // instant in a local time and its offset.
+  if (second == 60 && ((secs - 60) % 86400 + 86400) % 86400 != 86340)
+    return bad(17, "seconds 60 (a leap second) only at 23:59:60 UTC");
   return secs * 1000 + millis;
 }
 
@@ -367,8 +427,15 @@ status mention_parser::impl::parse_padded(std::string_view json, mention_view* o
   padded.assign(json);
   element doc;
   auto err = parser.parse(padded.data(), padded.size(), false).get(doc);
-  if (err == simdjson::STRING_ERROR && replace_lone_surrogates(padded.data(), padded.size()) != 0)
-    err = parser.parse(padded.data(), padded.size(), false).get(doc);
+  if (err == simdjson::STRING_ERROR) {
+    const surrogate_repair repair = replace_lone_surrogates(padded.data(), padded.size());
+    if (repair.field != nullptr) {
+      return invalid_argument("field '" + std::string(repair.field) + "' holds a lone UTF-16 surrogate escape (" +
+                              std::string(json.substr(repair.identifier_at, 6)) + ") at byte " +
+                              std::to_string(repair.identifier_at + 1) + ": an identifier must be whole characters");
+    }
+    if (repair.replaced != 0) err = parser.parse(padded.data(), padded.size(), false).get(doc);
+  }
   if (err != simdjson::SUCCESS) {
     if (err == simdjson::UTF8_ERROR) return invalid_argument("invalid UTF-8");
     if (err == simdjson::STRING_ERROR) {
@@ -445,12 +512,12 @@ status mention_parser::parse_elements(std::string_view body, const item_fn& fn) 
     return body.substr(b.begin, b.end - b.begin);
   };
   if (elements.size() == 1 && trimmed(elements[0]).empty()) return status::ok_status();
-  mention_view m;
-  for (std::size_t k = 0; k < elements.size(); ++k) {
-    const std::string_view item = trimmed(elements[k]);
-    const status s = item.empty() ? invalid_argument("empty array element") : parse_one(item, &m);
-    fn(k + 1, s, m);
+  // A comma too many ("[m,]", "[m,,m]", "[,m]") breaks the structure too.
+  for (const bounds& b : elements) {
+    if (trimmed(b).empty()) return broken(b.end, "an empty element (a comma too many)");
   }
+  mention_view m;
+  for (std::size_t k = 0; k < elements.size(); ++k) fn(k + 1, parse_one(trimmed(elements[k]), &m), m);
   return status::ok_status();
 }
 

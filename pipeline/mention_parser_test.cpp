@@ -74,6 +74,18 @@ TEST(mention_parser, lone_surrogate_escapes_become_replacement_characters) {
   EXPECT_EQ(m.text, "trop bien \xEF\xBF\xBD");
   ASSERT_TRUE(p.parse_one(R"({"id":"2","text":"\udc00a\ud83d\ude00\\ud83d\ud83dx","created_at":1})", &m).ok());
   EXPECT_EQ(m.text, "\xEF\xBF\xBD" "a\xF0\x9F\x98\x80\\ud83d\xEF\xBF\xBDx");  // a pair stays; "\\u" is text
+  // Not in an identifier: "x\ud83d" and "x\ud83e" would both be "x\ufffd", one mention.
+  const status in_id = p.parse_one(R"({"text":"a \ud83d","id":"x\ud83d","created_at":1})", &m);
+  EXPECT_EQ(in_id.message(), "field 'id' holds a lone UTF-16 surrogate escape (\\ud83d) at byte 27: an identifier "
+                             "must be whole characters");
+  EXPECT_NE(p.parse_one(R"({"id":"1","source":"\udc00","text":"","created_at":1})", &m).message().find("'source'"),
+            std::string::npos);
+  EXPECT_NE(p.parse_one(R"({"id":"1","text":"","author":{"name":"\ud83d","id":"a\ud83d"},"created_at":1})", &m)
+                .message().find("'author.id'"), std::string::npos);
+  // The same words elsewhere are text: an author's name, a key, a string in an array.
+  ASSERT_TRUE(p.parse_one(R"({"id":"1","text":"","author":{"name":"\ud83d"},"x":{"id":"\ud83d"},)"
+                          R"("y":["id","\ud83d"],"created_at":1})", &m).ok());
+  EXPECT_EQ(m.author_name, "\xEF\xBF\xBD");
   // Other bad escapes are still refused, and say what is wrong.
   const status bad = p.parse_one(R"({"id":"3","text":"a \q b","created_at":1})", &m);
   EXPECT_EQ(bad.message(), "invalid JSON: a string holds an unknown escape (\\x), a bad \\u escape or a raw "
@@ -193,6 +205,13 @@ TEST(mention_parser, json_array_with_broken_structure_fails_whole_with_its_byte)
   s = p.parse_batch(R"([{"id":"a","text":"x","created_at":1}] trailing)", batch_format::json_array, count);
   EXPECT_FALSE(s.ok());
   EXPECT_NE(s.message().find("after the array at byte 40"), std::string::npos) << s.message();
+  // A comma too many, wherever it is.
+  for (const char* body : {R"([{"id":"a","text":"x","created_at":1},])", R"([,{"id":"a","text":"x","created_at":1}])",
+                           R"([{"id":"a","text":"x","created_at":1},,{"id":"b","text":"x","created_at":1}])"}) {
+    s = p.parse_batch(body, batch_format::json_array, count);
+    EXPECT_EQ(s.code(), status_code::invalid_argument) << body;
+    EXPECT_NE(s.message().find("an empty element (a comma too many) at byte"), std::string::npos) << s.message();
+  }
   EXPECT_EQ(calls, 0);
 }
 
@@ -249,6 +268,13 @@ TEST(rfc3339, accepts_the_forms_rfc3339_allows) {
   EXPECT_FALSE(parse_rfc3339_ms("2024-02-29T12:00:00Zjunk").ok());
   auto bad = parse_rfc3339_ms("2024-13-01T00:00:00Z");
   EXPECT_NE(bad.status().message().find("character 6"), std::string::npos);
+  // A leap second ends a UTC day, and is folded into the next second.
+  EXPECT_EQ(*parse_rfc3339_ms("2016-12-31T23:59:60Z"), 1483228800000);
+  EXPECT_EQ(*parse_rfc3339_ms("2016-12-31T15:59:60.5-08:00"), 1483228800500);
+  const auto midday = parse_rfc3339_ms("2026-11-23T14:59:60Z");
+  ASSERT_FALSE(midday.ok());
+  EXPECT_NE(midday.status().message().find("only at 23:59:60 UTC"), std::string::npos) << midday.status().message();
+  EXPECT_FALSE(parse_rfc3339_ms("2016-12-31T23:59:60+01:00").ok());  // 22:59:60 UTC
 }
 
 }  // namespace
