@@ -234,6 +234,19 @@ http_response router::ack_alert(const http_request& req, std::string_view tenant
       return bad_request(req, "field '" + std::string(name) + "' is longer than " +
                                   std::to_string(max_ack_field_bytes) + " bytes");
     }
+    // Names are one line of text; a note may have lines and tabs. No NUL, escape or DEL
+    // goes into what dashboards and webhooks show.
+    const bool is_note = target == &note;
+    const auto bad = std::find_if(v.begin(), v.end(), [is_note](char c) {
+      const auto u = static_cast<unsigned char>(c);
+      return (u < 0x20 || u == 0x7F) && !(is_note && (c == '\n' || c == '\t' || c == '\r'));
+    });
+    if (bad != v.end()) {
+      return bad_request(req, "field '" + std::string(name) + "' holds a control character (U+00" +
+                                  "0123456789ABCDEF"[static_cast<unsigned char>(*bad) >> 4] +
+                                  "0123456789ABCDEF"[static_cast<unsigned char>(*bad) & 15] + ") at byte " +
+                                  std::to_string(bad - v.begin() + 1));
+    }
     target->assign(v);
   }
   if (by.empty()) return bad_request(req, "field 'by' is required: who acknowledges the alert");

@@ -285,6 +285,16 @@ bool decode_cursor(std::string_view text, std::string* position) {
 
 http_response router::error(unsigned status, std::string_view code, std::string_view message,
                             unsigned version, bool keep_alive) {
+  // Messages quote what was sent (an id, a parameter): a 5,000-byte id is not echoed whole.
+  constexpr std::size_t max_message_bytes = 1024;
+  std::string cut;
+  if (message.size() > max_message_bytes) {
+    std::size_t end = max_message_bytes;
+    while (end > 0 && (static_cast<unsigned char>(message[end]) & 0xC0) == 0x80) --end;  // a whole character
+    cut.assign(message.substr(0, end));
+    cut += "... (" + std::to_string(message.size()) + " bytes in all)";
+    message = cut;
+  }
   std::string body = "{\"error\":{\"code\":";
   append_json_string(code, &body);
   body += ",\"message\":";
@@ -337,7 +347,16 @@ bool router::may_read_body(const http_request& header, http_response* refusal) c
                      header.version(), false);
     return false;
   }
-  return authenticate(header, refusal).has_value();
+  if (!authenticate(header, refusal)) return false;
+  // No /v1 route reads the body of these: one sent is a client's mistake, not to be ignored.
+  const http::verb method = header.method();
+  if (method == http::verb::get || method == http::verb::head || method == http::verb::delete_) {
+    *refusal = error(400, "bad_request", std::string(header.method_string().substr(0, 32)) + " " +
+                                             std::string(path.substr(0, 256)) + " takes no body",
+                     header.version(), false);
+    return false;
+  }
+  return true;
 }
 
 void router::handle(http_request&& req, reply_fn reply) {

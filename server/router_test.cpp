@@ -55,6 +55,11 @@ TEST(router_helpers, error_bodies_are_json_with_code_and_message) {
   EXPECT_EQ(res.result_int(), 404u);
   EXPECT_EQ(res.body(), R"({"error":{"code":"not_found","message":"no route for /x\""}})");
   EXPECT_EQ(res[boost::beast::http::field::content_type], "application/json");
+  // What a message quotes is cut past 1,024 bytes, at a character's start.
+  const std::string long_id = "malformed alert id '" + std::string(1003, '1') + "\xC3\xA9\xC3\xA9'";
+  res = router::error(400, "bad_request", long_id);
+  EXPECT_EQ(res.body(), R"({"error":{"code":"bad_request","message":")" + long_id.substr(0, 1023) +
+                            "... (1028 bytes in all)\"}}");
 }
 
 }  // namespace

@@ -348,7 +348,9 @@ http_response router::share_of_voice(const http_request& req, std::string_view t
     auto comma = list.find(',');
     std::string id(list.substr(0, comma));
     if (!storage::valid_watch_id(id)) return bad_request(req, "invalid watch id '" + id + "' in 'watches'");
-    if (std::find(ids.begin(), ids.end(), id) == ids.end()) ids.push_back(std::move(id));
+    // Listed twice is a mistake in the request, not to be guessed at (as a parameter given twice).
+    if (std::find(ids.begin(), ids.end(), id) != ids.end()) return bad_request(req, "watch '" + id + "' is listed twice in 'watches'");
+    ids.push_back(std::move(id));
     if (comma == std::string_view::npos) break;
     list.remove_prefix(comma + 1);
   }

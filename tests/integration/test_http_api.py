@@ -367,6 +367,12 @@ class api_test(unittest.TestCase):
                              f"Authorization: Bearer {KEYS['acme']}\r\nContent-Length: {size}\r\n\r\n".encode())
             self.assertTrue(data.startswith(b"HTTP/1.1 400"), (path, data[:200]))
             self.assertIn(b"takes no body", data)
+        # Nor by a method that takes none: a body there is a mistake, not to be ignored.
+        for request in (b"GET /v1/watches", b"DELETE /v1/watches/w", b"GET /v1/mentions?limit=1"):
+            data = answer_to(request + b" HTTP/1.1\r\nHost: x\r\n" +
+                             f"Authorization: Bearer {KEYS['acme']}\r\nContent-Length: 5\r\n\r\n".encode(), b"hello")
+            self.assertTrue(data.startswith(b"HTTP/1.1 400"), (request, data[:200]))
+            self.assertIn(request.split(b"?")[0] + b" takes no body", data)
         # With Expect: 100-continue the refusal comes instead of the 100.
         data = answer_to(b"PUT /v1/watches/w HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\n"
                          b"Content-Length: 20\r\n\r\n")

@@ -1646,10 +1646,13 @@ class crisis_test(unittest.TestCase):
         srv = self.server
         alert = self.alerts[-1]
         path = f"/v1/alerts/{alert['id']}/ack"
-        for body in ({"note": "no by"}, {"by": "alice", "priority": "high"}, {"by": 3}, {"by": ""}):
+        for body in ({"note": "no by"}, {"by": "alice", "priority": "high"}, {"by": 3}, {"by": ""},
+                     {"by": "bob\u0000"}, {"by": "bob", "assignee": "a\nb"}, {"by": "bob", "note": "\u001b[31m"}):
             status, res = srv.json("POST", path, json.dumps(body))
             self.assertEqual(status, 400, (body, res))
             contracts.check("Error", res)
+        status, res = srv.json("POST", path, json.dumps({"by": "bob\u0000"}))
+        self.assertIn("field 'by' holds a control character (U+0000) at byte 4", res["error"]["message"])
         status, res = srv.json("POST", path, '{"by":"alice","by":"bob"}')
         self.assertEqual(status, 400, res)
         self.assertIn("is given twice", res["error"]["message"])
@@ -1662,12 +1665,12 @@ class crisis_test(unittest.TestCase):
         status, got = srv.json("GET", f"/v1/alerts/{alert['id']}")
         self.assertNotIn("acknowledgement", got, "a refused ack left a trace")
 
-        status, res = srv.json("POST", path, json.dumps({"by": "alice", "note": "on it", "assignee": "bob"}))
+        status, res = srv.json("POST", path, json.dumps({"by": "alice", "note": "on it:\n\tcall them", "assignee": "bob"}))
         self.assertEqual(status, 200, res)
         contracts.check("Alert", res)
         ack = res.pop("acknowledgement")
         self.assertEqual(res, alert)
-        self.assertEqual((ack["by"], ack["note"], ack["assignee"]), ("alice", "on it", "bob"))
+        self.assertEqual((ack["by"], ack["note"], ack["assignee"]), ("alice", "on it:\n\tcall them", "bob"))
         self.assertLess(abs(rfc3339_ms(ack["at"]) - time.time() * 1000), 60000, "ack time is wall-clock time")
         status, got = srv.json("GET", f"/v1/alerts/{alert['id']}")
         self.assertEqual(got["acknowledgement"], ack)

@@ -203,6 +203,9 @@ class watches_test(unittest.TestCase):
         self.assertAlmostEqual(sum(w["share"] for w in body["watches"]), 1.0, places=3)
         status, body = self.server.json("GET", "/v1/share-of-voice?watches=borel,nope")
         self.assertEqual(status, 404)
+        status, body = self.server.json("GET", "/v1/share-of-voice?watches=borel,kelvio,borel")
+        self.assertEqual(status, 400, body)
+        self.assertIn("watch 'borel' is listed twice", body["error"]["message"])
         # A range off the minute is counted in whole minutes, and says so.
         status, body = self.server.json(
             "GET", f"/v1/share-of-voice?watches=borel&from={T0 + 30000}&to={T0 + 24 * HOUR - 1}")
