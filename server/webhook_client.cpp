@@ -15,6 +15,8 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl/ssl_stream.hpp>
 #include <arpa/inet.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
 #include <openssl/ssl.h>
 #include <simdjson.h>
 
@@ -194,6 +196,14 @@ status check_idempotency_key(std::string_view key) {
   return status::ok_status();
 }
 
+std::string base64(std::string_view bytes) {
+  std::string out(4 * ((bytes.size() + 2) / 3), '\0');
+  const int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                                reinterpret_cast<const unsigned char*>(bytes.data()), static_cast<int>(bytes.size()));
+  out.resize(static_cast<std::size_t>(n));
+  return out;
+}
+
 // Retry-After in seconds (RFC 9110 also allows an HTTP date, which endpoints rarely send; we
 // then fall back to our own backoff). Capped by the caller.
 std::optional<milliseconds> retry_after(const http::fields& headers, milliseconds cap) {
@@ -232,11 +242,12 @@ status configure_tls(net::ssl::context& ctx, const std::string& ca_file) {
   return status::ok_status();
 }
 
-using request_ptr = std::shared_ptr<const http::request<http::string_body>>;
+using request_ptr = std::shared_ptr<http::request<http::string_body>>;
 
 // One delivery, waiting or in flight.
 struct job {
-  request_ptr request;  // built once: every attempt sends the same bytes
+  request_ptr request;  // built once: every attempt sends the same bytes, but for its signature
+  std::string signing_key;  // empty: not signed
   webhook_client::done_fn done;
   steady::time_point queued_at;
   std::shared_ptr<const std::atomic<bool>> withdrawn;
@@ -678,6 +689,15 @@ void webhook_client::endpoint::on_handshake(attempt_ptr a, beast::error_code ec)
 }
 
 void webhook_client::endpoint::do_write(const attempt_ptr& a) {
+  if (!current_->signing_key.empty()) {
+    // Signed at each attempt: receivers refuse a timestamp minutes old, and retries span minutes.
+    auto& req = *current_->request;
+    const std::int64_t now = std::chrono::duration_cast<std::chrono::seconds>(
+                                 std::chrono::system_clock::now().time_since_epoch()).count();
+    const std::string id(req["webhook-id"]);
+    req.set("webhook-timestamp", std::to_string(now));
+    req.set("webhook-signature", webhook_signature(current_->signing_key, id, now, req.body()));
+  }
   a->with_stream([&](auto& stream) {
     http::async_write(stream, *current_->request,
                       beast::bind_front_handler(&endpoint::on_write, shared_from_this(), a));
@@ -806,6 +826,46 @@ void webhook_client::endpoint::shut_down() {
   }
 }
 
+result<std::string> webhook_signing_key(std::string_view secret) {
+  constexpr std::string_view prefix = "whsec_";
+  auto bad = [] {
+    return invalid_argument("field 'secret' must be \"whsec_\" and the base64 of 24 to 64 random bytes "
+                            "(Standard Webhooks), such as echo whsec_$(openssl rand -base64 32) makes");
+  };
+  if (!secret.starts_with(prefix)) return bad();
+  const std::string_view b64 = secret.substr(prefix.size());
+  // 24 to 64 bytes are 32 to 88 base64 characters, padded to a multiple of 4.
+  if (b64.size() < 32 || b64.size() > 88 || b64.size() % 4 != 0) return bad();
+  std::size_t padding = 0;
+  for (std::size_t i = 0; i < b64.size(); ++i) {
+    const char c = b64[i];
+    const bool pad = c == '=' && i + 2 >= b64.size() && (i + 1 == b64.size() || b64[i + 1] == '=');
+    if (!(ascii_alpha(c) || ascii_digit(c) || c == '+' || c == '/' || pad)) return bad();
+    padding += pad;
+  }
+  std::string key(b64.size() / 4 * 3, '\0');
+  const int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(key.data()),
+                                reinterpret_cast<const unsigned char*>(b64.data()), static_cast<int>(b64.size()));
+  if (n < 0) return bad();
+  key.resize(static_cast<std::size_t>(n) - padding);  // EVP_DecodeBlock counts the padding as zeros
+  if (key.size() < 24 || key.size() > 64) return bad();
+  return key;
+}
+
+std::string webhook_signature(std::string_view key, std::string_view id, std::int64_t unix_seconds,
+                              std::string_view body) {
+  std::string message;
+  message.reserve(id.size() + body.size() + 24);
+  message.append(id).push_back('.');
+  message.append(std::to_string(unix_seconds)).push_back('.');
+  message.append(body);
+  unsigned char mac[EVP_MAX_MD_SIZE];
+  unsigned int mac_size = 0;
+  HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()), reinterpret_cast<const unsigned char*>(message.data()),
+       message.size(), mac, &mac_size);
+  return "v1," + base64(std::string_view(reinterpret_cast<const char*>(mac), mac_size));
+}
+
 webhook_client::webhook_client(net::io_context& io, webhook_client_options options,
                                const webhook_metrics* metrics)
     : state_(std::make_shared<state>(io, std::move(options),
@@ -819,6 +879,9 @@ bool webhook_client::deliver(webhook_delivery d, done_fn done) {
   auto body =
       where.ok() ? webhook_body(d.format, d.event_json) : result<std::string>(where.status());
   status valid = body.ok() ? check_idempotency_key(d.idempotency_key) : body.status();
+  if (valid.ok() && !d.signing_key.empty() && d.idempotency_key.empty()) {
+    valid = invalid_argument("a signed delivery needs an idempotency key: the signature's message id");
+  }
   if (valid.ok() && where->tls && !state_->tls_status.ok()) valid = state_->tls_status;
   if (!valid.ok()) {
     {
@@ -839,6 +902,7 @@ bool webhook_client::deliver(webhook_delivery d, done_fn done) {
   request->set(http::field::user_agent, user_agent);
   request->set(http::field::content_type, "application/json");
   if (!d.idempotency_key.empty()) request->set("Idempotency-Key", d.idempotency_key);
+  if (!d.signing_key.empty()) request->set("webhook-id", d.idempotency_key);
   request->keep_alive(false);
   request->body() = std::move(*body);
   request->prepare_payload();
@@ -858,7 +922,7 @@ bool webhook_client::deliver(webhook_delivery d, done_fn done) {
   }
   endpoint& ep = *it->second;
   ++ep.pending_;
-  ep.queue_.push_back({std::move(request), std::move(done), steady::now(), std::move(d.withdrawn)});
+  ep.queue_.push_back({std::move(request), std::move(d.signing_key), std::move(done), steady::now(), std::move(d.withdrawn)});
   if (m.pending) m.pending->add(1);
   if (idle) ep.start();
   return true;

@@ -30,6 +30,11 @@
 // Webhook URLs are secrets (a Slack webhook URL is a bearer token): logs and error messages name
 // the host and port, never the path or the query.
 //
+// A delivery with a signing key is signed the Standard Webhooks way (standardwebhooks.com),
+// so that a public endpoint can tell our requests from forgeries with any of that spec's
+// libraries: headers webhook-id (the idempotency key), webhook-timestamp (Unix seconds, taken
+// at each attempt) and webhook-signature "v1,<base64 of HMAC-SHA256(key, id.timestamp.body)>".
+//
 // Hazard: Asio resolves host names on one background thread per io_context, one lookup at a
 // time. connect_timeout bounds how long an attempt waits for its lookup, but a DNS server that
 // hangs delays the lookups queued behind it, for every URL, until the system resolver gives up.
@@ -119,6 +124,9 @@ struct webhook_delivery {
   std::string idempotency_key;
   // The event, a JSON object: {"seq":..,"type":"alert","data":{alert}} (DESIGN.md, "Alert").
   std::string event_json;
+  // The HMAC key that signs each attempt (webhook_signing_key() of the webhook's secret); empty:
+  // not signed. Needs an idempotency key, the signature's message id.
+  std::string signing_key;
   // When set and true, the caller no longer wants it (its webhook was replaced or deleted):
   // no attempt starts after that, and it ends as withdrawn. An attempt in flight finishes.
   std::shared_ptr<const std::atomic<bool>> withdrawn;
@@ -127,6 +135,13 @@ struct webhook_delivery {
 // An Idempotency-Key is typically an alert id and a state ("alert-42-open"); longer ones are
 // refused rather than sent, since some servers cap header lines.
 inline constexpr std::size_t max_idempotency_key_bytes = 256;
+
+// The HMAC key of a Standard Webhooks secret: "whsec_" then the base64 of 24 to 64 bytes (such
+// as `echo whsec_$(openssl rand -base64 32)` makes). invalid_argument saying what is wrong.
+result<std::string> webhook_signing_key(std::string_view secret);
+// The webhook-signature value: "v1," and the base64 of HMAC-SHA256(key, "<id>.<unix_seconds>.<body>").
+std::string webhook_signature(std::string_view key, std::string_view id, std::int64_t unix_seconds,
+                              std::string_view body);
 
 enum class delivery_outcome : std::uint8_t {
   delivered,  // the endpoint answered 2xx

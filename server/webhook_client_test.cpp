@@ -81,6 +81,7 @@ struct received {
   std::string target, host, content_type, user_agent, idempotency_key, connection, body;
   std::string method;
   steady::time_point at;
+  std::string webhook_id, webhook_timestamp, webhook_signature;  // Standard Webhooks headers
 };
 
 class test_endpoint {
@@ -168,7 +169,8 @@ class test_endpoint {
                            std::string(req[http::field::user_agent]),
                            std::string(req["Idempotency-Key"]),
                            std::string(req[http::field::connection]), req.body(),
-                           std::string(req.method_string()), steady::now()});
+                           std::string(req.method_string()), steady::now(), std::string(req["webhook-id"]),
+                           std::string(req["webhook-timestamp"]), std::string(req["webhook-signature"])});
     }
     cv_.notify_all();
     const reply r = script_(n);
@@ -352,6 +354,43 @@ TEST_F(webhook_client_test, retries_a_500_with_the_same_idempotency_key) {
   EXPECT_EQ(got[1].body, got[0].body);
   EXPECT_EQ(metrics.retried->value(), 1u);
   EXPECT_EQ(metrics.delivered->value(), 1u);
+}
+
+// Each attempt is signed anew, at its own time, over the same id and body.
+TEST_F(webhook_client_test, a_signed_delivery_signs_each_attempt) {
+  test_endpoint endpoint([](std::size_t n) { return reply{.status = n == 0 ? 500u : 200u}; });
+  webhook_client client(loop.io(), fast_options(), &metrics);
+  const std::string key = *webhook_signing_key("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw");
+  webhook_delivery d = delivery(endpoint.url(), 1);
+  d.signing_key = key;
+  ASSERT_TRUE(client.deliver(std::move(d), seen.track("a1")));
+  ASSERT_EQ(seen.wait_for(1).at(0).result, delivery_outcome::delivered);
+  const auto got = endpoint.wait_for(2);
+  ASSERT_EQ(got.size(), 2u);
+  const std::int64_t now = std::chrono::duration_cast<std::chrono::seconds>(
+                               std::chrono::system_clock::now().time_since_epoch()).count();
+  for (const received& r : got) {
+    EXPECT_EQ(r.webhook_id, "alert-1");
+    const std::int64_t t = std::stoll(r.webhook_timestamp);
+    EXPECT_LE(std::abs(now - t), 60);
+    EXPECT_EQ(r.webhook_signature, webhook_signature(key, "alert-1", t, r.body));
+  }
+  // Unsigned deliveries carry none of these headers.
+  test_endpoint plain;
+  ASSERT_TRUE(client.deliver(delivery(plain.url(), 2), seen.track("a2")));
+  const auto unsigned_got = plain.wait_for(1);
+  ASSERT_EQ(unsigned_got.size(), 1u);
+  EXPECT_EQ(unsigned_got[0].webhook_id + unsigned_got[0].webhook_timestamp + unsigned_got[0].webhook_signature, "");
+  // A signed delivery needs the id it signs.
+  webhook_delivery no_id = delivery(plain.url(), 3);
+  no_id.idempotency_key.clear();
+  no_id.signing_key = key;
+  ASSERT_TRUE(client.deliver(std::move(no_id), seen.track("a3")));
+  const auto outcomes = seen.wait_for(3);
+  const auto a3 = std::find_if(outcomes.begin(), outcomes.end(), [](const outcome& o) { return o.name == "a3"; });
+  ASSERT_NE(a3, outcomes.end());
+  EXPECT_EQ(a3->result, delivery_outcome::failed);
+  EXPECT_EQ(a3->attempts, 0);
 }
 
 TEST_F(webhook_client_test, gives_up_after_max_attempts_of_503) {
@@ -771,6 +810,24 @@ TEST(webhook_body, rejects_what_is_not_an_event) {
     EXPECT_EQ(body.status().code(), status_code::invalid_argument) << c.event;
     EXPECT_NE(body.status().message().find(c.message), std::string::npos)
         << c.event << ": " << body.status().message();
+  }
+}
+
+// The example of the Standard Webhooks specification, which its libraries are tested with.
+TEST(webhook_signing, matches_the_standard_webhooks_example) {
+  const auto key = webhook_signing_key("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw");
+  ASSERT_TRUE(key.ok()) << key.status().message();
+  EXPECT_EQ(key->size(), 24u);
+  EXPECT_EQ(webhook_signature(*key, "msg_p5jXN8AQM9LWM0D4loKWxJek", 1614265330, R"({"test": 2432232314})"),
+            "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=");
+  // 64 bytes, padded.
+  EXPECT_EQ(webhook_signing_key("whsec_" + std::string(84, 'A') + "AA==")->size(), 64u);
+  for (const std::string& bad : std::vector<std::string>{"MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", "whsec_", "whsec_c2hvcnQ=",  // 5 bytes
+                                "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaS!", "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw=",
+                                "whsec_MfKQ9r8GKYqrTwjU=D8ILPZIo2LaLaSw", "whsec_" + std::string(92, 'A')}) {
+    const auto k = webhook_signing_key(bad);
+    ASSERT_FALSE(k.ok()) << bad;
+    EXPECT_NE(k.status().message().find("field 'secret' must be"), std::string::npos);
   }
 }
 

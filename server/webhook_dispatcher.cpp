@@ -55,7 +55,7 @@ bool concerns(const webhook& w, std::string_view watches) {
 
 }  // namespace
 
-std::string webhook_json(const webhook& w) {
+std::string webhook_json(const webhook& w, bool with_secret) {
   std::string out = "{\"id\":";
   append_json_string(w.id, &out);
   out.append(",\"url\":");
@@ -70,6 +70,12 @@ std::string webhook_json(const webhook& w) {
   out.append("],\"created_at\":\"");
   pipeline::append_rfc3339_ms(w.created_at_ms, &out);
   out.push_back('"');
+  const bool is_signed = w.secret && !w.secret->empty();
+  if (with_secret && is_signed) {
+    out.append(",\"secret\":");
+    append_json_string(*w.secret, &out);
+  }
+  if (!with_secret) out.append(is_signed ? ",\"signed\":true" : ",\"signed\":false");
   out.push_back('}');
   return out;
 }
@@ -79,7 +85,7 @@ result<webhook> parse_webhook_json(std::string_view json, std::string_view id) {
   simdjson::dom::element doc;
   simdjson::dom::object obj;
   if (parser.parse(json.data(), json.size()).get(doc) || doc.get_object().get(obj)) {
-    return invalid_argument("body must be a JSON object {\"url\", \"format\"?, \"watches\"?}");
+    return invalid_argument("body must be a JSON object {\"url\", \"format\"?, \"watches\"?, \"secret\"?}");
   }
   if (auto s = pipeline::keys_given_once(obj); !s.ok()) return s;
   webhook w;
@@ -122,9 +128,23 @@ result<webhook> parse_webhook_json(std::string_view json, std::string_view id) {
       std::string_view v;
       if (field.value.get_string().get(v)) return invalid_argument("field 'created_at' must be a string");
       if (auto t = pipeline::parse_rfc3339_ms(v); t.ok()) w.created_at_ms = *t;
+    } else if (name == "secret") {
+      std::string_view v;
+      if (field.value.is_null()) {
+        w.secret = std::string();
+      } else if (field.value.get_string().get(v)) {
+        return invalid_argument("field 'secret' must be a string, or null for unsigned deliveries");
+      } else if (auto key = webhook_signing_key(v); !key.ok()) {
+        return key.status();
+      } else {
+        w.secret = std::string(v);
+      }
+    } else if (name == "signed") {
+      // What a GET says; the secret decides.
+      if (!field.value.is_bool()) return invalid_argument("field 'signed' must be true or false");
     } else {
       return invalid_argument("unknown field '" + std::string(name) +
-                              "' (expected url, format, watches)");
+                              "' (expected url, format, watches, secret)");
     }
   }
   if (w.url.empty()) return invalid_argument("field 'url' is required");
@@ -228,7 +248,10 @@ status webhook_dispatcher::put(const std::string& tenant, webhook w) {
   auto existing = db_.get_record(storage::record_table::state, tenant, hook_key(w.id));
   if (existing.ok()) {
     // A changed URL or filter keeps the webhook's place in the log and its creation time.
-    if (auto old = parse_webhook_json(*existing, w.id); old.ok()) w.created_at_ms = old->created_at_ms;
+    if (auto old = parse_webhook_json(*existing, w.id); old.ok()) {
+      w.created_at_ms = old->created_at_ms;
+      if (!w.secret) w.secret = old->secret;  // not given: kept (a GET echoed back has none)
+    }
   }
   if (w.created_at_ms == 0) w.created_at_ms = now_ms();
   // A new webhook gets the alerts from now on, not the history; a stored one (running, or not
@@ -240,7 +263,7 @@ status webhook_dispatcher::put(const std::string& tenant, webhook w) {
     auto stored = db_.get_record(storage::record_table::state, tenant, cursor_key(w.id));
     if (stored.ok() && stored->size() == 8) std::memcpy(&cursor, stored->data(), 8);
   }
-  if (status s = db_.put_record(storage::record_table::state, tenant, hook_key(w.id), webhook_json(w));
+  if (status s = db_.put_record(storage::record_table::state, tenant, hook_key(w.id), webhook_json(w, /*with_secret=*/true));
       !s.ok()) {
     return s;
   }
@@ -255,7 +278,7 @@ status webhook_dispatcher::put(const std::string& tenant, webhook w) {
       h->needs_catch_up = true;
       // Stored here, on this thread: after any store of a deleted webhook of the same id.
       store_cursor(k, *h, /*force=*/true);
-    } else if (h->def.url != w.url || h->def.format != w.format) {
+    } else if (h->def.url != w.url || h->def.format != w.format || h->def.secret != w.secret) {
       h->withdraw();  // the alert being retried goes to the new URL, in its turn
     }
     h->def = std::move(w);
@@ -428,6 +451,9 @@ void webhook_dispatcher::pump(const key& k) {
   d.format = h->def.format;
   // Unique across tenants too: a receiver may serve several (an agency's).
   d.idempotency_key = k.first + ":" + h->def.id + ":" + std::to_string(e->seq);
+  if (h->def.secret && !h->def.secret->empty()) {
+    if (auto key = webhook_signing_key(*h->def.secret); key.ok()) d.signing_key = std::move(*key);
+  }
   pipeline::append_event_json(e->seq, e->type, e->data, &d.event_json);
   h->withdrawn = std::make_shared<std::atomic<bool>>(false);
   d.withdrawn = h->withdrawn;

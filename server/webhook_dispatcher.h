@@ -44,11 +44,17 @@ struct webhook {
   webhook_format format = webhook_format::json;
   std::vector<std::string> watches;  // empty: alerts of every watch
   std::int64_t created_at_ms = 0;
+  // The Standard Webhooks secret ("whsec_..."; webhook_signing_key()) that signs each
+  // delivery. Absent in a PUT body: the stored webhook's secret stays; "" (null in JSON):
+  // deliveries are not signed.
+  std::optional<std::string> secret;
 };
 
-// The stored and API form: {"id","url","format","watches","created_at"}.
-std::string webhook_json(const webhook& w);
-// Parses a client's body (id from the path); checks the URL and the format.
+// The API form: {"id","url","format","watches","created_at","signed"}; the secret is never
+// given back. with_secret: the stored form, which keeps it.
+std::string webhook_json(const webhook& w, bool with_secret = false);
+// Parses a client's body (id from the path), or the stored form; checks the URL, the format
+// and the secret. "signed", as a GET gives it, is taken and ignored.
 result<webhook> parse_webhook_json(std::string_view json, std::string_view id);
 
 class webhook_dispatcher : public stream_subscriber {

@@ -2,7 +2,10 @@
 test_stream.py delivered to local endpoints (a JSON one, a Slack one, one filtered by watch, one
 that fails twice per alert, one that hangs, one created mid-crisis, one deleted mid-crisis)."""
 
+import base64
 import collections
+import hashlib
+import hmac
 import http.server
 import json
 import os
@@ -108,6 +111,18 @@ def alert_log(server, alerts, timeout=20):
     return events
 
 
+# The flaky endpoint's secret (Standard Webhooks form). Receivers check it as this does.
+FLAKY_SECRET = "whsec_" + base64.b64encode(bytes(range(32))).decode()
+
+
+def standard_webhooks_valid(secret, headers, body):
+    """Whether a request carries a Standard Webhooks signature of its body by secret."""
+    key = base64.b64decode(secret[len("whsec_"):])
+    signed = f"{headers['webhook-id']}.{headers['webhook-timestamp']}.".encode() + body
+    want = "v1," + base64.b64encode(hmac.new(key, signed, hashlib.sha256).digest()).decode()
+    return any(hmac.compare_digest(want, s) for s in headers["webhook-signature"].split())
+
+
 class webhooks_test(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
@@ -124,6 +139,8 @@ class webhooks_test(unittest.TestCase):
             spec = {"url": cls.eps[ep].url(f"/{ep}"), "format": fmt}
             if watches:
                 spec["watches"] = watches
+            if hook == "flaky":
+                spec["secret"] = FLAKY_SECRET
             status, body = srv.json("PUT", f"/v1/webhooks/{hook}", json.dumps(spec))
             assert status == 200, (status, body)
 
@@ -210,6 +227,23 @@ class webhooks_test(unittest.TestCase):
         status, upd = srv.json("PUT", "/v1/webhooks/crud-1", json.dumps({"url": url + "/v2", "format": "slack"}))
         self.assertEqual(status, 200, upd)
         self.assertEqual((upd["url"], upd["format"], upd["created_at"]), (url + "/v2", "slack", body["created_at"]))
+        # A secret signs the deliveries; it is never given back, and stays when a GET is echoed.
+        self.assertIs(body["signed"], False)
+        status, signed = srv.json("PUT", "/v1/webhooks/crud-1", json.dumps({"url": url, "secret": FLAKY_SECRET}))
+        self.assertEqual((status, signed["signed"]), (200, True), signed)
+        self.assertNotIn(FLAKY_SECRET[6:16], json.dumps(signed))
+        status, got = srv.json("GET", "/v1/webhooks/crud-1")
+        self.assertEqual((status, got), (200, signed))
+        status, echoed = srv.json("PUT", "/v1/webhooks/crud-1", json.dumps(got))
+        self.assertEqual((status, echoed["signed"]), (200, True), echoed)
+        status, listing = srv.json("GET", "/v1/webhooks")
+        self.assertNotIn(FLAKY_SECRET[6:16], json.dumps(listing))
+        status, unsigned = srv.json("PUT", "/v1/webhooks/crud-1", json.dumps({"url": url, "secret": None}))
+        self.assertEqual((status, unsigned["signed"]), (200, False), unsigned)
+        for secret in ("hunter2", "whsec_c2hvcnQ=", 42, FLAKY_SECRET + "!"):
+            status, res = srv.json("PUT", "/v1/webhooks/crud-1", json.dumps({"url": url, "secret": secret}))
+            self.assertEqual(status, 400, (secret, res))
+            self.assertIn("field 'secret' must be", res["error"]["message"])
         # https is accepted (certificates are checked at delivery).
         status, res = srv.json("PUT", "/v1/webhooks/crud-tls", json.dumps({"url": "https://hooks.example.com/x?t=1"}))
         self.assertEqual((status, res.get("url")), (200, "https://hooks.example.com/x?t=1"), res)
@@ -301,6 +335,15 @@ class webhooks_test(unittest.TestCase):
             self.assertEqual([a["status"] for a in attempts], [500, 500, 200], key)
             self.assertEqual(len({a["body"] for a in attempts}), 1, "retries must send the same body")
             self.assertTrue(all(a["at"] <= b["at"] for a, b in zip(attempts, attempts[1:])))
+            # Signed, each attempt at its own time; the other hooks have no secret.
+            for a in attempts:
+                self.assertEqual(a["headers"]["webhook-id"], key)
+                self.assertLess(abs(int(a["headers"]["webhook-timestamp"]) - a["at"]), 60)
+                self.assertTrue(standard_webhooks_valid(FLAKY_SECRET, a["headers"], a["body"]), a["headers"])
+                forged = dict(a["headers"], **{"webhook-timestamp": str(int(a["headers"]["webhook-timestamp"]) + 1)})
+                self.assertFalse(standard_webhooks_valid(FLAKY_SECRET, forged, a["body"]))
+        self.assertTrue(self.eps["json"].requests)
+        self.assertFalse(any("webhook-signature" in r["headers"] for r in self.eps["json"].requests))
         self.assertEqual(self.eps["flaky"].events(), self.log)
         m = metrics(self.server)
         self.assertGreaterEqual(m["vigie_webhook_retries_total"], 2 * len(self.log))
