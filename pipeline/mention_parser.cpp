@@ -185,6 +185,10 @@ surrogate_repair replace_lone_surrogates(char* json, std::size_t n) noexcept {
       continue;
     }
     const int unit = hex4(json + i + 2);
+    if (unit < 0) {  // a bad escape (the document is refused): the 'u' is no delimiter
+      ++i;
+      continue;
+    }
     if (unit >= 0xD800 && unit <= 0xDBFF && i + 12 <= n && json[i + 6] == '\\' && json[i + 7] == 'u') {
       const int low = hex4(json + i + 8);
       if (low >= 0xDC00 && low <= 0xDFFF) {  // a pair: one code point
@@ -434,7 +438,22 @@ status mention_parser::impl::parse_padded(std::string_view json, mention_view* o
                               std::string(json.substr(repair.identifier_at, 6)) + ") at byte " +
                               std::to_string(repair.identifier_at + 1) + ": an identifier must be whole characters");
     }
-    if (repair.replaced != 0) err = parser.parse(padded.data(), padded.size(), false).get(doc);
+    if (repair.replaced != 0) {
+      err = parser.parse(padded.data(), padded.size(), false).get(doc);
+      // A key written with escapes ("i\u0064") hides an identifier from the scan: what the
+      // repair put in one is refused all the same.
+      if (err == simdjson::SUCCESS) {
+        status s = validate(doc, out);
+        constexpr std::string_view replacement = "\xEF\xBF\xBD";
+        if (s.ok() && (out->id.find(replacement) != std::string_view::npos ||
+                       out->author_id.find(replacement) != std::string_view::npos)) {
+          const char* field = out->id.find(replacement) != std::string_view::npos ? "id" : "author.id";
+          return invalid_argument("field '" + std::string(field) +
+                                  "' holds a lone UTF-16 surrogate escape: an identifier must be whole characters");
+        }
+        return s;
+      }
+    }
   }
   if (err != simdjson::SUCCESS) {
     if (err == simdjson::UTF8_ERROR) return invalid_argument("invalid UTF-8");

@@ -82,6 +82,14 @@ TEST(mention_parser, lone_surrogate_escapes_become_replacement_characters) {
             std::string::npos);
   EXPECT_NE(p.parse_one(R"({"id":"1","text":"","author":{"name":"\ud83d","id":"a\ud83d"},"created_at":1})", &m)
                 .message().find("'author.id'"), std::string::npos);
+  // Also under a key spelt with escapes.
+  EXPECT_NE(p.parse_one(R"({"i\u0064":"x\ud83d","text":"","created_at":1})", &m).message().find("field 'id' holds a lone"),
+            std::string::npos);
+  EXPECT_NE(p.parse_one(R"({"id":"1","text":"","author":{"\u0069d":"a\udc00"},"created_at":1})", &m)
+                .message().find("field 'author.id' holds a lone"), std::string::npos);
+  // A bad escape after a lone surrogate does not throw the scan out of step.
+  EXPECT_NE(p.parse_one(R"({"text":"\ud83d \u12","id":"1","created_at":1})", &m).message().find("bad \\u escape"),
+            std::string::npos);
   // The same words elsewhere are text: an author's name, a key, a string in an array.
   ASSERT_TRUE(p.parse_one(R"({"id":"1","text":"","author":{"name":"\ud83d"},"x":{"id":"\ud83d"},)"
                           R"("y":["id","\ud83d"],"created_at":1})", &m).ok());

@@ -234,18 +234,18 @@ http_response router::ack_alert(const http_request& req, std::string_view tenant
       return bad_request(req, "field '" + std::string(name) + "' is longer than " +
                                   std::to_string(max_ack_field_bytes) + " bytes");
     }
-    // Names are one line of text; a note may have lines and tabs. No NUL, escape or DEL
-    // goes into what dashboards and webhooks show.
+    // Names are one line of text; a note may have lines and tabs. No NUL, escape, DEL or C1
+    // control (U+0080-U+009F, UTF-8 C2 80-9F) goes into what dashboards and webhooks show.
     const bool is_note = target == &note;
-    const auto bad = std::find_if(v.begin(), v.end(), [is_note](char c) {
-      const auto u = static_cast<unsigned char>(c);
-      return (u < 0x20 || u == 0x7F) && !(is_note && (c == '\n' || c == '\t' || c == '\r'));
-    });
-    if (bad != v.end()) {
+    for (std::size_t i = 0; i < v.size(); ++i) {
+      const auto u = static_cast<unsigned char>(v[i]);
+      const bool c1 = u == 0xC2 && i + 1 < v.size() && (static_cast<unsigned char>(v[i + 1]) & 0xE0) == 0x80;
+      const bool c0 = (u < 0x20 || u == 0x7F) && !(is_note && (u == '\n' || u == '\t' || u == '\r'));
+      if (!c0 && !c1) continue;
+      const unsigned code = c1 ? static_cast<unsigned char>(v[i + 1]) : u;
       return bad_request(req, "field '" + std::string(name) + "' holds a control character (U+00" +
-                                  "0123456789ABCDEF"[static_cast<unsigned char>(*bad) >> 4] +
-                                  "0123456789ABCDEF"[static_cast<unsigned char>(*bad) & 15] + ") at byte " +
-                                  std::to_string(bad - v.begin() + 1));
+                                  "0123456789ABCDEF"[code >> 4] + "0123456789ABCDEF"[code & 15] + ") at byte " +
+                                  std::to_string(i + 1));
     }
     target->assign(v);
   }

@@ -141,7 +141,9 @@ result<webhook> parse_webhook_json(std::string_view json, std::string_view id) {
       }
     } else if (name == "signed") {
       // What a GET says; the secret decides.
-      if (!field.value.is_bool()) return invalid_argument("field 'signed' must be true or false");
+      bool v = false;
+      if (field.value.get_bool().get(v)) return invalid_argument("field 'signed' must be true or false");
+      w.says_signed = v;
     } else {
       return invalid_argument("unknown field '" + std::string(name) +
                               "' (expected url, format, watches, secret)");
@@ -252,6 +254,10 @@ status webhook_dispatcher::put(const std::string& tenant, webhook w) {
       w.created_at_ms = old->created_at_ms;
       if (!w.secret) w.secret = old->secret;  // not given: kept (a GET echoed back has none)
     }
+  }
+  if (w.secret && w.secret->empty()) w.secret.reset();  // null: unsigned, stored as no secret
+  if (w.says_signed && !w.secret) {
+    return invalid_argument("field 'signed' is true but the webhook has no secret: give 'secret'");
   }
   if (w.created_at_ms == 0) w.created_at_ms = now_ms();
   // A new webhook gets the alerts from now on, not the history; a stored one (running, or not

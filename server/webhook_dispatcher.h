@@ -48,6 +48,9 @@ struct webhook {
   // delivery. Absent in a PUT body: the stored webhook's secret stays; "" (null in JSON):
   // deliveries are not signed.
   std::optional<std::string> secret;
+  // What the body said of "signed" (a GET echoed back): true with no secret, sent or held, is
+  // refused rather than left unsigned.
+  bool says_signed = false;
 };
 
 // The API form: {"id","url","format","watches","created_at","signed"}; the secret is never

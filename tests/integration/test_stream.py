@@ -1647,7 +1647,8 @@ class crisis_test(unittest.TestCase):
         alert = self.alerts[-1]
         path = f"/v1/alerts/{alert['id']}/ack"
         for body in ({"note": "no by"}, {"by": "alice", "priority": "high"}, {"by": 3}, {"by": ""},
-                     {"by": "bob\u0000"}, {"by": "bob", "assignee": "a\nb"}, {"by": "bob", "note": "\u001b[31m"}):
+                     {"by": "bob\u0000"}, {"by": "bob", "assignee": "a\nb"}, {"by": "bob", "note": "\u001b[31m"},
+                     {"by": "bob\u009b31m"}):
             status, res = srv.json("POST", path, json.dumps(body))
             self.assertEqual(status, 400, (body, res))
             contracts.check("Error", res)

@@ -240,6 +240,9 @@ class webhooks_test(unittest.TestCase):
         self.assertNotIn(FLAKY_SECRET[6:16], json.dumps(listing))
         status, unsigned = srv.json("PUT", "/v1/webhooks/crud-1", json.dumps({"url": url, "secret": None}))
         self.assertEqual((status, unsigned["signed"]), (200, False), unsigned)
+        status, res = srv.json("PUT", "/v1/webhooks/crud-1", json.dumps(dict(unsigned, signed=True)))
+        self.assertEqual(status, 400, res)
+        self.assertIn("no secret", res["error"]["message"])
         for secret in ("hunter2", "whsec_c2hvcnQ=", 42, FLAKY_SECRET + "!"):
             status, res = srv.json("PUT", "/v1/webhooks/crud-1", json.dumps({"url": url, "secret": secret}))
             self.assertEqual(status, 400, (secret, res))
