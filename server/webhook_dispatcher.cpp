@@ -240,6 +240,7 @@ void webhook_dispatcher::stop() {
 }
 
 status webhook_dispatcher::put(const std::string& tenant, webhook w) {
+  std::lock_guard lock(change_mu_);
   // A URL naming an internal address outright is refused now rather than failed at each alert;
   // a host name is checked when a delivery resolves it.
   if (auto u = parse_webhook_url(w.url); u.ok() && !options_.allow_internal_addresses && is_internal_host(u->host)) {
@@ -294,6 +295,7 @@ status webhook_dispatcher::put(const std::string& tenant, webhook w) {
 }
 
 status webhook_dispatcher::remove(const std::string& tenant, const std::string& id) {
+  std::lock_guard lock(change_mu_);
   auto existing = db_.get_record(storage::record_table::state, tenant, hook_key(id));
   if (!existing.ok()) return existing.status();
   if (status s = db_.delete_record(storage::record_table::state, tenant, hook_key(id)); !s.ok()) return s;

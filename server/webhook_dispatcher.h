@@ -25,6 +25,7 @@
 #include <deque>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <thread>
@@ -93,6 +94,9 @@ class webhook_dispatcher : public stream_subscriber {
   void store_cursor(const key& k, hook_state& h, bool force = false);
 
   storage::store& db_;
+  // put() and remove() read a stored webhook, merge and write it back: two at once on one id
+  // could write away the other's secret or creation time. One at a time (they are rare).
+  std::mutex change_mu_;
   webhook_options options_;
   server_metrics& metrics_;
   webhook_metrics client_metrics_;
