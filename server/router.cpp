@@ -349,8 +349,10 @@ bool router::may_read_body(const http_request& header, http_response* refusal) c
   }
   if (!authenticate(header, refusal)) return false;
   // No /v1 route reads the body of these: one sent is a client's mistake, not to be ignored.
+  // A chunked one may still be empty: it is read (with a key), and handle() refuses it unless
+  // it is.
   const http::verb method = header.method();
-  if (method == http::verb::get || method == http::verb::head || method == http::verb::delete_) {
+  if (!header.chunked() && (method == http::verb::get || method == http::verb::head || method == http::verb::delete_)) {
     *refusal = error(400, "bad_request", std::string(header.method_string().substr(0, 32)) + " " +
                                              std::string(path.substr(0, 256)) + " takes no body",
                      header.version(), false);
@@ -424,6 +426,10 @@ void router::handle(http_request&& req, reply_fn reply) {
   http_response refusal;
   const auto tenant = authenticate(req, &refusal);
   if (!tenant) return answer(std::move(refusal));
+  if (!req.body().empty() &&
+      (req.method() == http::verb::get || req.method() == http::verb::head || req.method() == http::verb::delete_)) {
+    return fail(400, "bad_request", method + " " + std::string(path.substr(0, 256)) + " takes no body");
+  }
 
   // Bodies are read as they come: a compressed one would be parsed as its compressed bytes.
   if (auto coding = unsupported_coding(req[http::field::content_encoding], "identity"); !coding.empty()) {

@@ -373,6 +373,14 @@ class api_test(unittest.TestCase):
                              f"Authorization: Bearer {KEYS['acme']}\r\nContent-Length: 5\r\n\r\n".encode(), b"hello")
             self.assertTrue(data.startswith(b"HTTP/1.1 400"), (request, data[:200]))
             self.assertIn(request.split(b"?")[0] + b" takes no body", data)
+        # Chunked: refused when it holds something, answered when it is empty.
+        head = (b"GET /v1/watches HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n" +
+                f"Authorization: Bearer {KEYS['acme']}\r\n\r\n".encode())
+        data = answer_to(head, b"5\r\nhello\r\n0\r\n\r\n")
+        self.assertTrue(data.startswith(b"HTTP/1.1 400"), data[:200])
+        self.assertIn(b"GET /v1/watches takes no body", data)
+        data = answer_to(head, b"0\r\n\r\n")
+        self.assertTrue(data.startswith(b"HTTP/1.1 200"), data[:200])
         # With Expect: 100-continue the refusal comes instead of the 100.
         data = answer_to(b"PUT /v1/watches/w HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\n"
                          b"Content-Length: 20\r\n\r\n")
