@@ -464,17 +464,28 @@ void crisis_detector::state::step(const crisis_bucket& b, const crisis_options& 
     const double shifted = std::max(change_ratio * m, m + o.min_excess / window_lengths[w12]);
     return (count * std::log(shifted / m) - (shifted - m)) / (1 + m / r);
   };
-  ev[k_volume].llr = count_llr(y, mu, volume_r(w1));
-  ev[k_volume].bucket_excess = y - mu;
+  // A bucket's log-likelihood ratio for kind k, and its excess over usual: this bucket's, and
+  // those of the ring's older buckets when an alert opens (see the lifecycle).
+  const double r_volume = volume_r(w1), r_negative = negative_r(w1), phi_share = share_phi(win[w1], w1);
+  auto bucket_llr = [&](int k, const bucket_record& r, double* excess) {
+    if (k == k_volume) {
+      *excess = r.volume - r.expected;
+      return count_llr(r.volume, r.expected, r_volume);
+    }
+    if (k == k_negative) {
+      const double m = std::max(r.expected * r.share, min_expected);
+      *excess = r.negative - m;
+      return count_llr(r.negative, m, r_negative);
+    }
+    const double q = r.share, q_shifted = std::min(change_ratio * q, (1 + q) / 2);
+    *excess = r.negative - r.volume * q;
+    return (r.negative * std::log(q_shifted / q) + (r.volume - r.negative) * std::log((1 - q_shifted) / (1 - q))) /
+           phi_share;
+  };
+  const bucket_record now{y, n, mu, p};
+  for (int k = 0; k < kind_count; ++k) ev[k].llr = bucket_llr(k, now, &ev[k].bucket_excess);
   ev[k_volume].usual_rate = lvl;
-  const double mu_negative = std::max(mu * p, min_expected);
-  ev[k_negative].llr = count_llr(n, mu_negative, negative_r(w1));
-  ev[k_negative].bucket_excess = n - mu_negative;
   ev[k_negative].usual_rate = lvl * p;
-  const double p_shifted = std::min(change_ratio * p, (1 + p) / 2);
-  ev[k_share].llr =
-      (n * std::log(p_shifted / p) + (y - n) * std::log((1 - p_shifted) / (1 - p))) / share_phi(win[w1], w1);
-  ev[k_share].bucket_excess = n - y * p;
   ev[k_share].usual_rate = lvl * p;
 
   // --- lifecycle ---
@@ -495,12 +506,31 @@ void crisis_detector::state::step(const crisis_bucket& b, const crisis_options& 
       if (!x.opens || !warm || b.start_ms < e.cooldown_until) continue;
       e.open = true;
       // The CUSUM's change point; if it is at zero (a window can be significant while the
-      // bucket that closes it is not), the start of the window.
-      const bool changed = e.change_at != none_ms;
-      e.started_at = changed ? std::max(e.change_at, b.start_ms - (ring_size - 1) * o.bucket_ms)
-                             : b.start_ms - (x.best.buckets - 1) * o.bucket_ms;
+      // bucket that closes it is not), the start of the window. A change point beyond the
+      // ring's reach (6 hours) is not this change's: the sum then holds an older burst that
+      // opened nothing (during warm-up, or under the thresholds), which on a watch with few
+      // negative mentions takes weeks to drain. The ring's buckets then date the change.
+      bool changed = e.change_at != none_ms;
+      std::int64_t change_at = e.change_at;
+      double change_excess = e.change_excess;
+      if (changed && change_at < b.start_ms - (ring_size - 1) * o.bucket_ms) {
+        // Within the ring, the change point that best explains it: the start of the run of
+        // newest buckets whose ratios add up the most.
+        double sum = 0, run_excess = 0, best_sum = 0;
+        changed = false;
+        for (std::uint32_t i = 0; i < ring_fill; ++i) {
+          double bucket_excess = 0;
+          sum += bucket_llr(k, ring[(ring_next + ring_size - 1 - i) % ring_size], &bucket_excess);
+          run_excess += bucket_excess;
+          if (sum > best_sum) {
+            best_sum = sum, changed = true;
+            change_at = b.start_ms - std::int64_t(i) * o.bucket_ms, change_excess = run_excess;
+          }
+        }
+      }
+      e.started_at = changed ? change_at : b.start_ms - (x.best.buckets - 1) * o.bucket_ms;
       e.detected_at = end_ms;
-      e.excess = std::max(changed ? e.change_excess : 0.0, x.best.excess);
+      e.excess = std::max(changed ? change_excess : 0.0, x.best.excess);
       e.severity = e.excess >= critical ? alert_severity::critical : alert_severity::warning;
       e.quiet = 0;
       e.peak_score = x.best.score, e.peak_observed = x.best.observed, e.peak_expected = x.best.expected;

@@ -202,6 +202,31 @@ TEST(crisis, a_second_crisis_is_dated_and_weighed_on_its_own) {
   EXPECT_EQ(opened[1]->severity, alert_severity::warning);
 }
 
+TEST(crisis, a_burst_during_warm_up_does_not_date_a_crisis_days_later) {
+  // A burst of complaints before the detector is warm opens nothing, and on a watch with no
+  // negative mentions otherwise its CUSUM would take weeks to drain: the crisis two days later
+  // must still be dated from its own start, not from the ring's reach six hours back.
+  watch_stream w(2000, 31, /*negative_share=*/0.0);
+  std::vector<crisis_bucket> buckets;
+  const std::int64_t burst = monday_ms + 6 * hour_ms;
+  const std::int64_t start = monday_ms + 3 * day_ms + 10 * hour_ms;
+  w.append_usual(monday_ms, burst, &buckets);
+  for (std::int64_t t = burst; t < burst + 2 * bucket_ms; t += bucket_ms) buckets.push_back(w.draw(t, 400, 1.0));
+  w.append_usual(burst + 2 * bucket_ms, start, &buckets);
+  for (std::int64_t t = start; t < start + 30 * 60 * 1000; t += bucket_ms) buckets.push_back(w.draw(t, 6 * w.usual(t), 0.8));
+  w.append_usual(start + 30 * 60 * 1000, start + day_ms, &buckets);
+
+  crisis_detector d;
+  auto out = run(d, buckets);
+  settle(d, &out);
+  SCOPED_TRACE(describe(out));
+  const alert_transition* opened = find(out, alert_kind::negative_spike, alert_change::opened);
+  ASSERT_NE(opened, nullptr);
+  EXPECT_GE(opened->detected_at_ms, start);
+  EXPECT_GE(opened->started_at_ms, start - 2 * bucket_ms);
+  EXPECT_LE(opened->started_at_ms, start);
+}
+
 TEST(crisis, product_launch_is_a_volume_spike_only) {
   watch_stream w(1500, 12);
   std::vector<crisis_bucket> buckets;
