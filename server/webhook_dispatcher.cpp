@@ -146,7 +146,7 @@ result<webhook> parse_webhook_json(std::string_view json, std::string_view id) {
       w.says_signed = v;
     } else {
       return invalid_argument("unknown field '" + std::string(name) +
-                              "' (expected url, format, watches, secret)");
+                              "' (expected url, format, watches, secret; id, created_at and signed as a GET gives them)");
     }
   }
   if (w.url.empty()) return invalid_argument("field 'url' is required");
