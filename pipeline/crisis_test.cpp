@@ -48,6 +48,11 @@ class watch_stream {
   void append_usual(std::int64_t from, std::int64_t to, std::vector<crisis_bucket>* out) {
     for (std::int64_t t = from; t < to; t += bucket_ms) out->push_back(usual_bucket(t));
   }
+  // An event over [from, to): `factor` times the usual volume, a share `negative` of it negative.
+  void append_burst(std::int64_t from, std::int64_t to, double factor, double negative,
+                    std::vector<crisis_bucket>* out) {
+    for (std::int64_t t = from; t < to; t += bucket_ms) out->push_back(draw(t, factor * usual(t), negative));
+  }
 
  private:
   double per_day_;
@@ -65,6 +70,14 @@ std::vector<alert_transition> run(crisis_detector& d, const std::vector<crisis_b
 void settle(crisis_detector& d, std::vector<alert_transition>* out) {
   for (int i = 0; i < 10'000 && d.has_open_alert(); ++i)
     d.close_bucket({.start_ms = d.last_bucket_ms() + bucket_ms}, out);
+}
+
+// What a new detector makes of `buckets`, every alert then left to resolve.
+std::vector<alert_transition> run_settled(const std::vector<crisis_bucket>& buckets) {
+  crisis_detector d;
+  auto out = run(d, buckets);
+  settle(d, &out);
+  return out;
 }
 
 int count(const std::vector<alert_transition>& v, alert_kind k, alert_change c) {
@@ -136,7 +149,7 @@ TEST(crisis, bad_buzz_opens_volume_and_negative_spikes_escalates_and_resolves_on
   const std::int64_t start = monday_ms + 8 * day_ms + 14 * hour_ms;  // a Tuesday afternoon
   const std::int64_t end = start + 2 * hour_ms;
   w.append_usual(monday_ms, start, &buckets);
-  for (std::int64_t t = start; t < end; t += bucket_ms) buckets.push_back(w.draw(t, 10 * w.usual(t), 0.6));
+  w.append_burst(start, end, 10, 0.6, &buckets);
   w.append_usual(end, end + day_ms, &buckets);
 
   crisis_detector d;
@@ -182,14 +195,12 @@ TEST(crisis, a_second_crisis_is_dated_and_weighed_on_its_own) {
   const std::int64_t first = monday_ms + 8 * day_ms + 8 * hour_ms;
   const std::int64_t second = first + 12 * hour_ms;
   w.append_usual(monday_ms, first, &buckets);
-  for (std::int64_t t = first; t < first + 45 * 60 * 1000; t += bucket_ms) buckets.push_back(w.draw(t, 6 * w.usual(t), 0.6));
+  w.append_burst(first, first + 45 * 60 * 1000, 6, 0.6, &buckets);
   w.append_usual(first + 45 * 60 * 1000, second, &buckets);
-  for (std::int64_t t = second; t < second + 30 * 60 * 1000; t += bucket_ms) buckets.push_back(w.draw(t, 3 * w.usual(t), 0.45));
+  w.append_burst(second, second + 30 * 60 * 1000, 3, 0.45, &buckets);
   w.append_usual(second + 30 * 60 * 1000, second + day_ms, &buckets);
 
-  crisis_detector d;
-  auto out = run(d, buckets);
-  settle(d, &out);
+  auto out = run_settled(buckets);
   SCOPED_TRACE(describe(out));
   std::vector<const alert_transition*> opened;
   for (const auto& t : out)
@@ -213,12 +224,10 @@ TEST(crisis, a_burst_during_warm_up_does_not_date_a_crisis_days_later) {
   w.append_usual(monday_ms, burst, &buckets);
   for (std::int64_t t = burst; t < burst + 2 * bucket_ms; t += bucket_ms) buckets.push_back(w.draw(t, 400, 1.0));
   w.append_usual(burst + 2 * bucket_ms, start, &buckets);
-  for (std::int64_t t = start; t < start + 30 * 60 * 1000; t += bucket_ms) buckets.push_back(w.draw(t, 6 * w.usual(t), 0.8));
+  w.append_burst(start, start + 30 * 60 * 1000, 6, 0.8, &buckets);
   w.append_usual(start + 30 * 60 * 1000, start + day_ms, &buckets);
 
-  crisis_detector d;
-  auto out = run(d, buckets);
-  settle(d, &out);
+  auto out = run_settled(buckets);
   SCOPED_TRACE(describe(out));
   const alert_transition* opened = find(out, alert_kind::negative_spike, alert_change::opened);
   ASSERT_NE(opened, nullptr);
@@ -234,12 +243,10 @@ TEST(crisis, product_launch_is_a_volume_spike_only) {
   const std::int64_t end = start + 3 * hour_ms;
   w.append_usual(monday_ms, start, &buckets);
   // Eight times the volume; the extra mentions are as negative as usual (a flat share).
-  for (std::int64_t t = start; t < end; t += bucket_ms) buckets.push_back(w.draw(t, 8 * w.usual(t), 0.15));
+  w.append_burst(start, end, 8, 0.15, &buckets);
   w.append_usual(end, end + day_ms, &buckets);
 
-  crisis_detector d;
-  auto out = run(d, buckets);
-  settle(d, &out);
+  auto out = run_settled(buckets);
   EXPECT_EQ(count(out, alert_kind::volume_spike, alert_change::opened), 1) << describe(out);
   EXPECT_EQ(count(out, alert_kind::volume_spike, alert_change::resolved), 1) << describe(out);
   EXPECT_EQ(count(out, alert_kind::negative_spike, alert_change::opened), 0) << describe(out);
@@ -252,12 +259,10 @@ TEST(crisis, negative_share_rise_at_constant_volume_is_a_sentiment_shift) {
   const std::int64_t start = monday_ms + 10 * day_ms + 12 * hour_ms;
   const std::int64_t end = start + 6 * hour_ms;
   w.append_usual(monday_ms, start, &buckets);
-  for (std::int64_t t = start; t < end; t += bucket_ms) buckets.push_back(w.draw(t, w.usual(t), 0.45));
+  w.append_burst(start, end, 1, 0.45, &buckets);
   w.append_usual(end, end + day_ms, &buckets);
 
-  crisis_detector d;
-  auto out = run(d, buckets);
-  settle(d, &out);
+  auto out = run_settled(buckets);
   const alert_transition* opened = find(out, alert_kind::sentiment_shift, alert_change::opened);
   ASSERT_NE(opened, nullptr) << describe(out);
   EXPECT_LE(opened->detected_at_ms, start + hour_ms);
@@ -272,8 +277,7 @@ TEST(crisis, a_tiny_brand_going_from_3_to_9_mentions_a_day_is_not_in_crisis) {
   std::vector<crisis_bucket> buckets;
   const std::int64_t start = monday_ms + 14 * day_ms;
   w.append_usual(monday_ms, start, &buckets);
-  for (std::int64_t t = start; t < start + 7 * day_ms; t += bucket_ms)
-    buckets.push_back(w.draw(t, 3 * w.usual(t), 0.5));  // three times the volume, half negative
+  w.append_burst(start, start + 7 * day_ms, 3, 0.5, &buckets);  // three times the volume, half negative
   crisis_detector d;
   const auto out = run(d, buckets);
   EXPECT_TRUE(out.empty()) << describe(out);
@@ -284,8 +288,7 @@ TEST(crisis, a_crisis_that_begins_during_warm_up_opens_when_warm_up_ends) {
   std::vector<crisis_bucket> buckets;
   const std::int64_t start = monday_ms + 20 * hour_ms;  // the detector starts at monday_ms
   w.append_usual(monday_ms, start, &buckets);
-  for (std::int64_t t = start; t < start + 10 * hour_ms; t += bucket_ms)
-    buckets.push_back(w.draw(t, 10 * w.usual(t), 0.15));
+  w.append_burst(start, start + 10 * hour_ms, 10, 0.15, &buckets);
   crisis_detector d;
   const auto out = run(d, buckets);
   const alert_transition* opened = find(out, alert_kind::volume_spike, alert_change::opened);
