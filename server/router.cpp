@@ -339,6 +339,15 @@ std::optional<std::string_view> router::authenticate(const http_request& req, ht
   return tenant;
 }
 
+namespace {
+
+// The methods no /v1 route reads a body for: one sent is a client's mistake, not to be ignored.
+bool takes_no_body(http::verb method) noexcept {
+  return method == http::verb::get || method == http::verb::head || method == http::verb::delete_;
+}
+
+}  // namespace
+
 bool router::may_read_body(const http_request& header, http_response* refusal) const {
   const std::string_view target(header.target().data(), header.target().size());
   const std::string_view path = target.substr(0, target.find('?'));
@@ -348,11 +357,9 @@ bool router::may_read_body(const http_request& header, http_response* refusal) c
     return false;
   }
   if (!authenticate(header, refusal)) return false;
-  // No /v1 route reads the body of these: one sent is a client's mistake, not to be ignored.
-  // A chunked one may still be empty: it is read (with a key), and handle() refuses it unless
+  // A chunked body may still be empty: it is read (with a key), and handle() refuses it unless
   // it is.
-  const http::verb method = header.method();
-  if (!header.chunked() && (method == http::verb::get || method == http::verb::head || method == http::verb::delete_)) {
+  if (!header.chunked() && takes_no_body(header.method())) {
     *refusal = error(400, "bad_request", std::string(header.method_string().substr(0, 32)) + " " +
                                              std::string(path.substr(0, 256)) + " takes no body",
                      header.version(), false);
@@ -426,8 +433,7 @@ void router::handle(http_request&& req, reply_fn reply) {
   http_response refusal;
   const auto tenant = authenticate(req, &refusal);
   if (!tenant) return answer(std::move(refusal));
-  if (!req.body().empty() &&
-      (req.method() == http::verb::get || req.method() == http::verb::head || req.method() == http::verb::delete_)) {
+  if (!req.body().empty() && takes_no_body(req.method())) {
     return fail(400, "bad_request", method + " " + std::string(path.substr(0, 256)) + " takes no body");
   }
 
