@@ -48,6 +48,13 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
+    // CLI11 reads a word that names no command as a stray argument, and then only says that a
+    // command is required: name the word instead.
+    if (argc > 1 && argv[1][0] != '-' && e.get_name() == "RequiredError" && app.get_subcommands().empty()) {
+      std::cerr << "vigie: unknown command '" << argv[1] << "' (expected serve, score or replay)\n"
+                << "Run with --help for more information.\n";
+      return 2;
+    }
     int code = app.exit(e);
     return code == 0 ? 0 : 2;
   }

@@ -84,7 +84,7 @@ result<std::int64_t> parse_time_param(std::string_view name, std::string_view v)
   }
   if (ms < 0 || ms > max_ms) {
     return invalid_argument("query parameter '" + std::string(name) +
-                            "' must be between 1970-01-01 and 10000-01-01 (epoch milliseconds 0 to " +
+                            "' must be from 1970-01-01T00:00:00Z to the end of 9999 (epoch milliseconds 0 to " +
                             std::to_string(max_ms) + ")");
   }
   return ms;

@@ -728,6 +728,10 @@ class lifecycle_test(unittest.TestCase):
         r = subprocess.run([VIGIE, "--help"], capture_output=True, text=True)
         self.assertEqual(r.returncode, 0)
         self.assertIn("serve", r.stdout)
+        # A mistyped command is named, not "a subcommand is required".
+        r = subprocess.run([VIGIE, "sevre"], capture_output=True, text=True)
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("unknown command 'sevre'", r.stderr)
 
     def test_sigterm_drains_exits_0_and_data_survives_restart(self):
         srv = Server().start()

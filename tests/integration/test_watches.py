@@ -110,7 +110,7 @@ class watches_test(unittest.TestCase):
                   "interval=1m&from=-9223372036854775808&to=-9223372036854775000", "interval=1d&to=253402400800000"):
             status, body = self.server.json("GET", "/v1/watches/borel/series?" + q)
             self.assertEqual(status, 400, (q, body))
-            self.assertIn("between 1970-01-01 and 10000-01-01", body["error"]["message"])
+            self.assertIn("from 1970-01-01T00:00:00Z to the end of 9999", body["error"]["message"])
         for path in ("/v1/watches/borel/top", "/v1/share-of-voice?watches=borel&", "/v1/mentions", "/v1/alerts",
                      "/v1/watches/borel/signals"):
             sep = "&" if "?" in path else "?"
