@@ -353,6 +353,31 @@ std::string alert_ack_key(std::string_view alert_id) {
   return key;
 }
 
+std::string alert_ack_key_of_record(std::string_view alert_key) {
+  if (alert_key.size() <= 9) return {};
+  const auto kind = static_cast<alert_kind>(static_cast<unsigned char>(alert_key[8]));
+  return alert_ack_key(alert_id(storage::decode_time(alert_key.data()), kind, alert_key.substr(9)));
+}
+
+std::string alert_with_ack(std::string alert_json, std::string_view ack_json) {
+  if (ack_json.empty() || alert_json.empty() || alert_json.back() != '}') return alert_json;
+  alert_json.pop_back();
+  alert_json.append(",\"acknowledgement\":");
+  alert_json.append(ack_json);
+  alert_json.push_back('}');
+  return alert_json;
+}
+
+std::string alert_ack_event(std::string alert_json, std::string_view ack_json) {
+  // Our own JSON: "change" follows the id and the watch, whose values cannot hold a quote.
+  constexpr std::string_view field = ",\"change\":\"";
+  if (const std::size_t at = alert_json.find(field); at != std::string::npos) {
+    const std::size_t begin = at + field.size(), end = alert_json.find('"', begin);
+    if (end != std::string::npos) alert_json.replace(begin, end - begin, "acknowledged");
+  }
+  return alert_with_ack(std::move(alert_json), ack_json);
+}
+
 namespace {
 
 // The watch's words, as its stored query has them (none when it cannot be read).
@@ -378,8 +403,7 @@ status delete_detector_records(storage::store& db, const std::string& tenant, co
                         [&](std::string_view key, std::string_view) {
                           if (key.size() > 9 && key.substr(9) == watch) {
                             alerts.emplace_back(key);
-                            const auto kind = static_cast<alert_kind>(static_cast<unsigned char>(key[8]));
-                            acks.push_back(alert_ack_key(alert_id(storage::decode_time(key.data()), kind, watch)));
+                            acks.push_back(alert_ack_key_of_record(key));
                           }
                           return true;
                         });

@@ -225,6 +225,14 @@ bool alert_key_from_id(std::string_view id, std::string* key);
 void append_signal_prefix(std::string_view watch, std::string* out);
 // state table key of an alert's acknowledgement.
 std::string alert_ack_key(std::string_view alert_id);
+// The same, from the alert's alerts table key; empty for a key that is not one.
+std::string alert_ack_key_of_record(std::string_view alert_key);
+// An alert's JSON with its acknowledgement merged in as "acknowledgement": what GET
+// /v1/alerts and the alert events show.
+std::string alert_with_ack(std::string alert_json, std::string_view ack_json);
+// The data of the alert event an acknowledgement makes: the alert with it, "change" being
+// "acknowledged" (the stored alert keeps the detector's last change).
+std::string alert_ack_event(std::string alert_json, std::string_view ack_json);
 
 // The words and quoted phrases of a watch query as the user typed them, wildcards kept
 // ("recycl*") and operators and field filters left out: what signal_detector excludes.

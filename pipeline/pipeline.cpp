@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <chrono>
 #include <functional>
+#include <mutex>
 
 #include "pipeline/detector_stage.h"
 #include "pipeline/events.h"
@@ -160,6 +161,18 @@ struct pipeline::impl {
   // Per tenant, the findings the group being written adds, in order.
   std::unordered_map<std::string, std::vector<storage::store::finding_position>> group_findings;
   std::vector<detector_output> outputs;  // from the detectors, written with the next group
+  // Acknowledgements asked for (under acks_mu), then those of the group being written.
+  struct ack_request {
+    std::string tenant, alert_id, ack;
+    std::function<void(result<std::string>)> done;
+    result<std::string> outcome = status(status_code::unavailable, "not written");
+  };
+  std::mutex acks_mu;
+  std::vector<ack_request> requested_acks;
+  std::atomic<bool> acks_waiting{false};
+  std::vector<ack_request> acks;
+  // The alerts the group being written stores: tenant '\0' alerts key -> JSON.
+  std::unordered_map<std::string, std::string> group_alerts;
   std::vector<stream_event> events;      // published after the write
   std::string event_record, key_scratch;
   hit_batch* hits = nullptr;
@@ -193,6 +206,13 @@ struct pipeline::impl {
   void writer_loop();
   void commit();
   status add_outputs();
+  status add_acknowledgements();
+  // The acknowledgement stored for an alert; empty when there is none. (The detectors'
+  // outputs come before this group's acknowledgements, which then see their alerts.)
+  result<std::string> stored_ack(const std::string& tenant, const std::string& ack_key);
+  bool has_work() const noexcept {
+    return (detectors && detectors->has_outputs()) || acks_waiting.load(std::memory_order_acquire);
+  }
   status add_finding(const std::string& tenant, std::uint64_t seq);
 };
 
@@ -342,18 +362,78 @@ status pipeline::impl::add_finding(const std::string& tenant, std::uint64_t seq)
 // write).
 status pipeline::impl::add_outputs() {
   if (detectors && detectors->has_outputs()) detectors->take_outputs(&outputs);
+  group_alerts.clear();
   for (detector_output& o : outputs) {
-    for (const auto& r : o.records) wg.put_record(r.table, o.tenant, r.key, r.value);
+    // An alert event carries the alert's acknowledgement, as GET /v1/alerts shows it: a
+    // dashboard that follows the feed keeps it when the alert escalates or resolves.
+    std::string ack_key;
+    for (const auto& r : o.records) {
+      wg.put_record(r.table, o.tenant, r.key, r.value);
+      if (r.table == storage::record_table::alerts) {
+        group_alerts[o.tenant + '\0' + r.key] = r.value;
+        ack_key = alert_ack_key_of_record(r.key);
+      }
+    }
     if (!o.has_event) continue;
+    std::string data = o.data;  // o is kept, unchanged, when the write fails
+    if (o.type == event_type::alert && !ack_key.empty()) {
+      auto ack = stored_ack(o.tenant, ack_key);
+      if (!ack.ok()) return ack.status();
+      data = alert_with_ack(std::move(data), *ack);
+    }
     auto seq = next_seq(o.tenant);
     if (!seq.ok()) return seq.status();
     event_record.clear();
-    encode_event_record(o.type, o.watches, o.data, &event_record);
+    encode_event_record(o.type, o.watches, data, &event_record);
     wg.add_event(o.tenant, *seq, event_record);
     if (o.type != event_type::mention) {
       if (status s = add_finding(o.tenant, *seq); !s.ok()) return s;
     }
-    events.push_back(stream_event{o.tenant, *seq, o.type, o.watches, o.data});
+    events.push_back(stream_event{o.tenant, *seq, o.type, o.watches, std::move(data)});
+  }
+  return add_acknowledgements();
+}
+
+result<std::string> pipeline::impl::stored_ack(const std::string& tenant, const std::string& ack_key) {
+  auto stored = db.get_record(storage::record_table::state, tenant, ack_key);
+  if (stored.ok()) return std::move(*stored);
+  if (stored.status().code() == status_code::not_found) return std::string();
+  return stored.status();
+}
+
+// Each acknowledgement asked for: its record, and an alert event with the alert as it stands
+// after what this group writes before it.
+status pipeline::impl::add_acknowledgements() {
+  for (ack_request& a : acks) {
+    std::string key;
+    if (!alert_key_from_id(a.alert_id, &key)) {
+      a.outcome = status(status_code::invalid_argument, "malformed alert id '" + a.alert_id + "'");
+      continue;
+    }
+    std::string alert;
+    if (auto it = group_alerts.find(a.tenant + '\0' + key); it != group_alerts.end()) {
+      alert = it->second;
+    } else {
+      auto stored = db.get_record(storage::record_table::alerts, a.tenant, key);
+      if (!stored.ok()) {
+        a.outcome = stored.status().code() == status_code::not_found
+                        ? status(status_code::not_found, "no alert '" + a.alert_id + "'")
+                        : stored.status();
+        continue;
+      }
+      alert = std::move(*stored);
+    }
+    wg.put_record(storage::record_table::state, a.tenant, alert_ack_key(a.alert_id), a.ack);
+    std::string data = alert_ack_event(alert, a.ack);
+    const std::string watch(std::string_view(key).substr(9));
+    auto seq = next_seq(a.tenant);
+    if (!seq.ok()) return seq.status();
+    event_record.clear();
+    encode_event_record(event_type::alert, watch, data, &event_record);
+    wg.add_event(a.tenant, *seq, event_record);
+    if (status s = add_finding(a.tenant, *seq); !s.ok()) return s;
+    events.push_back(stream_event{a.tenant, *seq, event_type::alert, watch, std::move(data)});
+    a.outcome = alert_with_ack(std::move(alert), a.ack);
   }
   return status::ok_status();
 }
@@ -374,6 +454,14 @@ void pipeline::impl::commit() {
   wg.clear();
   group_findings.clear();
   events.clear();
+  // Every acknowledgement asked for is answered by this write, written or not: one that
+  // waited for a store that keeps failing would keep the writer spinning.
+  if (acks_waiting.load(std::memory_order_acquire)) {
+    std::lock_guard lock(acks_mu);
+    for (ack_request& a : requested_acks) acks.push_back(std::move(a));
+    requested_acks.clear();
+    acks_waiting.store(false, std::memory_order_release);
+  }
   in_group.reset(refs.size());
   if (detectors && !hits) hits = detectors->take_batch();
   const std::int64_t max_future = detectors ? detectors->max_future_ms() : 0;
@@ -472,6 +560,9 @@ void pipeline::impl::commit() {
     last_finding.clear();
     if (hits) hits->clear();
   }
+  // Answered once published: a client that acknowledges then reads its feed finds the event.
+  for (ack_request& a : acks) a.done(s.ok() ? std::move(a.outcome) : result<std::string>(s));
+  acks.clear();
   events.clear();
   logged.clear();
   for (parsed_batch* b : group) {
@@ -490,7 +581,7 @@ void pipeline::impl::writer_loop() {
     std::uint32_t seen = write_signal.observe();
     // Alerts and signals are written first, alone: a small write, instead of waiting behind
     // a group of mentions (what makes the live feed's alert latency under load).
-    if (detectors && detectors->has_outputs()) commit();
+    if (has_work()) commit();
     std::size_t mentions = 0;
     parsed_batch* b = nullptr;
     while (mentions < options.max_group_mentions && write_queue.pop(b)) {
@@ -498,7 +589,7 @@ void pipeline::impl::writer_loop() {
       mentions += b->entries.size();
       group.push_back(b);
     }
-    const bool from_detectors = detectors && detectors->has_outputs();
+    const bool from_detectors = has_work();
     if (!group.empty() || from_detectors) {
       if (!group.empty()) space_signal.notify_all();
       commit();
@@ -567,16 +658,36 @@ void pipeline::stop() {
   st.writer_stop.store(true, std::memory_order_release);
   st.write_signal.notify_all();
   st.writer.join();
+  // The detectors see every hit the writer pushed, checkpoint, and their last outputs are
+  // written here, the writer's work being done, with the acknowledgements asked for before
+  // stopping (once the lock is taken, every acknowledge_alert() that found the pipeline
+  // running has queued its request).
+  if (st.detectors) st.detectors->stop();
+  { std::lock_guard lock(st.acks_mu); }
+  if (st.has_work()) st.commit();
   if (st.detectors) {
-    // The detectors see every hit the writer pushed, checkpoint, and their last outputs are
-    // written here, the writer's work being done.
-    st.detectors->stop();
-    if (st.detectors->has_outputs()) st.commit();
     if (st.hits) st.detectors->recycle(st.hits);
     st.hits = nullptr;
   }
   parsed_batch* b = nullptr;
   while (st.pool.pop(b)) delete b;
+}
+
+void pipeline::acknowledge_alert(std::string tenant, std::string alert_id, std::string ack_json,
+                                 std::function<void(result<std::string>)> done) {
+  impl& st = *impl_;
+  {
+    // Under the lock: stop() takes it once stopping is set, so what it finds queued then is
+    // all there will be.
+    std::lock_guard lock(st.acks_mu);
+    if (st.started && !st.stopping.load(std::memory_order_acquire)) {
+      st.requested_acks.push_back({std::move(tenant), std::move(alert_id), std::move(ack_json), std::move(done)});
+      st.acks_waiting.store(true, std::memory_order_release);
+      done = nullptr;
+    }
+  }
+  if (done) return done(status(status_code::unavailable, "the server is shutting down"));
+  st.write_signal.notify_one();
 }
 
 std::size_t pipeline::ingest_queue_depth() const noexcept {

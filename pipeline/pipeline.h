@@ -24,7 +24,8 @@
 //       .done = [](ingest_result r) { /* r.accepted, r.duplicates, r.errors */ }}));
 //   p.stop();   // drains: every accepted request gets its done() call
 //
-// Thread safety: submit() and the counters from any thread; start() and stop() from one.
+// Thread safety: submit(), acknowledge_alert() and the counters from any thread; start() and
+// stop() from one.
 
 #pragma once
 
@@ -138,6 +139,15 @@ class pipeline {
   // Takes the request, or returns it untouched with resource_exhausted (queues full) or
   // unavailable (stopping).
   status submit(std::unique_ptr<ingest_request>& request);
+
+  // Acknowledges an alert (POST /v1/alerts/{id}/ack): ack_json is written as the alert's
+  // acknowledgement with the next group, together with an alert event that carries the alert
+  // as stored and that acknowledgement, so that live dashboards and webhooks learn of it. The
+  // alert events written later carry it too. done() gets that alert JSON once it is written;
+  // not_found when there is no such alert, unavailable when stopping, or the write's error.
+  // It runs on the writer thread (or this one, when stopping): it must not block.
+  void acknowledge_alert(std::string tenant, std::string alert_id, std::string ack_json,
+                         std::function<void(result<std::string>)> done);
 
   // Stops taking requests, finishes every accepted one, stops the detector stage and writes
   // what it found last, joins the threads.

@@ -4,8 +4,11 @@
 
 #include <filesystem>
 #include <future>
+#include <mutex>
 #include <random>
 
+#include "pipeline/detector_stage.h"
+#include "pipeline/events.h"
 #include "pipeline/mention_codec.h"
 #include "storage/store.h"
 
@@ -173,6 +176,78 @@ TEST_F(pipeline_test, stop_finishes_every_accepted_batch) {
   EXPECT_EQ(done.load(), submitted);
   EXPECT_EQ(accepted.load(), static_cast<std::size_t>(submitted) * 100);
   EXPECT_EQ(stored_ids("acme").size(), accepted.load());
+}
+
+// Collects what the writer publishes.
+class recording_sink : public event_sink {
+ public:
+  bool wants_mentions(std::string_view) const override { return false; }
+  void publish(std::vector<stream_event>& events) override {
+    std::lock_guard lock(mu_);
+    for (auto& e : events) events_.push_back(e);
+  }
+  std::vector<stream_event> events() const {
+    std::lock_guard lock(mu_);
+    return events_;
+  }
+
+ private:
+  mutable std::mutex mu_;
+  std::vector<stream_event> events_;
+};
+
+TEST_F(pipeline_test, an_acknowledgement_is_stored_with_an_alert_event) {
+  const std::string id = alert_id(1795428300000, alert_kind::negative_spike, "borel");
+  std::string key;
+  ASSERT_TRUE(alert_key_from_id(id, &key));
+  const std::string alert = "{\"id\":\"" + id + "\",\"watch\":\"borel\",\"state\":\"open\",\"change\":\"escalated\"}";
+  ASSERT_TRUE(db_->put_record(storage::record_table::alerts, "acme", key, alert).ok());
+  recording_sink sink;
+  pipeline p(*db_, {}, {}, nullptr, {.detectors = nullptr, .events = &sink});
+  ASSERT_TRUE(p.start().ok());
+  auto acknowledge = [&](std::string tenant, std::string alert_id, std::string ack) {
+    std::promise<result<std::string>> done;
+    p.acknowledge_alert(std::move(tenant), std::move(alert_id), std::move(ack),
+                        [&](result<std::string> r) { done.set_value(std::move(r)); });
+    return done.get_future().get();
+  };
+
+  auto r = acknowledge("acme", id, R"({"by":"alice"})");
+  ASSERT_TRUE(r.ok()) << r.status().to_string();
+  // The answer is the alert as GET shows it; the event says what changed.
+  EXPECT_EQ(*r, "{\"id\":\"" + id + "\",\"watch\":\"borel\",\"state\":\"open\",\"change\":\"escalated\","
+                "\"acknowledgement\":{\"by\":\"alice\"}}");
+  auto stored = db_->get_record(storage::record_table::state, "acme", alert_ack_key(id));
+  ASSERT_TRUE(stored.ok());
+  EXPECT_EQ(*stored, R"({"by":"alice"})");
+  auto events = sink.events();
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_EQ(events[0].type, event_type::alert);
+  EXPECT_EQ(events[0].watches, "borel");
+  EXPECT_EQ(events[0].data, "{\"id\":\"" + id + "\",\"watch\":\"borel\",\"state\":\"open\",\"change\":\"acknowledged\","
+                            "\"acknowledgement\":{\"by\":\"alice\"}}");
+  // In the event log, for feeds that resume.
+  std::vector<std::pair<std::uint64_t, std::string>> logged;
+  ASSERT_TRUE(db_->read_events("acme", 1, [&](std::uint64_t seq, std::string_view record) {
+                    logged.emplace_back(seq, record);
+                    return true;
+                  }).ok());
+  ASSERT_EQ(logged.size(), 1u);
+  EXPECT_EQ(logged[0].first, events[0].seq);
+  auto record = decode_event_record(logged[0].second);
+  ASSERT_TRUE(record.ok());
+  EXPECT_EQ(record->payload, events[0].data);
+
+  // No such alert, or another tenant's: nothing written.
+  EXPECT_EQ(acknowledge("acme", alert_id(1795428300000, alert_kind::volume_spike, "borel"), R"({"by":"bob"})").status().code(),
+            status_code::not_found);
+  EXPECT_EQ(acknowledge("globex", id, R"({"by":"bob"})").status().code(), status_code::not_found);
+  EXPECT_EQ(sink.events().size(), 1u);
+  EXPECT_FALSE(db_->get_record(storage::record_table::state, "globex", alert_ack_key(id)).ok());
+
+  p.stop();
+  EXPECT_EQ(acknowledge("acme", id, R"({"by":"carol"})").status().code(), status_code::unavailable);
+  EXPECT_EQ(*db_->get_record(storage::record_table::state, "acme", alert_ack_key(id)), R"({"by":"alice"})");
 }
 
 }  // namespace

@@ -67,12 +67,7 @@ bool split_list(std::string_view v, std::vector<std::string>* out) {
 
 // The alert as stored, with its acknowledgement (if any) merged in.
 std::string with_ack(std::string alert, const result<std::string>& ack) {
-  if (!ack.ok() || alert.empty() || alert.back() != '}') return alert;
-  alert.pop_back();
-  alert.append(",\"acknowledgement\":");
-  alert.append(*ack);
-  alert.push_back('}');
-  return alert;
+  return ack.ok() ? pipeline::alert_with_ack(std::move(alert), *ack) : alert;
 }
 
 std::string ack_key(std::string_view alert_id) { return pipeline::alert_ack_key(alert_id); }
@@ -201,38 +196,29 @@ http_response router::get_alert(const http_request& req, std::string_view tenant
   return json_response(req, 200, with_ack(std::move(*alert), ack));
 }
 
-http_response router::ack_alert(const http_request& req, std::string_view tenant, std::string_view id) {
-  std::string key;
-  if (!pipeline::alert_key_from_id(id, &key)) {
-    return bad_request(req, "malformed alert id '" + std::string(id) + "'");
-  }
-  auto alert = ctx_.db.get_record(storage::record_table::alerts, tenant, key);
-  if (!alert.ok()) {
-    if (alert.status().code() == status_code::not_found) {
-      return internal::not_found_response(req, "no alert '" + std::string(id) + "'");
-    }
-    return status_response(req, alert.status());
-  }
+// The acknowledgement a POST /v1/alerts/{id}/ack body asks for, as stored:
+// {"by", "note"?, "assignee"?, "at"}; invalid_argument says what is wrong with the body.
+result<std::string> acknowledgement_json(std::string_view body) {
   // {"by": "who acknowledges", "note": "...", "assignee": "who handles it"}
   simdjson::dom::parser parser;
   simdjson::dom::element doc;
   simdjson::dom::object obj;
-  if (parser.parse(req.body().data(), req.body().size()).get(doc) || doc.get_object().get(obj)) {
-    return bad_request(req, "body must be a JSON object {\"by\", \"note\"?, \"assignee\"?}");
+  if (parser.parse(body.data(), body.size()).get(doc) || doc.get_object().get(obj)) {
+    return invalid_argument("body must be a JSON object {\"by\", \"note\"?, \"assignee\"?}");
   }
-  if (auto s = pipeline::keys_given_once(obj); !s.ok()) return bad_request(req, s.message());
+  if (auto s = pipeline::keys_given_once(obj); !s.ok()) return s;
   std::string by, note, assignee;
   for (auto field : obj) {
     std::string_view name = field.key;
     std::string* target = name == "by" ? &by : name == "note" ? &note : name == "assignee" ? &assignee : nullptr;
-    if (!target) return bad_request(req, "unknown field '" + std::string(name) + "' (expected by, note, assignee)");
+    if (!target) return invalid_argument("unknown field '" + std::string(name) + "' (expected by, note, assignee)");
     std::string_view v;
     if (field.value.get_string().get(v)) {
-      return bad_request(req, "field '" + std::string(name) + "' must be a string");
+      return invalid_argument("field '" + std::string(name) + "' must be a string");
     }
     if (v.size() > max_ack_field_bytes) {
-      return bad_request(req, "field '" + std::string(name) + "' is longer than " +
-                                  std::to_string(max_ack_field_bytes) + " bytes");
+      return invalid_argument("field '" + std::string(name) + "' is longer than " +
+                              std::to_string(max_ack_field_bytes) + " bytes");
     }
     // Names are one line of text; a note may have lines and tabs. No NUL, escape, DEL or C1
     // control (U+0080-U+009F, UTF-8 C2 80-9F) goes into what dashboards and webhooks show.
@@ -243,13 +229,13 @@ http_response router::ack_alert(const http_request& req, std::string_view tenant
       const bool c0 = (u < 0x20 || u == 0x7F) && !(is_note && (u == '\n' || u == '\t' || u == '\r'));
       if (!c0 && !c1) continue;
       const unsigned code = c1 ? static_cast<unsigned char>(v[i + 1]) : u;
-      return bad_request(req, "field '" + std::string(name) + "' holds a control character (U+00" +
-                                  "0123456789ABCDEF"[code >> 4] + "0123456789ABCDEF"[code & 15] + ") at byte " +
-                                  std::to_string(i + 1));
+      return invalid_argument("field '" + std::string(name) + "' holds a control character (U+00" +
+                              "0123456789ABCDEF"[code >> 4] + "0123456789ABCDEF"[code & 15] + ") at byte " +
+                              std::to_string(i + 1));
     }
     target->assign(v);
   }
-  if (by.empty()) return bad_request(req, "field 'by' is required: who acknowledges the alert");
+  if (by.empty()) return invalid_argument("field 'by' is required: who acknowledges the alert");
   std::string ack = "{\"by\":";
   append_json_string(by, &ack);
   if (!note.empty()) {
@@ -264,10 +250,24 @@ http_response router::ack_alert(const http_request& req, std::string_view tenant
   pipeline::append_rfc3339_ms(now_ms(), &ack);
   ack.push_back('"');
   ack.push_back('}');
-  if (status s = ctx_.db.put_record(storage::record_table::state, tenant, ack_key(id), ack); !s.ok()) {
-    return status_response(req, s);
+  return ack;
+}
+
+void router::ack_alert(const http_request& req, std::string_view tenant, std::string_view id, reply_fn reply) {
+  std::string key;
+  if (!pipeline::alert_key_from_id(id, &key)) {
+    return reply(bad_request(req, "malformed alert id '" + std::string(id) + "'"));
   }
-  return json_response(req, 200, with_ack(std::move(*alert), result<std::string>(std::move(ack))));
+  auto ack = acknowledgement_json(req.body());
+  if (!ack.ok()) return reply(bad_request(req, ack.status().message()));
+  // Written by the pipeline's writer with an alert event, so that the live feed and the
+  // webhooks carry it; answered once it is durable.
+  ctx_.ingest.acknowledge_alert(std::string(tenant), std::string(id), std::move(*ack),
+                                [reply = std::move(reply), version = req.version(), keep_alive = req.keep_alive()](
+                                    result<std::string> alert) {
+                                  if (!alert.ok()) return reply(internal::status_response(alert.status(), version, keep_alive));
+                                  reply(json_response(200, std::move(*alert), version, keep_alive));
+                                });
 }
 
 http_response router::list_signals(const http_request& req, std::string_view tenant,

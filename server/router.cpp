@@ -502,7 +502,7 @@ void router::handle(http_request&& req, reply_fn reply) {
       return fail(404, "not_found", "no route for " + std::string(path));
     }
     if (ack) {
-      if (verb == http::verb::post) return answer(ack_alert(req, *tenant, id));
+      if (verb == http::verb::post) return ack_alert(req, *tenant, id, std::move(answer));
       return method_not_allowed("POST");
     }
     if (verb == http::verb::get) return answer(get_alert(req, *tenant, id));

@@ -116,7 +116,7 @@ class router {
   // event_routes.cpp
   http_response list_alerts(const http_request& req, std::string_view tenant);
   http_response get_alert(const http_request& req, std::string_view tenant, std::string_view id);
-  http_response ack_alert(const http_request& req, std::string_view tenant, std::string_view id);
+  void ack_alert(const http_request& req, std::string_view tenant, std::string_view id, reply_fn reply);
   http_response list_signals(const http_request& req, std::string_view tenant, const std::string& watch);
 
   // webhook_routes.cpp

@@ -117,7 +117,8 @@ std::string slack_escape(std::string_view text) {
 }
 
 // ":rotating_light: critical volume spike on watch acme (open): observed 420 vs expected
-// 35.5 (score 4.2) since 2026-11-22T10:00:00Z. Top terms: recall, battery, fire"
+// 35.5 (score 4.2) since 2026-11-22T10:00:00Z. Top terms: recall, battery, fire", or for an
+// acknowledgement who took it.
 std::string slack_text(simdjson::dom::object alert) {
   const std::string severity = field_text(alert, "severity");
   std::string kind = field_text(alert, "kind");
@@ -132,6 +133,23 @@ std::string slack_text(simdjson::dom::object alert) {
   const std::string resolved = time_text(alert, "resolved_at");
 
   std::string text;
+  if (state == "acknowledged") {
+    // ":eyes: critical negative spike on watch acme acknowledged by alice, assigned to bob:
+    // calling the client"
+    simdjson::dom::object ack;
+    text = ":eyes: ";
+    if (!severity.empty()) text += severity + " ";
+    text += kind.empty() ? "alert" : kind;
+    if (!watch.empty()) text += " on watch " + watch;
+    text += " acknowledged";
+    if (!alert["acknowledgement"].get(ack)) {
+      const std::string by = field_text(ack, "by"), assignee = field_text(ack, "assignee"), note = field_text(ack, "note");
+      if (!by.empty()) text += " by " + by;
+      if (!assignee.empty()) text += ", assigned to " + assignee;
+      if (!note.empty()) text += ": " + note;
+    }
+    return slack_escape(text);
+  }
   if (state == "resolved") {
     text += ":white_check_mark: ";
   } else if (severity == "critical") {

@@ -785,6 +785,20 @@ TEST(webhook_body, slack_summarises_a_resolved_alert_and_escapes_markup) {
             R"(2025-11-22T11:00:00.000Z. Top terms: price hike, refund, a, b, c"})");
 }
 
+TEST(webhook_body, slack_says_who_acknowledged_an_alert) {
+  auto body = webhook_body(
+      webhook_format::slack,
+      R"({"seq":10,"type":"alert","data":{"watch":"acme","kind":"negative_spike","severity":"critical",)"
+      R"("state":"open","change":"acknowledged","observed":42,"top_terms":["recall"],)"
+      R"("acknowledgement":{"by":"alice","assignee":"bob <ops>","note":"calling\nthe client","at":"2026-11-22T10:00:00Z"}}})");
+  ASSERT_TRUE(body.ok()) << body.status().to_string();
+  EXPECT_EQ(*body, R"({"text":":eyes: critical negative spike on watch acme acknowledged by alice, )"
+                   R"(assigned to bob &lt;ops&gt;: calling the client"})");
+  body = webhook_body(webhook_format::slack, R"({"type":"alert","data":{"change":"acknowledged"}})");
+  ASSERT_TRUE(body.ok()) << body.status().to_string();
+  EXPECT_EQ(*body, R"({"text":":eyes: alert acknowledged"})");
+}
+
 TEST(webhook_body, slack_leaves_out_what_the_alert_lacks) {
   auto body = webhook_body(webhook_format::slack, R"({"type":"alert","data":{}})");
   ASSERT_TRUE(body.ok()) << body.status().to_string();

@@ -1666,9 +1666,22 @@ class crisis_test(unittest.TestCase):
         status, got = srv.json("GET", f"/v1/alerts/{alert['id']}")
         self.assertNotIn("acknowledgement", got, "a refused ack left a trace")
 
-        status, res = srv.json("POST", path, json.dumps({"by": "alice", "note": "on it:\n\tcall them", "assignee": "bob"}))
-        self.assertEqual(status, 200, res)
+        with Feed(srv, "types=alert", timeout=20) as feed:
+            status, res = srv.json("POST", path,
+                                   json.dumps({"by": "alice", "note": "on it:\n\tcall them", "assignee": "bob"}))
+            self.assertEqual(status, 200, res)
+            # The other dashboards learn of it live: an alert event, the alert as stored with
+            # the acknowledgement, its change "acknowledged".
+            events = feed.read_until(lambda e: e["type"] == "alert" and e["data"]["id"] == alert["id"])
+        contracts.check("StreamEvent", events[-1])
         contracts.check("Alert", res)
+        live = events[-1]["data"]
+        self.assertEqual(live["change"], "acknowledged")
+        self.assertEqual(live["acknowledgement"], res["acknowledgement"])
+        self.assertEqual({k: v for k, v in live.items() if k != "change"}, {k: v for k, v in res.items() if k != "change"})
+        # A feed that resumes from before it replays it.
+        with Feed(srv, f"types=alert&since={events[-1]['seq'] - 1}", timeout=20) as feed:
+            self.assertEqual(feed.next(), events[-1])
         ack = res.pop("acknowledgement")
         self.assertEqual(res, alert)
         self.assertEqual((ack["by"], ack["note"], ack["assignee"]), ("alice", "on it:\n\tcall them", "bob"))

@@ -154,6 +154,11 @@ class webhooks_test(unittest.TestCase):
         wait_for(lambda: any(e["data"]["change"] == "opened" for e in cls.eps["json"].events()), 20)
         cls.first_json_at = min([r["at"] for r in cls.eps["json"].delivered()] or [float("inf")])
         wait_for(lambda: cls.eps["stuck"].requests, 10)
+        # The crisis cell takes the first alert: its acknowledgement is an alert change too.
+        opened = next(e["data"] for e in cls.eps["json"].events() if e["data"]["change"] == "opened")
+        status, body = srv.json("POST", f"/v1/alerts/{opened['id']}/ack", json.dumps({"by": "alice", "assignee": "bob"}))
+        assert status == 200, (status, body)
+        cls.acked = body
         # Mid-crisis: one webhook goes, one comes. Everything up to seq H happened before.
         with Feed(srv) as f:
             srv.ingest([{"id": "sentinel", "text": "sentinelle", "created_at": SPIKE_END + HOUR - 2 * MINUTE}])
@@ -309,6 +314,23 @@ class webhooks_test(unittest.TestCase):
             self.assertEqual(event["type"], "alert")
         self.assertEqual(len(self.eps["json"].requests), len(reqs), "a 200 was retried")
 
+    def test_an_acknowledgement_reaches_the_hooks_and_stays_on_later_changes(self):
+        ack = self.acked["acknowledgement"]
+        events = [e["data"] for e in self.log if e["data"]["id"] == self.acked["id"]]
+        changes = [a["change"] for a in events]
+        self.assertIn("acknowledged", changes)
+        i = changes.index("acknowledged")
+        self.assertEqual((ack["by"], ack["assignee"]), ("alice", "bob"))
+        self.assertEqual(events[i]["acknowledgement"], ack)
+        self.assertTrue(all("acknowledgement" not in a for a in events[:i]), events[:i])
+        # The alert resolves in the second phase: that change still says who took it.
+        self.assertTrue(events[i + 1:], changes)
+        for a in events[i + 1:]:
+            self.assertEqual(a["acknowledgement"], ack)
+        self.assertEqual(events[-1]["change"], "resolved")
+        texts = [json.loads(r["body"])["text"] for r in self.eps["slack"].delivered()]
+        self.assertTrue(any("acknowledged by alice, assigned to bob" in t for t in texts), texts)
+
     def test_slack_hook_gets_a_summary_per_event(self):
         reqs = self.eps["slack"].delivered()
         self.assertTrue(self.log)
@@ -385,7 +407,10 @@ class webhooks_test(unittest.TestCase):
         self.assertGreaterEqual(m['vigie_webhook_deliveries_total{outcome="delivered"}'], delivered)
         self.assertIn("vigie_webhook_pending", m)
         self.assertGreaterEqual(m["vigie_webhook_pending"], 1, "the stuck delivery is pending")
-        self.assertGreaterEqual(m["vigie_alert_transitions_total"], len(self.log))
+        # The detectors' changes; an acknowledgement is none.
+        transitions = [e for e in self.log if e["data"]["change"] != "acknowledged"]
+        self.assertEqual(len(transitions), len(self.log) - 1)
+        self.assertGreaterEqual(m["vigie_alert_transitions_total"], len(transitions))
 
     def test_webhook_replaced_while_retrying_sends_the_alert_to_its_new_url(self):
         # Last in name order: it frees the stuck delivery that test_metrics counts as pending.
