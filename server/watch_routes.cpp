@@ -358,7 +358,8 @@ http_response router::share_of_voice(const http_request& req, std::string_view t
   if (ids.size() > max_share_of_voice_watches) {
     return bad_request(req, "at most " + std::to_string(max_share_of_voice_watches) + " watches at once");
   }
-  // The coarsest series whose buckets tile the range exactly; minute precision otherwise.
+  // The answer names the coarsest series whose buckets tile the range asked for; minutes
+  // otherwise, counted whole: the answer gives the range they cover.
   auto interval = storage::series_interval::m1;
   for (auto i : {storage::series_interval::d1, storage::series_interval::h1, storage::series_interval::m5}) {
     const std::int64_t step = storage::interval_ms(i);
@@ -367,17 +368,21 @@ http_response router::share_of_voice(const http_request& req, std::string_view t
       break;
     }
   }
-  // Minutes are counted whole: the answer gives the range they cover.
   const auto [from_ms, to_ms] = widened(*range, interval);
+  // Read in the fewest whole buckets (days in the middle, minutes at the edges): every
+  // interval counts the same mentions.
+  const std::vector<storage::series_run> runs = storage::tile_range(from_ms, to_ms);
   std::vector<storage::series_counters> totals(ids.size());
   storage::series_counters all;
   for (std::size_t i = 0; i < ids.size(); ++i) {
     if (!ctx_.watches.contains(std::string(tenant), ids[i])) {
       return internal::not_found_response(req, "no watch '" + ids[i] + "'");
     }
-    status s = ctx_.db.read_series(tenant, ids[i], interval, from_ms, to_ms,
-                                   [&](std::int64_t, const storage::series_counters& c) { totals[i].add(c); });
-    if (!s.ok()) return status_response(req, s);
+    for (const storage::series_run& r : runs) {
+      status s = ctx_.db.read_series(tenant, ids[i], r.interval, r.from_ms, r.to_ms,
+                                     [&](std::int64_t, const storage::series_counters& c) { totals[i].add(c); });
+      if (!s.ok()) return status_response(req, s);
+    }
     all.add(totals[i]);
   }
   auto share = [](std::uint64_t part, std::uint64_t whole) { return whole ? double(part) / double(whole) : 0.0; };

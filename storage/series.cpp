@@ -1,5 +1,6 @@
 #include "storage/series.h"
 
+#include <algorithm>
 #include <cstring>
 
 namespace vigie::storage {
@@ -45,6 +46,30 @@ void encode_series(const series_counters& c, std::string* out) {
   put_u64(bits, buf + 32);
   put_u64(c.reach, buf + 40);
   out->append(buf, series_record_bytes);
+}
+
+std::vector<series_run> tile_range(std::int64_t from_ms, std::int64_t to_ms) {
+  std::vector<series_run> runs;
+  std::int64_t at = from_ms;
+  while (at < to_ms) {
+    // The coarsest interval with a whole bucket starting here (minutes always: on their bound).
+    std::size_t k = 0;
+    for (std::size_t i = all_intervals.size(); i-- > 1;) {
+      const std::int64_t step = interval_ms(all_intervals[i]);
+      if (bucket_start(at, all_intervals[i]) == at && to_ms - at >= step) {
+        k = i;
+        break;
+      }
+    }
+    const std::int64_t step = interval_ms(all_intervals[k]);
+    std::int64_t end = at + (to_ms - at) / step * step;
+    // Up to the next coarser bound only, where that interval takes over.
+    if (k + 1 < all_intervals.size()) end = std::min(end, bucket_start(at, all_intervals[k + 1]) + interval_ms(all_intervals[k + 1]));
+    if (end <= at) end = to_ms;  // less than a minute left: bounds off the minute, a caller's slip
+    runs.push_back({all_intervals[k], at, end});
+    at = end;
+  }
+  return runs;
 }
 
 bool decode_series(std::string_view record, series_counters* out) noexcept {

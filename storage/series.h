@@ -19,6 +19,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace vigie::storage {
 
@@ -48,6 +49,18 @@ inline std::int64_t bucket_start(std::int64_t t, series_interval i) noexcept {
   if (t % w < 0) --q;
   return q * w;
 }
+
+// A run of whole buckets of one interval: [from_ms, to_ms).
+struct series_run {
+  series_interval interval;
+  std::int64_t from_ms, to_ms;
+};
+// [from_ms, to_ms), both on minute bounds, as the fewest whole buckets, in order: minutes up
+// to the first 5-minute bound, then 5 minutes up to the first hour, hours up to the first day,
+// days, and back down to minutes at the end. Totals over a week ending now read ~80 buckets a
+// watch instead of 10,080 minutes. The finest interval of the runs is the coarsest whose
+// buckets tile the range. Empty when from_ms >= to_ms.
+std::vector<series_run> tile_range(std::int64_t from_ms, std::int64_t to_ms);
 
 struct series_counters {
   std::uint64_t volume = 0;

@@ -563,21 +563,47 @@ series_result run_series(const options& o, const workload& w, const std::vector<
   return out;
 }
 
-// GET /v1/share-of-voice over the window for the first two bench watches: totals must agree.
-void check_share_of_voice(const workload& w, const std::vector<watch_spec>& bench,
-                          const vigie::bench::server_process& server) {
+// GET /v1/share-of-voice over the first bench watches (at most 20, the route's limit), on the
+// window's days and on the same range with minute edges (from 37 minutes past its start to 23
+// before its end; the workload has no mention there): the totals must agree with what was
+// ingested, and the answers' times are kept, 20 of each, alternated.
+struct share_of_voice_result {
+  std::size_t watches = 0;
+  std::vector<double> days_ms, minutes_ms;
+};
+
+share_of_voice_result check_share_of_voice(const workload& w, const std::vector<watch_spec>& bench,
+                                           const vigie::bench::server_process& server) {
+  share_of_voice_result out;
   vigie::bench::http_client c(server.port(), k_api_key, "vigie-watch-bench");
-  const std::string target = "/v1/share-of-voice?watches=" + bench[0].id + "," + bench[1].id +
-                             "&from=" + std::to_string(w.from_ms) + "&to=" + std::to_string(w.to_ms);
-  auto res = c.request(http::verb::get, target);
-  if (res.result_int() != 200) {
-    die("GET " + target + ": HTTP " + std::to_string(res.result_int()) + " " + res.body().substr(0, 300));
+  out.watches = std::min<std::size_t>(20, bench.size());
+  std::string ids;
+  std::uint64_t expected = 0;
+  for (std::size_t k = 0; k < out.watches; ++k) {
+    ids += (k ? "," : "") + bench[k].id;
+    expected += w.expected[k];
   }
-  const std::uint64_t total = json_count(res.body(), "total");
-  if (total != w.expected[0] + w.expected[1]) {
-    die("GET " + target + ": total " + std::to_string(total) + ", expected " +
-        std::to_string(w.expected[0] + w.expected[1]));
+  const std::int64_t minute = 60'000;
+  const std::string days = "/v1/share-of-voice?watches=" + ids + "&from=" + std::to_string(w.from_ms) +
+                           "&to=" + std::to_string(w.to_ms);
+  const std::string minutes = "/v1/share-of-voice?watches=" + ids + "&from=" + std::to_string(w.from_ms + 37 * minute) +
+                              "&to=" + std::to_string(w.to_ms - 23 * minute);
+  for (int i = 0; i < 20; ++i) {
+    for (const std::string* target : {&days, &minutes}) {
+      const auto t0 = clock_type::now();
+      auto res = c.request(http::verb::get, *target);
+      const double ms = seconds_since(t0) * 1e3;
+      if (res.result_int() != 200) {
+        die("GET " + *target + ": HTTP " + std::to_string(res.result_int()) + " " + res.body().substr(0, 300));
+      }
+      const std::uint64_t total = json_count(res.body(), "total");
+      if (total != expected) {
+        die("GET " + *target + ": total " + std::to_string(total) + ", expected " + std::to_string(expected));
+      }
+      (target == &days ? out.days_ms : out.minutes_ms).push_back(ms);
+    }
   }
+  return out;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -685,6 +711,7 @@ int main(int argc, char** argv) {
               "server cpu", "ready", "PUT watches", "VmHWM");
   std::vector<double> small_rates, large_rates, small_cpu, large_cpu, large_ready, small_create;
   series_result series;
+  share_of_voice_result share;
   bool series_done = false;
   for (int r = 1; r <= o.runs; ++r) {
     // Alternate which set goes first, so that drift of the shared machine hits both.
@@ -705,7 +732,7 @@ int main(int argc, char** argv) {
         f.hwm_kb = vigie::bench::proc_status_kb(server.pid(), "VmHWM").value_or(0);
         if (is_large && r == o.runs) {
           series = run_series(o, w, small, server);
-          check_share_of_voice(w, small, server);
+          share = check_share_of_voice(w, small, server);
           series_done = true;
         }
         double stop_s = 0;
@@ -756,6 +783,10 @@ int main(int argc, char** argv) {
                 series.background_accepted / series.background_seconds, o.background_rate,
                 o.background_connections, series.background_503);
     std::printf("  every answer: 200, %zu buckets, volumes = expected; share-of-voice totals = expected\n", buckets);
+    std::printf("share-of-voice of %zu watches over the %zu days: median %.2f ms on day bounds, %.2f ms with "
+                "minute edges (%zu requests each, alternated)\n",
+                share.watches, o.days, vigie::bench::median(share.days_ms), vigie::bench::median(share.minutes_ms),
+                share.days_ms.size());
   }
 
   std::printf("\nsummary\n");

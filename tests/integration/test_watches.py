@@ -213,6 +213,20 @@ class watches_test(unittest.TestCase):
         self.assertEqual(body["interval"], "1m")
         self.assertEqual(rfc3339_ms(body["from"]), T0)
         self.assertEqual(rfc3339_ms(body["to"]), T0 + 24 * HOUR)
+        # Days off the hour are read in days, hours, fives and minutes: the minutes' counts.
+        minute = 60000
+        frm, to = T0 - 2 * 24 * HOUR - 23 * minute, T0 + HOUR + minute
+        status, body = self.server.json("GET", f"/v1/share-of-voice?watches=borel,kelvio&from={frm}&to={to}")
+        self.assertEqual(status, 200, body)
+        self.assertEqual((body["interval"], rfc3339_ms(body["from"]), rfc3339_ms(body["to"])), ("1m", frm, to))
+        for w in body["watches"]:
+            status, series = self.server.json(
+                "GET", f"/v1/watches/{w['watch']}/series?interval=1m&from={T0 - 2 * HOUR}&to={to}")
+            self.assertEqual(status, 200, series)
+            for field in ("volume", "positive", "negative", "neutral", "reach"):
+                self.assertEqual(w[field], sum(b[field] for b in series["buckets"]), (w, field))
+        self.assertEqual(sum(w["volume"] for w in body["watches"]), body["total"])
+        self.assertGreaterEqual(body["total"], 3)
 
     def test_bad_queries_get_400_with_position(self):
         for query, column in (("borel AND (rappel", 11), ("borel AND", 7), ('""', 1), ("borel NEAR kelvio", 7),
