@@ -221,17 +221,32 @@ result<std::string> acknowledgement_json(std::string_view body) {
                               std::to_string(max_ack_field_bytes) + " bytes");
     }
     // Names are one line of text; a note may have lines and tabs. No NUL, escape, DEL or C1
-    // control (U+0080-U+009F, UTF-8 C2 80-9F) goes into what dashboards and webhooks show.
+    // control (U+0080-U+009F, UTF-8 C2 80-9F) goes into what dashboards and webhooks show,
+    // nor, in a name, a bidirectional embedding, override or isolate (U+202A-U+202E,
+    // U+2066-U+2069, UTF-8 E2 80 AA-AE and E2 81 A6-A9): "alice" shown as someone else.
     const bool is_note = target == &note;
+    auto hex = [](unsigned code, int digits) {
+      std::string out;
+      for (int shift = 4 * (digits - 1); shift >= 0; shift -= 4) out += "0123456789ABCDEF"[(code >> shift) & 15];
+      return out;
+    };
     for (std::size_t i = 0; i < v.size(); ++i) {
       const auto u = static_cast<unsigned char>(v[i]);
-      const bool c1 = u == 0xC2 && i + 1 < v.size() && (static_cast<unsigned char>(v[i + 1]) & 0xE0) == 0x80;
+      const auto next = i + 1 < v.size() ? static_cast<unsigned char>(v[i + 1]) : 0u;
+      const auto third = i + 2 < v.size() ? static_cast<unsigned char>(v[i + 2]) : 0u;
+      const bool c1 = u == 0xC2 && (next & 0xE0) == 0x80;
       const bool c0 = (u < 0x20 || u == 0x7F) && !(is_note && (u == '\n' || u == '\t' || u == '\r'));
-      if (!c0 && !c1) continue;
-      const unsigned code = c1 ? static_cast<unsigned char>(v[i + 1]) : u;
-      return invalid_argument("field '" + std::string(name) + "' holds a control character (U+00" +
-                              "0123456789ABCDEF"[code >> 4] + "0123456789ABCDEF"[code & 15] + ") at byte " +
-                              std::to_string(i + 1));
+      if (c0 || c1) {
+        return invalid_argument("field '" + std::string(name) + "' holds a control character (U+" +
+                                hex(c1 ? next : u, 4) + ") at byte " + std::to_string(i + 1));
+      }
+      const bool bidi = !is_note && u == 0xE2 && ((next == 0x80 && third >= 0xAA && third <= 0xAE) ||
+                                                  (next == 0x81 && third >= 0xA6 && third <= 0xA9));
+      if (bidi) {
+        const unsigned code = 0x2000u | (next & 0x3Fu) << 6 | (third & 0x3Fu);
+        return invalid_argument("field '" + std::string(name) + "' holds a bidirectional control (U+" + hex(code, 4) +
+                                ") at byte " + std::to_string(i + 1));
+      }
     }
     target->assign(v);
   }

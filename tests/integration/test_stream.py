@@ -1648,12 +1648,14 @@ class crisis_test(unittest.TestCase):
         path = f"/v1/alerts/{alert['id']}/ack"
         for body in ({"note": "no by"}, {"by": "alice", "priority": "high"}, {"by": 3}, {"by": ""},
                      {"by": "bob\u0000"}, {"by": "bob", "assignee": "a\nb"}, {"by": "bob", "note": "\u001b[31m"},
-                     {"by": "bob\u009b31m"}):
+                     {"by": "bob\u009b31m"}, {"by": "\u202eecila"}, {"by": "bob", "assignee": "x\u2066y"}):
             status, res = srv.json("POST", path, json.dumps(body))
             self.assertEqual(status, 400, (body, res))
             contracts.check("Error", res)
         status, res = srv.json("POST", path, json.dumps({"by": "bob\u0000"}))
         self.assertIn("field 'by' holds a control character (U+0000) at byte 4", res["error"]["message"])
+        status, res = srv.json("POST", path, json.dumps({"by": "ali\u202ece"}))
+        self.assertIn("field 'by' holds a bidirectional control (U+202E) at byte 4", res["error"]["message"])
         status, res = srv.json("POST", path, '{"by":"alice","by":"bob"}')
         self.assertEqual(status, 400, res)
         self.assertIn("is given twice", res["error"]["message"])
