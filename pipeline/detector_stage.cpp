@@ -368,6 +368,16 @@ std::string alert_with_ack(std::string alert_json, std::string_view ack_json) {
   return alert_json;
 }
 
+std::string alert_without_ack(std::string_view alert_json) {
+  // Our own JSON, the acknowledgement last: the text of an earlier field is escaped, so the
+  // first unescaped ,"acknowledgement":{ is the field.
+  const std::size_t at = alert_json.find(",\"acknowledgement\":{");
+  if (at == std::string_view::npos) return std::string(alert_json);
+  std::string out(alert_json.substr(0, at));
+  out.push_back('}');
+  return out;
+}
+
 std::string alert_ack_event(std::string alert_json, std::string_view ack_json) {
   // Our own JSON: "change" follows the id and the watch, whose values cannot hold a quote.
   constexpr std::string_view field = ",\"change\":\"";
@@ -673,8 +683,14 @@ void detector_stage::impl::replay() {
       if (seq > r.to) return false;
       auto e = decode_event_record(record);
       if (!e.ok()) return true;
-      if (e->type == event_type::mention) replay_mention(r.tenant, seq, e->watches, e->payload);
-      else logged_findings.insert(event_key(e->type, e->watches, e->payload));
+      if (e->type == event_type::mention) {
+        replay_mention(r.tenant, seq, e->watches, e->payload);
+      } else if (e->type == event_type::alert) {
+        // Logged with its acknowledgement, which the writer merges in: found again without.
+        logged_findings.insert(event_key(e->type, e->watches, alert_without_ack(e->payload)));
+      } else {
+        logged_findings.insert(event_key(e->type, e->watches, e->payload));
+      }
       return true;
     });
     flush_replay();

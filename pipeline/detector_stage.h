@@ -230,6 +230,9 @@ std::string alert_ack_key_of_record(std::string_view alert_key);
 // An alert's JSON with its acknowledgement merged in as "acknowledgement": what GET
 // /v1/alerts and the alert events show.
 std::string alert_with_ack(std::string alert_json, std::string_view ack_json);
+// The alert as the detector wrote it, from an alert event's data (its acknowledgement, if any,
+// taken out).
+std::string alert_without_ack(std::string_view alert_json);
 // The data of the alert event an acknowledgement makes: the alert with it, "change" being
 // "acknowledged" (the stored alert keeps the detector's last change).
 std::string alert_ack_event(std::string alert_json, std::string_view ack_json);

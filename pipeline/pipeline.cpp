@@ -377,9 +377,8 @@ status pipeline::impl::add_outputs() {
     if (!o.has_event) continue;
     std::string data = o.data;  // o is kept, unchanged, when the write fails
     if (o.type == event_type::alert && !ack_key.empty()) {
-      auto ack = stored_ack(o.tenant, ack_key);
-      if (!ack.ok()) return ack.status();
-      data = alert_with_ack(std::move(data), *ack);
+      // Unreadable, the event goes without it (GET shows it) rather than fail the group.
+      if (auto ack = stored_ack(o.tenant, ack_key); ack.ok()) data = alert_with_ack(std::move(data), *ack);
     }
     auto seq = next_seq(o.tenant);
     if (!seq.ok()) return seq.status();
@@ -683,11 +682,11 @@ void pipeline::acknowledge_alert(std::string tenant, std::string alert_id, std::
     if (st.started && !st.stopping.load(std::memory_order_acquire)) {
       st.requested_acks.push_back({std::move(tenant), std::move(alert_id), std::move(ack_json), std::move(done)});
       st.acks_waiting.store(true, std::memory_order_release);
-      done = nullptr;
+      st.write_signal.notify_one();  // under the lock: stop() cannot have finished
+      return;
     }
   }
-  if (done) return done(status(status_code::unavailable, "the server is shutting down"));
-  st.write_signal.notify_one();
+  done(status(status_code::unavailable, "the server is shutting down"));
 }
 
 std::size_t pipeline::ingest_queue_depth() const noexcept {

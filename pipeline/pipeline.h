@@ -145,7 +145,8 @@ class pipeline {
   // as stored and that acknowledgement, so that live dashboards and webhooks learn of it. The
   // alert events written later carry it too. done() gets that alert JSON once it is written;
   // not_found when there is no such alert, unavailable when stopping, or the write's error.
-  // It runs on the writer thread (or this one, when stopping): it must not block.
+  // It runs on the writer thread, on the thread that calls stop() (for one asked for while it
+  // stops), or on this one when the pipeline is stopped: it must not block.
   void acknowledge_alert(std::string tenant, std::string alert_id, std::string ack_json,
                          std::function<void(result<std::string>)> done);
 

@@ -222,8 +222,9 @@ result<std::string> acknowledgement_json(std::string_view body) {
     }
     // Names are one line of text; a note may have lines and tabs. No NUL, escape, DEL or C1
     // control (U+0080-U+009F, UTF-8 C2 80-9F) goes into what dashboards and webhooks show,
-    // nor, in a name, a bidirectional embedding, override or isolate (U+202A-U+202E,
-    // U+2066-U+2069, UTF-8 E2 80 AA-AE and E2 81 A6-A9): "alice" shown as someone else.
+    // nor, in a name, a line or paragraph separator (U+2028, U+2029, UTF-8 E2 80 A8-A9) or a
+    // bidirectional embedding, override or isolate (U+202A-U+202E, U+2066-U+2069, UTF-8
+    // E2 80 AA-AE and E2 81 A6-A9): "alice" shown as someone else.
     const bool is_note = target == &note;
     auto hex = [](unsigned code, int digits) {
       std::string out;
@@ -240,11 +241,13 @@ result<std::string> acknowledgement_json(std::string_view body) {
         return invalid_argument("field '" + std::string(name) + "' holds a control character (U+" +
                                 hex(c1 ? next : u, 4) + ") at byte " + std::to_string(i + 1));
       }
+      const bool separator = !is_note && u == 0xE2 && next == 0x80 && (third == 0xA8 || third == 0xA9);
       const bool bidi = !is_note && u == 0xE2 && ((next == 0x80 && third >= 0xAA && third <= 0xAE) ||
                                                   (next == 0x81 && third >= 0xA6 && third <= 0xA9));
-      if (bidi) {
+      if (separator || bidi) {
         const unsigned code = 0x2000u | (next & 0x3Fu) << 6 | (third & 0x3Fu);
-        return invalid_argument("field '" + std::string(name) + "' holds a bidirectional control (U+" + hex(code, 4) +
+        return invalid_argument("field '" + std::string(name) + "' holds a " +
+                                (bidi ? "bidirectional control" : "line separator") + " (U+" + hex(code, 4) +
                                 ") at byte " + std::to_string(i + 1));
       }
     }

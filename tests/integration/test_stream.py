@@ -1648,7 +1648,7 @@ class crisis_test(unittest.TestCase):
         path = f"/v1/alerts/{alert['id']}/ack"
         for body in ({"note": "no by"}, {"by": "alice", "priority": "high"}, {"by": 3}, {"by": ""},
                      {"by": "bob\u0000"}, {"by": "bob", "assignee": "a\nb"}, {"by": "bob", "note": "\u001b[31m"},
-                     {"by": "bob\u009b31m"}, {"by": "\u202eecila"}, {"by": "bob", "assignee": "x\u2066y"}):
+                     {"by": "bob\u009b31m"}, {"by": "\u202eecila"}, {"by": "bob", "assignee": "x\u2066y"}, {"by": "a\u2028b"}):
             status, res = srv.json("POST", path, json.dumps(body))
             self.assertEqual(status, 400, (body, res))
             contracts.check("Error", res)
@@ -1794,6 +1794,10 @@ class crisis_test(unittest.TestCase):
                 time.sleep(0.2)
             found_before_crash = all_alerts(srv)
             self.assertTrue(found_before_crash, "no alert before the crash" + diagnosis(srv))
+            # Acknowledged: the alert's later events carry it, and the replay must still know
+            # them for its own.
+            status, body = srv.json("POST", f"/v1/alerts/{found_before_crash[-1]['id']}/ack", json.dumps({"by": "alice"}))
+            self.assertEqual(status, 200, body)
             with Feed(srv, "since=0&types=alert") as f:
                 logged_before_crash = f.quiet(3)
             srv.kill9()
@@ -1806,6 +1810,12 @@ class crisis_test(unittest.TestCase):
                              "with a crash:" + diagnosis(srv))
             with Feed(srv, "since=0&types=alert") as f:
                 logged = f.quiet(3)
+            acks = [e for e in logged if e["data"]["change"] == "acknowledged"]
+            self.assertEqual(len(acks), 1, acks)
+            logged = [e for e in logged if e["data"]["change"] != "acknowledged"]
+            logged_before_crash = [e for e in logged_before_crash if e["data"]["change"] != "acknowledged"]
+            acked = [e for e in logged if e["seq"] > acks[0]["seq"] and e["data"]["id"] == acks[0]["data"]["id"]]
+            self.assertTrue(all(e["data"]["acknowledgement"] == acks[0]["data"]["acknowledgement"] for e in acked), acked)
             # The order across watches follows the batching; each alert's own changes are in order.
             self.assertEqual(sorted(changes(logged)), sorted(changes(self.alert_events())),
                              "each alert change is in the log once")

@@ -213,15 +213,20 @@ class watches_test(unittest.TestCase):
         self.assertEqual(body["interval"], "1m")
         self.assertEqual(rfc3339_ms(body["from"]), T0)
         self.assertEqual(rfc3339_ms(body["to"]), T0 + 24 * HOUR)
-        # Days off the hour are read in days, hours, fives and minutes: the minutes' counts.
+        # Days off the hour are read in days, hours, fives and minutes: the minutes' counts,
+        # with the mentions in a day read whole or in its hours and minutes.
         minute = 60000
-        frm, to = T0 - 2 * 24 * HOUR - 23 * minute, T0 + HOUR + minute
+        for frm, to in ((T0 - 2 * 24 * HOUR - 23 * minute, T0 + 24 * HOUR + 7 * minute),
+                        (T0 - 23 * minute, T0 + HOUR + minute)):
+            self.check_share_of_voice_in_minutes(frm, to)
+
+    def check_share_of_voice_in_minutes(self, frm, to):
         status, body = self.server.json("GET", f"/v1/share-of-voice?watches=borel,kelvio&from={frm}&to={to}")
         self.assertEqual(status, 200, body)
         self.assertEqual((body["interval"], rfc3339_ms(body["from"]), rfc3339_ms(body["to"])), ("1m", frm, to))
         for w in body["watches"]:
             status, series = self.server.json(
-                "GET", f"/v1/watches/{w['watch']}/series?interval=1m&from={T0 - 2 * HOUR}&to={to}")
+                "GET", f"/v1/watches/{w['watch']}/series?interval=1m&from={frm}&to={to}")
             self.assertEqual(status, 200, series)
             for field in ("volume", "positive", "negative", "neutral", "reach"):
                 self.assertEqual(w[field], sum(b[field] for b in series["buckets"]), (w, field))
