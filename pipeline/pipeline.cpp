@@ -588,8 +588,7 @@ void pipeline::impl::writer_loop() {
       mentions += b->entries.size();
       group.push_back(b);
     }
-    const bool from_detectors = has_work();
-    if (!group.empty() || from_detectors) {
+    if (!group.empty() || has_work()) {
       if (!group.empty()) space_signal.notify_all();
       commit();
       continue;

@@ -196,6 +196,15 @@ http_response router::get_alert(const http_request& req, std::string_view tenant
   return json_response(req, 200, with_ack(std::move(*alert), ack));
 }
 
+namespace {
+
+// A code point as U+ writes it: "202E".
+std::string hex4(unsigned code) {
+  std::string out;
+  for (int shift = 12; shift >= 0; shift -= 4) out += "0123456789ABCDEF"[(code >> shift) & 15];
+  return out;
+}
+
 // The acknowledgement a POST /v1/alerts/{id}/ack body asks for, as stored:
 // {"by", "note"?, "assignee"?, "at"}; invalid_argument says what is wrong with the body.
 result<std::string> acknowledgement_json(std::string_view body) {
@@ -226,11 +235,6 @@ result<std::string> acknowledgement_json(std::string_view body) {
     // bidirectional embedding, override or isolate (U+202A-U+202E, U+2066-U+2069, UTF-8
     // E2 80 AA-AE and E2 81 A6-A9): "alice" shown as someone else.
     const bool is_note = target == &note;
-    auto hex = [](unsigned code, int digits) {
-      std::string out;
-      for (int shift = 4 * (digits - 1); shift >= 0; shift -= 4) out += "0123456789ABCDEF"[(code >> shift) & 15];
-      return out;
-    };
     for (std::size_t i = 0; i < v.size(); ++i) {
       const auto u = static_cast<unsigned char>(v[i]);
       const auto next = i + 1 < v.size() ? static_cast<unsigned char>(v[i + 1]) : 0u;
@@ -239,7 +243,7 @@ result<std::string> acknowledgement_json(std::string_view body) {
       const bool c0 = (u < 0x20 || u == 0x7F) && !(is_note && (u == '\n' || u == '\t' || u == '\r'));
       if (c0 || c1) {
         return invalid_argument("field '" + std::string(name) + "' holds a control character (U+" +
-                                hex(c1 ? next : u, 4) + ") at byte " + std::to_string(i + 1));
+                                hex4(c1 ? next : u) + ") at byte " + std::to_string(i + 1));
       }
       const bool separator = !is_note && u == 0xE2 && next == 0x80 && (third == 0xA8 || third == 0xA9);
       const bool bidi = !is_note && u == 0xE2 && ((next == 0x80 && third >= 0xAA && third <= 0xAE) ||
@@ -247,7 +251,7 @@ result<std::string> acknowledgement_json(std::string_view body) {
       if (separator || bidi) {
         const unsigned code = 0x2000u | (next & 0x3Fu) << 6 | (third & 0x3Fu);
         return invalid_argument("field '" + std::string(name) + "' holds a " +
-                                (bidi ? "bidirectional control" : "line separator") + " (U+" + hex(code, 4) +
+                                (bidi ? "bidirectional control" : "line separator") + " (U+" + hex4(code) +
                                 ") at byte " + std::to_string(i + 1));
       }
     }
@@ -270,6 +274,8 @@ result<std::string> acknowledgement_json(std::string_view body) {
   ack.push_back('}');
   return ack;
 }
+
+}  // namespace
 
 void router::ack_alert(const http_request& req, std::string_view tenant, std::string_view id, reply_fn reply) {
   std::string key;

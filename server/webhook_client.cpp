@@ -132,16 +132,17 @@ std::string slack_text(simdjson::dom::object alert) {
   const std::string started = time_text(alert, "started_at");
   const std::string resolved = time_text(alert, "resolved_at");
 
+  // "critical volume spike on watch acme"
+  std::string head = severity.empty() ? "" : severity + " ";
+  head += kind.empty() ? "alert" : kind;
+  if (!watch.empty()) head += " on watch " + watch;
+
   std::string text;
   if (state == "acknowledged") {
     // ":eyes: critical negative spike on watch acme acknowledged by alice, assigned to bob:
     // calling the client"
+    text = ":eyes: " + head + " acknowledged";
     simdjson::dom::object ack;
-    text = ":eyes: ";
-    if (!severity.empty()) text += severity + " ";
-    text += kind.empty() ? "alert" : kind;
-    if (!watch.empty()) text += " on watch " + watch;
-    text += " acknowledged";
     if (!alert["acknowledgement"].get(ack)) {
       const std::string by = field_text(ack, "by"), assignee = field_text(ack, "assignee"), note = field_text(ack, "note");
       if (!by.empty()) text += " by " + by;
@@ -157,9 +158,7 @@ std::string slack_text(simdjson::dom::object alert) {
   } else if (severity == "warning") {
     text += ":warning: ";
   }
-  if (!severity.empty()) text += severity + " ";
-  text += kind.empty() ? "alert" : kind;
-  if (!watch.empty()) text += " on watch " + watch;
+  text += head;
   if (!state.empty()) text += " (" + state + ")";
 
   std::string figures;
